@@ -1,0 +1,2 @@
+//! Reference antialiased resampling (to be written).
+pub(crate) const DUMMY: () = ();

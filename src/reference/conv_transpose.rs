@@ -1,0 +1,117 @@
+//! Reference transposed convolution: the definition of ATen's
+//! `slow_conv_transpose{2,3}d` (`aten/src/ATen/native/NaiveConvolutionTranspose*.cpp`)
+//! written as a direct scatter, plus the plain convolution it is the
+//! adjoint of (used to test the geometry).
+
+use crate::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
+use crate::error::Error;
+use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
+
+/// Reference twin of [`crate::conv_transpose`].
+///
+/// # Errors
+/// As [`crate::conv_transpose`].
+#[allow(clippy::too_many_arguments)]
+pub fn conv_transpose(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    weight: &[f32],
+    weight_shape: &[usize],
+    bias: Option<&[f32]>,
+    options: &ConvTransposeOptions<'_>,
+    output: &mut [f32],
+    _scratch: &mut [f32],
+) -> Result<(), Error> {
+    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
+    g.check_buffers(input, weight, bias, output)?;
+    let (i, o) = (g.input, g.output);
+    let in_per_group = i.c / g.groups;
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    for n in 0..o.n {
+        for co in 0..o.c {
+            let b = bias.map_or(0.0, |b| b[co]);
+            for_each_point(o.spatial, |op| output[o.offset(n, co, op)] = b);
+        }
+    }
+    for n in 0..i.n {
+        for ci in 0..i.c {
+            let group = ci / in_per_group;
+            for_each_point(i.spatial, |ip| {
+                let x = input[i.offset(n, ci, ip)];
+                for cog in 0..g.out_per_group {
+                    let co = group * g.out_per_group + cog;
+                    let wbase = (ci * g.out_per_group + cog) * kvol;
+                    for_each_point(g.kernel, |t| {
+                        // o = i*stride + t*dilation - padding, if inside the output.
+                        let mut op = [0usize; MAX_SPATIAL];
+                        for a in 0..MAX_SPATIAL {
+                            let pos = ip[a] * g.stride[a] + t[a] * g.dilation[a];
+                            if pos < g.padding[a] || pos - g.padding[a] >= o.spatial[a] {
+                                return;
+                            }
+                            op[a] = pos - g.padding[a];
+                        }
+                        let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
+                        output[o.offset(n, co, op)] += x * w;
+                    });
+                }
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Plain convolution `F.conv{1,2,3}d(y, weight, stride, padding, dilation,
+/// groups)` with the weight of the transposed convolution read as
+/// `(C_in, C_out / groups, k...)`: the adjoint of [`conv_transpose`] for the
+/// same options, so `<conv_transpose(x), y> == <x, conv(y)>`.
+///
+/// `y` has the logical shape `conv_transpose` outputs (`output_shape`);
+/// `output` gets the shape of its input `shape`. Bias is not applied.
+///
+/// # Errors
+/// As [`crate::conv_transpose`], with `y` and `output` checked against the
+/// output and input shapes.
+#[allow(clippy::too_many_arguments)]
+pub fn conv(
+    y: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    weight: &[f32],
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
+    g.check_buffers(output, weight, None, y)?;
+    let (i, o) = (g.input, g.output);
+    let in_per_group = i.c / g.groups;
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    for n in 0..i.n {
+        for ci in 0..i.c {
+            let group = ci / in_per_group;
+            for_each_point(i.spatial, |ip| {
+                let mut sum = 0.0f32;
+                for cog in 0..g.out_per_group {
+                    let co = group * g.out_per_group + cog;
+                    let wbase = (ci * g.out_per_group + cog) * kvol;
+                    for_each_point(g.kernel, |t| {
+                        let mut op = [0usize; MAX_SPATIAL];
+                        for a in 0..MAX_SPATIAL {
+                            let pos = ip[a] * g.stride[a] + t[a] * g.dilation[a];
+                            if pos < g.padding[a] || pos - g.padding[a] >= o.spatial[a] {
+                                return;
+                            }
+                            op[a] = pos - g.padding[a];
+                        }
+                        let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
+                        sum += y[o.offset(n, co, op)] * w;
+                    });
+                }
+                output[i.offset(n, ci, ip)] = sum;
+            });
+        }
+    }
+    Ok(())
+}

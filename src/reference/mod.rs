@@ -1,0 +1,20 @@
+//! Plain scalar transcriptions of PyTorch's CPU kernels: the oracle.
+//!
+//! Every function here has the signature of the public op of the same name
+//! and runs the same validation, then computes the result the simplest way,
+//! following the ATen function named in its comments. No SIMD, no
+//! cleverness: these are what the fast paths are tested against, and what
+//! the golden cases made by real PyTorch check.
+
+mod antialias;
+mod conv_transpose;
+mod interpolate;
+mod pixel_shuffle;
+mod pool;
+mod unpool;
+
+pub use conv_transpose::{conv, conv_transpose};
+pub use interpolate::interpolate;
+pub use pixel_shuffle::{pixel_shuffle, pixel_unshuffle};
+pub use pool::max_pool;
+pub use unpool::{avg_unpool, max_unpool};

@@ -1,0 +1,67 @@
+//! Reference pixel shuffle and unshuffle, after ATen's `pixel_shuffle` /
+//! `pixel_unshuffle` (`aten/src/ATen/native/PixelShuffle.cpp`): a view and
+//! permute, written here as the index map it amounts to.
+
+use crate::error::Error;
+use crate::layout::Layout;
+use crate::pixel_shuffle::ShuffleGeometry;
+
+/// Reference twin of [`crate::pixel_shuffle`].
+///
+/// # Errors
+/// As [`crate::pixel_shuffle`].
+pub fn pixel_shuffle(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    upscale_factor: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ShuffleGeometry::shuffle(shape, layout, upscale_factor)?;
+    g.check_buffers(input, output)?;
+    let (r, o) = (g.factor, g.output);
+    let [_, oh, ow] = o.spatial;
+    for n in 0..o.n {
+        for c in 0..o.c {
+            for y in 0..oh {
+                for x in 0..ow {
+                    // out[n, c, y, x] = in[n, c*r*r + (y%r)*r + (x%r), y/r, x/r]
+                    let ic = c * r * r + (y % r) * r + (x % r);
+                    output[o.offset(n, c, [0, y, x])] =
+                        input[g.input.offset(n, ic, [0, y / r, x / r])];
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reference twin of [`crate::pixel_unshuffle`].
+///
+/// # Errors
+/// As [`crate::pixel_unshuffle`].
+pub fn pixel_unshuffle(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    downscale_factor: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ShuffleGeometry::unshuffle(shape, layout, downscale_factor)?;
+    g.check_buffers(input, output)?;
+    let (r, i) = (g.factor, g.input);
+    let [_, ih, iw] = i.spatial;
+    for n in 0..i.n {
+        for c in 0..i.c {
+            for y in 0..ih {
+                for x in 0..iw {
+                    // out[n, c*r*r + (y%r)*r + (x%r), y/r, x/r] = in[n, c, y, x]
+                    let oc = c * r * r + (y % r) * r + (x % r);
+                    output[g.output.offset(n, oc, [0, y / r, x / r])] =
+                        input[i.offset(n, c, [0, y, x])];
+                }
+            }
+        }
+    }
+    Ok(())
+}

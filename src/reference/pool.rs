@@ -1,0 +1,68 @@
+//! Reference max pool with indices, after ATen's `cpu_max_pool`
+//! (`aten/src/ATen/native/cpu/MaxPoolKernel.cpp`).
+
+use crate::error::Error;
+use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
+use crate::pool::{MaxPoolGeometry, MaxPoolOptions};
+
+/// Reference twin of [`crate::max_pool`].
+///
+/// # Errors
+/// As [`crate::max_pool`].
+pub fn max_pool(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    options: &MaxPoolOptions<'_>,
+    output: &mut [f32],
+    indices: &mut [i64],
+) -> Result<(), Error> {
+    let g = MaxPoolGeometry::new(shape, layout, options)?;
+    g.check_buffers(input, output, indices)?;
+    let (i, o, p) = (g.input, g.output, g.params);
+    let [_, ih, iw] = i.spatial;
+    for n in 0..i.n {
+        for c in 0..i.c {
+            for_each_point(o.spatial, |op| {
+                // Window start and end per axis, as cpu_max_pool:
+                //   i0 = o*stride - pad; i1 = min(i0 + (k-1)*dilation + 1, size)
+                //   while i0 < 0: i0 += dilation
+                let mut start = [0i64; MAX_SPATIAL];
+                let mut end = [0i64; MAX_SPATIAL];
+                for a in 0..MAX_SPATIAL {
+                    let (s, k, d) = (p.stride[a] as i64, p.kernel[a] as i64, p.dilation[a] as i64);
+                    let mut i0 = op[a] as i64 * s - p.padding[a] as i64;
+                    end[a] = (i0 + (k - 1) * d + 1).min(i.spatial[a] as i64);
+                    while i0 < 0 {
+                        i0 += d;
+                    }
+                    start[a] = i0;
+                }
+                let flat = |z: i64, y: i64, x: i64| (z * ih as i64 + y) * iw as i64 + x;
+                let mut max_index = flat(start[0], start[1], start[2]);
+                let mut max_value = f32::NEG_INFINITY;
+                let mut z = start[0];
+                while z < end[0] {
+                    let mut y = start[1];
+                    while y < end[1] {
+                        let mut x = start[2];
+                        while x < end[2] {
+                            let value = input[i.offset(n, c, [z as usize, y as usize, x as usize])];
+                            if value > max_value || value.is_nan() {
+                                max_value = value;
+                                max_index = flat(z, y, x);
+                            }
+                            x += p.dilation[2] as i64;
+                        }
+                        y += p.dilation[1] as i64;
+                    }
+                    z += p.dilation[0] as i64;
+                }
+                let at = o.offset(n, c, op);
+                output[at] = max_value;
+                indices[at] = max_index;
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! Reference max unpooling, after ATen's `cpu_max_unpool`
+//! (`aten/src/ATen/native/cpu/MaxUnpoolKernel.cpp`), and average unpooling
+//! (no ATen op: the mean of the pooled values whose windows cover a point).
+
+use crate::error::Error;
+use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
+use crate::unpool::{UnpoolGeometry, UnpoolOptions};
+
+/// Reference twin of [`crate::max_unpool`].
+///
+/// # Errors
+/// As [`crate::max_unpool`].
+pub fn max_unpool(
+    input: &[f32],
+    indices: &[i64],
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
+    g.check_buffers(input, output)?;
+    // ATen reports "Found an invalid max index" after scattering; checking
+    // first means an error leaves the output untouched.
+    g.check_indices(indices)?;
+    let (i, o) = (g.input, g.output);
+    let [_, oh, ow] = o.spatial;
+    output.fill(0.0);
+    for n in 0..i.n {
+        for c in 0..i.c {
+            for_each_point(i.spatial, |ip| {
+                let at = i.offset(n, c, ip);
+                let index = indices[at] as usize;
+                let point = [index / (oh * ow), index / ow % oh, index % ow];
+                output[o.offset(n, c, point)] = input[at];
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reference twin of [`crate::avg_unpool`].
+///
+/// # Errors
+/// As [`crate::avg_unpool`].
+pub fn avg_unpool(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = UnpoolGeometry::new(shape, layout, options, "avg_unpool")?;
+    g.check_buffers(input, output)?;
+    let (i, o) = (g.input, g.output);
+    for n in 0..i.n {
+        for c in 0..i.c {
+            for_each_point(o.spatial, |op| {
+                // Windows i covering padded position p = o + pad satisfy
+                // i*stride <= p < i*stride + kernel, with 0 <= i < in.
+                let mut first = [0usize; MAX_SPATIAL];
+                let mut last = [0usize; MAX_SPATIAL]; // exclusive
+                for a in 0..MAX_SPATIAL {
+                    let p = op[a] + g.padding[a];
+                    let (s, k) = (g.stride[a], g.kernel[a]);
+                    first[a] = if p + 1 > k {
+                        (p + 1 - k).div_ceil(s)
+                    } else {
+                        0
+                    };
+                    last[a] = (p / s + 1).min(i.spatial[a]);
+                }
+                let mut sum = 0.0f32;
+                let mut count = 0usize;
+                for z in first[0]..last[0].max(first[0]) {
+                    for y in first[1]..last[1].max(first[1]) {
+                        for x in first[2]..last[2].max(first[2]) {
+                            sum += input[i.offset(n, c, [z, y, x])];
+                            count += 1;
+                        }
+                    }
+                }
+                output[o.offset(n, c, op)] = if count == 0 { 0.0 } else { sum / count as f32 };
+            });
+        }
+    }
+    Ok(())
+}
