@@ -61,3 +61,8 @@ pub use pixel_shuffle::{
 };
 pub use pool::{MaxPoolOptions, max_pool, max_pool_output_shape};
 pub use unpool::{UnpoolOptions, avg_unpool, max_unpool, unpool_output_shape};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
