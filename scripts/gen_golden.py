@@ -46,9 +46,8 @@ Every channels-last answer is checked against PyTorch's channels-first one
 for the same logical input (exactly for the copying ops). One known
 disagreement: for a 3-d max_pool window holding nothing but -inf, PyTorch's
 channels-last kernel reports an index without the window's depth offset
-(outside the window for any window past the first depth); such cases store
-the channels-first index (the window's first element) and the script prints
-a note.
+(outside the window for any window past the first depth). The cases keep
+PyTorch's answer, which the crate reproduces, and the script prints a note.
 
 `max_unpool` cases use indices from `F.max_poolNd(return_indices=True)` and
 random in-range indices with many duplicates; each output is also checked
@@ -474,14 +473,13 @@ def max_pool_case(w, name, shape, kw, layout, x_np):
     if not torch.equal(idx, idx_cf):
         # PyTorch's 3-d channels-last kernel starts a window's index without
         # the depth offset, so a window of nothing but -inf reports an index
-        # outside the window. The crate has one answer for both layouts: the
-        # channels-first one (the window's first element).
+        # outside the window. That is PyTorch's answer, and the crate matches
+        # it: the case keeps PyTorch's channels-last indices.
         differs = idx != idx_cf
         assert rank == 3 and layout == CL, name
         assert torch.all(y_cf[differs] == -INF), name
         print(f"note: {name}: PyTorch's channels-last 3-d indices for all -inf windows "
-              "are wrong; using its channels-first indices")
-        idx = idx_cf
+              "omit the depth offset; kept as PyTorch gives them")
     params = dict(kw, layout=layout)
     w.save(
         "max_pool",

@@ -117,7 +117,11 @@ fn interpolate_layouts_agree() {
             &mut cl,
         )
         .unwrap();
-        TestResult::from_bool(same_bits(&to_channels_last(&cf, &out_shape), &cl))
+        let ok = same_bits(&to_channels_last(&cf, &out_shape), &cl);
+        if !ok {
+            eprintln!("layouts disagree: {mode:?} {shape:?} -> {size:?}, align_corners {align_corners:?}, antialias {antialias}");
+        }
+        TestResult::from_bool(ok)
     }
     check(prop);
 }
@@ -167,9 +171,14 @@ fn pool_and_unpool_layouts_agree() {
             &mut i2,
         )
         .unwrap();
-        if !same_bits(&to_channels_last(&o1, &out_shape), &o2)
-            || to_channels_last(&i1, &out_shape) != i2
-        {
+        if !same_bits(&to_channels_last(&o1, &out_shape), &o2) {
+            return TestResult::failed();
+        }
+        // Indices agree too, except where PyTorch's 3-d channels-last kernel
+        // reports a window with no value above -inf without its depth offset.
+        let quirk = |j: usize| rank == 3 && o2[j] == f32::NEG_INFINITY;
+        let i1 = to_channels_last(&i1, &out_shape);
+        if (0..n).any(|j| i1[j] != i2[j] && !quirk(j)) {
             return TestResult::failed();
         }
         // Unpooling the pooled values, in both layouts.

@@ -39,7 +39,14 @@ pub fn max_pool(
                     start[a] = i0;
                 }
                 let flat = |z: i64, y: i64, x: i64| (z * ih as i64 + y) * iw as i64 + x;
-                let mut max_index = flat(start[0], start[1], start[2]);
+                // PyTorch's 3-d channels-last kernel (cpu_max_pool_channels_last)
+                // starts the index without the depth offset: a window with no
+                // value above -inf (or no element at all) reports it so.
+                let first_depth = match (layout, i.rank) {
+                    (Layout::ChannelsLast, 3) => 0,
+                    _ => start[0],
+                };
+                let mut max_index = flat(first_depth, start[1], start[2]);
                 let mut max_value = f32::NEG_INFINITY;
                 let mut z = start[0];
                 while z < end[0] {
