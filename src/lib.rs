@@ -48,6 +48,7 @@ mod layout;
 mod pixel_shuffle;
 mod pool;
 pub mod reference;
+mod simd;
 mod unpool;
 
 pub use conv_transpose::{

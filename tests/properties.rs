@@ -102,6 +102,12 @@ fn interpolate_layouts_agree() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);
         let (shape, mode, size, align_corners, antialias) = random_interpolate(&mut rng);
+        if antialias && size[1] == 1 && size[0] != shape[2] {
+            // PyTorch's antialiased kernels give every row of a one-pixel-wide
+            // output row 0's value, except channels-last with C > 1: the
+            // layouts differ there by design (see reference::antialias).
+            return TestResult::discard();
+        }
         let mut opts = InterpolateOptions::size(mode, &size).with_antialias(antialias);
         opts.align_corners = align_corners;
         let out_shape = upsample::interpolate_output_shape(&shape, &opts).unwrap();
@@ -119,7 +125,9 @@ fn interpolate_layouts_agree() {
         .unwrap();
         let ok = same_bits(&to_channels_last(&cf, &out_shape), &cl);
         if !ok {
-            eprintln!("layouts disagree: {mode:?} {shape:?} -> {size:?}, align_corners {align_corners:?}, antialias {antialias}");
+            eprintln!(
+                "layouts disagree: {mode:?} {shape:?} -> {size:?}, align_corners {align_corners:?}, antialias {antialias}"
+            );
         }
         TestResult::from_bool(ok)
     }

@@ -279,13 +279,8 @@ impl InterpolateGeometry {
                 return Err(unsupported("Lanczos mode requires antialias=True"));
             }
         }
-        for a in MAX_SPATIAL - rank..MAX_SPATIAL {
-            if out[a] == 0 {
-                return Err(Error::EmptyOutput {
-                    axis: axis_name(a, rank),
-                    size: 0,
-                });
-            }
+        if let Some(axis) = out[MAX_SPATIAL - rank..].iter().position(|&s| s == 0) {
+            return Err(Error::EmptyOutput { axis, size: 0 });
         }
         let output = input.with_spatial(out)?;
         Ok(InterpolateGeometry {

@@ -1,0 +1,2 @@
+//! Criterion benchmarks (to be filled by the fast-path work).
+fn main() {}
