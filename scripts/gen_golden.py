@@ -358,6 +358,61 @@ def interpolate_cases(w):
                         )
 
 
+def interpolate_corner_cases(w):
+    """PyTorch's odd corners, each kept as PyTorch answers in each layout
+    (no channels-first/channels-last agreement is asserted here):
+
+    * antialiased resampling to a one-pixel-wide output repeats row 0's value
+      down every row, except channels-last with C > 1;
+    * very large downscales (every input tap in one output);
+    * an axis whose size does not change although its scale_factor is not 1
+      (the antialiased kernels skip it; linear copies it);
+    * 2-d nearest/bilinear run PyTorch's channels-last kernel for small
+      outputs and for C == 3, whose nearest shortcuts differ from the generic
+      formula when a scale_factor is given;
+    * area to a 1x1 output (PyTorch takes the mean of the plane).
+    """
+    cases = [
+        # (shape, params, tag)
+        ((1, 1, 9, 1), dict(mode="bilinear", size=[4, 1], antialias=True), "aa_w1_c1"),
+        ((1, 3, 9, 5), dict(mode="bicubic", size=[4, 1], antialias=True), "aa_w1_c3"),
+        ((2, 2, 7, 7), dict(mode="lanczos", size=[2, 1], antialias=True), "aa_w1_lanczos"),
+        ((1, 2, 3, 300), dict(mode="bilinear", size=[1, 1], antialias=True), "aa_300_to_1"),
+        ((1, 2, 3, 300), dict(mode="bicubic", size=[2, 1], antialias=True), "aa_300_to_1_bicubic"),
+        ((1, 1, 200, 2), dict(mode="lanczos", size=[3, 2], antialias=True), "aa_200_to_3_lanczos"),
+        ((1, 2, 5, 8), dict(mode="bilinear", scale_factor=[1.1, 0.5], antialias=True), "aa_unchanged_axis"),
+        ((1, 2, 5, 8), dict(mode="bicubic", scale_factor=[1.1, 0.5], antialias=True), "aa_unchanged_axis_bicubic"),
+        ((1, 2, 5, 8), dict(mode="lanczos", scale_factor=[1.1, 2.3], antialias=True), "lanczos_unchanged_axis_up"),
+        ((1, 3, 4, 6), dict(mode="lanczos", scale_factor=[2.3, 1.7], antialias=True,
+                            recompute_scale_factor=False), "lanczos_up_scale"),
+        ((1, 2, 9, 9), dict(mode="nearest", scale_factor=1.05), "nearest_9_sf1.05"),
+        ((1, 5, 9, 7), dict(mode="nearest", scale_factor=[1.05, 2.05]), "nearest_small_out_c5"),
+        ((1, 5, 40, 50), dict(mode="nearest", scale_factor=[1.02, 2.0]), "nearest_large_out_c5"),
+        ((1, 5, 40, 50), dict(mode="nearest-exact", scale_factor=[1.02, 1.3]), "nearest_exact_large_out_c5"),
+        ((1, 3, 9, 9), dict(mode="bilinear", scale_factor=1.05, align_corners=False), "bilinear_c3_sf1.05"),
+        ((1, 5, 40, 50), dict(mode="bilinear", scale_factor=[1.3, 0.7], align_corners=False), "bilinear_large_out_c5"),
+        ((1, 4, 9, 9, 9), dict(mode="trilinear", scale_factor=1.7, align_corners=False), "trilinear_c4"),
+        ((2, 3, 17, 13), dict(mode="area", size=[1, 1]), "area_global_mean"),
+        ((1, 2, 5, 6, 7), dict(mode="area", size=[1, 1, 1]), "area_global_mean_3d"),
+        ((1, 2, 31), dict(mode="linear", scale_factor=1.01, align_corners=False), "linear_unchanged_sf1.01"),
+        ((1, 2, 7, 7), dict(mode="bicubic", scale_factor=1.01, align_corners=False), "bicubic_unchanged_sf1.01"),
+    ]
+    for shape, kw, tag in cases:
+        for layout in (CF, CL):
+            params = dict(mode=kw["mode"], size=kw.get("size"), scale_factor=kw.get("scale_factor"),
+                          align_corners=kw.get("align_corners"),
+                          recompute_scale_factor=kw.get("recompute_scale_factor"),
+                          antialias=kw.get("antialias", False))
+            name = f"corner_{tag}_{short(layout)}"
+            rng = w.rng(name)
+            x = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
+            y = F.interpolate(in_memory_format(x, layout), **params)
+            tol = EXACT if params["mode"] in ("nearest", "nearest-exact") else SMOOTH
+            params["layout"] = layout
+            w.save("interpolate", name, {"input": physical(x, layout), "output": physical(y, layout)},
+                   params, tol)
+
+
 # --------------------------------------------------------------------------
 # pixel_shuffle / pixel_unshuffle
 # --------------------------------------------------------------------------
@@ -883,6 +938,7 @@ def main():
 
     w = Writer(out, args.seed)
     interpolate_cases(w)
+    interpolate_corner_cases(w)
     pixel_cases(w)
     max_pool_cases(w)
     max_unpool_cases(w)
