@@ -27,6 +27,13 @@ pub struct Shape {
 impl Shape {
     /// A shape from its dimensions (at most 5; extra ones are an error).
     ///
+    /// ```
+    /// let s = upsample::Shape::new(&[1, 3, 8, 8])?;
+    /// assert_eq!(s.as_slice(), &[1, 3, 8, 8]);
+    /// assert!(upsample::Shape::new(&[1; 6]).is_err());
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Rank`] when `dims` has more than 5 entries.
     pub fn new(dims: &[usize]) -> Result<Shape, Error> {
@@ -47,6 +54,12 @@ impl Shape {
     }
 
     /// The dimensions as a slice.
+    ///
+    /// ```
+    /// let s = upsample::pixel_shuffle_output_shape(&[2, 12, 3, 3], 2)?;
+    /// assert_eq!(s.as_slice(), &[2, 3, 6, 6]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn as_slice(&self) -> &[usize] {
         &self.dims[..self.len]
     }
@@ -54,6 +67,11 @@ impl Shape {
     /// The number of elements (the product of the dimensions).
     ///
     /// Shapes returned by this crate's helpers never overflow.
+    ///
+    /// ```
+    /// assert_eq!(upsample::Shape::new(&[2, 3, 4, 5])?.numel(), 120);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn numel(&self) -> usize {
         self.as_slice()
             .iter()

@@ -9,6 +9,15 @@ use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
 /// Reference twin of [`crate::conv_transpose`].
 ///
+/// ```
+/// use upsample::{reference, ConvTransposeOptions, Layout};
+/// // One input channel, two output channels, kernel 1: a per-channel scale plus bias.
+/// let mut out = [0.0; 4];
+/// reference::conv_transpose(&[1.0, 2.0], &[1, 1, 2], Layout::ChannelsFirst, &[10.0, -1.0], &[1, 2, 1], Some(&[0.5, 0.0]), &ConvTransposeOptions::new(), &mut out, &mut [])?;
+/// assert_eq!(out, [10.5, 20.5, -1.0, -2.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::conv_transpose`].
 #[allow(clippy::too_many_arguments)]
@@ -69,6 +78,17 @@ pub fn conv_transpose(
 ///
 /// `y` has the logical shape `conv_transpose` outputs (`output_shape`);
 /// `output` gets the shape of its input `shape`. Bias is not applied.
+///
+/// ```
+/// use upsample::{reference, ConvTransposeOptions, Layout};
+/// let opts = ConvTransposeOptions::new().with_stride(&[2]);
+/// // conv_transpose of (1, 1, 2) with a (1, 1, 2) kernel gives (1, 1, 4);
+/// // conv takes a (1, 1, 4) tensor back to (1, 1, 2).
+/// let mut back = [0.0; 2];
+/// reference::conv(&[1.0, 2.0, 3.0, 4.0], &[1, 1, 2], Layout::ChannelsFirst, &[1.0, 0.5], &[1, 1, 2], &opts, &mut back)?;
+/// assert_eq!(back, [1.0 + 1.0, 3.0 + 2.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`crate::conv_transpose`], with `y` and `output` checked against the

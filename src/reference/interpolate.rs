@@ -30,6 +30,15 @@ use crate::layout::{Dims, Layout, MAX_SPATIAL, for_each_point};
 
 /// Reference twin of [`crate::interpolate`].
 ///
+/// ```
+/// use upsample::{reference, InterpolateMode, InterpolateOptions, Layout};
+/// let opts = InterpolateOptions::size(InterpolateMode::Linear, &[4]).with_align_corners(true);
+/// let mut out = [0.0; 4];
+/// reference::interpolate(&[0.0, 3.0], &[1, 1, 2], Layout::ChannelsFirst, &opts, &mut out)?;
+/// assert_eq!(out, [0.0, 1.0, 2.0, 3.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::interpolate`].
 pub fn interpolate(

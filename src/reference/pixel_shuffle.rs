@@ -8,6 +8,13 @@ use crate::pixel_shuffle::ShuffleGeometry;
 
 /// Reference twin of [`crate::pixel_shuffle`].
 ///
+/// ```
+/// let mut out = [0.0; 4];
+/// upsample::reference::pixel_shuffle(&[1.0, 2.0, 3.0, 4.0], &[1, 4, 1, 1], upsample::Layout::ChannelsLast, 2, &mut out)?;
+/// assert_eq!(out, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::pixel_shuffle`].
 pub fn pixel_shuffle(
@@ -37,6 +44,13 @@ pub fn pixel_shuffle(
 }
 
 /// Reference twin of [`crate::pixel_unshuffle`].
+///
+/// ```
+/// let mut out = [0.0; 4];
+/// upsample::reference::pixel_unshuffle(&[1.0, 2.0, 3.0, 4.0], &[1, 1, 2, 2], upsample::Layout::ChannelsFirst, 2, &mut out)?;
+/// assert_eq!(out, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`crate::pixel_unshuffle`].

@@ -7,6 +7,16 @@ use crate::pool::{MaxPoolGeometry, MaxPoolOptions};
 
 /// Reference twin of [`crate::max_pool`].
 ///
+/// ```
+/// use upsample::{reference, Layout, MaxPoolOptions};
+/// let (mut out, mut idx) = ([0.0; 2], [0i64; 2]);
+/// // Ties go to the first maximum; a NaN always wins.
+/// reference::max_pool(&[2.0, 2.0, 1.0, f32::NAN], &[1, 1, 4], Layout::ChannelsFirst, &MaxPoolOptions::new(&[2]), &mut out, &mut idx)?;
+/// assert_eq!((out[0], idx), (2.0, [0, 3]));
+/// assert!(out[1].is_nan());
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::max_pool`].
 pub fn max_pool(

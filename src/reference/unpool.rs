@@ -8,6 +8,15 @@ use crate::unpool::{UnpoolGeometry, UnpoolOptions};
 
 /// Reference twin of [`crate::max_unpool`].
 ///
+/// ```
+/// use upsample::{reference, Layout, UnpoolOptions};
+/// let mut out = [9.0; 5];
+/// let opts = UnpoolOptions::new(&[2]).with_output_size(&[5]);
+/// reference::max_unpool(&[7.0, 8.0], &[1, 4], &[1, 1, 2], Layout::ChannelsFirst, &opts, &mut out)?;
+/// assert_eq!(out, [0.0, 7.0, 0.0, 0.0, 8.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::max_unpool`].
 pub fn max_unpool(
@@ -40,6 +49,16 @@ pub fn max_unpool(
 }
 
 /// Reference twin of [`crate::avg_unpool`].
+///
+/// ```
+/// use upsample::{reference, Layout, UnpoolOptions};
+/// // Overlapping windows (kernel 3, stride 2): the middle point is covered by both.
+/// let mut out = [0.0; 5];
+/// let opts = UnpoolOptions::new(&[3]).with_stride(&[2]);
+/// reference::avg_unpool(&[1.0, 3.0], &[1, 1, 2], Layout::ChannelsFirst, &opts, &mut out)?;
+/// assert_eq!(out, [1.0, 1.0, 2.0, 3.0, 3.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`crate::avg_unpool`].
