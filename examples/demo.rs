@@ -483,8 +483,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(dir) = std::path::Path::new(&output).parent() {
         std::fs::create_dir_all(dir)?;
     }
-    image::save_buffer(
-        &output,
+    // Best compression: the grid is committed as the README's picture.
+    let file = std::io::BufWriter::new(std::fs::File::create(&output)?);
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        file,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Adaptive,
+    );
+    image::ImageEncoder::write_image(
+        encoder,
         &bytes,
         width as u32,
         height as u32,
