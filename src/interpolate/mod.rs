@@ -11,8 +11,18 @@
 //! kernel: src_per_dst = align_corners ? (in-1)/(out-1) : (scale ? 1/scale : in/out)
 //! ```
 
+mod antialias;
+mod area;
+mod cubic;
+mod lanes;
+mod linear;
+mod nearest;
+mod separable;
+mod taps;
+
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
+use crate::simd::Native;
 
 /// The interpolation algorithm, named as PyTorch's `mode` string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -352,5 +362,13 @@ pub fn interpolate(
     options: &InterpolateOptions<'_>,
     output: &mut [f32],
 ) -> Result<(), Error> {
+    let g = InterpolateGeometry::new(shape, layout, options)?;
+    g.check_buffers(input, output)?;
+    if let Some(axes) = taps::axes(&g)
+        && separable::resample::<Native>(input, &g.input, &g.output, &axes, output)
+    {
+        return Ok(());
+    }
+    // Windows too wide for the stack tables: the scalar twin.
     crate::reference::interpolate(input, shape, layout, options, output)
 }

@@ -1,0 +1,495 @@
+//! The driver of the fast transposed convolution: phase decomposition,
+//! weight packing and tiling around the micro-kernel of [`super::kernel`].
+
+use super::ConvTransposeGeometry;
+use super::kernel::{Taps, tile};
+use crate::simd::Lane;
+
+/// Width of the tiles that finish a row the full tiles leave short.
+const NARROW: usize = 4;
+
+/// The most `f32`s one accumulator row (`MR * L::LANES`) may hold.
+pub(super) const MAX_TILE_LANES: usize = 64;
+
+/// One phase (residue class of `o + padding` modulo the stride) along one axis.
+#[derive(Clone, Copy, Debug)]
+struct AxisPhase {
+    /// Residue `r`: the phase's outputs are `o = q * stride + r - padding`.
+    residue: usize,
+    /// First kernel tap in the phase.
+    first_tap: usize,
+    /// Kernel taps in the phase (`t = first_tap + j * tap_step`).
+    count: usize,
+    /// `(first_tap * dilation) / stride`: phase output `q` meets input `q - first_offset` through the first tap.
+    first_offset: usize,
+    /// Kernel index between the phase's taps.
+    tap_step: usize,
+    /// Input positions between the phase's taps.
+    offset_step: usize,
+    /// Phase outputs `q_lo..q_hi` inside the output.
+    q_lo: usize,
+    q_hi: usize,
+}
+
+fn gcd(mut a: usize, mut b: usize) -> usize {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// Taps per phase along an axis, at most: `ceil(k / (stride / gcd(stride, dilation)))`.
+pub(super) fn max_phase_taps(kernel: usize, stride: usize, dilation: usize) -> usize {
+    kernel
+        .div_ceil(stride / gcd(stride, dilation).max(1))
+        .max(1)
+}
+
+fn axis_phase(g: &ConvTransposeGeometry, axis: usize, residue: usize) -> AxisPhase {
+    let (k, s, d, p) = (
+        g.kernel[axis],
+        g.stride[axis],
+        g.dilation[axis],
+        g.padding[axis],
+    );
+    let out = g.output.spatial[axis];
+    let common = gcd(s, d).max(1);
+    let tap_step = s / common;
+    let offset_step = d / common;
+    let first = (0..tap_step.min(k)).find(|&t| (t * d) % s == residue);
+    let (first_tap, count, first_offset) = match first {
+        Some(t) => (t, (k - t).div_ceil(tap_step), t * d / s),
+        None => (0, 0, 0),
+    };
+    let q_lo = if p > residue {
+        (p - residue).div_ceil(s)
+    } else {
+        0
+    };
+    let q_hi = if out + p > residue {
+        (out + p - residue).div_ceil(s)
+    } else {
+        0
+    };
+    AxisPhase {
+        residue,
+        first_tap,
+        count,
+        first_offset,
+        tap_step,
+        offset_step,
+        q_lo,
+        q_hi,
+    }
+}
+
+impl AxisPhase {
+    /// Phase-tap indices whose input is inside `0..input` for phase output `q`.
+    #[inline]
+    fn valid(&self, q: usize, input: usize) -> (usize, usize) {
+        if self.count == 0 || q < self.first_offset {
+            return (0, 0);
+        }
+        let rel = q - self.first_offset;
+        let hi = (rel / self.offset_step + 1).min(self.count);
+        let lo = if rel + 1 > input {
+            (rel + 1 - input).div_ceil(self.offset_step)
+        } else {
+            0
+        };
+        (lo, hi.max(lo))
+    }
+
+    /// Phase outputs whose every tap is inside the input.
+    fn interior(&self, input: usize) -> (usize, usize) {
+        if self.count == 0 {
+            return (self.q_lo, self.q_hi);
+        }
+        let lo = self
+            .q_lo
+            .max(self.first_offset + (self.count - 1) * self.offset_step)
+            .min(self.q_hi);
+        let hi = self.q_hi.min(self.first_offset + input).max(lo);
+        (lo, hi)
+    }
+
+    /// The output position of phase output `q` (`q >= q_lo`).
+    #[inline]
+    fn output(&self, q: usize, stride: usize, padding: usize) -> usize {
+        q * stride + self.residue - padding
+    }
+}
+
+/// Where a tile's outputs go: element `(position j, lane l)` is at
+/// `first + j * position_stride + l * lane_stride`.
+#[derive(Clone, Copy)]
+struct Destination {
+    first: usize,
+    position_stride: usize,
+    lane_stride: usize,
+    lanes: usize,
+}
+
+#[inline(always)]
+fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+    acc: &[[L; NR]; MR],
+    output: &mut [f32],
+    d: Destination,
+) {
+    for j in 0..NR {
+        let at = d.first + j * d.position_stride;
+        if CL && d.lanes == MR * L::LANES {
+            for (m, row) in acc.iter().enumerate() {
+                if let Some(dst) = output.get_mut(at + m * L::LANES..) {
+                    row[j].store(dst);
+                }
+            }
+        } else {
+            let mut tmp = [0.0f32; MAX_TILE_LANES];
+            for (row, chunk) in acc.iter().zip(tmp.chunks_exact_mut(L::LANES)) {
+                row[j].store(chunk);
+            }
+            for (l, v) in tmp.iter().take(d.lanes).enumerate() {
+                if let Some(dst) = output.get_mut(at + l * d.lane_stride) {
+                    *dst = *v;
+                }
+            }
+        }
+    }
+}
+
+/// Runs the whole convolution with `MR * L::LANES`-channel by `NR`-position
+/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * max taps per phase`.
+pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+    g: &ConvTransposeGeometry,
+    input: &[f32],
+    weight: &[f32],
+    bias: Option<&[f32]>,
+    output: &mut [f32],
+    panel: &mut [f32],
+) {
+    let (i, o) = (g.input, g.output);
+    let kc = i.c / g.groups;
+    let m = g.out_per_group;
+    let mrl = MR * L::LANES;
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    let (iplane, oplane) = (i.plane(), o.plane());
+    let (spatial_stride, channel_stride) = if CL { (i.c, 1) } else { (1, iplane) };
+    for group in 0..g.groups {
+        for rd in 0..g.stride[0] {
+            for rh in 0..g.stride[1] {
+                for rw in 0..g.stride[2] {
+                    let ph = [
+                        axis_phase(g, 0, rd),
+                        axis_phase(g, 1, rh),
+                        axis_phase(g, 2, rw),
+                    ];
+                    if ph.iter().any(|a| a.q_lo >= a.q_hi) {
+                        continue;
+                    }
+                    let count = [ph[0].count, ph[1].count, ph[2].count];
+                    let panel_len = count[0] * count[1] * count[2] * kc * mrl;
+                    let Some(panel) = panel.get_mut(..panel_len) else {
+                        return;
+                    };
+                    for co0 in (0..m).step_by(mrl) {
+                        let lanes = mrl.min(m - co0);
+                        pack(g, &ph, weight, group, co0, lanes, kvol, panel);
+                        let mut b = [0.0f32; MAX_TILE_LANES];
+                        if let Some(bias) = bias {
+                            let first = group * m + co0;
+                            for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes)) {
+                                *d = *s;
+                            }
+                        }
+                        let mut init = [L::splat(0.0); MR];
+                        for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
+                            *v = L::load(chunk);
+                        }
+                        let panel: &[f32] = panel;
+                        for n in 0..i.n {
+                            let base = if CL {
+                                n * iplane * i.c + group * kc
+                            } else {
+                                (n * i.c + group * kc) * iplane
+                            };
+                            let out_channel = group * m + co0;
+                            let (position_stride, lane_stride) = if CL {
+                                (g.stride[2] * o.c, 1)
+                            } else {
+                                (g.stride[2], oplane)
+                            };
+                            for qd in ph[0].q_lo..ph[0].q_hi {
+                                let od = ph[0].output(qd, g.stride[0], g.padding[0]);
+                                for qh in ph[1].q_lo..ph[1].q_hi {
+                                    let oh = ph[1].output(qh, g.stride[1], g.padding[1]);
+                                    let row = (od * o.spatial[1] + oh) * o.spatial[2];
+                                    let taps = Taps {
+                                        range: [
+                                            ph[0].valid(qd, i.spatial[0]),
+                                            ph[1].valid(qh, i.spatial[1]),
+                                            (0, 0),
+                                        ],
+                                        count,
+                                        origin: [
+                                            qd.saturating_sub(ph[0].first_offset),
+                                            qh.saturating_sub(ph[1].first_offset),
+                                            0,
+                                        ],
+                                        step: [
+                                            ph[0].offset_step,
+                                            ph[1].offset_step,
+                                            ph[2].offset_step,
+                                        ],
+                                        in_spatial: i.spatial,
+                                        base,
+                                        spatial_stride,
+                                        channel_stride,
+                                        kc,
+                                    };
+                                    let w = ph[2];
+                                    let destination = |q: usize| {
+                                        let position = row + w.output(q, g.stride[2], g.padding[2]);
+                                        Destination {
+                                            first: if CL {
+                                                (n * oplane + position) * o.c + out_channel
+                                            } else {
+                                                (n * o.c + out_channel) * oplane + position
+                                            },
+                                            position_stride,
+                                            lane_stride,
+                                            lanes,
+                                        }
+                                    };
+                                    let single = |q: usize, output: &mut [f32]| {
+                                        let mut t = taps;
+                                        t.range[2] = w.valid(q, i.spatial[2]);
+                                        t.origin[2] = q.saturating_sub(w.first_offset);
+                                        let acc = tile::<L, MR, 1, CL>(init, panel, input, &t);
+                                        store::<L, MR, 1, CL>(&acc, output, destination(q));
+                                    };
+                                    let (lo, hi) = w.interior(i.spatial[2]);
+                                    for q in w.q_lo..lo {
+                                        single(q, output);
+                                    }
+                                    let mut full = taps;
+                                    full.range[2] = (0, w.count);
+                                    let mut q = lo;
+                                    while hi - q >= NR {
+                                        full.origin[2] = q.saturating_sub(w.first_offset);
+                                        let acc = tile::<L, MR, NR, CL>(init, panel, input, &full);
+                                        store::<L, MR, NR, CL>(&acc, output, destination(q));
+                                        q += NR;
+                                    }
+                                    while hi - q >= NARROW {
+                                        full.origin[2] = q.saturating_sub(w.first_offset);
+                                        let acc =
+                                            tile::<L, MR, NARROW, CL>(init, panel, input, &full);
+                                        store::<L, MR, NARROW, CL>(&acc, output, destination(q));
+                                        q += NARROW;
+                                    }
+                                    if q < hi && hi - lo >= NARROW {
+                                        // The last narrow tile overlaps the one before
+                                        // rather than running short (same sums, same bits).
+                                        let start = hi - NARROW;
+                                        full.origin[2] = start.saturating_sub(w.first_offset);
+                                        let acc =
+                                            tile::<L, MR, NARROW, CL>(init, panel, input, &full);
+                                        store::<L, MR, NARROW, CL>(
+                                            &acc,
+                                            output,
+                                            destination(start),
+                                        );
+                                    } else {
+                                        for q in q..hi {
+                                            single(q, output);
+                                        }
+                                    }
+                                    for q in hi..w.q_hi {
+                                        single(q, output);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs the weights of one phase, group and channel block as
+/// `[tap (a, b, c)][ci][lane]`, zero past the block's `lanes` channels.
+#[allow(clippy::too_many_arguments)]
+fn pack(
+    g: &ConvTransposeGeometry,
+    ph: &[AxisPhase; 3],
+    weight: &[f32],
+    group: usize,
+    co0: usize,
+    lanes: usize,
+    kvol: usize,
+    panel: &mut [f32],
+) {
+    let kc = g.input.c / g.groups;
+    let m = g.out_per_group;
+    let mrl = if kc == 0 || ph.iter().any(|a| a.count == 0) {
+        return;
+    } else {
+        panel.len() / (kc * ph[0].count * ph[1].count * ph[2].count)
+    };
+    let mut chunks = panel.chunks_exact_mut(mrl.max(1));
+    for a in 0..ph[0].count {
+        let td = ph[0].first_tap + a * ph[0].tap_step;
+        for b in 0..ph[1].count {
+            let th = ph[1].first_tap + b * ph[1].tap_step;
+            for c in 0..ph[2].count {
+                let tw = ph[2].first_tap + c * ph[2].tap_step;
+                let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
+                for ci in 0..kc {
+                    let Some(dst) = chunks.next() else {
+                        return;
+                    };
+                    let row = ((group * kc + ci) * m + co0) * kvol + tap;
+                    for (l, d) in dst.iter_mut().enumerate() {
+                        *d = if l < lanes {
+                            weight.get(row + l * kvol).copied().unwrap_or(0.0)
+                        } else {
+                            0.0
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Depthwise channels-last (`C_in / groups == 1`, `C_out / groups == 1`):
+/// channels are contiguous in input and output alike, so lanes run over
+/// channels and every position is one short dot product per lane. `panel`
+/// holds the weights of one phase as `[tap][channel]` (channels rounded up
+/// to the lane count, zero past the end).
+pub(super) fn run_depthwise_channels_last<L: Lane>(
+    g: &ConvTransposeGeometry,
+    input: &[f32],
+    weight: &[f32],
+    bias: Option<&[f32]>,
+    output: &mut [f32],
+    panel: &mut [f32],
+) {
+    let (i, o) = (g.input, g.output);
+    let c = i.c;
+    let width = c.div_ceil(L::LANES) * L::LANES;
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    let (iplane, oplane) = (i.plane(), o.plane());
+    for rd in 0..g.stride[0] {
+        for rh in 0..g.stride[1] {
+            for rw in 0..g.stride[2] {
+                let ph = [
+                    axis_phase(g, 0, rd),
+                    axis_phase(g, 1, rh),
+                    axis_phase(g, 2, rw),
+                ];
+                if ph.iter().any(|a| a.q_lo >= a.q_hi) {
+                    continue;
+                }
+                let count = [ph[0].count, ph[1].count, ph[2].count];
+                let Some(panel) = panel.get_mut(..count[0] * count[1] * count[2] * width) else {
+                    return;
+                };
+                let mut rows = panel.chunks_exact_mut(width.max(1));
+                for a in 0..count[0] {
+                    let td = ph[0].first_tap + a * ph[0].tap_step;
+                    for b in 0..count[1] {
+                        let th = ph[1].first_tap + b * ph[1].tap_step;
+                        for cc in 0..count[2] {
+                            let tw = ph[2].first_tap + cc * ph[2].tap_step;
+                            let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
+                            let Some(row) = rows.next() else { return };
+                            for (ch, d) in row.iter_mut().enumerate() {
+                                *d = weight.get(ch * kvol + tap).copied().unwrap_or(0.0);
+                            }
+                        }
+                    }
+                }
+                let panel: &[f32] = panel;
+                for n in 0..i.n {
+                    for qd in ph[0].q_lo..ph[0].q_hi {
+                        let od = ph[0].output(qd, g.stride[0], g.padding[0]);
+                        let rd_range = ph[0].valid(qd, i.spatial[0]);
+                        let zd = qd.saturating_sub(ph[0].first_offset);
+                        for qh in ph[1].q_lo..ph[1].q_hi {
+                            let oh = ph[1].output(qh, g.stride[1], g.padding[1]);
+                            let rh_range = ph[1].valid(qh, i.spatial[1]);
+                            let zh = qh.saturating_sub(ph[1].first_offset);
+                            for qw in ph[2].q_lo..ph[2].q_hi {
+                                let ow = ph[2].output(qw, g.stride[2], g.padding[2]);
+                                let rw_range = ph[2].valid(qw, i.spatial[2]);
+                                let zw = qw.saturating_sub(ph[2].first_offset);
+                                let at =
+                                    (n * oplane + (od * o.spatial[1] + oh) * o.spatial[2] + ow) * c;
+                                let Some(out) = output.get_mut(at..at + c) else {
+                                    return;
+                                };
+                                for c0 in (0..c).step_by(L::LANES) {
+                                    let lanes = L::LANES.min(c - c0);
+                                    let mut tmp = [0.0f32; 16];
+                                    if let Some(bias) = bias {
+                                        for (d, s) in
+                                            tmp.iter_mut().zip(bias.iter().skip(c0).take(lanes))
+                                        {
+                                            *d = *s;
+                                        }
+                                    }
+                                    let mut acc = L::load(&tmp);
+                                    for a in rd_range.0..rd_range.1 {
+                                        let z = zd - a * ph[0].offset_step;
+                                        for b in rh_range.0..rh_range.1 {
+                                            let y = zh - b * ph[1].offset_step;
+                                            for cc in rw_range.0..rw_range.1 {
+                                                let x = zw - cc * ph[2].offset_step;
+                                                let from = (n * iplane
+                                                    + (z * i.spatial[1] + y) * i.spatial[2]
+                                                    + x)
+                                                    * c
+                                                    + c0;
+                                                let w = ((a * count[1] + b) * count[2] + cc)
+                                                    * width
+                                                    + c0;
+                                                let wv = L::load(panel.get(w..).unwrap_or(&[]));
+                                                let xv = match input.get(from..from + L::LANES) {
+                                                    Some(s) => L::load(s),
+                                                    None => {
+                                                        let mut t = [0.0f32; 16];
+                                                        for (d, s) in t.iter_mut().zip(
+                                                            input.iter().skip(from).take(lanes),
+                                                        ) {
+                                                            *d = *s;
+                                                        }
+                                                        L::load(&t)
+                                                    }
+                                                };
+                                                acc = xv.mul_add(wv, acc);
+                                            }
+                                        }
+                                    }
+                                    match out.get_mut(c0..c0 + L::LANES) {
+                                        Some(dst) => acc.store(dst),
+                                        None => {
+                                            acc.store(&mut tmp);
+                                            for (d, s) in
+                                                out.iter_mut().skip(c0).zip(tmp.iter().take(lanes))
+                                            {
+                                                *d = *s;
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

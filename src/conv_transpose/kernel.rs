@@ -1,0 +1,148 @@
+//! The register-blocked micro-kernel of the fast transposed convolution.
+//!
+//! One call computes a tile of `MR * L::LANES` output channels (lanes) by
+//! `NR` consecutive output positions of one phase (see the module docs of
+//! [`super`]): `NR * MR` accumulators live in registers while the kernel walks
+//! the taps that are valid for the whole tile and, for each, the input
+//! channels of the group:
+//!
+//! ```text
+//! acc[m][j] = bias[co0 + m*L .. +L]
+//! for each valid tap (a, b, c), for ci in 0..kc:
+//!     acc[m][j] += panel[tap][ci][m*L .. +L] * splat(x[tap origin + ci*cstride + j*pstride])
+//! ```
+//!
+//! The summation order (taps in `a, b, c` order, then `ci`) is fixed by the
+//! geometry alone, so every output element gets the same bits whichever tile
+//! width computes it.
+
+use crate::simd::Lane;
+
+/// The taps of one tile and where their input lies.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Taps {
+    /// Valid phase-tap index range `lo..hi` per `[D, H, W]` axis.
+    pub range: [(usize, usize); 3],
+    /// Taps of the phase per axis (the panel's tap box).
+    pub count: [usize; 3],
+    /// Input position of phase-tap 0 at tile position 0, per axis.
+    pub origin: [usize; 3],
+    /// Input positions between consecutive phase-taps, per axis.
+    pub step: [usize; 3],
+    /// Input spatial sizes `[D, H, W]`.
+    pub in_spatial: [usize; 3],
+    /// Offset in the input of `(n, first channel of the group, position 0)`.
+    pub base: usize,
+    /// Input elements between spatial neighbours (C_in channels-last, 1 channels-first).
+    pub spatial_stride: usize,
+    /// Input elements between channels (1 channels-last, the plane channels-first).
+    pub channel_stride: usize,
+    /// Input channels per group.
+    pub kc: usize,
+}
+
+/// Computes one `MR x NR` tile from `init` (the bias) over the valid taps.
+/// `CL` selects the channels-last input walk.
+#[inline(always)]
+pub(super) fn tile<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+    init: [L; MR],
+    panel: &[f32],
+    input: &[f32],
+    t: &Taps,
+) -> [[L; NR]; MR] {
+    let mut acc: [[L; NR]; MR] = core::array::from_fn(|m| [init[m]; NR]);
+    let tap_len = t.kc * MR * L::LANES;
+    for a in t.range[0].0..t.range[0].1 {
+        let Some(z) = t.origin[0].checked_sub(a * t.step[0]) else {
+            continue;
+        };
+        for b in t.range[1].0..t.range[1].1 {
+            let Some(y) = t.origin[1].checked_sub(b * t.step[1]) else {
+                continue;
+            };
+            for c in t.range[2].0..t.range[2].1 {
+                let Some(x) = t.origin[2].checked_sub(c * t.step[2]) else {
+                    continue;
+                };
+                let position = (z * t.in_spatial[1] + y) * t.in_spatial[2] + x;
+                let offset = t.base + position * t.spatial_stride;
+                let w = ((a * t.count[1] + b) * t.count[2] + c) * tap_len;
+                let Some(w) = panel.get(w..w + tap_len) else {
+                    continue;
+                };
+                if CL {
+                    accumulate_cl::<L, MR, NR>(&mut acc, w, input, offset, t.spatial_stride, t.kc);
+                } else {
+                    accumulate_cf::<L, MR, NR>(&mut acc, w, input, offset, t.channel_stride);
+                }
+            }
+        }
+    }
+    acc
+}
+
+/// One tap, channels-last: the `NR` positions are rows of `kc` contiguous
+/// channels, `position_stride` apart.
+#[inline(always)]
+fn accumulate_cl<L: Lane, const MR: usize, const NR: usize>(
+    acc: &mut [[L; NR]; MR],
+    w: &[f32],
+    input: &[f32],
+    offset: usize,
+    position_stride: usize,
+    kc: usize,
+) {
+    let mut rows: [&[f32]; NR] = [&[]; NR];
+    for (j, row) in rows.iter_mut().enumerate() {
+        let lo = offset + j * position_stride;
+        match input.get(lo..lo + kc) {
+            Some(r) => *row = r,
+            None => return,
+        }
+    }
+    for (wv, ci) in w.chunks_exact(MR * L::LANES).zip(0..kc) {
+        let mut a = [L::splat(0.0); MR];
+        for (am, chunk) in a.iter_mut().zip(wv.chunks_exact(L::LANES)) {
+            *am = L::load(chunk);
+        }
+        for j in 0..NR {
+            let b = L::splat(rows[j].get(ci).copied().unwrap_or(0.0));
+            for m in 0..MR {
+                acc[m][j] = a[m].mul_add(b, acc[m][j]);
+            }
+        }
+    }
+}
+
+/// One tap, channels-first: channel `ci` holds the `NR` positions
+/// contiguously, channels `channel_stride` apart.
+#[inline(always)]
+fn accumulate_cf<L: Lane, const MR: usize, const NR: usize>(
+    acc: &mut [[L; NR]; MR],
+    w: &[f32],
+    input: &[f32],
+    offset: usize,
+    channel_stride: usize,
+) {
+    let Some(x) = input.get(offset..) else {
+        return;
+    };
+    for (wv, xc) in w
+        .chunks_exact(MR * L::LANES)
+        .zip(x.chunks(channel_stride.max(1)))
+    {
+        let Some(xr) = xc.first_chunk::<NR>() else {
+            return;
+        };
+        let mut a = [L::splat(0.0); MR];
+        for (am, chunk) in a.iter_mut().zip(wv.chunks_exact(L::LANES)) {
+            *am = L::load(chunk);
+        }
+        for j in 0..NR {
+            let b = L::splat(xr[j]);
+            for m in 0..MR {
+                acc[m][j] = a[m].mul_add(b, acc[m][j]);
+            }
+        }
+    }
+}

@@ -1,0 +1,602 @@
+//! The one kernel every mode runs through: a separable resampling, written
+//! once over [`Lane`] widths.
+//!
+//! ```text
+//! for each chunk of output depths, rows, columns (tables of windows and
+//!         weights computed once per chunk, on the stack):
+//!     for each plane (CF: one (n, c) image; CL: one n, channels innermost):
+//!         for each output (z, y) of the chunk:
+//!             temp = sum over (dz, dy) taps of wz * wy * input row  (vector, along the row)
+//!             out[x] = sum over dx taps of wx * temp[start(x) + dx]  (CL: vector along C;
+//!                      CF: vector where the windows repeat with a period
+//!                      (x2, x4, x0.5), one output at a time elsewhere)
+//! ```
+//!
+//! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
+//! input row directly; a single horizontal tap of weight 1 copies. Those
+//! make nearest and nearest-exact bit-exact copies.
+//!
+//! Summing the height before the width (ATen does width first for the
+//! antialiased modes and a tensor product for the others) changes only the
+//! rounding, within the crate's tolerance for those modes.
+
+use super::lanes::Shuffle;
+use super::taps::{AxisTaps, MAX_TAPS};
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
+
+/// Output columns per table.
+const W_CHUNK: usize = 256;
+/// Weights per column table.
+const W_POOL: usize = 2048;
+/// Output rows (or depths) per table.
+const ROW_CHUNK: usize = 64;
+/// Weights per row table.
+const ROW_POOL: usize = 512;
+/// Floats of the vertical sum of one output row's input span.
+const TEMP: usize = 2048;
+/// The most input rows one output row may combine.
+const MAX_ROWS: usize = 64;
+
+/// The windows of up to `N` consecutive outputs along one axis.
+struct Table<const N: usize, const P: usize> {
+    start: [usize; N],
+    weight: [f32; P],
+    taps: usize,
+    len: usize,
+}
+
+impl<const N: usize, const P: usize> Table<N, P> {
+    fn new(taps: usize) -> Self {
+        Table {
+            start: [0; N],
+            weight: [0.0; P],
+            taps,
+            len: 0,
+        }
+    }
+
+    /// Outputs from `o0` on, at most `len`, whose windows span at most
+    /// `max_span` inputs together (always at least one). Returns the span.
+    fn fill(&mut self, axis: &AxisTaps, o0: usize, len: usize, max_span: usize) -> (usize, usize) {
+        let (mut lo, mut hi, mut n) = (usize::MAX, 0, 0);
+        let slots = self
+            .start
+            .iter_mut()
+            .zip(self.weight.chunks_exact_mut(self.taps));
+        for (start, weight) in slots.take(len) {
+            let s = axis.window(o0 + n, weight);
+            let (l, h) = (lo.min(s), hi.max(s + self.taps));
+            if n > 0 && h - l > max_span {
+                break;
+            }
+            (*start, lo, hi, n) = (s, l, h, n + 1);
+        }
+        self.len = n;
+        (lo, hi)
+    }
+
+    #[inline(always)]
+    fn get(&self, j: usize) -> (usize, &[f32]) {
+        let weight = self
+            .weight
+            .get(j * self.taps..(j + 1) * self.taps)
+            .unwrap_or(&[]);
+        (self.start.get(j).copied().unwrap_or(0), weight)
+    }
+}
+
+/// A run of a column table whose windows repeat every `phases` outputs,
+/// `step` inputs further on, for at least one vector of periods.
+#[derive(Clone, Copy, Debug)]
+struct Regular {
+    first: usize,
+    periods: usize,
+    phases: usize,
+    step: usize,
+}
+
+fn find_regular<const N: usize, const P: usize>(t: &Table<N, P>, lanes: usize) -> Option<Regular> {
+    for (phases, step) in [(2, 1), (4, 1), (1, 1), (1, 2)] {
+        let good = |x: usize| {
+            x + phases < t.len
+                && t.start[x + phases] == t.start[x] + step
+                && t.get(x + phases).1 == t.get(x).1
+        };
+        let mid = t.len / 2;
+        if !(mid..mid + phases).all(good) {
+            continue;
+        }
+        let (mut a, mut e) = (mid, mid);
+        while a > 0 && good(a - 1) {
+            a -= 1;
+        }
+        while good(e) {
+            e += 1;
+        }
+        let periods = (e + phases - a) / phases;
+        if periods >= lanes {
+            return Some(Regular {
+                first: a,
+                periods,
+                phases,
+                step,
+            });
+        }
+    }
+    None
+}
+
+/// Resamples `input` (geometry `i`) into `output` (geometry `o`) through the
+/// per-`[D, H, W]`-axis tables `axes`. Returns false, having written
+/// nothing, when a window is too wide for the stack buffers.
+pub(crate) fn resample<L: Shuffle>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let [ad, ah, aw] = axes;
+    let (kd, kh, kw) = (ad.taps(), ah.taps(), aw.taps());
+    if kw > MAX_TAPS || kd.saturating_mul(kh) > MAX_ROWS || kd > ROW_POOL || kh > ROW_POOL {
+        return false;
+    }
+    // Channels-first: every (n, c) plane is a one-channel image.
+    let (planes, channels) = match i.layout {
+        Layout::ChannelsFirst => (i.n * i.c, 1),
+        Layout::ChannelsLast => (i.n, i.c),
+    };
+    // Channels per pass, so that one window of pixels fits the temp row.
+    let block = channels.min(TEMP / kw);
+    let [id, ih, iw] = i.spatial;
+    let [od, oh, ow] = o.spatial;
+    let (in_row, out_row) = (iw * channels, ow * channels);
+    let (in_plane, out_plane) = (id * ih * in_row, od * oh * out_row);
+    let mut dt = Table::<ROW_CHUNK, ROW_POOL>::new(kd);
+    let mut ht = Table::<ROW_CHUNK, ROW_POOL>::new(kh);
+    let mut wt = Table::<W_CHUNK, W_POOL>::new(kw);
+    let mut temp = [0.0f32; TEMP];
+    let mut rows = [(0usize, 0.0f32); MAX_ROWS];
+    let mut oz0 = 0;
+    while oz0 < od {
+        dt.fill(ad, oz0, od - oz0, usize::MAX);
+        let mut oy0 = 0;
+        while oy0 < oh {
+            ht.fill(ah, oy0, oh - oy0, usize::MAX);
+            let mut ox0 = 0;
+            while ox0 < ow {
+                let (lo, hi) = wt.fill(aw, ox0, ow - ox0, TEMP / block);
+                let span = hi - lo;
+                let regular = if channels == 1 {
+                    find_regular(&wt, L::LANES)
+                } else {
+                    None
+                };
+                for plane in 0..planes {
+                    let mut c0 = 0;
+                    while c0 < channels {
+                        let width = block.min(channels - c0);
+                        for z in 0..dt.len {
+                            let (zs, zw) = dt.get(z);
+                            for y in 0..ht.len {
+                                let (ys, yw) = ht.get(y);
+                                let mut count = 0;
+                                for (dz, &wz) in zw.iter().enumerate() {
+                                    for (dy, &wy) in yw.iter().enumerate() {
+                                        let w = wz * wy;
+                                        if w != 0.0 && count < MAX_ROWS {
+                                            let row = (zs + dz) * ih + ys + dy;
+                                            rows[count] = (
+                                                plane * in_plane
+                                                    + row * in_row
+                                                    + lo * channels
+                                                    + c0,
+                                                w,
+                                            );
+                                            count += 1;
+                                        }
+                                    }
+                                }
+                                let row = (oz0 + z) * oh + oy0 + y;
+                                let at = plane * out_plane + row * out_row + ox0 * channels + c0;
+                                let len = (wt.len - 1) * channels + width;
+                                let Some(dst) = output.get_mut(at..at + len) else {
+                                    debug_assert!(false, "output row out of bounds");
+                                    return true;
+                                };
+                                let rows = &rows[..count];
+                                if let ([(offset, 1.0)], true) = (rows, width == channels) {
+                                    let Some(src) = input.get(*offset..offset + span * width)
+                                    else {
+                                        debug_assert!(false, "input row out of bounds");
+                                        return true;
+                                    };
+                                    horizontal::<L, W_CHUNK, W_POOL>(
+                                        src, width, &wt, lo, regular, dst, channels,
+                                    );
+                                } else {
+                                    let t = &mut temp[..span * width];
+                                    vertical::<L>(input, rows, channels, width, t);
+                                    horizontal::<L, W_CHUNK, W_POOL>(
+                                        t, width, &wt, lo, regular, dst, channels,
+                                    );
+                                }
+                            }
+                        }
+                        c0 += width;
+                    }
+                }
+                ox0 += wt.len;
+            }
+            oy0 += ht.len;
+        }
+        oz0 += dt.len;
+    }
+    true
+}
+
+/// `dst` = the weighted sum of the input rows `rows` (offset, weight):
+/// `dst.len() / width` pixels of `width` channels, `stride` apart in the input.
+fn vertical<L: Shuffle>(
+    input: &[f32],
+    rows: &[(usize, f32)],
+    stride: usize,
+    width: usize,
+    dst: &mut [f32],
+) {
+    if width == stride {
+        combine::<L>(input, rows, 0, dst);
+    } else {
+        for (p, segment) in dst.chunks_exact_mut(width).enumerate() {
+            combine::<L>(input, rows, p * stride, segment);
+        }
+    }
+}
+
+/// `dst[j] = sum_k w_k * input[offset_k + shift + j]`.
+#[inline(always)]
+fn combine<L: Shuffle>(input: &[f32], rows: &[(usize, f32)], shift: usize, dst: &mut [f32]) {
+    let n = dst.len();
+    let mut src: [&[f32]; MAX_ROWS] = [&[]; MAX_ROWS];
+    let mut weight = [0.0f32; MAX_ROWS];
+    for ((s, w), &(offset, wr)) in src.iter_mut().zip(weight.iter_mut()).zip(rows) {
+        let Some(row) = input.get(offset + shift..offset + shift + n) else {
+            debug_assert!(false, "input row out of bounds");
+            dst.fill(0.0);
+            return;
+        };
+        (*s, *w) = (row, wr);
+    }
+    let (src, weight) = (&src[..rows.len()], &weight[..rows.len()]);
+    let [first, rest @ ..] = src else {
+        dst.fill(0.0);
+        return;
+    };
+    let (w0, wrest) = (weight[0], &weight[1..]);
+    let mut v = 0;
+    while v + L::LANES <= n {
+        let mut acc = L::splat(w0) * L::load(&first[v..]);
+        for (s, &w) in rest.iter().zip(wrest) {
+            acc = L::splat(w).mul_add(L::load(&s[v..]), acc);
+        }
+        acc.store(&mut dst[v..]);
+        v += L::LANES;
+    }
+    for j in v..n {
+        let mut acc = w0 * first[j];
+        for (s, &w) in rest.iter().zip(wrest) {
+            acc += w * s[j];
+        }
+        dst[j] = acc;
+    }
+}
+
+/// One output row chunk from its vertical sum `src` (pixels of `width`
+/// channels, input column `lo` first) into `dst` (pixels `stride` apart).
+fn horizontal<L: Shuffle, const N: usize, const P: usize>(
+    src: &[f32],
+    width: usize,
+    wt: &Table<N, P>,
+    lo: usize,
+    regular: Option<Regular>,
+    dst: &mut [f32],
+    stride: usize,
+) {
+    if stride == 1 {
+        let mut x = 0;
+        if let Some(r) = regular {
+            scalar_outputs(src, wt, lo, dst, 0, r.first);
+            // The last block overlaps the one before it: it rewrites the same
+            // values, and leaves no periods to the scalar loop.
+            let blocks = r.periods / L::LANES;
+            let last = r.periods - L::LANES;
+            match (r.phases, r.step) {
+                (1, 1) => periodic::<L, 1, 1, N, P>(src, wt, lo, r.first, blocks, last, dst),
+                (2, 1) => periodic::<L, 2, 1, N, P>(src, wt, lo, r.first, blocks, last, dst),
+                (4, 1) => periodic::<L, 4, 1, N, P>(src, wt, lo, r.first, blocks, last, dst),
+                _ => periodic::<L, 1, 2, N, P>(src, wt, lo, r.first, blocks, last, dst),
+            }
+            x = r.first + r.periods * r.phases;
+        }
+        scalar_outputs(src, wt, lo, dst, x, wt.len);
+    } else {
+        for (x, d) in dst.chunks_mut(stride).enumerate().take(wt.len) {
+            let (start, w) = wt.get(x);
+            pixel::<L>(src, (start - lo) * width, width, w, &mut d[..width]);
+        }
+    }
+}
+
+/// One channels-last output pixel: `d[c] = sum_k w_k * src[s + k * width + c]`.
+#[inline(always)]
+fn pixel<L: Shuffle>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f32]) {
+    let [w0, wrest @ ..] = w else { return };
+    if wrest.is_empty() && *w0 == 1.0 {
+        // A copy (nearest): inline vector moves beat a `memcpy` call here.
+        let (Some(from), Some(to)) = (src.get(s..s + width), d.get_mut(..width)) else {
+            return;
+        };
+        let mut to_chunks = to.chunks_exact_mut(L::LANES);
+        let mut from_chunks = from.chunks_exact(L::LANES);
+        for (t, f) in (&mut to_chunks).zip(&mut from_chunks) {
+            L::load(f).store(t);
+        }
+        to_chunks
+            .into_remainder()
+            .copy_from_slice(from_chunks.remainder());
+        return;
+    }
+    let mut v = 0;
+    while v + L::LANES <= width {
+        let mut acc = L::splat(*w0) * L::load(&src[s + v..]);
+        for (k, &wk) in wrest.iter().enumerate() {
+            acc = L::splat(wk).mul_add(L::load(&src[s + (k + 1) * width + v..]), acc);
+        }
+        acc.store(&mut d[v..]);
+        v += L::LANES;
+    }
+    for j in v..width {
+        let mut acc = w0 * src[s + j];
+        for (k, &wk) in wrest.iter().enumerate() {
+            acc += wk * src[s + (k + 1) * width + j];
+        }
+        d[j] = acc;
+    }
+}
+
+/// Channels-first outputs `from..to`, one at a time.
+fn scalar_outputs<const N: usize, const P: usize>(
+    src: &[f32],
+    wt: &Table<N, P>,
+    lo: usize,
+    dst: &mut [f32],
+    from: usize,
+    to: usize,
+) {
+    match wt.taps {
+        1 => scalar_taps::<1, N, P>(src, wt, lo, dst, from, to),
+        2 => scalar_taps::<2, N, P>(src, wt, lo, dst, from, to),
+        3 => scalar_taps::<3, N, P>(src, wt, lo, dst, from, to),
+        4 => scalar_taps::<4, N, P>(src, wt, lo, dst, from, to),
+        _ => {
+            let Some(dst) = dst.get_mut(from..to) else {
+                return;
+            };
+            for (x, d) in (from..to).zip(dst) {
+                let (start, w) = wt.get(x);
+                let [w0, wrest @ ..] = w else { return };
+                let s = start - lo;
+                let mut acc = w0 * src[s];
+                for (k, &wk) in wrest.iter().enumerate() {
+                    acc += wk * src[s + k + 1];
+                }
+                *d = acc;
+            }
+        }
+    }
+}
+
+/// [`scalar_outputs`] for windows of `K` taps.
+#[inline(always)]
+fn scalar_taps<const K: usize, const N: usize, const P: usize>(
+    src: &[f32],
+    wt: &Table<N, P>,
+    lo: usize,
+    dst: &mut [f32],
+    from: usize,
+    to: usize,
+) {
+    let (Some(dst), Some(start)) = (dst.get_mut(from..to), wt.start.get(from..to)) else {
+        return;
+    };
+    let weights = wt.weight.get(from * K..).unwrap_or(&[]).chunks_exact(K);
+    for ((d, &s), w) in dst.iter_mut().zip(start).zip(weights) {
+        let (Some(v), Some(w)) = (
+            src.get(s - lo..).and_then(|v| v.first_chunk::<K>()),
+            w.first_chunk::<K>(),
+        ) else {
+            return;
+        };
+        let mut acc = w[0] * v[0];
+        for k in 1..K {
+            acc += w[k] * v[k];
+        }
+        *d = acc;
+    }
+}
+
+/// Channels-first outputs where the windows repeat: `PHASES` outputs per
+/// period, the window moving `STEP` inputs per period. Vectorised over
+/// `blocks * LANES` periods from output `first`, phases interleaved.
+fn periodic<L: Shuffle, const PHASES: usize, const STEP: usize, const N: usize, const P: usize>(
+    src: &[f32],
+    wt: &Table<N, P>,
+    lo: usize,
+    first: usize,
+    blocks: usize,
+    last: usize,
+    dst: &mut [f32],
+) {
+    let load = |at: usize| {
+        if STEP == 1 {
+            L::load(&src[at..])
+        } else {
+            L::load_even(&src[at..])
+        }
+    };
+    for b in 0..=blocks {
+        // Block `blocks` is the overlapping tail (or a repeat of the last).
+        let i = if b < blocks { b * L::LANES } else { last };
+        let mut v = [L::splat(0.0); PHASES];
+        for (p, vp) in v.iter_mut().enumerate() {
+            let (start, w) = wt.get(first + p);
+            let [w0, wrest @ ..] = w else { return };
+            let s = start - lo + STEP * i;
+            let mut acc = L::splat(*w0) * load(s);
+            for (k, &wk) in wrest.iter().enumerate() {
+                acc = L::splat(wk).mul_add(load(s + k + 1), acc);
+            }
+            *vp = acc;
+        }
+        let out = &mut dst[first + PHASES * i..];
+        match v.as_slice() {
+            [a] => a.store(out),
+            [a, b] => {
+                let (lo, hi) = a.zip(*b);
+                lo.store(out);
+                hi.store(&mut out[L::LANES..]);
+            }
+            [a, b, c, d] => {
+                let (ac_lo, ac_hi) = a.zip(*c);
+                let (bd_lo, bd_hi) = b.zip(*d);
+                let (o0, o1) = ac_lo.zip(bd_lo);
+                let (o2, o3) = ac_hi.zip(bd_hi);
+                o0.store(out);
+                o1.store(&mut out[L::LANES..]);
+                o2.store(&mut out[2 * L::LANES..]);
+                o3.store(&mut out[3 * L::LANES..]);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions, taps};
+    use wide::{f32x4, f32x8, f32x16};
+
+    /// Every width of the kernel against the reference: widths `0..=3 *
+    /// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts.
+    fn against_reference<L: Shuffle>() {
+        let modes = [
+            (M::Nearest, None, false),
+            (M::NearestExact, None, false),
+            (M::Bilinear, Some(false), false),
+            (M::Bilinear, Some(true), false),
+            (M::Bicubic, Some(false), false),
+            (M::Bilinear, Some(false), true),
+            (M::Bicubic, None, true),
+            (M::Lanczos, None, true),
+            (M::Area, None, false),
+        ];
+        let sizes = |w: usize| [2 * w, 4 * w, w.div_ceil(2), w + 3, 1];
+        for (mode, align_corners, antialias) in modes {
+            for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                for w in 1..=3 * L::LANES + 1 {
+                    for c in [1, 3, L::LANES + 1] {
+                        for ow in sizes(w) {
+                            let shape = [1, c, 3, w];
+                            let size = [5, ow];
+                            let mut opts =
+                                InterpolateOptions::size(mode, &size).with_antialias(antialias);
+                            opts.align_corners = align_corners;
+                            let g = InterpolateGeometry::new(&shape, layout, &opts).unwrap();
+                            let input: alloc_free::Buf =
+                                alloc_free::Buf::from_fn(g.input.numel(), |j| {
+                                    ((j * 7919) % 113) as f32 / 56.5 - 1.0
+                                });
+                            let n = g.output.numel();
+                            let mut want = alloc_free::Buf::zeros(n);
+                            let mut got = alloc_free::Buf::zeros(n);
+                            crate::reference::interpolate(
+                                input.get(),
+                                &shape,
+                                layout,
+                                &opts,
+                                want.get_mut(),
+                            )
+                            .unwrap();
+                            let axes = taps::axes(&g).unwrap();
+                            assert!(resample::<L>(
+                                input.get(),
+                                &g.input,
+                                &g.output,
+                                &axes,
+                                got.get_mut()
+                            ));
+                            let exact = matches!(mode, M::Nearest | M::NearestExact);
+                            for (a, b) in got.get().iter().zip(want.get()) {
+                                let ok = if exact {
+                                    a.to_bits() == b.to_bits()
+                                } else {
+                                    (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
+                                };
+                                assert!(
+                                    ok,
+                                    "{mode:?} {layout:?} {shape:?} -> {size:?}: {a} vs {b}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fixed-capacity buffers (the crate is `no_std` without `alloc`).
+    mod alloc_free {
+        pub struct Buf {
+            data: [f32; 32768],
+            len: usize,
+        }
+        impl Buf {
+            pub fn zeros(len: usize) -> Buf {
+                assert!(len <= 32768);
+                Buf {
+                    data: [0.0; 32768],
+                    len,
+                }
+            }
+            pub fn from_fn(len: usize, f: impl Fn(usize) -> f32) -> Buf {
+                let mut b = Buf::zeros(len);
+                for (j, v) in b.data[..len].iter_mut().enumerate() {
+                    *v = f(j);
+                }
+                b
+            }
+            pub fn get(&self) -> &[f32] {
+                &self.data[..self.len]
+            }
+            pub fn get_mut(&mut self) -> &mut [f32] {
+                &mut self.data[..self.len]
+            }
+        }
+    }
+
+    #[test]
+    fn f32x4_matches_reference() {
+        against_reference::<f32x4>();
+    }
+
+    #[test]
+    fn f32x8_matches_reference() {
+        against_reference::<f32x8>();
+    }
+
+    #[test]
+    fn f32x16_matches_reference() {
+        against_reference::<f32x16>();
+    }
+}

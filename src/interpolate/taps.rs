@@ -1,0 +1,223 @@
+//! Every mode as one table per axis: output index `o` reads the input window
+//! `[start, start + taps)` with `taps` weights (zeros where the mode reads
+//! fewer). One window size per axis keeps the kernels free of per-output
+//! branching; where a mode reads one input index twice (edge clamping), the
+//! two weights are summed onto it.
+//!
+//! The index formulas are ATen's, as transcribed in `reference`; the mode
+//! files (`nearest.rs`, `linear.rs`, `cubic.rs`, `antialias.rs`, `area.rs`)
+//! hold them.
+
+use super::antialias::AntialiasAxis;
+use super::{InterpolateGeometry, InterpolateMode, area, cubic, linear, nearest};
+use crate::layout::{Layout, MAX_SPATIAL};
+
+/// The most taps per axis the fast path takes; wider windows (antialiased
+/// downscales past ~10x, area past 60x) go to the reference.
+pub(crate) const MAX_TAPS: usize = 64;
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Output `o` is input `o` (padded axes, unchanged antialias axes).
+    Identity,
+    Nearest {
+        exact: bool,
+        channels_last_kernel: bool,
+        output_size: usize,
+        scale: Option<f64>,
+    },
+    Linear {
+        scale: f32,
+        align_corners: bool,
+    },
+    Cubic {
+        scale: f32,
+        align_corners: bool,
+    },
+    Antialias {
+        axis: AntialiasAxis,
+        /// Every output reads the taps of output 0 (see `reference::antialias`).
+        collapse: bool,
+    },
+    Area {
+        output_size: usize,
+    },
+}
+
+/// One axis of a resampling: its window size and how to fill a window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AxisTaps {
+    kind: Kind,
+    input_size: usize,
+    taps: usize,
+}
+
+impl AxisTaps {
+    fn identity() -> AxisTaps {
+        AxisTaps {
+            kind: Kind::Identity,
+            input_size: 1,
+            taps: 1,
+        }
+    }
+
+    fn new(kind: Kind, input_size: usize, taps: usize) -> AxisTaps {
+        AxisTaps {
+            kind,
+            input_size,
+            taps: taps.clamp(1, input_size),
+        }
+    }
+
+    /// The window size: at least 1, at most the input size.
+    pub fn taps(&self) -> usize {
+        self.taps
+    }
+
+    /// Fills `weight` (`taps()` long) for output `o` and returns the window's
+    /// first input index; `start + taps() <= input_size`.
+    pub fn window(&self, o: usize, weight: &mut [f32]) -> usize {
+        weight.fill(0.0);
+        let mut window = Window { start: 0, weight };
+        let last = self.input_size - self.taps;
+        match self.kind {
+            Kind::Identity => {
+                window.start = o.min(last);
+                window.add(o, 1.0);
+            }
+            Kind::Nearest {
+                exact,
+                channels_last_kernel,
+                output_size,
+                scale,
+            } => {
+                let index = nearest::source_index(
+                    exact,
+                    channels_last_kernel,
+                    o,
+                    self.input_size,
+                    output_size,
+                    scale,
+                );
+                window.start = index.min(last);
+                window.add(index, 1.0);
+            }
+            Kind::Linear {
+                scale,
+                align_corners,
+            } => linear::window(o, self.input_size, scale, align_corners, last, &mut window),
+            Kind::Cubic {
+                scale,
+                align_corners,
+            } => cubic::window(o, self.input_size, scale, align_corners, last, &mut window),
+            Kind::Antialias { axis, collapse } => {
+                axis.window(if collapse { 0 } else { o }, last, &mut window)
+            }
+            Kind::Area { output_size } => {
+                area::window(o, output_size, self.input_size, last, &mut window)
+            }
+        }
+        window.start
+    }
+}
+
+/// A window being filled: weights are added at input indices.
+pub(crate) struct Window<'a> {
+    pub start: usize,
+    weight: &'a mut [f32],
+}
+
+impl Window<'_> {
+    /// Adds `w` to the weight of input `index` (inside the window by
+    /// construction).
+    pub fn add(&mut self, index: usize, w: f32) {
+        match index
+            .checked_sub(self.start)
+            .and_then(|j| self.weight.get_mut(j))
+        {
+            Some(slot) => *slot += w,
+            None => debug_assert!(false, "index {index} outside window at {}", self.start),
+        }
+    }
+}
+
+/// The per-axis tables of `g`, padded axes first, or `None` when a window
+/// would be wider than [`MAX_TAPS`].
+pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
+    use InterpolateMode as M;
+    let (i, o) = (&g.input, &g.output);
+    let first = MAX_SPATIAL - i.rank;
+    let mut axes = [AxisTaps::identity(); MAX_SPATIAL];
+    let aa = g.antialias || g.mode == M::Lanczos;
+    let collapse = aa
+        && i.spatial[1] != o.spatial[1]
+        && o.spatial[2] == 1
+        && (o.layout == Layout::ChannelsFirst || o.c == 1);
+    let nearest_cl_kernel = nearest::channels_last_kernel(i, o);
+    for (a, slot) in axes.iter_mut().enumerate().skip(first) {
+        let (input_size, output_size) = (i.spatial[a], o.spatial[a]);
+        let scale = g.scales[a];
+        let pixel_scale =
+            || linear::area_pixel_compute_scale(input_size, output_size, g.align_corners, scale);
+        *slot = if aa {
+            if input_size == output_size {
+                AxisTaps::new(Kind::Identity, input_size, 1)
+            } else {
+                let axis =
+                    AntialiasAxis::new(g.mode, input_size, output_size, g.align_corners, scale);
+                AxisTaps::new(
+                    Kind::Antialias {
+                        axis,
+                        collapse: collapse && a == 1,
+                    },
+                    input_size,
+                    axis.max_interp_size(),
+                )
+            }
+        } else {
+            match g.mode {
+                M::Nearest | M::NearestExact => AxisTaps::new(
+                    Kind::Nearest {
+                        exact: g.mode == M::NearestExact,
+                        channels_last_kernel: nearest_cl_kernel,
+                        output_size,
+                        scale,
+                    },
+                    input_size,
+                    1,
+                ),
+                M::Linear | M::Bilinear | M::Trilinear if input_size == output_size => {
+                    // "scale_factor = 1, simply copy", whatever the scale.
+                    AxisTaps::new(Kind::Identity, input_size, 1)
+                }
+                M::Linear | M::Bilinear | M::Trilinear => AxisTaps::new(
+                    Kind::Linear {
+                        scale: pixel_scale(),
+                        align_corners: g.align_corners,
+                    },
+                    input_size,
+                    2,
+                ),
+                M::Bicubic => AxisTaps::new(
+                    Kind::Cubic {
+                        scale: pixel_scale(),
+                        align_corners: g.align_corners,
+                    },
+                    input_size,
+                    4,
+                ),
+                M::Area => AxisTaps::new(
+                    Kind::Area { output_size },
+                    input_size,
+                    input_size.div_ceil(output_size) + 1,
+                ),
+                // Lanczos always has antialias (checked by the geometry).
+                M::Lanczos => return None,
+            }
+        };
+        if slot.taps > MAX_TAPS {
+            return None;
+        }
+    }
+    Some(axes)
+}

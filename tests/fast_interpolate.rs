@@ -1,0 +1,326 @@
+//! The fast `interpolate` against its scalar twin `reference::interpolate`:
+//! bit for bit for nearest / nearest-exact, within atol 1e-5 + rtol 1.3e-6
+//! for the rest, over random shapes (1-sized axes, widths off the lane
+//! count, up- and downsampling, odd per-axis scales), both layouts, every
+//! mode and rank, `size` or `scale_factor` with every
+//! `recompute_scale_factor`. Each call writes into the front of a larger
+//! sentinel-filled buffer, whose tail must stay untouched.
+//! `QUICKCHECK_TESTS` sets the case count.
+
+use quickcheck::{QuickCheck, TestResult};
+use upsample::{InterpolateMode as M, InterpolateOptions, Layout, reference};
+
+/// SplitMix64, driven by quickcheck's seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.range(0, items.len() - 1)]
+    }
+}
+
+const SENTINEL: f32 = -7.25e30;
+const GUARD: usize = 37;
+
+fn check(prop: fn(u64) -> TestResult) {
+    let mut qc = QuickCheck::new();
+    if std::env::var_os("QUICKCHECK_TESTS").is_none() {
+        qc = qc.tests(if cfg!(miri) { 4 } else { 1000 });
+    }
+    qc.quickcheck(prop);
+}
+
+const MODES: [M; 8] = [
+    M::Nearest,
+    M::NearestExact,
+    M::Linear,
+    M::Bilinear,
+    M::Bicubic,
+    M::Trilinear,
+    M::Area,
+    M::Lanczos,
+];
+
+/// A random call: shape, options (owned parts), layout, input.
+struct Call {
+    shape: Vec<usize>,
+    mode: M,
+    size: Option<Vec<usize>>,
+    scale_factor: Option<Vec<f64>>,
+    recompute: Option<bool>,
+    align_corners: Option<bool>,
+    antialias: bool,
+    layout: Layout,
+    input: Vec<f32>,
+}
+
+impl Call {
+    fn options(&self) -> InterpolateOptions<'_> {
+        let mut opts = InterpolateOptions::new(self.mode).with_antialias(self.antialias);
+        opts.size = self.size.as_deref();
+        opts.scale_factor = self.scale_factor.as_deref();
+        opts.recompute_scale_factor = self.recompute;
+        opts.align_corners = self.align_corners;
+        opts
+    }
+
+    fn random(rng: &mut Rng, mode: M) -> Call {
+        let rank = match mode {
+            M::Linear => 1,
+            M::Bilinear | M::Bicubic | M::Lanczos => 2,
+            M::Trilinear => 3,
+            _ => rng.range(1, 3),
+        };
+        let antialias = match mode {
+            M::Lanczos => true,
+            M::Bilinear | M::Bicubic => rng.range(0, 1) == 1,
+            _ => false,
+        };
+        // Large enough to cross lane counts and table chunks sometimes.
+        let max_side = match rank {
+            1 => 300,
+            2 => 40,
+            _ => 12,
+        };
+        let side = |rng: &mut Rng| match rng.range(0, 5) {
+            0 => 1,
+            1 => rng.range(1, 4),
+            2 => rng.range(15, 18),
+            _ => rng.range(1, max_side),
+        };
+        let channels = match rng.range(0, 3) {
+            0 => 1,
+            1 => rng.range(2, 5),
+            2 => rng.range(6, 40),
+            _ => rng.pick(&[16, 17, 33, 64]),
+        };
+        let mut shape = vec![rng.range(1, 2), channels];
+        shape.extend((0..rank).map(|_| side(rng)));
+        let (size, scale_factor, recompute) = if rng.range(0, 1) == 0 {
+            let size = (0..rank)
+                .map(|a| {
+                    let i = shape[2 + a];
+                    match rng.range(0, 4) {
+                        0 => 2 * i,
+                        1 => i,
+                        2 => (i / 2).max(1),
+                        _ => rng.range(1, max_side),
+                    }
+                })
+                .collect();
+            (Some(size), None, rng.pick(&[None, Some(false)]))
+        } else {
+            let sf: Vec<f64> = (0..rank)
+                .map(|_| {
+                    let odd = 0.25 + rng.unit() as f64 * 3.0;
+                    rng.pick(&[2.0, 4.0, 0.5, 1.0, 1.7, 0.3, 3.0, 1.01, odd])
+                })
+                .collect();
+            (None, Some(sf), rng.pick(&[None, Some(false), Some(true)]))
+        };
+        let align_corners = match mode {
+            M::Nearest | M::NearestExact | M::Area => None,
+            M::Lanczos => rng.pick(&[None, Some(false)]),
+            _ => rng.pick(&[None, Some(false), Some(true)]),
+        };
+        let layout = rng.pick(&[Layout::ChannelsFirst, Layout::ChannelsLast]);
+        let unit = rng.range(0, 1) == 0;
+        let n: usize = shape.iter().product();
+        let input = (0..n)
+            .map(|_| {
+                let u = rng.unit();
+                if unit { u } else { 2.0 * u - 1.0 }
+            })
+            .collect();
+        Call {
+            shape,
+            mode,
+            size,
+            scale_factor,
+            recompute,
+            align_corners,
+            antialias,
+            layout,
+            input,
+        }
+    }
+}
+
+fn compare(call: &Call) -> TestResult {
+    let opts = call.options();
+    let Ok(out_shape) = upsample::interpolate_output_shape(&call.shape, &opts) else {
+        return TestResult::discard();
+    };
+    let len = out_shape.numel();
+    if len > 4_000_000 {
+        return TestResult::discard();
+    }
+    let mut want = vec![0.0; len];
+    reference::interpolate(&call.input, &call.shape, call.layout, &opts, &mut want).unwrap();
+    let mut buf = vec![SENTINEL; len + GUARD];
+    upsample::interpolate(
+        &call.input,
+        &call.shape,
+        call.layout,
+        &opts,
+        &mut buf[..len],
+    )
+    .unwrap();
+    let describe = || {
+        format!(
+            "{:?} {:?} {:?} size {:?} sf {:?} rc {:?} ac {:?} aa {}",
+            call.mode,
+            call.layout,
+            call.shape,
+            call.size,
+            call.scale_factor,
+            call.recompute,
+            call.align_corners,
+            call.antialias
+        )
+    };
+    if buf[len..].iter().any(|v| v.to_bits() != SENTINEL.to_bits()) {
+        eprintln!("wrote past the output: {}", describe());
+        return TestResult::failed();
+    }
+    let exact = matches!(call.mode, M::Nearest | M::NearestExact);
+    for (j, (&g, &w)) in buf[..len].iter().zip(&want).enumerate() {
+        let ok = if exact {
+            g.to_bits() == w.to_bits()
+        } else {
+            (g as f64 - w as f64).abs() <= 1e-5 + 1.3e-6 * (w as f64).abs()
+        };
+        if !ok {
+            eprintln!(
+                "element {j}: got {g:e}, want {w:e} (diff {:e}): {}",
+                g - w,
+                describe()
+            );
+            return TestResult::failed();
+        }
+    }
+    TestResult::passed()
+}
+
+#[test]
+fn fast_equals_reference_any_mode() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let mode = rng.pick(&MODES);
+        compare(&Call::random(&mut rng, mode))
+    }
+    check(prop);
+}
+
+macro_rules! per_mode {
+    ($($name:ident => $mode:expr),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            fn prop(seed: u64) -> TestResult {
+                let mut rng = Rng(seed);
+                compare(&Call::random(&mut rng, $mode))
+            }
+            check(prop);
+        }
+    )*};
+}
+
+per_mode! {
+    fast_nearest => M::Nearest,
+    fast_nearest_exact => M::NearestExact,
+    fast_linear => M::Linear,
+    fast_bilinear => M::Bilinear,
+    fast_bicubic => M::Bicubic,
+    fast_trilinear => M::Trilinear,
+    fast_area => M::Area,
+    fast_lanczos => M::Lanczos,
+}
+
+/// Every mode has a property above (a coverage check: adding a mode
+/// without adding it here fails).
+#[test]
+fn every_mode_is_covered() {
+    for mode in MODES {
+        assert_eq!(M::from_name(mode.name()), Some(mode));
+    }
+    // The list is exhaustive: a new variant makes this match fail to compile.
+    for mode in MODES {
+        match mode {
+            M::Nearest
+            | M::NearestExact
+            | M::Linear
+            | M::Bilinear
+            | M::Bicubic
+            | M::Trilinear
+            | M::Area
+            | M::Lanczos => {}
+        }
+    }
+}
+
+/// The benchmark shapes, each once, in both layouts.
+#[test]
+fn benchmark_shapes() {
+    let mut rng = Rng(7);
+    let cases: &[(M, &[usize], &[usize], Option<bool>, bool)] = &[
+        (M::Nearest, &[1, 8, 128, 128], &[256, 256], None, false),
+        (M::NearestExact, &[1, 8, 128, 128], &[256, 256], None, false),
+        (
+            M::Bilinear,
+            &[1, 8, 128, 128],
+            &[256, 256],
+            Some(false),
+            false,
+        ),
+        (
+            M::Bilinear,
+            &[1, 8, 128, 128],
+            &[256, 256],
+            Some(true),
+            false,
+        ),
+        (M::Bilinear, &[1, 8, 128, 128], &[217, 217], None, false),
+        (M::Bicubic, &[1, 8, 128, 128], &[256, 256], None, false),
+        (M::Bilinear, &[1, 8, 128, 128], &[64, 64], None, true),
+        (M::Bicubic, &[1, 8, 128, 128], &[64, 64], None, true),
+        (M::Lanczos, &[1, 8, 128, 128], &[64, 64], None, true),
+        (
+            M::Trilinear,
+            &[1, 4, 32, 32, 32],
+            &[64, 64, 64],
+            None,
+            false,
+        ),
+        (M::Nearest, &[1, 16, 32, 32], &[64, 64], None, false),
+        (M::Area, &[1, 8, 128, 128], &[50, 64], None, false),
+    ];
+    for &(mode, shape, size, align_corners, antialias) in cases {
+        for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+            let n: usize = shape.iter().product();
+            let call = Call {
+                shape: shape.to_vec(),
+                mode,
+                size: Some(size.to_vec()),
+                scale_factor: None,
+                recompute: None,
+                align_corners,
+                antialias,
+                layout,
+                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+            };
+            assert!(!compare(&call).is_failure(), "{mode:?} {layout:?}");
+        }
+    }
+}
