@@ -42,6 +42,11 @@ impl Default for ConvTransposeOptions<'_> {
 
 impl<'a> ConvTransposeOptions<'a> {
     /// PyTorch's defaults: stride 1, padding 0, output_padding 0, groups 1, dilation 1.
+    ///
+    /// ```
+    /// let o = upsample::ConvTransposeOptions::new();
+    /// assert_eq!((o.stride, o.padding, o.groups), (&[1][..], &[0][..], 1));
+    /// ```
     pub fn new() -> Self {
         ConvTransposeOptions {
             stride: &[1],
@@ -52,26 +57,50 @@ impl<'a> ConvTransposeOptions<'a> {
         }
     }
     /// Sets `stride`.
+    ///
+    /// ```
+    /// assert_eq!(upsample::ConvTransposeOptions::new().with_stride(&[2, 3]).stride, &[2, 3]);
+    /// ```
     pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
         self.stride = stride;
         self
     }
     /// Sets `padding`.
+    ///
+    /// ```
+    /// assert_eq!(upsample::ConvTransposeOptions::new().with_padding(&[1]).padding, &[1]);
+    /// ```
     pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
         self.padding = padding;
         self
     }
     /// Sets `output_padding`.
+    ///
+    /// ```
+    /// use upsample::ConvTransposeOptions;
+    /// let o = ConvTransposeOptions::new().with_stride(&[2]).with_output_padding(&[1]);
+    /// assert_eq!(upsample::conv_transpose_output_shape(&[1, 1, 3], &[1, 1, 3], &o)?.as_slice(), &[1, 1, 8]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_output_padding(mut self, output_padding: &'a [usize]) -> Self {
         self.output_padding = output_padding;
         self
     }
     /// Sets `groups`.
+    ///
+    /// ```
+    /// // Depthwise: one group per input channel.
+    /// assert_eq!(upsample::ConvTransposeOptions::new().with_groups(64).groups, 64);
+    /// ```
     pub fn with_groups(mut self, groups: usize) -> Self {
         self.groups = groups;
         self
     }
     /// Sets `dilation`.
+    ///
+    /// ```
+    /// assert_eq!(upsample::ConvTransposeOptions::new().with_dilation(&[2]).dilation, &[2]);
+    /// ```
     pub fn with_dilation(mut self, dilation: &'a [usize]) -> Self {
         self.dilation = dilation;
         self
@@ -362,6 +391,17 @@ impl Plan {
 /// 0 when that panel fits in 512 `f32`s, which then live on the stack. For
 /// example `C_in = 64`, `k = 4`, `stride = 2` in 2-d with AVX-512 takes
 /// `32 * 64 * 4 = 8192` (32 KiB).
+///
+/// ```
+/// use upsample::{conv_transpose, conv_transpose_output_shape, conv_transpose_scratch_len, ConvTransposeOptions, Layout};
+/// let (shape, wshape) = ([1, 64, 8, 8], [64, 32, 4, 4]);
+/// let opts = ConvTransposeOptions::new().with_stride(&[2]).with_padding(&[1]);
+/// let mut scratch = vec![0.0; conv_transpose_scratch_len(&shape, Layout::ChannelsFirst, &wshape, &opts)?];
+/// let mut out = vec![0.0; conv_transpose_output_shape(&shape, &wshape, &opts)?.numel()];
+/// let (x, w) = (vec![0.5; 64 * 64], vec![0.25; 64 * 32 * 16]);
+/// conv_transpose(&x, &shape, Layout::ChannelsFirst, &w, &wshape, None, &opts, &mut out, &mut scratch)?;
+/// # Ok::<(), upsample::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`conv_transpose_output_shape`].

@@ -50,6 +50,10 @@ pub enum InterpolateMode {
 
 impl InterpolateMode {
     /// PyTorch's name for the mode.
+    ///
+    /// ```
+    /// assert_eq!(upsample::InterpolateMode::NearestExact.name(), "nearest-exact");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             InterpolateMode::Nearest => "nearest",
@@ -64,6 +68,12 @@ impl InterpolateMode {
     }
 
     /// The mode with PyTorch's name `name`, if there is one.
+    ///
+    /// ```
+    /// use upsample::InterpolateMode;
+    /// assert_eq!(InterpolateMode::from_name("bicubic"), Some(InterpolateMode::Bicubic));
+    /// assert_eq!(InterpolateMode::from_name("cubic"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<InterpolateMode> {
         Some(match name {
             "nearest" => InterpolateMode::Nearest,
@@ -114,6 +124,13 @@ pub struct InterpolateOptions<'a> {
 
 impl<'a> InterpolateOptions<'a> {
     /// Options for `F.interpolate(x, size=size, mode=mode)`.
+    ///
+    /// ```
+    /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
+    /// let opts = InterpolateOptions::size(InterpolateMode::Area, &[3, 5]);
+    /// assert_eq!(interpolate_output_shape(&[1, 2, 7, 11], &opts)?.as_slice(), &[1, 2, 3, 5]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn size(mode: InterpolateMode, size: &'a [usize]) -> Self {
         InterpolateOptions {
             mode,
@@ -126,6 +143,14 @@ impl<'a> InterpolateOptions<'a> {
     }
 
     /// Options for `F.interpolate(x, scale_factor=scale_factor, mode=mode)`.
+    ///
+    /// ```
+    /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
+    /// // One factor for every spatial dimension, like a Python float.
+    /// let opts = InterpolateOptions::scale_factor(InterpolateMode::Trilinear, &[1.5]);
+    /// assert_eq!(interpolate_output_shape(&[1, 1, 2, 3, 4], &opts)?.as_slice(), &[1, 1, 3, 4, 6]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn scale_factor(mode: InterpolateMode, scale_factor: &'a [f64]) -> Self {
         InterpolateOptions {
             mode,
@@ -139,6 +164,15 @@ impl<'a> InterpolateOptions<'a> {
 
     /// Options with neither size nor scale factor: set them through the
     /// public fields. (A call with neither is an error, as in PyTorch.)
+    ///
+    /// ```
+    /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
+    /// let mut opts = InterpolateOptions::new(InterpolateMode::Nearest);
+    /// assert!(interpolate_output_shape(&[1, 1, 4], &opts).is_err());
+    /// opts.size = Some(&[8]);
+    /// assert_eq!(interpolate_output_shape(&[1, 1, 4], &opts)?.as_slice(), &[1, 1, 8]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn new(mode: InterpolateMode) -> Self {
         InterpolateOptions {
             mode,
@@ -151,18 +185,50 @@ impl<'a> InterpolateOptions<'a> {
     }
 
     /// Sets `align_corners`.
+    ///
+    /// ```
+    /// use upsample::{interpolate, InterpolateMode, InterpolateOptions, Layout};
+    /// let opts = InterpolateOptions::size(InterpolateMode::Linear, &[3]).with_align_corners(true);
+    /// let mut out = [0.0; 3];
+    /// interpolate(&[0.0, 1.0], &[1, 1, 2], Layout::ChannelsFirst, &opts, &mut out)?;
+    /// assert_eq!(out, [0.0, 0.5, 1.0]); // the corners stay put
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_align_corners(mut self, align_corners: bool) -> Self {
         self.align_corners = Some(align_corners);
         self
     }
 
     /// Sets `recompute_scale_factor`.
+    ///
+    /// ```
+    /// use upsample::{interpolate, InterpolateMode, InterpolateOptions, Layout};
+    /// // 5 * 1.3 = 6.5 -> 6 outputs; the kernel then uses 1/1.3, or 5/6 when recomputed.
+    /// let x = [0.0, 1.0, 2.0, 3.0, 4.0];
+    /// let (mut a, mut b) = ([0.0; 6], [0.0; 6]);
+    /// let opts = InterpolateOptions::scale_factor(InterpolateMode::Nearest, &[1.3]);
+    /// interpolate(&x, &[1, 1, 5], Layout::ChannelsFirst, &opts, &mut a)?;
+    /// interpolate(&x, &[1, 1, 5], Layout::ChannelsFirst, &opts.with_recompute_scale_factor(true), &mut b)?;
+    /// assert_eq!(a, [0.0, 0.0, 1.0, 2.0, 3.0, 3.0]);
+    /// assert_eq!(b, [0.0, 0.0, 1.0, 2.0, 3.0, 4.0]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_recompute_scale_factor(mut self, recompute: bool) -> Self {
         self.recompute_scale_factor = Some(recompute);
         self
     }
 
     /// Sets `antialias`.
+    ///
+    /// ```
+    /// use upsample::{interpolate, InterpolateMode, InterpolateOptions, Layout};
+    /// // Halving [0, 1, 0, 1]: plain bilinear samples between pixels, antialias averages.
+    /// let opts = InterpolateOptions::size(InterpolateMode::Bilinear, &[1, 2]).with_antialias(true);
+    /// let mut out = [0.0; 2];
+    /// interpolate(&[0.0, 1.0, 0.0, 1.0], &[1, 1, 1, 4], Layout::ChannelsFirst, &opts, &mut out)?;
+    /// assert!(out.iter().all(|v| (v - 0.5).abs() < 0.2));
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_antialias(mut self, antialias: bool) -> Self {
         self.antialias = antialias;
         self
