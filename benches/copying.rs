@@ -1,2 +1,228 @@
-//! Criterion benchmarks (to be filled by the fast-path work).
-fn main() {}
+//! Criterion benchmarks of the copying ops: pixel shuffle and unshuffle, max
+//! pool with indices, max unpool and average unpool, in both layouts, at a
+//! size that lives in the last-level cache or beyond and at a cache-resident
+//! one (full-resolution side 1x16x64x64).
+//!
+//! Each case is one group with three benchmarks, run back to back so that
+//! their ratios come from the same conditions:
+//! - `upsample`: the public op;
+//! - `memcpy`: `copy_from_slice` of max(input, output) bytes, the floor of
+//!   any op that reads its input and writes its output once;
+//! - `fill`: writing the output bytes, the floor of writing alone.
+//!
+//! Throughput is in output bytes (values plus `i64` indices for max_pool).
+//! Buffers are plain `Vec`s, aligned as the allocator gives them.
+//!
+//! ```text
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench copying
+//! cargo bench --bench copying                     # default x86_64: SSE2
+//! /work/venv/bin/python benches/pytorch_copying.py --criterion target/criterion
+//! ```
+//! (the last one times PyTorch on the same cases and prints them beside the
+//! medians criterion stored).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::time::Duration;
+use upsample::{Layout, MaxPoolOptions, UnpoolOptions};
+
+/// Deterministic values in [-1, 1) (SplitMix64).
+fn data(n: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = s;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+        })
+        .collect()
+}
+
+fn layout_name(layout: Layout) -> &'static str {
+    match layout {
+        Layout::ChannelsFirst => "cf",
+        Layout::ChannelsLast => "cl",
+    }
+}
+
+fn dims(shape: &[usize]) -> String {
+    shape
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("x")
+}
+
+/// One case: the op and its two baselines in one group.
+fn case(c: &mut Criterion, name: &str, in_bytes: usize, out_bytes: usize, mut op: impl FnMut()) {
+    let mut group = c.benchmark_group(name);
+    group
+        .throughput(Throughput::Bytes(out_bytes as u64))
+        .sample_size(40)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("upsample", |b| b.iter(&mut op));
+    let copied = in_bytes.max(out_bytes) / 4;
+    let (src, mut dst) = (data(copied, 1), vec![0.0f32; copied]);
+    group.bench_function("memcpy", |b| {
+        b.iter(|| {
+            dst.copy_from_slice(black_box(&src));
+            black_box(&mut dst);
+        })
+    });
+    let mut out = vec![0.0f32; out_bytes / 4];
+    group.bench_function("fill", |b| {
+        b.iter(|| {
+            out.fill(black_box(0.5));
+            black_box(&mut out);
+        })
+    });
+    group.finish();
+}
+
+/// `shape` and `data` (channels-first) rewritten for `layout`.
+fn in_layout(x: &[f32], shape: &[usize], layout: Layout) -> Vec<f32> {
+    if layout == Layout::ChannelsFirst {
+        return x.to_vec();
+    }
+    let (n, c) = (shape[0], shape[1]);
+    let plane: usize = shape[2..].iter().product();
+    let mut out = Vec::with_capacity(x.len());
+    for b in 0..n {
+        for p in 0..plane {
+            for ch in 0..c {
+                out.push(x[(b * c + ch) * plane + p]);
+            }
+        }
+    }
+    out
+}
+
+fn pixel_shuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layout) {
+    let input = data(shape.iter().product(), 2);
+    let mut output = vec![0.0f32; input.len()];
+    let name = format!(
+        "pixel_shuffle_x{r}_{}_{}",
+        dims(&shape),
+        layout_name(layout)
+    );
+    let bytes = 4 * input.len();
+    case(c, &name, bytes, bytes, || {
+        upsample::pixel_shuffle(black_box(&input), &shape, layout, r, &mut output).unwrap();
+        black_box(&mut output);
+    });
+}
+
+fn pixel_unshuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layout) {
+    let input = data(shape.iter().product(), 3);
+    let mut output = vec![0.0f32; input.len()];
+    let name = format!(
+        "pixel_unshuffle_x{r}_{}_{}",
+        dims(&shape),
+        layout_name(layout)
+    );
+    let bytes = 4 * input.len();
+    case(c, &name, bytes, bytes, || {
+        upsample::pixel_unshuffle(black_box(&input), &shape, layout, r, &mut output).unwrap();
+        black_box(&mut output);
+    });
+}
+
+fn max_pool(c: &mut Criterion, shape: [usize; 4], layout: Layout) {
+    let input = in_layout(&data(shape.iter().product(), 4), &shape, layout);
+    let opts = MaxPoolOptions::new(&[2]).with_stride(&[2]);
+    let out_len = upsample::max_pool_output_shape(&shape, &opts)
+        .unwrap()
+        .numel();
+    let (mut output, mut indices) = (vec![0.0f32; out_len], vec![0i64; out_len]);
+    let name = format!("max_pool_2x2s2_{}_{}", dims(&shape), layout_name(layout));
+    case(c, &name, 4 * input.len(), 12 * out_len, || {
+        upsample::max_pool(
+            black_box(&input),
+            &shape,
+            layout,
+            &opts,
+            &mut output,
+            &mut indices,
+        )
+        .unwrap();
+        black_box((&mut output, &mut indices));
+    });
+}
+
+/// `full` is the unpooled (output) shape; the input is `max_pool` of it.
+fn max_unpool(c: &mut Criterion, full: [usize; 4], layout: Layout) {
+    let source = in_layout(&data(full.iter().product(), 5), &full, layout);
+    let pool = MaxPoolOptions::new(&[2]).with_stride(&[2]);
+    let shape = upsample::max_pool_output_shape(&full, &pool).unwrap();
+    let (mut input, mut indices) = (vec![0.0f32; shape.numel()], vec![0i64; shape.numel()]);
+    upsample::max_pool(&source, &full, layout, &pool, &mut input, &mut indices).unwrap();
+    let opts = UnpoolOptions::new(&[2]).with_stride(&[2]);
+    let mut output = vec![0.0f32; source.len()];
+    let name = format!("max_unpool_2x2s2_{}_{}", dims(&full), layout_name(layout));
+    let in_bytes = 12 * input.len();
+    case(c, &name, in_bytes, 4 * output.len(), || {
+        upsample::max_unpool(
+            black_box(&input),
+            black_box(&indices),
+            &shape,
+            layout,
+            &opts,
+            &mut output,
+        )
+        .unwrap();
+        black_box(&mut output);
+    });
+}
+
+/// `full` is the unpooled (output) shape.
+fn avg_unpool(c: &mut Criterion, full: [usize; 4], k: usize, s: usize, p: usize, layout: Layout) {
+    let shape = [
+        full[0],
+        full[1],
+        (full[2] + 2 * p - k) / s + 1,
+        (full[3] + 2 * p - k) / s + 1,
+    ];
+    let input = data(shape.iter().product(), 6);
+    let (kernel, stride, padding) = ([k], [s], [p]);
+    let opts = UnpoolOptions::new(&kernel)
+        .with_stride(&stride)
+        .with_padding(&padding)
+        .with_output_size(&full[2..]);
+    let mut output = vec![0.0f32; full.iter().product()];
+    let name = format!(
+        "avg_unpool_k{k}s{s}p{p}_{}_{}",
+        dims(&full),
+        layout_name(layout)
+    );
+    case(c, &name, 4 * input.len(), 4 * output.len(), || {
+        upsample::avg_unpool(black_box(&input), &shape, layout, &opts, &mut output).unwrap();
+        black_box(&mut output);
+    });
+}
+
+fn benches(c: &mut Criterion) {
+    for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+        // Beyond the private caches (16 MiB a side).
+        pixel_shuffle(c, [1, 256, 128, 128], 2, layout);
+        pixel_unshuffle(c, [1, 64, 256, 256], 2, layout);
+        pixel_shuffle(c, [1, 576, 64, 64], 3, layout);
+        max_pool(c, [1, 64, 256, 256], layout);
+        max_unpool(c, [1, 64, 256, 256], layout);
+        avg_unpool(c, [1, 64, 256, 256], 2, 2, 0, layout);
+        avg_unpool(c, [1, 64, 256, 256], 3, 2, 1, layout);
+        // Cache-resident (256 KiB a side).
+        pixel_shuffle(c, [1, 64, 32, 32], 2, layout);
+        pixel_unshuffle(c, [1, 16, 64, 64], 2, layout);
+        pixel_shuffle(c, [1, 144, 22, 22], 3, layout);
+        max_pool(c, [1, 16, 64, 64], layout);
+        max_unpool(c, [1, 16, 64, 64], layout);
+        avg_unpool(c, [1, 16, 64, 64], 2, 2, 0, layout);
+        avg_unpool(c, [1, 16, 64, 64], 3, 2, 1, layout);
+    }
+}
+
+criterion_group!(copying, benches);
+criterion_main!(copying);

@@ -3,12 +3,14 @@
 # cross linker, qemu and the Rust target when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v qemu-aarch64 >/dev/null || ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+if ! command -v qemu-aarch64 >/dev/null || ! command -v aarch64-linux-gnu-gcc >/dev/null \
+    || [ ! -d /usr/aarch64-linux-gnu/lib ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null
 fi
 rustup target add aarch64-unknown-linux-gnu >/dev/null
-echo "== aarch64-unknown-linux-gnu (NEON) under qemu-user"
+echo "== aarch64-unknown-linux-gnu (NEON) under $(qemu-aarch64 --version | head -n 1)"
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu" \
   cargo test --target aarch64-unknown-linux-gnu --tests "$@"

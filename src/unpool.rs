@@ -9,10 +9,29 @@
 //! max_unpool: out = 0; out[plane][indices[i]] = in[i]   (later writes win)
 //! avg_unpool: out[o] = mean{ in[i] : o + padding in [i*stride, i*stride + kernel) }, 0 if none
 //! ```
+//!
+//! Fast paths:
+//! - `max_unpool` checks every index first (a vectorised pass), then zeroes
+//!   the output just ahead of the scatter, in memory order, so that each
+//!   cache line is zeroed and written while it is hot: before a value lands
+//!   past the zeroed prefix, the prefix grows to cover it. Memory order keeps
+//!   "later index wins" within each plane, as the reference's order does.
+//! - `avg_unpool` with `kernel_size == stride` covers each output with at
+//!   most one window: a block replication (`0.0 + v`, the reference's sum
+//!   of one term) where each output row is either computed once from its
+//!   input row, a copy of the row above, or zeros; 2- and 4-wide blocks
+//!   zip a vector with itself.
+//! - Overlapping windows: channels-last sums whole channel vectors per
+//!   covering window; channels-first splits a row's outputs by position
+//!   modulo the stride, so that each class sums contiguous loads, then zips
+//!   (stride 2) or scatters the classes back. The sums run in the
+//!   reference's order, so every path is bit-exact with it.
 
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
 use crate::pool::positive;
+use crate::simd::{CopyLane, Native};
+use wide::f32x4;
 
 /// The pooling geometry an unpooling undoes, as `F.max_unpool{1,2,3}d`
 /// takes it. Lists take one value or one per spatial dimension; an empty
@@ -165,14 +184,23 @@ impl UnpoolGeometry {
     pub fn check_indices(&self, indices: &[i64]) -> Result<(), Error> {
         self.input.check_len(Buffer::Indices, indices.len())?;
         let plane = self.output.plane();
-        match indices
-            .iter()
-            .position(|&i| i < 0 || i as u64 >= plane as u64)
-        {
+        // Negative indices wrap to huge u64s, so the unsigned maximum of a
+        // chunk checks both ends of all its indices at once; the maximum
+        // vectorises, and only a failing chunk is searched for the culprit.
+        const CHUNK: usize = 256;
+        let bad = |i: &i64| *i as u64 >= plane as u64;
+        let chunk = indices
+            .chunks(CHUNK)
+            .position(|c| c.iter().fold(0, |m, &i| m.max(i as u64)) >= plane as u64);
+        let position = chunk.and_then(|k| {
+            let c = indices.chunks(CHUNK).nth(k)?;
+            Some(k * CHUNK + c.iter().position(bad)?)
+        });
+        match position {
             None => Ok(()),
             Some(position) => Err(Error::IndexOutOfRange {
                 position,
-                index: indices[position],
+                index: indices.get(position).copied().unwrap_or_default(),
                 plane_size: plane,
             }),
         }
@@ -227,7 +255,91 @@ pub fn max_unpool(
     options: &UnpoolOptions<'_>,
     output: &mut [f32],
 ) -> Result<(), Error> {
-    crate::reference::max_unpool(input, indices, shape, layout, options, output)
+    let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
+    g.check_buffers(input, output)?;
+    g.check_indices(indices)?;
+    let (plane, out_plane) = (g.input.plane(), g.output.plane());
+    match layout {
+        Layout::ChannelsLast if g.input.c > 1 => {
+            let c = g.input.c;
+            let batches = input
+                .chunks_exact(plane * c)
+                .zip(indices.chunks_exact(plane * c));
+            for ((values, indices), out) in batches.zip(output.chunks_exact_mut(out_plane * c)) {
+                let mut zeroed = Zeroed::default();
+                let pixels = values.chunks_exact(c).zip(indices.chunks_exact(c));
+                for (values, indices) in pixels {
+                    for (ch, (&v, &i)) in values.iter().zip(indices).enumerate() {
+                        let at = i as usize * c + ch;
+                        zeroed.reach(out, at);
+                        if let Some(o) = out.get_mut(at) {
+                            *o = v;
+                        }
+                    }
+                }
+                zeroed.finish(out);
+            }
+        }
+        // Channels-first, or one channel (the same memory).
+        _ => {
+            let planes = input.chunks_exact(plane).zip(indices.chunks_exact(plane));
+            for ((values, indices), out) in planes.zip(output.chunks_exact_mut(out_plane)) {
+                let mut zeroed = Zeroed::default();
+                // Eight at a time: one zeroing check per chunk, at its
+                // largest index; then plain stores.
+                let (chunks, tail) = indices.as_chunks::<8>();
+                let (value_chunks, value_tail) = values.as_chunks::<8>();
+                for (values, indices) in value_chunks.iter().zip(chunks) {
+                    let top = indices.iter().fold(0, |m, &i| m.max(i as usize));
+                    zeroed.reach(out, top);
+                    for (&v, &i) in values.iter().zip(indices) {
+                        if let Some(o) = out.get_mut(i as usize) {
+                            *o = v;
+                        }
+                    }
+                }
+                for (&v, &i) in value_tail.iter().zip(tail) {
+                    zeroed.reach(out, i as usize);
+                    if let Some(o) = out.get_mut(i as usize) {
+                        *o = v;
+                    }
+                }
+                zeroed.finish(out);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The zeroed prefix of one `max_unpool` output plane (channels-first) or
+/// batch (channels-last).
+#[derive(Default)]
+struct Zeroed {
+    end: usize,
+}
+
+impl Zeroed {
+    /// Zeroed ahead in blocks of this many elements (16 KiB).
+    const BLOCK: usize = 4096;
+
+    /// Makes sure `out[..=at]` is zeroed (or written) before `out[at]` is.
+    #[inline(always)]
+    fn reach(&mut self, out: &mut [f32], at: usize) {
+        if at >= self.end {
+            let end = (at + 1).max(self.end + Self::BLOCK).min(out.len());
+            if let Some(gap) = out.get_mut(self.end..end) {
+                gap.fill(0.0);
+            }
+            self.end = end;
+        }
+    }
+
+    /// Zeroes the rest.
+    fn finish(self, out: &mut [f32]) {
+        if let Some(rest) = out.get_mut(self.end..) {
+            rest.fill(0.0);
+        }
+    }
 }
 
 /// Average unpooling: spreads each pooled mean back over its window.
@@ -256,5 +368,644 @@ pub fn avg_unpool(
     options: &UnpoolOptions<'_>,
     output: &mut [f32],
 ) -> Result<(), Error> {
-    crate::reference::avg_unpool(input, shape, layout, options, output)
+    let g = UnpoolGeometry::new(shape, layout, options, "avg_unpool")?;
+    g.check_buffers(input, output)?;
+    let (i, o) = (g.input, g.output);
+    let replicate = g.kernel == g.stride;
+    match layout {
+        Layout::ChannelsLast if i.c > 1 => {
+            let (batch, out_batch) = (i.plane() * i.c, o.plane() * i.c);
+            for (input, output) in input
+                .chunks_exact(batch)
+                .zip(output.chunks_exact_mut(out_batch))
+            {
+                if replicate {
+                    replicate_channels_last(&g, input, output);
+                } else {
+                    average_channels_last::<Average>(&g, input, output);
+                }
+            }
+        }
+        _ => {
+            for (input, output) in input
+                .chunks_exact(i.plane())
+                .zip(output.chunks_exact_mut(o.plane()))
+            {
+                if replicate {
+                    replicate_plane::<Replicate>(&g, input, output);
+                } else {
+                    average_plane::<Average>(&g, input, output);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// avg_unpool kernels. The geometry is the proof of every length; slices are
+// reached by chunks, zips and `get`, so no valid geometry can make them panic.
+// ---------------------------------------------------------------------------
+
+/// The vector of the replication kernels: 4 lanes, for the same reasons as
+/// the pixel shuffle's (`wide` builds wider zips from 128-bit halves).
+type Replicate = f32x4;
+
+/// The vector of the averaging kernels.
+type Average = Native;
+
+/// The windows covering output position `o` along axis `a`: inputs
+/// `first..last` with `i*stride <= o + padding < i*stride + kernel`.
+#[inline]
+fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize) {
+    let p = o + g.padding[a];
+    let (s, k) = (g.stride[a], g.kernel[a]);
+    let first = if p + 1 > k {
+        (p + 1 - k).div_ceil(s)
+    } else {
+        0
+    };
+    let last = (p / s + 1).min(g.input.spatial[a]);
+    (first, last.max(first))
+}
+
+/// The input row (depth and height) each output row of a `kernel == stride`
+/// unpooling copies, if any: `(o + padding) / stride` per axis.
+#[inline]
+fn source_row(g: &UnpoolGeometry, oz: usize, oy: usize) -> Option<(usize, usize)> {
+    let iz = (oz + g.padding[0]) / g.stride[0];
+    let iy = (oy + g.padding[1]) / g.stride[1];
+    (iz < g.input.spatial[0] && iy < g.input.spatial[1]).then_some((iz, iy))
+}
+
+/// `out[k] = 0.0 + src[k]`: the reference's sum of one term (which turns
+/// `-0.0` into `0.0`), over channels the compiler vectorises.
+#[inline(always)]
+fn plus_zero(src: &[f32], out: &mut [f32]) {
+    for (o, &v) in out.iter_mut().zip(src) {
+        *o = 0.0 + v;
+    }
+}
+
+/// The rows `(z, y)` of a `[D, H, W]` box, in order.
+fn rows(spatial: [usize; MAX_SPATIAL]) -> impl Iterator<Item = (usize, usize)> {
+    let [d, h, _] = spatial;
+    (0..d).flat_map(move |z| (0..h).map(move |y| (z, y)))
+}
+
+/// `s[at..at + len]`, or what of it exists (the geometry makes it all exist).
+#[inline(always)]
+fn sub(s: &[f32], at: usize, len: usize) -> &[f32] {
+    let s = s.get(at..).unwrap_or_default();
+    s.get(..len).unwrap_or(s)
+}
+
+/// One channels-first plane of a `kernel == stride` unpooling: each output
+/// row is zeros, a copy of the row above (same source row), or its source
+/// row replicated.
+fn replicate_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+    let [_, h, w] = g.input.spatial;
+    let ow = g.output.spatial[2];
+    let mut above: Option<((usize, usize), &mut [f32])> = None;
+    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow)) {
+        let source = source_row(g, oz, oy);
+        match (source, &above) {
+            (None, _) => row.fill(0.0),
+            (Some(key), Some((previous, copy))) if key == *previous => row.copy_from_slice(copy),
+            (Some((iz, iy)), _) => replicate_row::<L>(g, sub(input, (iz * h + iy) * w, w), row),
+        }
+        above = source.map(|key| (key, row));
+    }
+}
+
+/// One output row of a `kernel == stride` unpooling from its input row:
+/// `out[ox] = 0.0 + row[(ox + padding) / stride]`, zero past the row's end.
+fn replicate_row<L: CopyLane>(g: &UnpoolGeometry, row: &[f32], out: &mut [f32]) {
+    let (s, p) = (g.stride[2], g.padding[2]);
+    // The outputs before the first whole block all take input p / s.
+    let head = (s - p % s) % s;
+    let (out_head, body) = out.split_at_mut(head.min(out.len()));
+    let value = |i: usize| row.get(i).map_or(0.0, |&v| 0.0 + v);
+    out_head.fill(value(p / s));
+    let first = (head + p) / s;
+    let row = row.get(first..).unwrap_or_default();
+    let done = match s {
+        1 => {
+            plus_zero(row, body);
+            row.len().min(body.len())
+        }
+        2 => replicate_blocks::<L, 2>(row, body),
+        4 => replicate_blocks::<L, 4>(row, body),
+        _ => {
+            let blocks = body.chunks_exact_mut(s).zip(row);
+            let count = blocks.len();
+            for (block, &v) in blocks {
+                block.fill(0.0 + v);
+            }
+            count
+        }
+    };
+    // The rest: part of one more block, then zeros.
+    let rest = body.get_mut(done * s..).unwrap_or_default();
+    for (j, o) in rest.iter_mut().enumerate() {
+        *o = row.get(done + j / s).map_or(0.0, |&v| 0.0 + v);
+    }
+}
+
+/// `out[S*m + j] = 0.0 + row[m]` for `S` of 2 or 4, in vectors of `L`;
+/// returns how many inputs it replicated (whole vectors only).
+#[inline(always)]
+fn replicate_blocks<L: CopyLane, const S: usize>(row: &[f32], out: &mut [f32]) -> usize {
+    let n = L::LANES;
+    let blocks = out.chunks_exact_mut(S * n).zip(row.chunks_exact(n));
+    let count = blocks.len();
+    for (o, v) in blocks {
+        let v = L::splat(0.0) + L::load(v);
+        let (lo, hi) = v.zip(v);
+        let quarters;
+        let parts: &[L] = if S == 2 {
+            quarters = [lo, hi, lo, hi];
+            &quarters[..2]
+        } else {
+            let ((a, b), (c, d)) = (lo.zip(lo), hi.zip(hi));
+            quarters = [a, b, c, d];
+            &quarters
+        };
+        for (part, o) in parts.iter().zip(o.chunks_exact_mut(n)) {
+            part.store(o);
+        }
+    }
+    count * n
+}
+
+/// One batch of a channels-last `kernel == stride` unpooling: rows as in
+/// [`replicate_plane`], and within a row each output pixel is zeros, a copy
+/// of its left neighbour (same source pixel) or `0.0 +` its source pixel.
+fn replicate_channels_last(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+    let c = g.input.c;
+    let [_, h, w] = g.input.spatial;
+    let ow = g.output.spatial[2];
+    let (s, p) = (g.stride[2], g.padding[2]);
+    let mut above: Option<((usize, usize), &mut [f32])> = None;
+    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow * c)) {
+        let source = source_row(g, oz, oy);
+        match (source, &above) {
+            (None, _) => row.fill(0.0),
+            (Some(key), Some((previous, copy))) if key == *previous => row.copy_from_slice(copy),
+            (Some((iz, iy)), _) => {
+                let in_row = sub(input, (iz * h + iy) * w * c, w * c);
+                let mut left: Option<(usize, &mut [f32])> = None;
+                for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
+                    let ix = (ox + p) / s;
+                    match (in_row.chunks_exact(c).nth(ix), &left) {
+                        (None, _) => pixel.fill(0.0),
+                        (Some(_), Some((previous, copy))) if ix == *previous => {
+                            pixel.copy_from_slice(copy)
+                        }
+                        (Some(src), _) => plus_zero(src, pixel),
+                    }
+                    left = Some((ix, pixel));
+                }
+            }
+        }
+        above = source.map(|key| (key, row));
+    }
+}
+
+/// One channels-first plane with overlapping (or gapped) windows. Each row
+/// has one depth and height span; its interior columns run in vector blocks
+/// (see [`average_columns`]), the rest one output at a time.
+fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+    let [_, h, w] = g.input.spatial;
+    let ow = g.output.spatial[2];
+    let (s, k, p) = (g.stride[2], g.kernel[2], g.padding[2]);
+    // Interior: ox + p >= k - 1 (no window cut at 0) and ox + p < w * s (no
+    // window past the input); blocks start where (ox + p) % s == 0.
+    let interior_end = (w * s).saturating_sub(p).min(ow);
+    let first = (k - 1).saturating_sub(p);
+    let start = first + (s - (first + p) % s) % s;
+    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow)) {
+        let (z, y) = (covering(g, 0, oz), covering(g, 1, oy));
+        let depth_height = (z.1 - z.0) * (y.1 - y.0);
+        if depth_height == 0 {
+            row.fill(0.0);
+            continue;
+        }
+        let lines = Lines { input, z, y, h, w };
+        let mut done = start;
+        if start < interior_end {
+            done = average_columns::<L>(g, &lines, done, interior_end, row);
+            done = average_columns::<f32x4>(g, &lines, done, interior_end, row);
+        }
+        let scalar = (0..start.min(done)).chain(done..ow);
+        for ox in scalar {
+            let (x0, x1) = covering(g, 2, ox);
+            let mut sum = 0.0f32;
+            lines.each(|line| {
+                for v in sub(input, line + x0, x1 - x0) {
+                    sum += v;
+                }
+            });
+            let count = depth_height * (x1 - x0);
+            if let Some(o) = row.get_mut(ox) {
+                *o = if count == 0 { 0.0 } else { sum / count as f32 };
+            }
+        }
+    }
+}
+
+/// `sum / count` lane by lane, as the reference's `sum / count as f32`: a
+/// product with the exact reciprocal when `count` is a power of two (the
+/// same correctly rounded value, at a fraction of a division's cost).
+#[inline(always)]
+fn mean<L: CopyLane>(sum: L, count: usize) -> L {
+    Mean::new(count).of(sum)
+}
+
+/// [`mean`] with its factor prepared once for many sums.
+#[derive(Clone, Copy)]
+struct Mean<L> {
+    factor: L,
+    multiply: bool,
+}
+
+impl<L: CopyLane> Mean<L> {
+    #[inline(always)]
+    fn new(count: usize) -> Self {
+        let multiply = count.is_power_of_two();
+        let factor = if multiply {
+            1.0 / count as f32
+        } else {
+            count as f32
+        };
+        Mean {
+            factor: L::splat(factor),
+            multiply,
+        }
+    }
+
+    #[inline(always)]
+    fn of(self, sum: L) -> L {
+        if self.multiply {
+            sum * self.factor
+        } else {
+            sum.divide(self.factor)
+        }
+    }
+}
+
+/// The input lines (depth and height) that cover one output row.
+struct Lines<'a> {
+    input: &'a [f32],
+    z: (usize, usize),
+    y: (usize, usize),
+    h: usize,
+    w: usize,
+}
+
+impl Lines<'_> {
+    /// Calls `f` with the in-plane offset of each covering line, in the
+    /// reference's order (depth, then height).
+    #[inline(always)]
+    fn each(&self, mut f: impl FnMut(usize)) {
+        for z in self.z.0..self.z.1 {
+            for y in self.y.0..self.y.1 {
+                f((z * self.h + y) * self.w);
+            }
+        }
+    }
+}
+
+/// Interior columns `from..to` (with `(from + padding) % stride == 0`) in
+/// blocks of `stride * L` outputs; returns where the whole blocks end.
+///
+/// Within a block, the outputs `q + stride*t` (class `q`, lane `t`) are
+/// covered by inputs `f_q + t .. f_q + t + n_q`: the class sums `n_q`
+/// contiguous loads per covering line, in the reference's order.
+#[inline(always)]
+fn average_columns<L: CopyLane>(
+    g: &UnpoolGeometry,
+    lines: &Lines<'_>,
+    from: usize,
+    to: usize,
+    row: &mut [f32],
+) -> usize {
+    let n = L::LANES;
+    let (s, k, p) = (g.stride[2], g.kernel[2], g.padding[2]);
+    let depth_height = (lines.z.1 - lines.z.0) * (lines.y.1 - lines.y.0);
+    let mut ox = from;
+    let mut last = false;
+    while ox + s * n <= to || (!last && ox < to && to - from >= s * n) {
+        if ox + s * n > to {
+            // One last block ending as near `to` as the classes allow,
+            // overlapping the one before (recomputing the same values).
+            ox = from + (to - s * n - from) / s * s;
+            last = true;
+        }
+        let base = (ox + p) / s;
+        let class = |q: usize| {
+            // First covering input of output ox + q: ceil((base*s + q + 1 - k) / s).
+            let f = (base * s + q + 1 - k).div_ceil(s);
+            let count = (base + 1 - f) * depth_height;
+            let mut sum = L::splat(0.0);
+            lines.each(|line| {
+                let line = lines.input.get(line + f..).unwrap_or_default();
+                for m in 0..base + 1 - f {
+                    sum = sum + L::load(line.get(m..m + n).unwrap_or_default());
+                }
+            });
+            if count == 0 {
+                L::splat(0.0)
+            } else {
+                mean(sum, count)
+            }
+        };
+        let out = row.get_mut(ox..ox + s * n).unwrap_or_default();
+        match s {
+            1 => class(0).store(out),
+            2 => {
+                let (lo, hi) = class(0).zip(class(1));
+                let (a, b) = out.split_at_mut(n.min(out.len()));
+                lo.store(a);
+                hi.store(b);
+            }
+            _ => {
+                for q in 0..s {
+                    let mut lanes = [0.0f32; 16];
+                    class(q).store(&mut lanes);
+                    let dst = out.get_mut(q..).unwrap_or_default().iter_mut().step_by(s);
+                    for (o, &v) in dst.zip(&lanes[..n]) {
+                        *o = v;
+                    }
+                }
+            }
+        }
+        ox += s * n;
+    }
+    ox.min(to)
+}
+
+/// The covering windows of outputs `0, 1, 2, ..` along axis `a` (as
+/// [`covering`] gives them), stepped without a division per output.
+struct Coverage {
+    stride: usize,
+    size: usize,
+    /// `(o + padding) / stride` and its remainder: `last - 1`.
+    last: (usize, usize),
+    /// `o + padding + stride - kernel`, and its quotient and remainder by
+    /// the stride once it is not negative: `first`.
+    lead: i128,
+    first: (usize, usize),
+}
+
+impl Coverage {
+    fn new(g: &UnpoolGeometry, a: usize) -> Coverage {
+        let (s, k, p) = (g.stride[a], g.kernel[a], g.padding[a]);
+        // In i128: padding, stride and kernel may be near usize::MAX.
+        let lead = p as i128 + s as i128 - k as i128;
+        let first = if lead >= 0 {
+            ((lead / s as i128) as usize, (lead % s as i128) as usize)
+        } else {
+            (0, 0)
+        };
+        Coverage {
+            stride: s,
+            size: g.input.spatial[a],
+            last: (p / s, p % s),
+            lead,
+            first,
+        }
+    }
+}
+
+impl Iterator for Coverage {
+    type Item = (usize, usize);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        // first = ceil((o + p + 1 - k) / s) = (o + p + s - k) / s when that
+        // is not negative, else 0; last = (o + p) / s + 1, within the input.
+        let first = if self.lead >= 0 { self.first.0 } else { 0 };
+        let last = self.last.0.saturating_add(1).min(self.size);
+        let step = |(q, r): (usize, usize), s: usize| {
+            if r + 1 == s {
+                (q.saturating_add(1), 0)
+            } else {
+                (q, r + 1)
+            }
+        };
+        self.last = step(self.last, self.stride);
+        if self.lead >= 0 {
+            self.first = step(self.first, self.stride);
+        }
+        self.lead += 1;
+        Some((first, last.max(first)))
+    }
+}
+
+/// One batch of a channels-last unpooling with overlapping (or gapped)
+/// windows: each output pixel sums the channel vectors of its covering input
+/// pixels in the reference's order, `L` channels at a time (`Native` in the
+/// public path), then 4, then one by one.
+fn average_channels_last<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+    let c = g.input.c;
+    let [_, h, w] = g.input.spatial;
+    let ow = g.output.spatial[2];
+    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow * c)) {
+        let (z, y) = (covering(g, 0, oz), covering(g, 1, oy));
+        let depth_height = (z.1 - z.0) * (y.1 - y.0);
+        let lines = Lines { input, z, y, h, w };
+        for (pixel, x) in row.chunks_exact_mut(c).zip(Coverage::new(g, 2)) {
+            let count = depth_height * (x.1 - x.0);
+            if count == 0 {
+                pixel.fill(0.0);
+                continue;
+            }
+            // The covering pixels of each line, `x.1 - x.0` of them.
+            let covered = |line: usize| {
+                input
+                    .get((line + x.0) * c..(line + x.1) * c)
+                    .unwrap_or_default()
+            };
+            let mut ch = average_channels::<L>(&lines, covered, c, count, pixel, 0);
+            if c - ch >= 4 {
+                ch = average_channels::<f32x4>(&lines, covered, c, count, pixel, ch);
+            }
+            for (ch, o) in (ch..).zip(pixel.get_mut(ch..).unwrap_or_default()) {
+                let mut sum = 0.0f32;
+                lines.each(|line| {
+                    for src in covered(line).chunks_exact(c) {
+                        sum += src.get(ch).copied().unwrap_or_default();
+                    }
+                });
+                *o = sum / count as f32;
+            }
+        }
+    }
+}
+
+/// Channels `from..` of one channels-last output pixel in blocks of `L`;
+/// returns where the whole blocks end. `covered(line)` gives the covering
+/// input pixels of a line.
+#[inline(always)]
+fn average_channels<'a, L: CopyLane>(
+    lines: &Lines<'_>,
+    covered: impl Fn(usize) -> &'a [f32],
+    c: usize,
+    count: usize,
+    pixel: &mut [f32],
+    from: usize,
+) -> usize {
+    let n = L::LANES;
+    let mean = Mean::<L>::new(count);
+    let mut ch = from;
+    while ch + n <= c {
+        let mut sum = L::splat(0.0);
+        lines.each(|line| {
+            for src in covered(line).chunks_exact(c) {
+                sum = sum + L::load(src.get(ch..ch + n).unwrap_or_default());
+            }
+        });
+        mean.of(sum)
+            .store(pixel.get_mut(ch..ch + n).unwrap_or_default());
+        ch += n;
+    }
+    ch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::for_each_point;
+    use wide::{f32x8, f32x16};
+
+    /// The reference's formula for one output of one plane (channels-first)
+    /// or one batch (channels-last, channel `ch`).
+    fn expected(g: &UnpoolGeometry, input: &[f32], point: [usize; MAX_SPATIAL], ch: usize) -> f32 {
+        let (c, [_, h, w]) = (g.input.c, g.input.spatial);
+        let spans: [(usize, usize); MAX_SPATIAL] =
+            core::array::from_fn(|a| covering(g, a, point[a]));
+        let mut sum = 0.0f32;
+        let mut count = 0usize;
+        for z in spans[0].0..spans[0].1 {
+            for y in spans[1].0..spans[1].1 {
+                for x in spans[2].0..spans[2].1 {
+                    let at = (z * h + y) * w + x;
+                    sum += if g.input.layout == Layout::ChannelsLast {
+                        input[at * c + ch]
+                    } else {
+                        input[at]
+                    };
+                    count += 1;
+                }
+            }
+        }
+        if count == 0 { 0.0 } else { sum / count as f32 }
+    }
+
+    /// The averaging and replication kernels at width `L` against the
+    /// reference's formula, for a spread of geometries in both layouts.
+    fn kernels_at_width<L: CopyLane>() {
+        let shapes: [&[usize]; 4] = [
+            &[1, 1, 45],
+            &[1, 2, 7, 23],
+            &[1, 19, 3, 9],
+            &[1, 5, 2, 3, 11],
+        ];
+        for (case, shape) in shapes.into_iter().enumerate() {
+            for (k, s, p) in [
+                (2, 2, 0),
+                (4, 4, 1),
+                (3, 3, 0),
+                (1, 1, 0),
+                (3, 2, 1),
+                (3, 1, 1),
+                (2, 3, 0),
+                (5, 2, 2),
+            ] {
+                let (kernel, stride, padding) = ([k], [s], [p]);
+                let opts = UnpoolOptions::new(&kernel)
+                    .with_stride(&stride)
+                    .with_padding(&padding);
+                for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                    let Ok(g) = UnpoolGeometry::new(shape, layout, &opts, "avg_unpool") else {
+                        continue;
+                    };
+                    let n = g.input.numel();
+                    let input: [f32; 4096] =
+                        core::array::from_fn(|i| ((i * 7919 + case) % 29) as f32 * 0.37 - 5.0);
+                    let input = &input[..n];
+                    let mut got = [0.0f32; 16384];
+                    let m = g.output.numel();
+                    let got = &mut got[..m];
+                    let (plane, out_plane, c) = (g.input.plane(), g.output.plane(), g.input.c);
+                    match layout {
+                        Layout::ChannelsFirst => {
+                            for (i, o) in input
+                                .chunks_exact(plane)
+                                .zip(got.chunks_exact_mut(out_plane))
+                            {
+                                if k == s {
+                                    replicate_plane::<L>(&g, i, o);
+                                } else {
+                                    average_plane::<L>(&g, i, o);
+                                }
+                            }
+                        }
+                        Layout::ChannelsLast => {
+                            for (i, o) in input
+                                .chunks_exact(plane * c)
+                                .zip(got.chunks_exact_mut(out_plane * c))
+                            {
+                                if k == s {
+                                    replicate_channels_last(&g, i, o);
+                                } else {
+                                    average_channels_last::<L>(&g, i, o);
+                                }
+                            }
+                        }
+                    }
+                    let mut j = 0;
+                    for b in 0..g.input.n {
+                        let batch = &input[b * plane * c..(b + 1) * plane * c];
+                        let mut check = |ch: usize, data: &[f32]| {
+                            for_each_point(g.output.spatial, |point| {
+                                let want = expected(&g, data, point, ch);
+                                let at = match layout {
+                                    Layout::ChannelsFirst => j,
+                                    Layout::ChannelsLast => {
+                                        let [_, oh, ow] = g.output.spatial;
+                                        b * out_plane * c
+                                            + ((point[0] * oh + point[1]) * ow + point[2]) * c
+                                            + ch
+                                    }
+                                };
+                                assert_eq!(
+                                    got[at].to_bits(),
+                                    want.to_bits(),
+                                    "{shape:?} {layout:?} k{k} s{s} p{p} {point:?} ch {ch}"
+                                );
+                                j += 1;
+                            });
+                        };
+                        for ch in 0..c {
+                            match layout {
+                                Layout::ChannelsFirst => {
+                                    check(0, &batch[ch * plane..(ch + 1) * plane])
+                                }
+                                Layout::ChannelsLast => check(ch, batch),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kernels_at_every_width() {
+        kernels_at_width::<f32x4>();
+        kernels_at_width::<f32x8>();
+        kernels_at_width::<f32x16>();
+    }
 }

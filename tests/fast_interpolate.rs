@@ -274,7 +274,8 @@ fn every_mode_is_covered() {
 #[test]
 fn benchmark_shapes() {
     let mut rng = Rng(7);
-    let cases: &[(M, &[usize], &[usize], Option<bool>, bool)] = &[
+    type Case<'a> = (M, &'a [usize], &'a [usize], Option<bool>, bool);
+    let cases: &[Case<'_>] = &[
         (M::Nearest, &[1, 8, 128, 128], &[256, 256], None, false),
         (M::NearestExact, &[1, 8, 128, 128], &[256, 256], None, false),
         (

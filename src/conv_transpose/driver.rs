@@ -45,6 +45,15 @@ pub(super) fn max_phase_taps(kernel: usize, stride: usize, dilation: usize) -> u
         .max(1)
 }
 
+/// The residues of `o + padding` modulo the stride that some output `o` of
+/// the axis has: `(padding + o) % stride` for the first `min(stride, out)`
+/// outputs, each once. Other residues have no outputs, so a stride far
+/// larger than the output costs nothing.
+fn residues(g: &ConvTransposeGeometry, axis: usize) -> impl Iterator<Item = usize> {
+    let (s, p) = (g.stride[axis] as u128, g.padding[axis] as u128);
+    (0..g.stride[axis].min(g.output.spatial[axis])).map(move |o| ((p % s + o as u128) % s) as usize)
+}
+
 fn axis_phase(g: &ConvTransposeGeometry, axis: usize, residue: usize) -> AxisPhase {
     let (k, s, d, p) = (
         g.kernel[axis],
@@ -176,9 +185,9 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     let (iplane, oplane) = (i.plane(), o.plane());
     let (spatial_stride, channel_stride) = if CL { (i.c, 1) } else { (1, iplane) };
     for group in 0..g.groups {
-        for rd in 0..g.stride[0] {
-            for rh in 0..g.stride[1] {
-                for rw in 0..g.stride[2] {
+        for rd in residues(g, 0) {
+            for rh in residues(g, 1) {
+                for rw in residues(g, 2) {
                     let ph = [
                         axis_phase(g, 0, rd),
                         axis_phase(g, 1, rh),
@@ -382,9 +391,9 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
     let width = c.div_ceil(L::LANES) * L::LANES;
     let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
     let (iplane, oplane) = (i.plane(), o.plane());
-    for rd in 0..g.stride[0] {
-        for rh in 0..g.stride[1] {
-            for rw in 0..g.stride[2] {
+    for rd in residues(g, 0) {
+        for rh in residues(g, 1) {
+            for rw in residues(g, 2) {
                 let ph = [
                     axis_phase(g, 0, rd),
                     axis_phase(g, 1, rh),

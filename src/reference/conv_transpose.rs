@@ -55,11 +55,14 @@ pub fn conv_transpose(
                         // o = i*stride + t*dilation - padding, if inside the output.
                         let mut op = [0usize; MAX_SPATIAL];
                         for a in 0..MAX_SPATIAL {
-                            let pos = ip[a] * g.stride[a] + t[a] * g.dilation[a];
-                            if pos < g.padding[a] || pos - g.padding[a] >= o.spatial[a] {
+                            // In u128: stride, dilation and padding may be huge.
+                            let pos = ip[a] as u128 * g.stride[a] as u128
+                                + t[a] as u128 * g.dilation[a] as u128;
+                            let pad = g.padding[a] as u128;
+                            if pos < pad || pos - pad >= o.spatial[a] as u128 {
                                 return;
                             }
-                            op[a] = pos - g.padding[a];
+                            op[a] = (pos - pad) as usize;
                         }
                         let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
                         output[o.offset(n, co, op)] += x * w;
@@ -119,11 +122,14 @@ pub fn conv(
                     for_each_point(g.kernel, |t| {
                         let mut op = [0usize; MAX_SPATIAL];
                         for a in 0..MAX_SPATIAL {
-                            let pos = ip[a] * g.stride[a] + t[a] * g.dilation[a];
-                            if pos < g.padding[a] || pos - g.padding[a] >= o.spatial[a] {
+                            // In u128: stride, dilation and padding may be huge.
+                            let pos = ip[a] as u128 * g.stride[a] as u128
+                                + t[a] as u128 * g.dilation[a] as u128;
+                            let pad = g.padding[a] as u128;
+                            if pos < pad || pos - pad >= o.spatial[a] as u128 {
                                 return;
                             }
-                            op[a] = pos - g.padding[a];
+                            op[a] = (pos - pad) as usize;
                         }
                         let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
                         sum += y[o.offset(n, co, op)] * w;

@@ -504,13 +504,17 @@ fn separable(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
 
 /// `start_index(a, b, c) = (a / b) * c + ((a % b) * c) / b`: the first
 /// input index of output `a` of `b`, for input size `c`.
+/// (Computed in `u128` so the products cannot overflow a 32-bit `usize`;
+/// the result is at most `c`.)
 fn start_index(a: usize, b: usize, c: usize) -> usize {
-    (a / b) * c + ((a % b) * c) / b
+    let (a, b, c) = (a as u128, b as u128, c as u128);
+    ((a / b) * c + ((a % b) * c) / b) as usize
 }
 
 /// `end_index(a, b, c) = 1 + ((a + 1) * c - 1) / b`: one past the last.
 fn end_index(a: usize, b: usize, c: usize) -> usize {
-    1 + ((a + 1) * c - 1) / b
+    let (a, b, c) = (a as u128, b as u128, c as u128);
+    (1 + ((a + 1) * c - 1) / b) as usize
 }
 
 /// `mode="area"`: `adaptive_avg_pool{1,2,3}d` (1-d runs as 2-d with H = 1).

@@ -37,18 +37,32 @@ pub fn max_pool(
                 // Window start and end per axis, as cpu_max_pool:
                 //   i0 = o*stride - pad; i1 = min(i0 + (k-1)*dilation + 1, size)
                 //   while i0 < 0: i0 += dilation
+                // In i128 (kernel, dilation and padding may be near usize::MAX);
+                // `while i0 < 0 { i0 += dilation }` is done in one step.
                 let mut start = [0i64; MAX_SPATIAL];
                 let mut end = [0i64; MAX_SPATIAL];
                 for a in 0..MAX_SPATIAL {
-                    let (s, k, d) = (p.stride[a] as i64, p.kernel[a] as i64, p.dilation[a] as i64);
-                    let mut i0 = op[a] as i64 * s - p.padding[a] as i64;
-                    end[a] = (i0 + (k - 1) * d + 1).min(i.spatial[a] as i64);
-                    while i0 < 0 {
-                        i0 += d;
+                    let (s, k, d) = (
+                        p.stride[a] as i128,
+                        p.kernel[a] as i128,
+                        p.dilation[a] as i128,
+                    );
+                    let mut i0 = op[a] as i128 * s - p.padding[a] as i128;
+                    let i1 = (i0 + (k - 1) * d + 1).min(i.spatial[a] as i128);
+                    if i0 < 0 {
+                        i0 += (-i0 + d - 1) / d * d;
                     }
-                    start[a] = i0;
+                    start[a] = i0.min(i64::MAX as i128) as i64;
+                    end[a] = i1.max(0) as i64;
                 }
-                let flat = |z: i64, y: i64, x: i64| (z * ih as i64 + y) * iw as i64 + x;
+                // Wrapping, as ATen's int64 arithmetic: only an empty window far in the
+                // padding can leave the plane here.
+                let flat = |z: i64, y: i64, x: i64| {
+                    z.wrapping_mul(ih as i64)
+                        .wrapping_add(y)
+                        .wrapping_mul(iw as i64)
+                        .wrapping_add(x)
+                };
                 // PyTorch's 3-d channels-last kernel (cpu_max_pool_channels_last)
                 // starts the index without the depth offset: a window with no
                 // value above -inf (or no element at all) reports it so.
@@ -69,11 +83,11 @@ pub fn max_pool(
                                 max_value = value;
                                 max_index = flat(z, y, x);
                             }
-                            x += p.dilation[2] as i64;
+                            x = x.saturating_add(p.dilation[2].min(i64::MAX as usize) as i64);
                         }
-                        y += p.dilation[1] as i64;
+                        y = y.saturating_add(p.dilation[1].min(i64::MAX as usize) as i64);
                     }
-                    z += p.dilation[0] as i64;
+                    z = z.saturating_add(p.dilation[0].min(i64::MAX as usize) as i64);
                 }
                 let at = o.offset(n, c, op);
                 output[at] = max_value;

@@ -80,14 +80,16 @@ pub fn avg_unpool(
                 let mut first = [0usize; MAX_SPATIAL];
                 let mut last = [0usize; MAX_SPATIAL]; // exclusive
                 for a in 0..MAX_SPATIAL {
-                    let p = op[a] + g.padding[a];
-                    let (s, k) = (g.stride[a], g.kernel[a]);
-                    first[a] = if p + 1 > k {
+                    // In u128: padding, stride and kernel may be near usize::MAX.
+                    let p = op[a] as u128 + g.padding[a] as u128;
+                    let (s, k) = (g.stride[a] as u128, g.kernel[a] as u128);
+                    let lo = if p + 1 > k {
                         (p + 1 - k).div_ceil(s)
                     } else {
                         0
                     };
-                    last[a] = (p / s + 1).min(i.spatial[a]);
+                    first[a] = lo.min(i.spatial[a] as u128) as usize;
+                    last[a] = (p / s + 1).min(i.spatial[a] as u128) as usize;
                 }
                 let mut sum = 0.0f32;
                 let mut count = 0usize;

@@ -1,0 +1,100 @@
+//! `pixel_shuffle` and `pixel_unshuffle` against the reference, bit for bit.
+//!
+//! Bytes: twist, layout, which op, factor, shape (built divisible as the op
+//! needs unless twisted), then the input (raw bit patterns or special values).
+
+use upsample::{Layout, reference};
+
+use crate::{Bytes, Tolerance, Twist, check_single, copy_values, numel};
+
+const MAX_ELEMENTS: usize = 16384;
+
+#[derive(Debug)]
+#[allow(dead_code)] // read through Debug in failure messages
+struct Case<'a> {
+    twist: Twist,
+    op: &'static str,
+    shape: &'a [usize],
+    layout: Layout,
+    factor: usize,
+    input_len: usize,
+    output_len: usize,
+}
+
+pub fn run(data: &[u8]) {
+    let mut b = Bytes::new(data);
+    let twist = b.twist();
+    let layout = b.layout();
+    let shuffle = b.flag();
+    let factor = if twist == Twist::Parameter && b.flag() {
+        0
+    } else {
+        b.range(1, 4)
+    };
+    let r = factor.max(1);
+    let n = b.range(1, 2);
+    let mut shape = if shuffle {
+        // (N, C * r * r, H, W)
+        vec![n, b.extent(6) * r * r, b.extent(20), b.extent(40)]
+    } else {
+        // (N, C, H * r, W * r)
+        vec![n, b.extent(18), b.extent(10) * r, b.extent(20) * r]
+    };
+    if twist == Twist::Parameter && factor != 0 {
+        // Break the divisibility.
+        let axis = if shuffle { 1 } else { b.range(2, 3) };
+        shape[axis] += 1;
+    }
+    b.twist_shape(twist, &mut shape);
+
+    let Some(input_len) = numel(&shape) else {
+        return;
+    };
+    if input_len > MAX_ELEMENTS {
+        return;
+    }
+    let helper = if shuffle {
+        upsample::pixel_shuffle_output_shape(&shape, factor)
+    } else {
+        upsample::pixel_unshuffle_output_shape(&shape, factor)
+    };
+    let output_len = match helper {
+        Ok(out) => out.numel(),
+        Err(_) => b.below(4),
+    };
+    let input_len = twist.length(Twist::InputLength, input_len, &mut b);
+    let output_len = twist.length(Twist::OutputLength, output_len, &mut b);
+    let input = copy_values(b.rest(), input_len);
+    let case = Case {
+        twist,
+        op: if shuffle {
+            "pixel_shuffle"
+        } else {
+            "pixel_unshuffle"
+        },
+        shape: &shape,
+        layout,
+        factor,
+        input_len,
+        output_len,
+    };
+    if shuffle {
+        check_single(
+            "pixel_shuffle",
+            &case,
+            output_len,
+            Tolerance::Exact,
+            |out| upsample::pixel_shuffle(&input, &shape, layout, factor, out),
+            |out| reference::pixel_shuffle(&input, &shape, layout, factor, out),
+        );
+    } else {
+        check_single(
+            "pixel_unshuffle",
+            &case,
+            output_len,
+            Tolerance::Exact,
+            |out| upsample::pixel_unshuffle(&input, &shape, layout, factor, out),
+            |out| reference::pixel_unshuffle(&input, &shape, layout, factor, out),
+        );
+    }
+}

@@ -1,0 +1,481 @@
+//! Every public op against its `upsample::reference` twin on small, fixed
+//! shapes: both layouts, widths and channel counts that cross a vector
+//! (`1..=13` covers every tail of 4 lanes, and the first of 8), odd
+//! geometries, NaN, ties and signed zeros for the copying ops.
+//!
+//! Small enough for miri (`scripts/miri.sh` runs this file under
+//! `cargo +nightly miri test --test miri`), and run by every `cargo test` as
+//! well. Outputs are written into the middle of sentinel-filled buffers;
+//! the bands either side must come back untouched.
+
+use upsample::{
+    ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout, MaxPoolOptions,
+    UnpoolOptions, reference,
+};
+
+const LAYOUTS: [Layout; 2] = [Layout::ChannelsFirst, Layout::ChannelsLast];
+const GUARD: usize = 5;
+const SENTINEL: f32 = 1.5e38;
+
+/// Deterministic values: distinct bit patterns in [-1, 1].
+fn values(n: usize, seed: u32) -> Vec<f32> {
+    (0..n as u32)
+        .map(|i| {
+            let h = (i ^ seed.wrapping_mul(0x9e37_79b9))
+                .wrapping_mul(0x85eb_ca6b)
+                .rotate_left(13)
+                .wrapping_mul(0xc2b2_ae35);
+            (h >> 8) as f32 / (1u32 << 23) as f32 - 1.0
+        })
+        .collect()
+}
+
+/// Values for max pooling: ties, signed zeros, infinities and NaNs.
+fn pool_values(n: usize) -> Vec<f32> {
+    const SPECIAL: [f32; 8] = [
+        1.0,
+        0.0,
+        -0.0,
+        1.0,
+        f32::NEG_INFINITY,
+        2.0,
+        f32::NAN,
+        f32::INFINITY,
+    ];
+    (0..n)
+        .map(|i| {
+            if i % 7 == 3 {
+                SPECIAL[(i / 7) % SPECIAL.len()]
+            } else {
+                ((i * 5) % 4) as f32
+            }
+        })
+        .collect()
+}
+
+fn same(a: f32, b: f32) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+fn close(a: f32, b: f32, atol: f32, rtol: f32) -> bool {
+    same(a, b) || (a - b).abs() <= atol + rtol * b.abs()
+}
+
+/// Runs `public` and `reference` on guarded outputs of `len` elements and
+/// checks they agree (exactly when `tolerance` is `None`).
+fn compare(
+    what: &str,
+    len: usize,
+    tolerance: Option<(f32, f32)>,
+    public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+    reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) {
+    let mut got = vec![SENTINEL; len + 2 * GUARD];
+    let mut want = vec![-SENTINEL; len];
+    let r_public = public(&mut got[GUARD..GUARD + len]);
+    let r_reference = reference(&mut want);
+    assert_eq!(r_public, r_reference, "{what}: results differ");
+    r_public.unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        got[..GUARD]
+            .iter()
+            .chain(&got[GUARD + len..])
+            .all(|&v| v == SENTINEL),
+        "{what}: wrote outside its output"
+    );
+    for (k, (&g, &w)) in got[GUARD..GUARD + len].iter().zip(&want).enumerate() {
+        let ok = match tolerance {
+            None => same(g, w),
+            Some((atol, rtol)) => close(g, w, atol, rtol),
+        };
+        assert!(ok, "{what}: element {k} of {len}: {g:?} vs {w:?}");
+    }
+}
+
+fn numel(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+#[test]
+fn interpolate_every_mode() {
+    // (mode, input shape, size, align_corners, antialias)
+    type Case = (M, &'static [usize], &'static [usize], Option<bool>, bool);
+    let cases: &[Case] = &[
+        (M::Nearest, &[1, 3, 5], &[9], None, false),
+        (M::Nearest, &[1, 5, 3, 4], &[7, 9], None, false),
+        (M::Nearest, &[1, 2, 2, 3, 2], &[3, 5, 4], None, false),
+        (M::NearestExact, &[1, 3, 9], &[4], None, false),
+        (M::NearestExact, &[2, 5, 4, 3], &[6, 7], None, false),
+        (M::Linear, &[1, 3, 5], &[13], Some(false), false),
+        (M::Linear, &[1, 2, 9], &[4], Some(true), false),
+        (M::Bilinear, &[1, 3, 4, 5], &[7, 9], None, false),
+        (M::Bilinear, &[1, 9, 3, 3], &[5, 6], Some(true), false),
+        (M::Bilinear, &[1, 5, 9, 11], &[4, 5], None, true),
+        (M::Bicubic, &[1, 3, 4, 5], &[7, 9], Some(false), false),
+        (M::Bicubic, &[1, 5, 9, 10], &[4, 3], None, true),
+        (
+            M::Trilinear,
+            &[1, 5, 2, 3, 4],
+            &[3, 5, 6],
+            Some(false),
+            false,
+        ),
+        (
+            M::Trilinear,
+            &[1, 2, 3, 2, 3],
+            &[2, 4, 5],
+            Some(true),
+            false,
+        ),
+        (M::Area, &[1, 3, 10], &[4], None, false),
+        (M::Area, &[1, 5, 7, 9], &[3, 4], None, false),
+        (M::Area, &[1, 2, 4, 5, 3], &[2, 2, 2], None, false),
+        (M::Lanczos, &[1, 3, 9, 11], &[4, 5], None, true),
+    ];
+    for &(mode, shape, size, align_corners, antialias) in cases {
+        for layout in LAYOUTS {
+            let mut opts = InterpolateOptions::size(mode, size).with_antialias(antialias);
+            opts.align_corners = align_corners;
+            let out = upsample::interpolate_output_shape(shape, &opts).unwrap();
+            let input = values(numel(shape), 1);
+            let tolerance = match mode {
+                M::Nearest | M::NearestExact => None,
+                _ => Some((1e-5, 1.3e-6)),
+            };
+            let what = format!("{mode:?} {shape:?} -> {size:?} {layout:?}");
+            compare(
+                &what,
+                out.numel(),
+                tolerance,
+                |o| upsample::interpolate(&input, shape, layout, &opts, o),
+                |o| reference::interpolate(&input, shape, layout, &opts, o),
+            );
+        }
+    }
+}
+
+/// Widths (channels-first) and channel counts (channels-last) 1..=13 for
+/// the modes that vectorise along them.
+#[test]
+fn interpolate_every_tail() {
+    for width in 1..=13 {
+        for (mode, antialias) in [
+            (M::Nearest, false),
+            (M::Bilinear, false),
+            (M::Bilinear, true),
+        ] {
+            for layout in LAYOUTS {
+                let shape = match layout {
+                    Layout::ChannelsFirst => [1, 1, 2, width],
+                    Layout::ChannelsLast => [1, width, 2, 2],
+                };
+                let size = [3, if antialias { 2 } else { width + 2 }];
+                let opts = InterpolateOptions::size(mode, &size).with_antialias(antialias);
+                let out = upsample::interpolate_output_shape(&shape, &opts).unwrap();
+                let input = values(numel(&shape), 2);
+                let tolerance = (mode != M::Nearest).then_some((1e-5, 1.3e-6));
+                compare(
+                    &format!("{mode:?} aa={antialias} {shape:?} {layout:?}"),
+                    out.numel(),
+                    tolerance,
+                    |o| upsample::interpolate(&input, &shape, layout, &opts, o),
+                    |o| reference::interpolate(&input, &shape, layout, &opts, o),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn interpolate_scale_factor() {
+    let shape = [1, 3, 5, 7];
+    for (mode, recompute) in [
+        (M::Nearest, None),
+        (M::Bilinear, Some(true)),
+        (M::Bicubic, None),
+    ] {
+        let opts = InterpolateOptions::scale_factor(mode, &[1.7, 0.6]);
+        let opts = match recompute {
+            Some(r) => opts.with_recompute_scale_factor(r),
+            None => opts,
+        };
+        let out = upsample::interpolate_output_shape(&shape, &opts).unwrap();
+        let input = values(numel(&shape), 3);
+        for layout in LAYOUTS {
+            compare(
+                &format!("{mode:?} scale_factor {layout:?}"),
+                out.numel(),
+                (mode != M::Nearest).then_some((1e-5, 1.3e-6)),
+                |o| upsample::interpolate(&input, &shape, layout, &opts, o),
+                |o| reference::interpolate(&input, &shape, layout, &opts, o),
+            );
+        }
+    }
+}
+
+#[test]
+fn pixel_shuffle_and_unshuffle() {
+    for width in 1..=13 {
+        for r in [1, 2, 3] {
+            for layout in LAYOUTS {
+                let shape = [1, 2 * r * r, 2, width];
+                let input = values(numel(&shape), 4);
+                compare(
+                    &format!("pixel_shuffle {shape:?} r={r} {layout:?}"),
+                    input.len(),
+                    None,
+                    |o| upsample::pixel_shuffle(&input, &shape, layout, r, o),
+                    |o| reference::pixel_shuffle(&input, &shape, layout, r, o),
+                );
+                let shape = [1, 3, 2 * r, width * r];
+                let input = values(numel(&shape), 5);
+                compare(
+                    &format!("pixel_unshuffle {shape:?} r={r} {layout:?}"),
+                    input.len(),
+                    None,
+                    |o| upsample::pixel_unshuffle(&input, &shape, layout, r, o),
+                    |o| reference::pixel_unshuffle(&input, &shape, layout, r, o),
+                );
+            }
+        }
+    }
+}
+
+/// (shape, kernel, stride, padding, dilation, ceil_mode)
+type PoolCase = (
+    &'static [usize],
+    &'static [usize],
+    &'static [usize],
+    &'static [usize],
+    &'static [usize],
+    bool,
+);
+
+const POOL_CASES: &[PoolCase] = &[
+    (&[1, 3, 13], &[2], &[], &[0], &[1], false),
+    (&[2, 5, 11], &[3], &[2], &[1], &[2], true),
+    (&[1, 9, 5, 7], &[3, 2], &[2, 1], &[1, 0], &[1], true),
+    (&[1, 2, 6, 13], &[2], &[], &[1], &[1], false),
+    (&[1, 5, 3, 4, 5], &[2], &[1], &[0], &[1, 1, 2], false),
+    (&[1, 2, 4, 3, 4], &[3, 2, 2], &[2], &[1, 0, 1], &[1], true),
+];
+
+#[test]
+fn max_pool_values_and_indices() {
+    for &(shape, kernel, stride, padding, dilation, ceil_mode) in POOL_CASES {
+        for layout in LAYOUTS {
+            let opts = MaxPoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding)
+                .with_dilation(dilation)
+                .with_ceil_mode(ceil_mode);
+            let n = upsample::max_pool_output_shape(shape, &opts)
+                .unwrap()
+                .numel();
+            let input = pool_values(numel(shape));
+            let mut got_indices = vec![-7i64; n];
+            let mut want_indices = vec![-9i64; n];
+            compare(
+                &format!("max_pool {shape:?} k={kernel:?} {layout:?}"),
+                n,
+                None,
+                |o| upsample::max_pool(&input, shape, layout, &opts, o, &mut got_indices),
+                |o| reference::max_pool(&input, shape, layout, &opts, o, &mut want_indices),
+            );
+            assert_eq!(
+                got_indices, want_indices,
+                "max_pool indices {shape:?} {layout:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn max_unpool_and_avg_unpool() {
+    for &(shape, kernel, stride, padding, _, _) in POOL_CASES {
+        for layout in LAYOUTS {
+            // Pool (without dilation or ceil_mode, which unpooling does not
+            // know), then unpool back to the input's size.
+            let pool = MaxPoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding);
+            let pooled = upsample::max_pool_output_shape(shape, &pool).unwrap();
+            let input = pool_values(numel(shape));
+            let (mut vals, mut idx) = (vec![0.0; pooled.numel()], vec![0i64; pooled.numel()]);
+            reference::max_pool(&input, shape, layout, &pool, &mut vals, &mut idx).unwrap();
+            let opts = UnpoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding)
+                .with_output_size(&shape[2..]);
+            compare(
+                &format!("max_unpool {shape:?} {layout:?}"),
+                numel(shape),
+                None,
+                |o| upsample::max_unpool(&vals, &idx, &pooled, layout, &opts, o),
+                |o| reference::max_unpool(&vals, &idx, &pooled, layout, &opts, o),
+            );
+            // Duplicate indices: the later one wins.
+            let dup: Vec<i64> = idx.iter().map(|&i| i / 2).collect();
+            compare(
+                &format!("max_unpool duplicates {shape:?} {layout:?}"),
+                numel(shape),
+                None,
+                |o| upsample::max_unpool(&vals, &dup, &pooled, layout, &opts, o),
+                |o| reference::max_unpool(&vals, &dup, &pooled, layout, &opts, o),
+            );
+            let smooth = values(pooled.numel(), 6);
+            let opts = UnpoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding);
+            let out = upsample::unpool_output_shape(&pooled, &opts).unwrap();
+            compare(
+                &format!("avg_unpool {pooled:?} k={kernel:?} {layout:?}"),
+                out.numel(),
+                Some((1e-5, 1.3e-6)),
+                |o| upsample::avg_unpool(&smooth, &pooled, layout, &opts, o),
+                |o| reference::avg_unpool(&smooth, &pooled, layout, &opts, o),
+            );
+        }
+    }
+}
+
+#[test]
+fn conv_transpose_geometries() {
+    // (input shape, weight shape, stride, padding, output_padding, dilation, groups)
+    type Case = (
+        &'static [usize],
+        &'static [usize],
+        &'static [usize],
+        &'static [usize],
+        &'static [usize],
+        &'static [usize],
+        usize,
+    );
+    let cases: &[Case] = &[
+        (&[1, 2, 13], &[2, 3, 4], &[2], &[1], &[0], &[1], 1),
+        (&[2, 4, 5], &[4, 2, 3], &[3], &[0], &[2], &[2], 2),
+        (&[1, 3, 4, 5], &[3, 5, 3, 3], &[1], &[1], &[0], &[1], 1),
+        (
+            &[1, 4, 3, 9],
+            &[4, 3, 4, 2],
+            &[2, 1],
+            &[1, 0],
+            &[1, 0],
+            &[1],
+            2,
+        ),
+        (&[1, 3, 3, 3], &[3, 1, 3, 3], &[2], &[1], &[1], &[1], 3),
+        (
+            &[1, 2, 2, 3, 2],
+            &[2, 2, 2, 3, 2],
+            &[2, 1, 2],
+            &[0, 1, 0],
+            &[1, 0, 0],
+            &[1, 2, 1],
+            1,
+        ),
+    ];
+    for (k, &(shape, wshape, stride, padding, output_padding, dilation, groups)) in
+        cases.iter().enumerate()
+    {
+        for layout in LAYOUTS {
+            let opts = ConvTransposeOptions::new()
+                .with_stride(stride)
+                .with_padding(padding)
+                .with_output_padding(output_padding)
+                .with_dilation(dilation)
+                .with_groups(groups);
+            let out = upsample::conv_transpose_output_shape(shape, wshape, &opts).unwrap();
+            let scratch_len =
+                upsample::conv_transpose_scratch_len(shape, layout, wshape, &opts).unwrap();
+            let input = values(numel(shape), 7);
+            let weight = values(numel(wshape), 8);
+            let bias = values(out[1], 9);
+            let bias = (k % 2 == 0).then_some(&bias[..]);
+            let mut scratch = vec![0.0; scratch_len];
+            compare(
+                &format!("conv_transpose {shape:?} w={wshape:?} {layout:?}"),
+                out.numel(),
+                Some((1e-4, 1e-4)),
+                |o| {
+                    upsample::conv_transpose(
+                        &input,
+                        shape,
+                        layout,
+                        &weight,
+                        wshape,
+                        bias,
+                        &opts,
+                        o,
+                        &mut scratch,
+                    )
+                },
+                |o| {
+                    reference::conv_transpose(
+                        &input,
+                        shape,
+                        layout,
+                        &weight,
+                        wshape,
+                        bias,
+                        &opts,
+                        o,
+                        &mut [],
+                    )
+                },
+            );
+        }
+    }
+}
+
+/// conv_transpose over widths (channels-first) and output channels
+/// (channels-last) 1..=13: every tail of the micro-kernel's rows.
+#[test]
+fn conv_transpose_every_tail() {
+    for width in 1..=13 {
+        for layout in LAYOUTS {
+            let (shape, wshape) = match layout {
+                Layout::ChannelsFirst => ([1, 2, 2, width], [2, 2, 2, 3]),
+                Layout::ChannelsLast => ([1, 2, 2, 2], [2, width, 2, 3]),
+            };
+            let opts = ConvTransposeOptions::new().with_stride(&[2, 1]);
+            let out = upsample::conv_transpose_output_shape(&shape, &wshape, &opts).unwrap();
+            let scratch_len =
+                upsample::conv_transpose_scratch_len(&shape, layout, &wshape, &opts).unwrap();
+            let input = values(numel(&shape), 10);
+            let weight = values(numel(&wshape), 11);
+            let mut scratch = vec![0.0; scratch_len];
+            compare(
+                &format!("conv_transpose tail {shape:?} w={wshape:?} {layout:?}"),
+                out.numel(),
+                Some((1e-4, 1e-4)),
+                |o| {
+                    upsample::conv_transpose(
+                        &input,
+                        &shape,
+                        layout,
+                        &weight,
+                        &wshape,
+                        None,
+                        &opts,
+                        o,
+                        &mut scratch,
+                    )
+                },
+                |o| {
+                    reference::conv_transpose(
+                        &input,
+                        &shape,
+                        layout,
+                        &weight,
+                        &wshape,
+                        None,
+                        &opts,
+                        o,
+                        &mut [],
+                    )
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,819 @@
+//! No input makes an op panic: shapes whose element count overflows `u32` or
+//! `usize`, zero-sized axes, huge factors, kernels, strides, paddings,
+//! dilations and groups, absurd output sizes and scale factors. Each call
+//! returns the right `Err` (and writes nothing), or, for a valid problem that
+//! is big in its parameters but cheap to run, `Ok` with the public op and
+//! the reference agreeing.
+//!
+//! Buffers are sized as in the fuzzer's unconstrained mode: each slice gets
+//! the exact length its shape needs when that is at most `MAX_ELEMENTS`, and
+//! is empty otherwise, so every call reaches the shape checks (which come
+//! before the buffer checks). The wasm32 run of this file (scripts/test-wasm.sh)
+//! covers 32-bit `usize`.
+
+use upsample::{
+    Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
+    MaxPoolOptions, UnpoolOptions, reference,
+};
+
+const CF: Layout = Layout::ChannelsFirst;
+const CL: Layout = Layout::ChannelsLast;
+const MAX: usize = usize::MAX;
+/// Squared, this overflows `usize` (2^32 on 64-bit targets, 2^16 on 32-bit).
+const HALF: usize = 1 << (usize::BITS / 2);
+/// The largest slice a test allocates.
+const MAX_ELEMENTS: usize = 1 << 22;
+const SENTINEL: f32 = 7.5;
+
+macro_rules! assert_err {
+    ($result:expr, $pattern:pat $(if $guard:expr)?) => {{
+        let result = $result;
+        assert!(
+            matches!(result, Err($pattern) $(if $guard)?),
+            "expected Err({}), got {result:?}",
+            stringify!($pattern $(if $guard)?)
+        );
+    }};
+}
+
+fn numel(shape: &[usize]) -> Option<usize> {
+    shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d))
+}
+
+/// The exact length when small enough to allocate, else 0.
+fn len(n: Option<usize>) -> usize {
+    n.filter(|&n| n <= MAX_ELEMENTS).unwrap_or(0)
+}
+
+/// `[-1, 1)` values, distinct enough to show a misplaced element.
+fn data(n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| ((i * 37) % 101) as f32 / 50.5 - 1.0)
+        .collect()
+}
+
+/// Runs `public` and `reference` on sentinel-filled outputs of `out_len`
+/// elements: both must return the same result; on `Err` neither wrote
+/// anything, on `Ok` they agree within `tolerance` (0: bit for bit).
+fn both(
+    what: &str,
+    out_len: usize,
+    tolerance: f32,
+    public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+    reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut got = vec![SENTINEL; out_len];
+    let mut want = vec![SENTINEL; out_len];
+    let result = public(&mut got);
+    let expected = reference(&mut want);
+    // Debug text, so that NaN values in errors compare equal.
+    assert_eq!(
+        format!("{result:?}"),
+        format!("{expected:?}"),
+        "{what}: public and reference disagree"
+    );
+    if result.is_err() {
+        assert!(
+            got.iter().all(|&v| v == SENTINEL),
+            "{what}: written on {result:?}"
+        );
+        assert!(
+            want.iter().all(|&v| v == SENTINEL),
+            "{what}: written on {result:?}"
+        );
+    } else {
+        for (k, (&g, &w)) in got.iter().zip(&want).enumerate() {
+            let ok = g.to_bits() == w.to_bits()
+                || (g.is_nan() && w.is_nan())
+                || (g - w).abs() <= tolerance * (1.0 + w.abs());
+            assert!(ok, "{what}: element {k}: public {g} vs reference {w}");
+        }
+    }
+    result
+}
+
+/// Runs `body` on a thread and fails the test if it takes more than a
+/// minute: an op whose work grows with a parameter instead of with its
+/// buffers would otherwise hang the whole test run. (wasm32-wasip1 has no
+/// threads: there `body` runs inline.)
+fn watchdog(body: impl FnOnce() + Send + 'static) {
+    if cfg!(target_family = "wasm") {
+        return body();
+    }
+    let (done, finished) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        body();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => thread.join().unwrap(),
+        // The body panicked: re-raise its panic here.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("still running after 60 s: the work grows with a parameter")
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// interpolate
+// ---------------------------------------------------------------------------
+
+fn interpolate(
+    shape: &[usize],
+    layout: Layout,
+    opts: &InterpolateOptions<'_>,
+) -> Result<(), Error> {
+    let helper = upsample::interpolate_output_shape(shape, opts);
+    let input = data(len(numel(shape)));
+    let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+    let tolerance = match opts.mode {
+        M::Nearest | M::NearestExact => 0.0,
+        _ => 1e-5,
+    };
+    let result = both(
+        &format!("interpolate {shape:?} {layout:?} {opts:?}"),
+        out_len,
+        tolerance,
+        |o| upsample::interpolate(&input, shape, layout, opts, o),
+        |o| reference::interpolate(&input, shape, layout, opts, o),
+    );
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+    result
+}
+
+#[test]
+fn interpolate_element_counts_that_overflow() {
+    watchdog(|| {
+        let nearest = InterpolateOptions::size(M::Nearest, &[2]);
+        // usize overflow in the input, on every axis.
+        for shape in [[MAX, 2, 1], [2, MAX, 1], [1, 2, MAX], [HALF, HALF, 1]] {
+            assert_err!(interpolate(&shape, CF, &nearest), Error::Overflow { .. });
+        }
+        // 2^33 elements: a u32 overflow; on 64-bit targets a valid shape.
+        let shape = [1 << 16, 1 << 16, 2];
+        if usize::BITS == 64 {
+            assert_err!(
+                interpolate(&shape, CL, &nearest),
+                Error::BufferLength {
+                    buffer: Buffer::Input,
+                    ..
+                }
+            );
+        } else {
+            assert_err!(interpolate(&shape, CL, &nearest), Error::Overflow { .. });
+        }
+        // usize overflow in the output only.
+        for size in [&[MAX, 2][..], &[HALF, HALF]] {
+            let opts = InterpolateOptions::size(M::Bilinear, size);
+            assert_err!(
+                interpolate(&[1, 1, 2, 2], CF, &opts),
+                Error::Overflow { .. }
+            );
+        }
+        let opts = InterpolateOptions::size(M::Nearest, &[MAX]);
+        assert_err!(interpolate(&[1, 3, 2], CF, &opts), Error::Overflow { .. });
+        // One huge output axis that fits: a buffer that cannot be allocated.
+        let opts = InterpolateOptions::size(M::Nearest, &[MAX]);
+        assert_err!(
+            interpolate(&[1, 1, 2], CF, &opts),
+            Error::BufferLength {
+                buffer: Buffer::Output,
+                ..
+            }
+        );
+    });
+}
+
+#[test]
+fn interpolate_absurd_scale_factors() {
+    watchdog(|| {
+        for sf in [1e300, f64::MAX, 1e19, 9.0e15, 4.3e9 * 4.3e9] {
+            let sf = [sf];
+            let opts = InterpolateOptions::scale_factor(M::Nearest, &sf);
+            assert_err!(interpolate(&[1, 1, 3], CF, &opts), Error::Overflow { .. });
+        }
+        for sf in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, -1.0] {
+            let sf = [sf];
+            let opts = InterpolateOptions::scale_factor(M::Bicubic, &sf);
+            assert_err!(
+                interpolate(&[1, 1, 3, 3], CF, &opts),
+                Error::InvalidScaleFactor { .. }
+            );
+        }
+        for sf in [1e-300, f64::MIN_POSITIVE, 5e-324, 0.1] {
+            let sf = [sf];
+            let opts = InterpolateOptions::scale_factor(M::Area, &sf);
+            assert_err!(
+                interpolate(&[1, 1, 3], CF, &opts),
+                Error::EmptyOutput { size: 0, .. }
+            );
+        }
+        // A big but cheap scale: one input element to 2^20 outputs.
+        for mode in [M::Nearest, M::NearestExact, M::Linear, M::Area] {
+            let opts = InterpolateOptions::scale_factor(mode, &[(1 << 20) as f64]);
+            assert_eq!(interpolate(&[1, 1, 1], CF, &opts), Ok(()), "{mode:?}");
+        }
+    });
+}
+
+#[test]
+fn interpolate_zero_sized_axes() {
+    watchdog(|| {
+        let opts = InterpolateOptions::size(M::Trilinear, &[2]);
+        for axis in 0..5 {
+            let mut shape = [2, 3, 4, 5, 6];
+            shape[axis] = 0;
+            assert_err!(
+                interpolate(&shape, CL, &opts),
+                Error::ZeroDimension {
+                    buffer: Buffer::Input,
+                    axis: a
+                } if a == axis
+            );
+        }
+        for size in [&[0, 4][..], &[4, 0], &[0]] {
+            let opts = InterpolateOptions::size(M::Bilinear, size);
+            assert_err!(
+                interpolate(&[1, 1, 3, 3], CF, &opts),
+                Error::EmptyOutput { size: 0, .. }
+            );
+        }
+    });
+}
+
+/// Long axes (70 000 elements), cheap to run.
+#[test]
+fn interpolate_long_axes() {
+    watchdog(|| {
+        for mode in [M::Nearest, M::NearestExact, M::Linear] {
+            let opts = InterpolateOptions::size(mode, &[69_999]);
+            assert_eq!(interpolate(&[1, 1, 70_000], CF, &opts), Ok(()), "{mode:?}");
+        }
+        let opts = InterpolateOptions::size(M::Bilinear, &[3, 65_537]).with_antialias(true);
+        assert_eq!(interpolate(&[1, 1, 2, 70_000], CF, &opts), Ok(()));
+    });
+}
+
+/// `area` from 70 000 to 69 999 elements: its adaptive-pooling index
+/// arithmetic multiplies two such sizes, which overflows a 32-bit `usize`.
+#[test]
+fn interpolate_area_long_axes() {
+    watchdog(|| {
+        let opts = InterpolateOptions::size(M::Area, &[69_999]);
+        assert_eq!(interpolate(&[1, 1, 70_000], CF, &opts), Ok(()));
+        let opts = InterpolateOptions::size(M::Area, &[3, 69_999]);
+        assert_eq!(interpolate(&[1, 1, 2, 70_000], CL, &opts), Ok(()));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// pixel_shuffle, pixel_unshuffle
+// ---------------------------------------------------------------------------
+
+fn shuffle(shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
+    let helper = if up {
+        upsample::pixel_shuffle_output_shape(shape, r)
+    } else {
+        upsample::pixel_unshuffle_output_shape(shape, r)
+    };
+    let input = data(len(numel(shape)));
+    let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+    let result = both(
+        &format!("pixel_(un)shuffle {shape:?} r={r}"),
+        out_len,
+        0.0,
+        |o| {
+            if up {
+                upsample::pixel_shuffle(&input, shape, CL, r, o)
+            } else {
+                upsample::pixel_unshuffle(&input, shape, CL, r, o)
+            }
+        },
+        |o| {
+            if up {
+                reference::pixel_shuffle(&input, shape, CL, r, o)
+            } else {
+                reference::pixel_unshuffle(&input, shape, CL, r, o)
+            }
+        },
+    );
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+    result
+}
+
+#[test]
+fn pixel_shuffle_huge_factors_and_shapes() {
+    watchdog(|| {
+        for up in [true, false] {
+            assert_err!(
+                shuffle(&[1, 4, 2, 2], 0, up),
+                Error::InvalidParameter { .. }
+            );
+            assert_err!(shuffle(&[MAX, 4, 2, 2], 2, up), Error::Overflow { .. });
+            assert_err!(shuffle(&[HALF, HALF, 2, 2], 2, up), Error::Overflow { .. });
+            for axis in 0..4 {
+                let mut shape = [1, 4, 2, 2];
+                shape[axis] = 0;
+                assert_err!(
+                    shuffle(&shape, 2, up),
+                    Error::ZeroDimension { axis: a, .. } if a == axis
+                );
+            }
+            assert_err!(shuffle(&[1, 4, 2], 2, up), Error::Rank { .. });
+            assert_err!(shuffle(&[1, 4, 2, 2, 2], 2, up), Error::Rank { .. });
+        }
+        // factor² overflows.
+        for r in [MAX, HALF, HALF + 1] {
+            assert_err!(shuffle(&[1, 4, 1, 1], r, true), Error::Overflow { .. });
+        }
+        // C a multiple of r² but H * r overflows.
+        assert_err!(
+            shuffle(&[1, 4, MAX / 4, 2], 2, true),
+            Error::Overflow { .. }
+        );
+        // Huge but divisible: valid, too big to allocate.
+        assert_err!(
+            shuffle(&[1, 1, HALF / 2, HALF / 2], HALF / 2, false),
+            Error::BufferLength { .. }
+        );
+        // Not divisible.
+        assert_err!(
+            shuffle(&[1, 1, 1, 1], MAX, false),
+            Error::NotDivisible { .. }
+        );
+        assert_err!(
+            shuffle(&[1, MAX, 1, 1], 2, true),
+            Error::NotDivisible { .. }
+        );
+        // Factor 1 on a big, cheap tensor.
+        assert_eq!(shuffle(&[1, 1, 1, 1 << 20], 1, true), Ok(()));
+        assert_eq!(shuffle(&[1, 1, 1 << 10, 1 << 10], 1 << 10, false), Ok(()));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// max_pool
+// ---------------------------------------------------------------------------
+
+fn max_pool(shape: &[usize], opts: &MaxPoolOptions<'_>) -> Result<(), Error> {
+    let helper = upsample::max_pool_output_shape(shape, opts);
+    let input = data(len(numel(shape)));
+    let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+    let (mut got, mut want) = (vec![-3i64; out_len], vec![-3i64; out_len]);
+    let result = both(
+        &format!("max_pool {shape:?} {opts:?}"),
+        out_len,
+        0.0,
+        |o| upsample::max_pool(&input, shape, CF, opts, o, &mut got),
+        |o| reference::max_pool(&input, shape, CF, opts, o, &mut want),
+    );
+    assert_eq!(got, want, "max_pool indices {shape:?} {opts:?}");
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+    result
+}
+
+#[test]
+fn max_pool_huge_parameters() {
+    watchdog(|| {
+        let k2 = MaxPoolOptions::new(&[2]);
+        for shape in [[MAX, 2, 2], [2, 2, MAX], [1, HALF, HALF]] {
+            assert_err!(max_pool(&shape, &k2), Error::Overflow { .. });
+        }
+        for axis in 0..5 {
+            let mut shape = [1, 2, 3, 4, 5];
+            shape[axis] = 0;
+            assert_err!(
+                max_pool(&shape, &k2),
+                Error::ZeroDimension { axis: a, .. } if a == axis
+            );
+        }
+        // Zero kernel, stride, dilation.
+        let zero = [0];
+        for opts in [
+            MaxPoolOptions::new(&zero),
+            k2.with_stride(&zero),
+            k2.with_dilation(&zero),
+        ] {
+            assert_err!(
+                max_pool(&[1, 1, 4, 4], &opts),
+                Error::InvalidParameter { .. }
+            );
+        }
+        // A kernel or dilation larger than the input: nothing to pool.
+        for opts in [
+            MaxPoolOptions::new(&[MAX]),
+            MaxPoolOptions::new(&[HALF]),
+            k2.with_dilation(&[MAX]),
+        ] {
+            assert_err!(max_pool(&[1, 1, 4, 4], &opts), Error::EmptyOutput { .. });
+        }
+        // Padding above half the kernel.
+        for padding in [2, MAX, HALF] {
+            let padding = [padding];
+            let opts = MaxPoolOptions::new(&[3]).with_padding(&padding);
+            assert_err!(max_pool(&[1, 1, 4], &opts), Error::PaddingTooLarge { .. });
+        }
+        // Huge strides: one window per axis, valid and cheap.
+        for stride in [MAX, MAX - 1, HALF, 1 << (usize::BITS - 1)] {
+            for ceil_mode in [false, true] {
+                let stride = [stride];
+                let opts = k2.with_stride(&stride).with_ceil_mode(ceil_mode);
+                assert_eq!(
+                    max_pool(&[1, 2, 3, 5, 4], &opts),
+                    Ok(()),
+                    "stride {stride:?}"
+                );
+            }
+        }
+        // In ceil mode a kernel larger than the input still gives one window
+        // (as in PyTorch).
+        let opts = MaxPoolOptions::new(&[1 << 40]).with_ceil_mode(true);
+        assert_eq!(max_pool(&[1, 2, 3, 5], &opts), Ok(()));
+        // A huge dilation with a kernel of 1 changes nothing.
+        let opts = MaxPoolOptions::new(&[1]).with_dilation(&[HALF]);
+        assert_eq!(max_pool(&[1, 2, 3, 5], &opts), Ok(()));
+        // A plane too big for i64 indices (64-bit targets) or to allocate (32-bit).
+        assert_err!(
+            max_pool(&[1, 1, MAX / 2, 2], &k2),
+            Error::BufferLength { .. } | Error::Overflow { .. }
+        );
+    });
+}
+
+/// A window that starts far inside the padding: valid (one output), but
+/// the reference walks the start forward one dilation step at a time from
+/// `-padding`, 2^39 steps here (and overflows `i64` for kernels >= 2^63).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn max_pool_huge_kernel_and_padding() {
+    watchdog(|| {
+        let opts = MaxPoolOptions::new(&[1 << 40]).with_padding(&[1 << 39]);
+        assert_eq!(max_pool(&[1, 1, 1], &opts), Ok(()));
+        let opts = MaxPoolOptions::new(&[(1 << 63) + 1]).with_padding(&[1 << 62]);
+        assert_eq!(max_pool(&[1, 1, 1], &opts), Ok(()));
+    });
+}
+
+/// Kernels and dilations of 2^63 and more: valid (a kernel of 1 with any
+/// dilation changes nothing; in ceil mode a kernel larger than the input
+/// pools all of it, as in PyTorch), but the reference casts them to `i64`,
+/// which wraps: an index out of bounds for the dilation, an empty window
+/// (`-inf`) for the kernel.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn max_pool_kernel_and_dilation_past_i64() {
+    watchdog(|| {
+        let opts = MaxPoolOptions::new(&[1]).with_dilation(&[MAX]);
+        assert_eq!(max_pool(&[1, 2, 3, 5], &opts), Ok(()));
+        let opts = MaxPoolOptions::new(&[MAX]).with_ceil_mode(true);
+        let input = data(16);
+        let (mut out, mut indices) = ([0.0], [0i64]);
+        reference::max_pool(&input, &[1, 1, 4, 4], CF, &opts, &mut out, &mut indices).unwrap();
+        let max = input.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        assert_eq!(out[0], max, "the window covers the whole input");
+        assert_eq!(max_pool(&[1, 1, 4, 4], &opts), Ok(()));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// max_unpool, avg_unpool
+// ---------------------------------------------------------------------------
+
+fn unpool(shape: &[usize], opts: &UnpoolOptions<'_>, indices: Option<&[i64]>) -> Result<(), Error> {
+    let helper = upsample::unpool_output_shape(shape, opts);
+    let in_len = len(numel(shape));
+    let input = data(in_len);
+    let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+    let result = match indices {
+        Some(given) => {
+            let indices: Vec<i64> = (0..in_len).map(|i| given[i % given.len()]).collect();
+            both(
+                &format!("max_unpool {shape:?} {opts:?}"),
+                out_len,
+                0.0,
+                |o| upsample::max_unpool(&input, &indices, shape, CL, opts, o),
+                |o| reference::max_unpool(&input, &indices, shape, CL, opts, o),
+            )
+        }
+        None => both(
+            &format!("avg_unpool {shape:?} {opts:?}"),
+            out_len,
+            1e-5,
+            |o| upsample::avg_unpool(&input, shape, CL, opts, o),
+            |o| reference::avg_unpool(&input, shape, CL, opts, o),
+        ),
+    };
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+    result
+}
+
+#[test]
+fn unpool_huge_parameters() {
+    watchdog(|| {
+        let k2 = UnpoolOptions::new(&[2]);
+        for indices in [Some(&[0i64][..]), None] {
+            for shape in [[MAX, 2, 2], [1, 2, MAX], [HALF, HALF, 1]] {
+                assert_err!(unpool(&shape, &k2, indices), Error::Overflow { .. });
+            }
+            for axis in 0..4 {
+                let mut shape = [1, 2, 3, 4];
+                shape[axis] = 0;
+                assert_err!(
+                    unpool(&shape, &k2, indices),
+                    Error::ZeroDimension { axis: a, .. } if a == axis
+                );
+            }
+            for opts in [UnpoolOptions::new(&[0]), k2.with_stride(&[0])] {
+                assert_err!(
+                    unpool(&[1, 1, 2], &opts, indices),
+                    Error::InvalidParameter { .. }
+                );
+            }
+            // The default output size overflows.
+            for opts in [
+                UnpoolOptions::new(&[MAX]),
+                k2.with_stride(&[MAX]),
+                UnpoolOptions::new(&[HALF]).with_stride(&[HALF]),
+            ] {
+                assert_err!(
+                    unpool(&[1, 1, 3, 3], &opts, indices),
+                    Error::Overflow { .. }
+                );
+            }
+            // Padding eats the whole output.
+            for padding in [1, MAX, MAX / 2, HALF] {
+                let padding = [padding];
+                let opts = k2.with_padding(&padding);
+                assert_err!(
+                    unpool(&[1, 1, 1], &opts, indices),
+                    Error::EmptyOutput { .. }
+                );
+            }
+            // output_size outside `stride` of the default, or of the wrong length.
+            for size in [&[MAX][..], &[0], &[HALF], &[7]] {
+                let opts = k2.with_output_size(size);
+                assert_err!(unpool(&[1, 1, 2], &opts, indices), Error::OutputSize { .. });
+            }
+            let opts = k2.with_output_size(&[4, 4, 4, 4]);
+            assert_err!(
+                unpool(&[1, 1, 2], &opts, indices),
+                Error::ParameterCount { .. }
+            );
+            // Huge strides with one input element: a small, valid output.
+            for stride in [MAX, HALF, 1 << (usize::BITS - 1)] {
+                let stride = [stride];
+                let opts = k2.with_stride(&stride);
+                assert_eq!(
+                    unpool(&[1, 3, 1, 1], &opts, indices),
+                    Ok(()),
+                    "stride {stride:?}"
+                );
+            }
+            // A huge kernel and padding that cancel out: output 1.
+            let opts = UnpoolOptions::new(&[MAX]).with_padding(&[MAX / 2]);
+            assert_eq!(unpool(&[1, 2, 1], &opts, indices), Ok(()));
+        }
+        // Indices outside the plane.
+        for index in [-1, i64::MIN, i64::MAX, 4, 1 << 40] {
+            assert_err!(
+                unpool(&[1, 2, 2], &k2, Some(&[0, index])),
+                Error::IndexOutOfRange { .. }
+            );
+        }
+    });
+}
+
+/// Huge stride, kernel and padding that leave a 4-element output with two
+/// inputs: valid, but `avg_unpool`'s `o + padding` overflows `usize`.
+#[test]
+fn avg_unpool_huge_padding() {
+    watchdog(|| {
+        let opts = UnpoolOptions::new(&[MAX])
+            .with_stride(&[MAX])
+            .with_padding(&[MAX - 2]);
+        assert_eq!(
+            upsample::unpool_output_shape(&[1, 1, 2], &opts)
+                .unwrap()
+                .as_slice(),
+            &[1, 1, 4]
+        );
+        assert_eq!(unpool(&[1, 1, 2], &opts, None), Ok(()));
+        assert_eq!(unpool(&[1, 1, 2], &opts, Some(&[0, 3])), Ok(()));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// conv_transpose
+// ---------------------------------------------------------------------------
+
+fn conv_transpose(
+    shape: &[usize],
+    weight_shape: &[usize],
+    opts: &ConvTransposeOptions<'_>,
+) -> Result<(), Error> {
+    let helper = upsample::conv_transpose_output_shape(shape, weight_shape, opts);
+    let scratch = upsample::conv_transpose_scratch_len(shape, CF, weight_shape, opts);
+    let input = data(len(numel(shape)));
+    let weight = data(len(numel(weight_shape)));
+    let bias = data(len(helper.as_ref().ok().map(|s| s[1])));
+    let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+    let mut scratch = vec![0.0; len(scratch.ok())];
+    let bias = (!bias.is_empty()).then_some(&bias[..]);
+    let result = both(
+        &format!("conv_transpose {shape:?} {weight_shape:?} {opts:?}"),
+        out_len,
+        1e-4,
+        |o| {
+            upsample::conv_transpose(
+                &input,
+                shape,
+                CF,
+                &weight,
+                weight_shape,
+                bias,
+                opts,
+                o,
+                &mut scratch,
+            )
+        },
+        |o| {
+            reference::conv_transpose(
+                &input,
+                shape,
+                CF,
+                &weight,
+                weight_shape,
+                bias,
+                opts,
+                o,
+                &mut [],
+            )
+        },
+    );
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+    result
+}
+
+#[test]
+fn conv_transpose_huge_parameters() {
+    watchdog(|| {
+        let plain = ConvTransposeOptions::new();
+        let w = [2, 3, 2, 2];
+        for shape in [[MAX, 2, 2, 2], [1, 2, MAX, 2], [2, 2, HALF, HALF]] {
+            assert_err!(conv_transpose(&shape, &w, &plain), Error::Overflow { .. });
+        }
+        for axis in 0..4 {
+            let mut shape = [1, 2, 3, 4];
+            shape[axis] = 0;
+            assert_err!(
+                conv_transpose(&shape, &w, &plain),
+                Error::ZeroDimension {
+                    buffer: Buffer::Input,
+                    axis: a
+                } if a == axis
+            );
+            let mut weight = w;
+            weight[axis] = 0;
+            assert_err!(
+                conv_transpose(&[1, 2, 3, 4], &weight, &plain),
+                Error::ZeroDimension {
+                    buffer: Buffer::Weight,
+                    ..
+                }
+            );
+        }
+        // The weight's element count, the output channels, the output size.
+        assert_err!(
+            conv_transpose(&[1, 2, 3], &[2, HALF, HALF], &plain),
+            Error::Overflow { .. }
+        );
+        assert_err!(
+            conv_transpose(&[1, 2, 3], &[2, MAX, 1], &plain.with_groups(2)),
+            Error::Overflow { .. }
+        );
+        for opts in [plain.with_stride(&[MAX]), plain.with_dilation(&[MAX])] {
+            assert_err!(
+                conv_transpose(&[1, 2, 3], &[2, 3, 2], &opts),
+                Error::Overflow { .. }
+            );
+        }
+        let opts = plain.with_stride(&[HALF]);
+        assert_err!(
+            conv_transpose(&[1, 2, 3, 3], &[2, 3, 2, 2], &opts),
+            Error::Overflow { .. }
+        );
+        // Zero stride, dilation, groups.
+        for opts in [
+            plain.with_stride(&[0]),
+            plain.with_dilation(&[0]),
+            plain.with_groups(0),
+        ] {
+            assert_err!(
+                conv_transpose(&[1, 2, 3], &[2, 3, 2], &opts),
+                Error::InvalidParameter { .. }
+            );
+        }
+        // Groups that do not divide the channels; padding that eats the output;
+        // output_padding not below stride or dilation.
+        for groups in [MAX, HALF, 3] {
+            assert_err!(
+                conv_transpose(&[1, 2, 3], &[2, 3, 2], &plain.with_groups(groups)),
+                Error::NotDivisible { .. }
+            );
+        }
+        for padding in [3, MAX, MAX / 2] {
+            assert_err!(
+                conv_transpose(&[1, 2, 3], &[2, 3, 2], &plain.with_padding(&[padding])),
+                Error::EmptyOutput { .. }
+            );
+        }
+        for output_padding in [1, MAX] {
+            assert_err!(
+                conv_transpose(
+                    &[1, 2, 3],
+                    &[2, 3, 2],
+                    &plain.with_output_padding(&[output_padding])
+                ),
+                Error::OutputPaddingTooLarge { .. }
+            );
+        }
+        // A huge dilation with a kernel of 1 changes nothing; with a single
+        // input element, a huge stride does not matter either.
+        let opts = plain.with_dilation(&[MAX]).with_stride(&[MAX]);
+        assert_eq!(conv_transpose(&[1, 2, 1, 1], &[2, 3, 1, 1], &opts), Ok(()));
+        assert_eq!(
+            conv_transpose(&[1, 2, 1, 1], &[2, 3, 2, 2], &plain.with_stride(&[MAX])),
+            Ok(())
+        );
+    });
+}
+
+/// Huge stride and padding that cancel out: input 3, stride 2^63 (2^31 on
+/// 32-bit), padding just under it, output 3 elements. Valid and cheap, but
+/// `input_index * stride` overflows `usize`.
+#[test]
+fn conv_transpose_huge_stride_and_padding() {
+    watchdog(|| {
+        let stride = [1 << (usize::BITS - 1)];
+        let padding = [stride[0] - 1];
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&stride)
+            .with_padding(&padding);
+        assert_eq!(
+            upsample::conv_transpose_output_shape(&[1, 1, 3], &[1, 1, 1], &opts)
+                .unwrap()
+                .as_slice(),
+            &[1, 1, 3]
+        );
+        assert_eq!(conv_transpose(&[1, 1, 3], &[1, 1, 1], &opts), Ok(()));
+    });
+}
+
+/// A huge stride with a small output: the work must not grow with the
+/// stride (fuzz/regressions/unconstrained/conv_transpose_stride_2pow51_hang).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn conv_transpose_huge_stride_small_output() {
+    watchdog(|| {
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[1 << 51])
+            .with_padding(&[1])
+            .with_output_padding(&[1]);
+        assert_eq!(conv_transpose(&[1, 7, 1], &[7, 7, 7], &opts), Ok(()));
+    });
+}
