@@ -52,6 +52,12 @@ pub struct MaxPoolOptions<'a> {
 impl<'a> MaxPoolOptions<'a> {
     /// `kernel_size` with PyTorch's defaults: stride = kernel_size,
     /// padding 0, dilation 1, floor mode.
+    ///
+    /// ```
+    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+    /// assert_eq!(max_pool_output_shape(&[1, 1, 6, 7], &MaxPoolOptions::new(&[2]))?.as_slice(), &[1, 1, 3, 3]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn new(kernel_size: &'a [usize]) -> Self {
         MaxPoolOptions {
             kernel_size,
@@ -62,21 +68,49 @@ impl<'a> MaxPoolOptions<'a> {
         }
     }
     /// Sets `stride`.
+    ///
+    /// ```
+    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+    /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]);
+    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
         self.stride = stride;
         self
     }
     /// Sets `padding`.
+    ///
+    /// ```
+    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+    /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]).with_padding(&[1]);
+    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 5]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
         self.padding = padding;
         self
     }
     /// Sets `dilation`.
+    ///
+    /// ```
+    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+    /// let o = MaxPoolOptions::new(&[2]).with_stride(&[1]).with_dilation(&[3]);
+    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 2]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_dilation(mut self, dilation: &'a [usize]) -> Self {
         self.dilation = dilation;
         self
     }
     /// Sets `ceil_mode`.
+    ///
+    /// ```
+    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+    /// let o = MaxPoolOptions::new(&[2]).with_ceil_mode(true);
+    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_ceil_mode(mut self, ceil_mode: bool) -> Self {
         self.ceil_mode = ceil_mode;
         self

@@ -52,6 +52,12 @@ pub struct UnpoolOptions<'a> {
 impl<'a> UnpoolOptions<'a> {
     /// `kernel_size` with PyTorch's defaults: stride = kernel_size, padding 0,
     /// default output size.
+    ///
+    /// ```
+    /// use upsample::{unpool_output_shape, UnpoolOptions};
+    /// assert_eq!(unpool_output_shape(&[1, 1, 3, 3], &UnpoolOptions::new(&[2]))?.as_slice(), &[1, 1, 6, 6]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn new(kernel_size: &'a [usize]) -> Self {
         UnpoolOptions {
             kernel_size,
@@ -61,16 +67,37 @@ impl<'a> UnpoolOptions<'a> {
         }
     }
     /// Sets `stride`.
+    ///
+    /// ```
+    /// use upsample::{unpool_output_shape, UnpoolOptions};
+    /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]);
+    /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 9]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
         self.stride = stride;
         self
     }
     /// Sets `padding`.
+    ///
+    /// ```
+    /// use upsample::{unpool_output_shape, UnpoolOptions};
+    /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]).with_padding(&[1]);
+    /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 7]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
         self.padding = padding;
         self
     }
     /// Sets `output_size` (spatial sizes only).
+    ///
+    /// ```
+    /// use upsample::{unpool_output_shape, UnpoolOptions};
+    /// let o = UnpoolOptions::new(&[2]).with_output_size(&[9]);
+    /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 9]);
+    /// # Ok::<(), upsample::Error>(())
+    /// ```
     pub fn with_output_size(mut self, output_size: &'a [usize]) -> Self {
         self.output_size = Some(output_size);
         self
