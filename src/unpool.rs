@@ -11,11 +11,13 @@
 //! ```
 //!
 //! Fast paths:
-//! - `max_unpool` checks every index first (a vectorised pass), then zeroes
-//!   the output just ahead of the scatter, in memory order, so that each
-//!   cache line is zeroed and written while it is hot: before a value lands
-//!   past the zeroed prefix, the prefix grows to cover it. Memory order keeps
-//!   "later index wins" within each plane, as the reference's order does.
+//! - `max_unpool` checks every index first (a vectorised pass), then
+//!   scatters in memory order, which keeps "later index wins" within each
+//!   plane as the reference's order does. Small channels-first planes are
+//!   zeroed whole just before their scatter (they stay in cache); larger ones
+//!   and channels-last batches are zeroed just ahead of it, so that each
+//!   cache line is zeroed and written while hot: before a value lands past
+//!   the zeroed prefix, the prefix grows to cover it.
 //! - `avg_unpool` with `kernel_size == stride` covers each output with at
 //!   most one window: a block replication (`0.0 + v`, the reference's sum
 //!   of one term) where each output row is either computed once from its
@@ -296,10 +298,11 @@ pub fn max_unpool(
                 let mut zeroed = Zeroed::default();
                 let pixels = values.chunks_exact(c).zip(indices.chunks_exact(c));
                 for (values, indices) in pixels {
+                    // One zeroing check per pixel, at its largest target.
+                    let top = indices.iter().fold(0, |m, &i| m.max(i as usize));
+                    zeroed.reach(out, top * c + c - 1);
                     for (ch, (&v, &i)) in values.iter().zip(indices).enumerate() {
-                        let at = i as usize * c + ch;
-                        zeroed.reach(out, at);
-                        if let Some(o) = out.get_mut(at) {
+                        if let Some(o) = out.get_mut(i as usize * c + ch) {
                             *o = v;
                         }
                     }
@@ -311,27 +314,25 @@ pub fn max_unpool(
         _ => {
             let planes = input.chunks_exact(plane).zip(indices.chunks_exact(plane));
             for ((values, indices), out) in planes.zip(output.chunks_exact_mut(out_plane)) {
-                let mut zeroed = Zeroed::default();
-                // Eight at a time: one zeroing check per chunk, at its
-                // largest index; then plain stores.
-                let (chunks, tail) = indices.as_chunks::<8>();
-                let (value_chunks, value_tail) = values.as_chunks::<8>();
-                for (values, indices) in value_chunks.iter().zip(chunks) {
-                    let top = indices.iter().fold(0, |m, &i| m.max(i as usize));
-                    zeroed.reach(out, top);
+                if out.len() <= Zeroed::WHOLE {
+                    // A small plane: zeroed, then scattered into while it is
+                    // still in cache.
+                    out.fill(0.0);
                     for (&v, &i) in values.iter().zip(indices) {
                         if let Some(o) = out.get_mut(i as usize) {
                             *o = v;
                         }
                     }
-                }
-                for (&v, &i) in value_tail.iter().zip(tail) {
-                    zeroed.reach(out, i as usize);
-                    if let Some(o) = out.get_mut(i as usize) {
-                        *o = v;
+                } else {
+                    let mut zeroed = Zeroed::default();
+                    for (&v, &i) in values.iter().zip(indices) {
+                        zeroed.reach(out, i as usize);
+                        if let Some(o) = out.get_mut(i as usize) {
+                            *o = v;
+                        }
                     }
+                    zeroed.finish(out);
                 }
-                zeroed.finish(out);
             }
         }
     }
@@ -348,6 +349,9 @@ struct Zeroed {
 impl Zeroed {
     /// Zeroed ahead in blocks of this many elements (16 KiB).
     const BLOCK: usize = 4096;
+    /// Planes up to this many elements (1 MiB) are zeroed whole first: they
+    /// stay in the private cache for the scatter that follows.
+    const WHOLE: usize = 1 << 18;
 
     /// Makes sure `out[..=at]` is zeroed (or written) before `out[at]` is.
     #[inline(always)]

@@ -402,3 +402,35 @@ fn avg_unpool_matches_reference() {
     }
     check(prop);
 }
+
+/// Planes larger than the cache-sized ones `max_unpool` zeroes whole take
+/// the zero-ahead path; random shapes stay small, so check it here, with
+/// out-of-order and duplicate indices.
+#[test]
+fn max_unpool_large_planes_match_reference() {
+    let mut rng = Rng(7);
+    for (shape, layout) in [
+        ([1, 2, 300, 450], Layout::ChannelsFirst),
+        ([1, 1, 520, 520], Layout::ChannelsLast),
+        ([1, 3, 200, 230], Layout::ChannelsLast),
+    ] {
+        let opts = UnpoolOptions::new(&[2]);
+        let out_shape = upsample::unpool_output_shape(&shape, &opts).unwrap();
+        let plane: usize = out_shape[2..].iter().product();
+        let n: usize = shape.iter().product();
+        let input = rng.data(n);
+        let indices: Vec<i64> = (0..n)
+            .map(|j| match rng.range(0, 5) {
+                0 => rng.range(0, plane - 1) as i64,
+                1 => (plane - 1 - j % plane) as i64,
+                _ => ((j % (plane / 4)) * 4 + rng.range(0, 3)) as i64,
+            })
+            .collect();
+        let mut want = vec![0.0; out_shape.numel()];
+        reference::max_unpool(&input, &indices, &shape, layout, &opts, &mut want).unwrap();
+        let mut got = Guarded::new(want.len(), 3, SENTINEL_F32);
+        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner()).unwrap();
+        assert!(same_bits(got.get(), &want), "{shape:?} {layout:?}");
+        assert!(got.bands_intact());
+    }
+}
