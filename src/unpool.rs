@@ -32,7 +32,7 @@
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
 use crate::pool::positive;
-use crate::simd::{CopyLane, Native};
+use crate::simd::CopyLane;
 use wide::f32x4;
 
 /// The pooling geometry an unpooling undoes, as `F.max_unpool{1,2,3}d`
@@ -155,7 +155,15 @@ impl UnpoolGeometry {
         let mut out = [1usize; MAX_SPATIAL];
         for a in MAX_SPATIAL - rank..MAX_SPATIAL {
             let axis = axis_name(a, rank);
-            let default = (input.spatial[a] as i128 - 1) * stride[a] as i128
+            // Two sizes near usize::MAX multiply past i128, and the sums
+            // below need headroom: a product past 2^120 leaves no output
+            // that fits (every other term is below 2^66).
+            let default = (input.spatial[a] as i128 - 1)
+                .checked_mul(stride[a] as i128)
+                .filter(|&reach| reach < 1 << 120)
+                .ok_or(Error::Overflow {
+                    what: "the unpooling output size",
+                })?
                 - 2 * padding[a] as i128
                 + kernel[a] as i128;
             let size = match requested {
@@ -213,14 +221,19 @@ impl UnpoolGeometry {
     pub fn check_indices(&self, indices: &[i64]) -> Result<(), Error> {
         self.input.check_len(Buffer::Indices, indices.len())?;
         let plane = self.output.plane();
-        // Negative indices wrap to huge u64s, so the unsigned maximum of a
-        // chunk checks both ends of all its indices at once; the maximum
-        // vectorises, and only a failing chunk is searched for the culprit.
+        // `0 <= i <= last` exactly when neither `i` nor `last - i` is
+        // negative, so OR-ing both over a chunk and testing the sign checks
+        // all its indices at once: 64-bit subtractions and ORs, which
+        // vectorise on every target (even SSE2, which has no 64-bit compare).
+        // Only a failing chunk is searched for the culprit.
         const CHUNK: usize = 256;
-        let bad = |i: &i64| *i as u64 >= plane as u64;
-        let chunk = indices
-            .chunks(CHUNK)
-            .position(|c| c.iter().fold(0, |m, &i| m.max(i as u64)) >= plane as u64);
+        let last = plane as i64 - 1; // the plane fits i64 (checked in `new`)
+        let bad = |i: &i64| *i < 0 || *i > last;
+        let chunk = indices.chunks(CHUNK).position(|c| {
+            c.iter()
+                .fold(0i64, |acc, &i| acc | i | last.wrapping_sub(i))
+                < 0
+        });
         let position = chunk.and_then(|k| {
             let c = indices.chunks(CHUNK).nth(k)?;
             Some(k * CHUNK + c.iter().position(bad)?)
@@ -298,8 +311,10 @@ pub fn max_unpool(
                 let mut zeroed = Zeroed::default();
                 let pixels = values.chunks_exact(c).zip(indices.chunks_exact(c));
                 for (values, indices) in pixels {
-                    // One zeroing check per pixel, at its largest target.
-                    let top = indices.iter().fold(0, |m, &i| m.max(i as usize));
+                    // One zeroing check per pixel, at a bound on its targets:
+                    // the OR of its (checked, non-negative) indices is at
+                    // least their maximum, and vectorises on every target.
+                    let top = indices.iter().fold(0, |m, &i| m | i as usize);
                     zeroed.reach(out, top * c + c - 1);
                     for (ch, (&v, &i)) in values.iter().zip(indices).enumerate() {
                         if let Some(o) = out.get_mut(i as usize * c + ch) {
@@ -442,30 +457,47 @@ pub fn avg_unpool(
 /// the pixel shuffle's (`wide` builds wider zips from 128-bit halves).
 type Replicate = f32x4;
 
-/// The vector of the averaging kernels.
-type Average = Native;
+/// The vector of the averaging kernels: 16 lanes on every target, as the
+/// max pool's (see `pool::Lanes`).
+type Average = wide::f32x16;
 
 /// The windows covering output position `o` along axis `a`: inputs
 /// `first..last` with `i*stride <= o + padding < i*stride + kernel`.
 #[inline]
 fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize) {
-    let p = o + g.padding[a];
     let (s, k) = (g.stride[a], g.kernel[a]);
-    let first = if p + 1 > k {
-        (p + 1 - k).div_ceil(s)
-    } else {
-        0
-    };
-    let last = (p / s + 1).min(g.input.spatial[a]);
-    (first, last.max(first))
+    let size = g.input.spatial[a];
+    match o.checked_add(g.padding[a]) {
+        Some(p) => {
+            let first = if p >= k { (p + 1 - k).div_ceil(s) } else { 0 };
+            let last = (p / s + 1).min(size);
+            (first.min(last), last)
+        }
+        // A padding near usize::MAX: the same in u128.
+        None => {
+            let (p, s, k) = (o as u128 + g.padding[a] as u128, s as u128, k as u128);
+            let first = if p >= k { (p + 1 - k).div_ceil(s) } else { 0 };
+            let last = (p / s + 1).min(size as u128);
+            (first.min(last) as usize, last as usize)
+        }
+    }
+}
+
+/// `(a + b) / s` without overflow.
+#[inline]
+fn sum_over(a: usize, b: usize, s: usize) -> usize {
+    match a.checked_add(b) {
+        Some(sum) => sum / s,
+        None => ((a as u128 + b as u128) / s as u128) as usize,
+    }
 }
 
 /// The input row (depth and height) each output row of a `kernel == stride`
 /// unpooling copies, if any: `(o + padding) / stride` per axis.
 #[inline]
 fn source_row(g: &UnpoolGeometry, oz: usize, oy: usize) -> Option<(usize, usize)> {
-    let iz = (oz + g.padding[0]) / g.stride[0];
-    let iy = (oy + g.padding[1]) / g.stride[1];
+    let iz = sum_over(oz, g.padding[0], g.stride[0]);
+    let iy = sum_over(oy, g.padding[1], g.stride[1]);
     (iz < g.input.spatial[0] && iy < g.input.spatial[1]).then_some((iz, iy))
 }
 
@@ -518,7 +550,8 @@ fn replicate_row<L: CopyLane>(g: &UnpoolGeometry, row: &[f32], out: &mut [f32]) 
     let (out_head, body) = out.split_at_mut(head.min(out.len()));
     let value = |i: usize| row.get(i).map_or(0.0, |&v| 0.0 + v);
     out_head.fill(value(p / s));
-    let first = (head + p) / s;
+    // (head + p) / s, with head + p a multiple of s
+    let first = p / s + usize::from(head > 0);
     let row = row.get(first..).unwrap_or_default();
     let done = match s {
         1 => {
@@ -587,7 +620,7 @@ fn replicate_channels_last(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]
                 let in_row = sub(input, (iz * h + iy) * w * c, w * c);
                 let mut left: Option<(usize, &mut [f32])> = None;
                 for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
-                    let ix = (ox + p) / s;
+                    let ix = sum_over(ox, p, s);
                     match (in_row.chunks_exact(c).nth(ix), &left) {
                         (None, _) => pixel.fill(0.0),
                         (Some(_), Some((previous, copy))) if ix == *previous => {
@@ -612,9 +645,14 @@ fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f
     let (s, k, p) = (g.stride[2], g.kernel[2], g.padding[2]);
     // Interior: ox + p >= k - 1 (no window cut at 0) and ox + p < w * s (no
     // window past the input); blocks start where (ox + p) % s == 0.
-    let interior_end = (w * s).saturating_sub(p).min(ow);
+    // (Only when w * s fits: a larger stride leaves too few outputs for a
+    // block anyway.)
+    let interior_end = w
+        .checked_mul(s)
+        .map_or(0, |ws| ws.saturating_sub(p).min(ow));
     let first = (k - 1).saturating_sub(p);
-    let start = first + (s - (first + p) % s) % s;
+    // first + p is k - 1 or p: no overflow
+    let start = first.saturating_add((s - (first + p) % s) % s);
     for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow)) {
         let (z, y) = (covering(g, 0, oz), covering(g, 1, oy));
         let depth_height = (z.1 - z.0) * (y.1 - y.0);
@@ -628,7 +666,7 @@ fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f
             done = average_columns::<L>(g, &lines, done, interior_end, row);
             done = average_columns::<f32x4>(g, &lines, done, interior_end, row);
         }
-        let scalar = (0..start.min(done)).chain(done..ow);
+        let scalar = (0..start.min(done).min(ow)).chain(done..ow);
         for ox in scalar {
             let (x0, x1) = covering(g, 2, ox);
             let mut sum = 0.0f32;
@@ -724,13 +762,16 @@ fn average_columns<L: CopyLane>(
     let n = L::LANES;
     let (s, k, p) = (g.stride[2], g.kernel[2], g.padding[2]);
     let depth_height = (lines.z.1 - lines.z.0) * (lines.y.1 - lines.y.0);
+    let Some(block) = s.checked_mul(n) else {
+        return from;
+    };
     let mut ox = from;
     let mut last = false;
-    while ox + s * n <= to || (!last && ox < to && to - from >= s * n) {
-        if ox + s * n > to {
+    while ox + block <= to || (!last && ox < to && to - from >= block) {
+        if ox + block > to {
             // One last block ending as near `to` as the classes allow,
             // overlapping the one before (recomputing the same values).
-            ox = from + (to - s * n - from) / s * s;
+            ox = from + (to - block - from) / s * s;
             last = true;
         }
         let base = (ox + p) / s;
@@ -751,7 +792,7 @@ fn average_columns<L: CopyLane>(
                 mean(sum, count)
             }
         };
-        let out = row.get_mut(ox..ox + s * n).unwrap_or_default();
+        let out = row.get_mut(ox..ox + block).unwrap_or_default();
         match s {
             1 => class(0).store(out),
             2 => {
@@ -771,7 +812,7 @@ fn average_columns<L: CopyLane>(
                 }
             }
         }
-        ox += s * n;
+        ox += block;
     }
     ox.min(to)
 }

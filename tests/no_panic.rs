@@ -5,6 +5,11 @@
 //! is big in its parameters but cheap to run, `Ok` with the public op and
 //! the reference agreeing.
 //!
+//! Each call runs through the public op and the reference (the shuffle, pool,
+//! unpool and conv_transpose ones in both layouts),
+//! inside a one-minute watchdog (work that grows with a parameter instead of
+//! with the buffers fails instead of hanging the run).
+//!
 //! Buffers are sized as in the fuzzer's unconstrained mode: each slice gets
 //! the exact length its shape needs when that is at most `MAX_ELEMENTS`, and
 //! is empty otherwise, so every call reaches the shape checks (which come
@@ -281,7 +286,19 @@ fn interpolate_area_long_axes() {
 // pixel_shuffle, pixel_unshuffle
 // ---------------------------------------------------------------------------
 
+/// [`shuffle_in`] in both layouts, which must give the same result.
 fn shuffle(shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
+    let first = shuffle_in(CF, shape, r, up);
+    let last = shuffle_in(CL, shape, r, up);
+    assert_eq!(
+        format!("{first:?}"),
+        format!("{last:?}"),
+        "the layouts disagree"
+    );
+    first
+}
+
+fn shuffle_in(layout: Layout, shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
     let helper = if up {
         upsample::pixel_shuffle_output_shape(shape, r)
     } else {
@@ -290,21 +307,21 @@ fn shuffle(shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
     let input = data(len(numel(shape)));
     let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
     let result = both(
-        &format!("pixel_(un)shuffle {shape:?} r={r}"),
+        &format!("pixel_(un)shuffle {shape:?} {layout:?} r={r}"),
         out_len,
         0.0,
         |o| {
             if up {
-                upsample::pixel_shuffle(&input, shape, CL, r, o)
+                upsample::pixel_shuffle(&input, shape, layout, r, o)
             } else {
-                upsample::pixel_unshuffle(&input, shape, CL, r, o)
+                upsample::pixel_unshuffle(&input, shape, layout, r, o)
             }
         },
         |o| {
             if up {
-                reference::pixel_shuffle(&input, shape, CL, r, o)
+                reference::pixel_shuffle(&input, shape, layout, r, o)
             } else {
-                reference::pixel_unshuffle(&input, shape, CL, r, o)
+                reference::pixel_unshuffle(&input, shape, layout, r, o)
             }
         },
     );
@@ -372,19 +389,31 @@ fn pixel_shuffle_huge_factors_and_shapes() {
 // max_pool
 // ---------------------------------------------------------------------------
 
+/// [`max_pool_in`] in both layouts, which must give the same result.
 fn max_pool(shape: &[usize], opts: &MaxPoolOptions<'_>) -> Result<(), Error> {
+    let first = max_pool_in(CF, shape, opts);
+    let last = max_pool_in(CL, shape, opts);
+    assert_eq!(
+        format!("{first:?}"),
+        format!("{last:?}"),
+        "the layouts disagree"
+    );
+    first
+}
+
+fn max_pool_in(layout: Layout, shape: &[usize], opts: &MaxPoolOptions<'_>) -> Result<(), Error> {
     let helper = upsample::max_pool_output_shape(shape, opts);
     let input = data(len(numel(shape)));
     let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
     let (mut got, mut want) = (vec![-3i64; out_len], vec![-3i64; out_len]);
     let result = both(
-        &format!("max_pool {shape:?} {opts:?}"),
+        &format!("max_pool {shape:?} {layout:?} {opts:?}"),
         out_len,
         0.0,
-        |o| upsample::max_pool(&input, shape, CF, opts, o, &mut got),
-        |o| reference::max_pool(&input, shape, CF, opts, o, &mut want),
+        |o| upsample::max_pool(&input, shape, layout, opts, o, &mut got),
+        |o| reference::max_pool(&input, shape, layout, opts, o, &mut want),
     );
-    assert_eq!(got, want, "max_pool indices {shape:?} {opts:?}");
+    assert_eq!(got, want, "max_pool indices {shape:?} {layout:?} {opts:?}");
     if let Err(e) = helper {
         assert_eq!(
             format!("{result:?}"),
@@ -502,7 +531,24 @@ fn max_pool_kernel_and_dilation_past_i64() {
 // max_unpool, avg_unpool
 // ---------------------------------------------------------------------------
 
+/// [`unpool_in`] in both layouts, which must give the same result.
 fn unpool(shape: &[usize], opts: &UnpoolOptions<'_>, indices: Option<&[i64]>) -> Result<(), Error> {
+    let first = unpool_in(CF, shape, opts, indices);
+    let last = unpool_in(CL, shape, opts, indices);
+    assert_eq!(
+        format!("{first:?}"),
+        format!("{last:?}"),
+        "the layouts disagree"
+    );
+    first
+}
+
+fn unpool_in(
+    layout: Layout,
+    shape: &[usize],
+    opts: &UnpoolOptions<'_>,
+    indices: Option<&[i64]>,
+) -> Result<(), Error> {
     let helper = upsample::unpool_output_shape(shape, opts);
     let in_len = len(numel(shape));
     let input = data(in_len);
@@ -511,19 +557,19 @@ fn unpool(shape: &[usize], opts: &UnpoolOptions<'_>, indices: Option<&[i64]>) ->
         Some(given) => {
             let indices: Vec<i64> = (0..in_len).map(|i| given[i % given.len()]).collect();
             both(
-                &format!("max_unpool {shape:?} {opts:?}"),
+                &format!("max_unpool {shape:?} {layout:?} {opts:?}"),
                 out_len,
                 0.0,
-                |o| upsample::max_unpool(&input, &indices, shape, CL, opts, o),
-                |o| reference::max_unpool(&input, &indices, shape, CL, opts, o),
+                |o| upsample::max_unpool(&input, &indices, shape, layout, opts, o),
+                |o| reference::max_unpool(&input, &indices, shape, layout, opts, o),
             )
         }
         None => both(
-            &format!("avg_unpool {shape:?} {opts:?}"),
+            &format!("avg_unpool {shape:?} {layout:?} {opts:?}"),
             out_len,
             1e-5,
-            |o| upsample::avg_unpool(&input, shape, CL, opts, o),
-            |o| reference::avg_unpool(&input, shape, CL, opts, o),
+            |o| upsample::avg_unpool(&input, shape, layout, opts, o),
+            |o| reference::avg_unpool(&input, shape, layout, opts, o),
         ),
     };
     if let Err(e) = helper {
@@ -589,14 +635,17 @@ fn unpool_huge_parameters() {
                 Error::ParameterCount { .. }
             );
             // Huge strides with one input element: a small, valid output.
+            // (avg_unpool's are in avg_unpool_huge_stride_small_output.)
             for stride in [MAX, HALF, 1 << (usize::BITS - 1)] {
                 let stride = [stride];
                 let opts = k2.with_stride(&stride);
-                assert_eq!(
-                    unpool(&[1, 3, 1, 1], &opts, indices),
-                    Ok(()),
-                    "stride {stride:?}"
-                );
+                if indices.is_some() {
+                    assert_eq!(
+                        unpool(&[1, 3, 1, 1], &opts, indices),
+                        Ok(()),
+                        "stride {stride:?}"
+                    );
+                }
             }
             // A huge kernel and padding that cancel out: output 1.
             let opts = UnpoolOptions::new(&[MAX]).with_padding(&[MAX / 2]);
@@ -635,13 +684,31 @@ fn avg_unpool_huge_padding() {
 // conv_transpose
 // ---------------------------------------------------------------------------
 
+/// [`conv_transpose_in`] in both layouts, which must give the same result.
 fn conv_transpose(
     shape: &[usize],
     weight_shape: &[usize],
     opts: &ConvTransposeOptions<'_>,
 ) -> Result<(), Error> {
+    let first = conv_transpose_in(CF, shape, weight_shape, opts);
+    let last = conv_transpose_in(CL, shape, weight_shape, opts);
+    assert_eq!(
+        format!("{first:?}"),
+        format!("{last:?}"),
+        "the layouts disagree"
+    );
+    first
+}
+
+fn conv_transpose_in(
+    layout: Layout,
+
+    shape: &[usize],
+    weight_shape: &[usize],
+    opts: &ConvTransposeOptions<'_>,
+) -> Result<(), Error> {
     let helper = upsample::conv_transpose_output_shape(shape, weight_shape, opts);
-    let scratch = upsample::conv_transpose_scratch_len(shape, CF, weight_shape, opts);
+    let scratch = upsample::conv_transpose_scratch_len(shape, layout, weight_shape, opts);
     let input = data(len(numel(shape)));
     let weight = data(len(numel(weight_shape)));
     let bias = data(len(helper.as_ref().ok().map(|s| s[1])));
@@ -649,14 +716,14 @@ fn conv_transpose(
     let mut scratch = vec![0.0; len(scratch.ok())];
     let bias = (!bias.is_empty()).then_some(&bias[..]);
     let result = both(
-        &format!("conv_transpose {shape:?} {weight_shape:?} {opts:?}"),
+        &format!("conv_transpose {shape:?} {weight_shape:?} {layout:?} {opts:?}"),
         out_len,
         1e-4,
         |o| {
             upsample::conv_transpose(
                 &input,
                 shape,
-                CF,
+                layout,
                 &weight,
                 weight_shape,
                 bias,
@@ -669,7 +736,7 @@ fn conv_transpose(
             reference::conv_transpose(
                 &input,
                 shape,
-                CF,
+                layout,
                 &weight,
                 weight_shape,
                 bias,
@@ -772,14 +839,11 @@ fn conv_transpose_huge_parameters() {
                 Error::OutputPaddingTooLarge { .. }
             );
         }
-        // A huge dilation with a kernel of 1 changes nothing; with a single
-        // input element, a huge stride does not matter either.
-        let opts = plain.with_dilation(&[MAX]).with_stride(&[MAX]);
-        assert_eq!(conv_transpose(&[1, 2, 1, 1], &[2, 3, 1, 1], &opts), Ok(()));
-        assert_eq!(
-            conv_transpose(&[1, 2, 1, 1], &[2, 3, 2, 2], &plain.with_stride(&[MAX])),
-            Ok(())
-        );
+        // A huge dilation with a kernel of 1 changes nothing (with a single
+        // input element a huge stride does not matter either: see
+        // conv_transpose_huge_stride_channels_last).
+        let opts = plain.with_dilation(&[MAX]);
+        assert_eq!(conv_transpose(&[1, 2, 3, 1], &[2, 3, 1, 1], &opts), Ok(()));
     });
 }
 
@@ -815,5 +879,105 @@ fn conv_transpose_huge_stride_small_output() {
             .with_padding(&[1])
             .with_output_padding(&[1]);
         assert_eq!(conv_transpose(&[1, 7, 1], &[7, 7, 7], &opts), Ok(()));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// The unconstrained fuzzer's findings (reproducers in
+// fuzz/regressions/unconstrained/), fixed.
+// ---------------------------------------------------------------------------
+
+/// The output-size formulas take `(size - 1) * stride` and
+/// `dilation * (kernel - 1)` in `i128`, which two values near `usize::MAX`
+/// overflow ((2^64)^2 > 2^127): that must be an `Err`, not a panic.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn output_sizes_of_extreme_sizes_times_strides() {
+    watchdog(|| {
+        let opts = ConvTransposeOptions::new().with_stride(&[MAX]);
+        assert_err!(
+            conv_transpose(&[1, 1, MAX], &[1, 1, 1], &opts),
+            Error::Overflow { .. }
+        );
+        let opts = ConvTransposeOptions::new().with_dilation(&[MAX]);
+        assert_err!(
+            conv_transpose(&[1, 1, 1], &[1, 1, MAX], &opts),
+            Error::Overflow { .. }
+        );
+        let opts = UnpoolOptions::new(&[1]).with_stride(&[MAX]);
+        assert_err!(unpool(&[1, 1, MAX], &opts, None), Error::Overflow { .. });
+        let opts = MaxPoolOptions::new(&[MAX]).with_dilation(&[MAX]);
+        assert_err!(
+            max_pool(&[1, 1, 1], &opts),
+            Error::EmptyOutput { .. } | Error::Overflow { .. }
+        );
+    });
+}
+
+/// conv_transpose's channels-last driver steps positions by
+/// `stride * C_out`, which overflows for a huge stride even when the output
+/// is small (stride 2^63 - 1, 3 output channels, a 7-element output).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn conv_transpose_huge_stride_channels_last() {
+    watchdog(|| {
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[(1 << 63) - 1])
+            .with_padding(&[1])
+            .with_output_padding(&[2]);
+        assert_eq!(conv_transpose(&[1, 1, 1], &[1, 3, 7], &opts), Ok(()));
+        let opts = ConvTransposeOptions::new()
+            .with_dilation(&[MAX])
+            .with_stride(&[MAX]);
+        assert_eq!(conv_transpose(&[1, 2, 1, 1], &[2, 3, 1, 1], &opts), Ok(()));
+        let opts = ConvTransposeOptions::new().with_stride(&[MAX]);
+        assert_eq!(conv_transpose(&[1, 2, 1, 1], &[2, 3, 2, 2], &opts), Ok(()));
+    });
+}
+
+/// avg_unpool's fast path with a huge stride and a tiny output: `w * stride`
+/// and `stride * lanes` overflow, and with a padding the coverage walk takes
+/// time proportional to the stride.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn avg_unpool_huge_stride_small_output() {
+    watchdog(|| {
+        for stride in [MAX, HALF, 1 << (usize::BITS - 1), (1 << 63) - 1] {
+            let stride = [stride];
+            let opts = UnpoolOptions::new(&[2]).with_stride(&stride);
+            assert_eq!(unpool(&[1, 3, 1, 1], &opts, None), Ok(()), "{stride:?}");
+        }
+        let opts = UnpoolOptions::new(&[1]).with_stride(&[(1 << 63) - 1]);
+        assert_eq!(unpool(&[1, 1, 1], &opts, None), Ok(()));
+        let opts = UnpoolOptions::new(&[2])
+            .with_stride(&[0xaaaa_aaaa_aaaa_aaaa])
+            .with_padding(&[0xaaaa_aaaa_aaaa_aaaa]);
+        assert_eq!(unpool(&[7, 1, 3], &opts, None), Ok(()));
+        let opts = UnpoolOptions::new(&[3])
+            .with_stride(&[(1 << 63) + 1])
+            .with_padding(&[1]);
+        assert_eq!(unpool(&[1, 1, 1], &opts, None), Ok(()));
+    });
+}
+
+/// max_pool's fast path: the window end `o * stride + (k - 1) * dilation + 1`
+/// is formed before the padding is taken off, and the first index of an
+/// empty window is computed in `i64` from a start far past the input; both
+/// overflow with paddings, strides or dilations near 2^63 (the reference is
+/// fine).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn max_pool_fast_path_huge_windows() {
+    watchdog(|| {
+        let opts = MaxPoolOptions::new(&[MAX - 1])
+            .with_stride(&[1])
+            .with_padding(&[(1 << 63) - 1]);
+        assert_eq!(max_pool(&[3, 1, 1, 4, 6], &opts), Ok(()));
+        let opts = MaxPoolOptions::new(&[2])
+            .with_stride(&[MAX - 65832])
+            .with_padding(&[1])
+            .with_dilation(&[(1 << 63) + 1])
+            .with_ceil_mode(true);
+        assert_eq!(max_pool(&[7, 2, 2, 3, 7], &opts), Ok(()));
     });
 }

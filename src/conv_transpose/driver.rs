@@ -224,7 +224,9 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                             };
                             let out_channel = group * m + co0;
                             let (position_stride, lane_stride) = if CL {
-                                (g.stride[2] * o.c, 1)
+                                // Saturating: a tile of more than one
+                                // position implies the product fits.
+                                (g.stride[2].saturating_mul(o.c), 1)
                             } else {
                                 (g.stride[2], oplane)
                             };

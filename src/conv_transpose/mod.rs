@@ -200,10 +200,18 @@ impl ConvTransposeGeometry {
                     dilation: dilation[a],
                 });
             }
-            let size = (input.spatial[a] as i128 - 1) * stride[a] as i128 - 2 * padding[a] as i128
-                + dilation[a] as i128 * (kernel[a] as i128 - 1)
-                + output_padding[a] as i128
-                + 1;
+            // `(size - 1) * stride` and `dilation * (kernel - 1)` of two
+            // values near `usize::MAX` pass `i128::MAX`: no output fits then.
+            let overflow = Error::Overflow {
+                what: "the conv_transpose output size",
+            };
+            let reach = (input.spatial[a] as i128 - 1)
+                .checked_mul(stride[a] as i128)
+                .zip((dilation[a] as i128).checked_mul(kernel[a] as i128 - 1))
+                .and_then(|(reach, span)| reach.checked_add(span))
+                .and_then(|reach| reach.checked_add(output_padding[a] as i128 + 1))
+                .ok_or(overflow)?;
+            let size = reach - 2 * padding[a] as i128;
             if size < 1 {
                 return Err(Error::EmptyOutput {
                     axis,
