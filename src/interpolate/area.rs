@@ -4,6 +4,7 @@
 //! differs from it by roundings only.
 
 use super::taps::Window;
+use crate::reference::interpolate::{end_index, start_index};
 
 /// Output `o` of `output_size` over `input_size` inputs; `last` is the
 /// last valid window start.
@@ -14,8 +15,10 @@ pub(crate) fn window(
     last: usize,
     window: &mut Window<'_>,
 ) {
-    let start = (o / output_size) * input_size + ((o % output_size) * input_size) / output_size;
-    let end = 1 + ((o + 1) * input_size - 1) / output_size;
+    // The reference's index helpers, in `u128`: `(o + 1) * input_size`
+    // overflows a 32-bit `usize` for axes of 2^16 and more.
+    let start = start_index(o, output_size, input_size);
+    let end = end_index(o, output_size, input_size);
     let w = 1.0 / (end - start) as f32;
     window.start = start.min(last);
     for index in start..end {

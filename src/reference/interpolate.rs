@@ -506,13 +506,13 @@ fn separable(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
 /// input index of output `a` of `b`, for input size `c`.
 /// (Computed in `u128` so the products cannot overflow a 32-bit `usize`;
 /// the result is at most `c`.)
-fn start_index(a: usize, b: usize, c: usize) -> usize {
+pub(crate) fn start_index(a: usize, b: usize, c: usize) -> usize {
     let (a, b, c) = (a as u128, b as u128, c as u128);
     ((a / b) * c + ((a % b) * c) / b) as usize
 }
 
 /// `end_index(a, b, c) = 1 + ((a + 1) * c - 1) / b`: one past the last.
-fn end_index(a: usize, b: usize, c: usize) -> usize {
+pub(crate) fn end_index(a: usize, b: usize, c: usize) -> usize {
     let (a, b, c) = (a as u128, b as u128, c as u128);
     (1 + ((a + 1) * c - 1) / b) as usize
 }

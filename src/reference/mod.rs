@@ -8,7 +8,7 @@
 
 mod antialias;
 mod conv_transpose;
-mod interpolate;
+pub(crate) mod interpolate;
 mod pixel_shuffle;
 mod pool;
 mod unpool;
