@@ -981,3 +981,26 @@ fn max_pool_fast_path_huge_windows() {
         assert_eq!(max_pool(&[7, 2, 2, 3, 7], &opts), Ok(()));
     });
 }
+
+/// A padding near `usize::MAX` that a huge dilation cancels: a valid
+/// 22-element output whose phase arithmetic (`output + padding`,
+/// `tap * dilation`) overflows `usize`. And the same kind of geometry below
+/// 2^61, which the fast path takes.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn conv_transpose_padding_cancelled_by_dilation() {
+    watchdog(|| {
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[4])
+            .with_padding(&[MAX - 1])
+            .with_output_padding(&[5])
+            .with_dilation(&[(1 << 63) - 1]);
+        assert_eq!(conv_transpose(&[5, 5, 5], &[5, 5, 5], &opts), Ok(()));
+        let opts = ConvTransposeOptions::new()
+            .with_padding(&[1 << 40])
+            .with_dilation(&[1 << 39]);
+        assert_eq!(conv_transpose(&[2, 3, 7], &[3, 2, 5], &opts), Ok(()));
+        let opts = opts.with_stride(&[3]).with_output_padding(&[2]);
+        assert_eq!(conv_transpose(&[2, 3, 7], &[3, 2, 5], &opts), Ok(()));
+    });
+}

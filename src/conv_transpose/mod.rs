@@ -245,6 +245,26 @@ impl ConvTransposeGeometry {
         })
     }
 
+    /// Whether the fast driver's `usize` arithmetic has room: it adds up to
+    /// four of the output size, padding, stride, input size and kernel span
+    /// (`kernel * dilation`) of an axis, so each must stay below
+    /// `usize::MAX / 8`.
+    fn fast_path_fits(&self) -> bool {
+        let limit = usize::MAX / 8;
+        (0..MAX_SPATIAL).all(|a| {
+            let span = self.kernel[a].checked_mul(self.dilation[a]);
+            [
+                self.output.spatial[a],
+                self.input.spatial[a],
+                self.padding[a],
+                self.stride[a],
+                span.unwrap_or(usize::MAX),
+            ]
+            .iter()
+            .all(|&v| v <= limit)
+        })
+    }
+
     /// Checks every slice against the geometry.
     pub fn check_buffers(
         &self,
@@ -472,6 +492,21 @@ pub fn conv_transpose(
             expected: needed,
             actual: scratch.len(),
         });
+    }
+    if !g.fast_path_fits() {
+        // Paddings, strides or dilations past 2^61 (2^29 on 32-bit
+        // targets): the scalar twin, which takes them in `i128`.
+        return crate::reference::conv_transpose(
+            input,
+            shape,
+            layout,
+            weight,
+            weight_shape,
+            bias,
+            options,
+            output,
+            scratch,
+        );
     }
     let mut stack = [0.0f32; STACK_PANEL];
     let panel = if needed == 0 { &mut stack[..] } else { scratch };
