@@ -40,6 +40,9 @@ const MAX_ROWS: usize = 64;
 /// The windows of up to `N` consecutive outputs along one axis.
 struct Table<const N: usize, const P: usize> {
     start: [usize; N],
+    /// `start - lo` (the table's first input), in `u32` for 16-lane
+    /// gathers; the span of a table is at most `TEMP` inputs.
+    offset: [u32; N],
     weight: [f32; P],
     taps: usize,
     len: usize,
@@ -49,6 +52,7 @@ impl<const N: usize, const P: usize> Table<N, P> {
     fn new(taps: usize) -> Self {
         Table {
             start: [0; N],
+            offset: [0; N],
             weight: [0.0; P],
             taps,
             len: 0,
@@ -72,6 +76,9 @@ impl<const N: usize, const P: usize> Table<N, P> {
             (*start, lo, hi, n) = (s, l, h, n + 1);
         }
         self.len = n;
+        for (offset, &start) in self.offset.iter_mut().zip(&self.start).take(n) {
+            *offset = (start - lo) as u32;
+        }
         (lo, hi)
     }
 
@@ -397,10 +404,10 @@ fn scalar_outputs<const N: usize, const P: usize>(
     to: usize,
 ) {
     match wt.taps {
-        1 => scalar_taps::<1, N, P>(src, wt, lo, dst, from, to),
-        2 => scalar_taps::<2, N, P>(src, wt, lo, dst, from, to),
-        3 => scalar_taps::<3, N, P>(src, wt, lo, dst, from, to),
-        4 => scalar_taps::<4, N, P>(src, wt, lo, dst, from, to),
+        1 => scalar_taps::<1, N, P>(src, wt, dst, from, to),
+        2 => scalar_taps::<2, N, P>(src, wt, dst, from, to),
+        3 => scalar_taps::<3, N, P>(src, wt, dst, from, to),
+        4 => scalar_taps::<4, N, P>(src, wt, dst, from, to),
         _ => {
             let Some(dst) = dst.get_mut(from..to) else {
                 return;
@@ -419,30 +426,31 @@ fn scalar_outputs<const N: usize, const P: usize>(
     }
 }
 
-/// [`scalar_outputs`] for windows of `K` taps.
+/// [`scalar_outputs`] for windows of `K` taps. Written without early exits
+/// (indices clamped into `src` instead), so that the loop vectorises with
+/// gathers where the target has them (AVX2, AVX-512).
 #[inline(always)]
 fn scalar_taps<const K: usize, const N: usize, const P: usize>(
     src: &[f32],
     wt: &Table<N, P>,
-    lo: usize,
     dst: &mut [f32],
     from: usize,
     to: usize,
 ) {
-    let (Some(dst), Some(start)) = (dst.get_mut(from..to), wt.start.get(from..to)) else {
+    let (Some(dst), Some(offset), Some(weights), Some(last)) = (
+        dst.get_mut(from..to),
+        wt.offset.get(from..to),
+        wt.weight.get(from * K..to * K),
+        src.len().checked_sub(1),
+    ) else {
         return;
     };
-    let weights = wt.weight.get(from * K..).unwrap_or(&[]).chunks_exact(K);
-    for ((d, &s), w) in dst.iter_mut().zip(start).zip(weights) {
-        let (Some(v), Some(w)) = (
-            src.get(s - lo..).and_then(|v| v.first_chunk::<K>()),
-            w.first_chunk::<K>(),
-        ) else {
-            return;
-        };
-        let mut acc = w[0] * v[0];
+    for ((d, &o), w) in dst.iter_mut().zip(offset).zip(weights.chunks_exact(K)) {
+        // Every window lies inside `src`: the clamps never bind.
+        let base = o as usize;
+        let mut acc = w[0] * src[base.min(last)];
         for k in 1..K {
-            acc += w[k] * v[k];
+            acc += w[k] * src[(base + k).min(last)];
         }
         *d = acc;
     }
