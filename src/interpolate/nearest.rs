@@ -2,7 +2,7 @@
 //! `reference::interpolate` (ATen's `nearest_idx` / `nearest_exact_idx` in
 //! the channels-last kernel, `HelperInterpNearest{,Exact}` in the generic
 //! one). The copy itself is the separable kernel with one tap of weight 1,
-//! which multiplies by 1.0 or copies: exact.
+//! which multiplies by 1.0: exact (a signalling NaN comes out quiet).
 
 use super::linear::{area_pixel_compute_scale, compute_scales_value};
 use crate::layout::{Dims, Layout};

@@ -13,8 +13,10 @@
 //! ```
 //!
 //! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
-//! input row directly; a single horizontal tap of weight 1 copies. Those
-//! make nearest and nearest-exact bit-exact copies.
+//! input row directly; a single horizontal tap multiplies by its weight 1.0,
+//! which gives every value back bit for bit (a signalling NaN comes back
+//! quiet, as from any arithmetic). That makes nearest and nearest-exact
+//! exact copies.
 //!
 //! Summing the height before the width (ATen does width first for the
 //! antialiased modes and a tensor product for the others) changes only the
@@ -361,19 +363,23 @@ fn horizontal<L: Shuffle, const N: usize, const P: usize>(
 #[inline(always)]
 fn pixel<L: Shuffle>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f32]) {
     let [w0, wrest @ ..] = w else { return };
-    if wrest.is_empty() && *w0 == 1.0 {
-        // A copy (nearest): inline vector moves beat a `memcpy` call here.
+    if wrest.is_empty() {
+        // One tap (nearest): a multiply by the weight (1.0, but not known
+        // to the compiler, which would turn a plain copy loop into a
+        // `memcpy` call per pixel: 42% of nearest x2's time in perf).
         let (Some(from), Some(to)) = (src.get(s..s + width), d.get_mut(..width)) else {
             return;
         };
+        let weight = L::splat(*w0);
         let mut to_chunks = to.chunks_exact_mut(L::LANES);
         let mut from_chunks = from.chunks_exact(L::LANES);
         for (t, f) in (&mut to_chunks).zip(&mut from_chunks) {
-            L::load(f).store(t);
+            (weight * L::load(f)).store(t);
         }
-        to_chunks
-            .into_remainder()
-            .copy_from_slice(from_chunks.remainder());
+        let rest = to_chunks.into_remainder().iter_mut();
+        for (t, f) in rest.zip(from_chunks.remainder()) {
+            *t = *w0 * *f;
+        }
         return;
     }
     let mut v = 0;
