@@ -282,20 +282,25 @@ fn interpolate_area_long_axes() {
     });
 }
 
-// ---------------------------------------------------------------------------
-// pixel_shuffle, pixel_unshuffle
-// ---------------------------------------------------------------------------
-
-/// [`shuffle_in`] in both layouts, which must give the same result.
-fn shuffle(shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
-    let first = shuffle_in(CF, shape, r, up);
-    let last = shuffle_in(CL, shape, r, up);
+/// `run` in both layouts, which must give the same result.
+fn both_layouts(run: impl Fn(Layout) -> Result<(), Error>) -> Result<(), Error> {
+    let first = run(CF);
+    let last = run(CL);
     assert_eq!(
         format!("{first:?}"),
         format!("{last:?}"),
         "the layouts disagree"
     );
     first
+}
+
+// ---------------------------------------------------------------------------
+// pixel_shuffle, pixel_unshuffle
+// ---------------------------------------------------------------------------
+
+/// [`shuffle_in`] in both layouts.
+fn shuffle(shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
+    both_layouts(|layout| shuffle_in(layout, shape, r, up))
 }
 
 fn shuffle_in(layout: Layout, shape: &[usize], r: usize, up: bool) -> Result<(), Error> {
@@ -389,16 +394,9 @@ fn pixel_shuffle_huge_factors_and_shapes() {
 // max_pool
 // ---------------------------------------------------------------------------
 
-/// [`max_pool_in`] in both layouts, which must give the same result.
+/// [`max_pool_in`] in both layouts.
 fn max_pool(shape: &[usize], opts: &MaxPoolOptions<'_>) -> Result<(), Error> {
-    let first = max_pool_in(CF, shape, opts);
-    let last = max_pool_in(CL, shape, opts);
-    assert_eq!(
-        format!("{first:?}"),
-        format!("{last:?}"),
-        "the layouts disagree"
-    );
-    first
+    both_layouts(|layout| max_pool_in(layout, shape, opts))
 }
 
 fn max_pool_in(layout: Layout, shape: &[usize], opts: &MaxPoolOptions<'_>) -> Result<(), Error> {
@@ -531,16 +529,9 @@ fn max_pool_kernel_and_dilation_past_i64() {
 // max_unpool, avg_unpool
 // ---------------------------------------------------------------------------
 
-/// [`unpool_in`] in both layouts, which must give the same result.
+/// [`unpool_in`] in both layouts.
 fn unpool(shape: &[usize], opts: &UnpoolOptions<'_>, indices: Option<&[i64]>) -> Result<(), Error> {
-    let first = unpool_in(CF, shape, opts, indices);
-    let last = unpool_in(CL, shape, opts, indices);
-    assert_eq!(
-        format!("{first:?}"),
-        format!("{last:?}"),
-        "the layouts disagree"
-    );
-    first
+    both_layouts(|layout| unpool_in(layout, shape, opts, indices))
 }
 
 fn unpool_in(
@@ -684,25 +675,17 @@ fn avg_unpool_huge_padding() {
 // conv_transpose
 // ---------------------------------------------------------------------------
 
-/// [`conv_transpose_in`] in both layouts, which must give the same result.
+/// [`conv_transpose_in`] in both layouts.
 fn conv_transpose(
     shape: &[usize],
     weight_shape: &[usize],
     opts: &ConvTransposeOptions<'_>,
 ) -> Result<(), Error> {
-    let first = conv_transpose_in(CF, shape, weight_shape, opts);
-    let last = conv_transpose_in(CL, shape, weight_shape, opts);
-    assert_eq!(
-        format!("{first:?}"),
-        format!("{last:?}"),
-        "the layouts disagree"
-    );
-    first
+    both_layouts(|layout| conv_transpose_in(layout, shape, weight_shape, opts))
 }
 
 fn conv_transpose_in(
     layout: Layout,
-
     shape: &[usize],
     weight_shape: &[usize],
     opts: &ConvTransposeOptions<'_>,
