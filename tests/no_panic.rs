@@ -147,13 +147,7 @@ fn interpolate(
         |o| upsample::interpolate(&input, shape, layout, opts, o),
         |o| reference::interpolate(&input, shape, layout, opts, o),
     );
-    if let Err(e) = helper {
-        assert_eq!(
-            format!("{result:?}"),
-            format!("{:?}", Err::<(), _>(e)),
-            "the op and its output-shape helper disagree"
-        );
-    }
+    same_error_as_helper(&result, helper);
     result
 }
 
@@ -282,6 +276,17 @@ fn interpolate_area_long_axes() {
     });
 }
 
+/// When the op's output-shape helper fails, the op must fail the same way.
+fn same_error_as_helper<T>(result: &Result<(), Error>, helper: Result<T, Error>) {
+    if let Err(e) = helper {
+        assert_eq!(
+            format!("{result:?}"),
+            format!("{:?}", Err::<(), _>(e)),
+            "the op and its output-shape helper disagree"
+        );
+    }
+}
+
 /// `run` in both layouts, which must give the same result.
 fn both_layouts(run: impl Fn(Layout) -> Result<(), Error>) -> Result<(), Error> {
     let first = run(CF);
@@ -330,13 +335,7 @@ fn shuffle_in(layout: Layout, shape: &[usize], r: usize, up: bool) -> Result<(),
             }
         },
     );
-    if let Err(e) = helper {
-        assert_eq!(
-            format!("{result:?}"),
-            format!("{:?}", Err::<(), _>(e)),
-            "the op and its output-shape helper disagree"
-        );
-    }
+    same_error_as_helper(&result, helper);
     result
 }
 
@@ -412,13 +411,7 @@ fn max_pool_in(layout: Layout, shape: &[usize], opts: &MaxPoolOptions<'_>) -> Re
         |o| reference::max_pool(&input, shape, layout, opts, o, &mut want),
     );
     assert_eq!(got, want, "max_pool indices {shape:?} {layout:?} {opts:?}");
-    if let Err(e) = helper {
-        assert_eq!(
-            format!("{result:?}"),
-            format!("{:?}", Err::<(), _>(e)),
-            "the op and its output-shape helper disagree"
-        );
-    }
+    same_error_as_helper(&result, helper);
     result
 }
 
@@ -563,13 +556,7 @@ fn unpool_in(
             |o| reference::avg_unpool(&input, shape, layout, opts, o),
         ),
     };
-    if let Err(e) = helper {
-        assert_eq!(
-            format!("{result:?}"),
-            format!("{:?}", Err::<(), _>(e)),
-            "the op and its output-shape helper disagree"
-        );
-    }
+    same_error_as_helper(&result, helper);
     result
 }
 
@@ -729,13 +716,7 @@ fn conv_transpose_in(
             )
         },
     );
-    if let Err(e) = helper {
-        assert_eq!(
-            format!("{result:?}"),
-            format!("{:?}", Err::<(), _>(e)),
-            "the op and its output-shape helper disagree"
-        );
-    }
+    same_error_as_helper(&result, helper);
     result
 }
 
