@@ -4,6 +4,7 @@
 use super::ConvTransposeGeometry;
 use super::kernel::{Taps, tile};
 use crate::simd::Lane;
+use wide::f32x8;
 
 /// Width of the tiles that finish a row the full tiles leave short.
 const NARROW: usize = 4;
@@ -168,7 +169,14 @@ fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 }
 
 /// Runs the whole convolution with `MR * L::LANES`-channel by `NR`-position
-/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * max taps per phase`.
+/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * max taps per
+/// phase`. Channels-first input with more than one channel per group is
+/// first transposed, one `(n, group)` at a time, into `packed` (at least
+/// `C_in/groups * input plane` elements) as `[position][channel]`, so the
+/// micro-kernel reads the same contiguous rows of channels in both layouts:
+/// read in place, the channels of a channels-first plane lie a plane apart
+/// (4 KiB for a 32x32 plane), all in one L1 set.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     g: &ConvTransposeGeometry,
     input: &[f32],
@@ -176,6 +184,7 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     bias: Option<&[f32]>,
     output: &mut [f32],
     panel: &mut [f32],
+    packed: &mut [f32],
 ) {
     let (i, o) = (g.input, g.output);
     let kc = i.c / g.groups;
@@ -183,53 +192,60 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     let mrl = MR * L::LANES;
     let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
     let (iplane, oplane) = (i.plane(), o.plane());
-    let (spatial_stride, channel_stride) = if CL { (i.c, 1) } else { (1, iplane) };
-    for group in 0..g.groups {
-        for rd in residues(g, 0) {
-            for rh in residues(g, 1) {
-                for rw in residues(g, 2) {
-                    let ph = [
-                        axis_phase(g, 0, rd),
-                        axis_phase(g, 1, rh),
-                        axis_phase(g, 2, rw),
-                    ];
-                    if ph.iter().any(|a| a.q_lo >= a.q_hi) {
-                        continue;
-                    }
-                    let count = [ph[0].count, ph[1].count, ph[2].count];
-                    let panel_len = count[0] * count[1] * count[2] * kc * mrl;
-                    let Some(panel) = panel.get_mut(..panel_len) else {
-                        return;
-                    };
-                    for co0 in (0..m).step_by(mrl) {
-                        let lanes = mrl.min(m - co0);
-                        pack(g, &ph, weight, group, co0, lanes, kvol, panel);
-                        let mut b = [0.0f32; MAX_TILE_LANES];
-                        if let Some(bias) = bias {
-                            let first = group * m + co0;
-                            for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes)) {
-                                *d = *s;
+    let in_len = if CL || kc == 1 { 0 } else { iplane * kc };
+    let (packed, staging) = packed.split_at_mut(in_len.min(packed.len()));
+    for n in 0..i.n {
+        for group in 0..g.groups {
+            let (source, base, spatial_stride): (&[f32], usize, usize) = if CL {
+                (input, n * iplane * i.c + group * kc, i.c)
+            } else if kc == 1 {
+                (input, (n * i.c + group) * iplane, 1)
+            } else {
+                transpose(input, (n * i.c + group * kc) * iplane, kc, iplane, packed);
+                (packed, 0, kc)
+            };
+            // Channels-first output is written channels-last into `staging`
+            // and transposed once the group is done.
+            let (target, target_base, channels): (&mut [f32], usize, usize) = if CL {
+                (&mut *output, n * oplane * o.c + group * m, o.c)
+            } else {
+                (&mut *staging, 0, m)
+            };
+            for rd in residues(g, 0) {
+                for rh in residues(g, 1) {
+                    for rw in residues(g, 2) {
+                        let ph = [
+                            axis_phase(g, 0, rd),
+                            axis_phase(g, 1, rh),
+                            axis_phase(g, 2, rw),
+                        ];
+                        if ph.iter().any(|a| a.q_lo >= a.q_hi) {
+                            continue;
+                        }
+                        let count = [ph[0].count, ph[1].count, ph[2].count];
+                        let panel_len = count[0] * count[1] * count[2] * kc * mrl;
+                        let Some(panel) = panel.get_mut(..panel_len) else {
+                            return;
+                        };
+                        for co0 in (0..m).step_by(mrl) {
+                            let lanes = mrl.min(m - co0);
+                            pack(g, &ph, weight, group, co0, lanes, kvol, panel);
+                            let mut b = [0.0f32; MAX_TILE_LANES];
+                            if let Some(bias) = bias {
+                                let first = group * m + co0;
+                                for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes))
+                                {
+                                    *d = *s;
+                                }
                             }
-                        }
-                        let mut init = [L::splat(0.0); MR];
-                        for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
-                            *v = L::load(chunk);
-                        }
-                        let panel: &[f32] = panel;
-                        for n in 0..i.n {
-                            let base = if CL {
-                                n * iplane * i.c + group * kc
-                            } else {
-                                (n * i.c + group * kc) * iplane
-                            };
-                            let out_channel = group * m + co0;
-                            let (position_stride, lane_stride) = if CL {
-                                // Saturating: a tile of more than one
-                                // position implies the product fits.
-                                (g.stride[2].saturating_mul(o.c), 1)
-                            } else {
-                                (g.stride[2], oplane)
-                            };
+                            let mut init = [L::splat(0.0); MR];
+                            for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
+                                *v = L::load(chunk);
+                            }
+                            let panel: &[f32] = panel;
+                            // Saturating: a tile of more than one
+                            // position implies the product fits.
+                            let position_stride = g.stride[2].saturating_mul(channels);
                             for qd in ph[0].q_lo..ph[0].q_hi {
                                 let od = ph[0].output(qd, g.stride[0], g.padding[0]);
                                 for qh in ph[1].q_lo..ph[1].q_hi {
@@ -255,20 +271,15 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                                         in_spatial: i.spatial,
                                         base,
                                         spatial_stride,
-                                        channel_stride,
                                         kc,
                                     };
                                     let w = ph[2];
                                     let destination = |q: usize| {
                                         let position = row + w.output(q, g.stride[2], g.padding[2]);
                                         Destination {
-                                            first: if CL {
-                                                (n * oplane + position) * o.c + out_channel
-                                            } else {
-                                                (n * o.c + out_channel) * oplane + position
-                                            },
+                                            first: target_base + position * channels + co0,
                                             position_stride,
-                                            lane_stride,
+                                            lane_stride: 1,
                                             lanes,
                                         }
                                     };
@@ -276,27 +287,26 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                                         let mut t = taps;
                                         t.range[2] = w.valid(q, i.spatial[2]);
                                         t.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, 1, CL>(init, panel, input, &t);
-                                        store::<L, MR, 1, CL>(&acc, output, destination(q));
+                                        let acc = tile::<L, MR, 1>(init, panel, source, &t);
+                                        store::<L, MR, 1, true>(&acc, output, destination(q));
                                     };
                                     let (lo, hi) = w.interior(i.spatial[2]);
                                     for q in w.q_lo..lo {
-                                        single(q, output);
+                                        single(q, target);
                                     }
                                     let mut full = taps;
                                     full.range[2] = (0, w.count);
                                     let mut q = lo;
                                     while hi - q >= NR {
                                         full.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, NR, CL>(init, panel, input, &full);
-                                        store::<L, MR, NR, CL>(&acc, output, destination(q));
+                                        let acc = tile::<L, MR, NR>(init, panel, source, &full);
+                                        store::<L, MR, NR, true>(&acc, target, destination(q));
                                         q += NR;
                                     }
                                     while hi - q >= NARROW {
                                         full.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc =
-                                            tile::<L, MR, NARROW, CL>(init, panel, input, &full);
-                                        store::<L, MR, NARROW, CL>(&acc, output, destination(q));
+                                        let acc = tile::<L, MR, NARROW>(init, panel, source, &full);
+                                        store::<L, MR, NARROW, true>(&acc, target, destination(q));
                                         q += NARROW;
                                     }
                                     if q < hi && hi - lo >= NARROW {
@@ -304,23 +314,65 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                                         // rather than running short (same sums, same bits).
                                         let start = hi - NARROW;
                                         full.origin[2] = start.saturating_sub(w.first_offset);
-                                        let acc =
-                                            tile::<L, MR, NARROW, CL>(init, panel, input, &full);
-                                        store::<L, MR, NARROW, CL>(
+                                        let acc = tile::<L, MR, NARROW>(init, panel, source, &full);
+                                        store::<L, MR, NARROW, true>(
                                             &acc,
-                                            output,
+                                            target,
                                             destination(start),
                                         );
                                     } else {
                                         for q in q..hi {
-                                            single(q, output);
+                                            single(q, target);
                                         }
                                     }
                                     for q in hi..w.q_hi {
-                                        single(q, output);
+                                        single(q, target);
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+            if !CL {
+                let first = (n * o.c + group * m) * oplane;
+                if let Some(out) = output.get_mut(first..first + m * oplane) {
+                    transpose(staging, 0, oplane, m, out);
+                }
+            }
+        }
+    }
+}
+
+/// Writes the `rows x cols` matrix at `from` in `source` transposed into
+/// `target` (`cols x rows`), in 8x8 blocks so every line read or written is
+/// used whole: down each block column of the target, so eight target rows
+/// fill at a time.
+fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut [f32]) {
+    const B: usize = 8;
+    for c0 in (0..cols).step_by(B) {
+        let cn = B.min(cols - c0);
+        for r0 in (0..rows).step_by(B) {
+            let rn = B.min(rows - r0);
+            if cn == B && rn == B {
+                let block: [f32x8; B] = core::array::from_fn(|k| {
+                    let at = from + (r0 + k) * cols + c0;
+                    <f32x8 as Lane>::load(source.get(at..at + B).unwrap_or(&[0.0; B]))
+                });
+                for (k, v) in f32x8::transpose(block).into_iter().enumerate() {
+                    let at = (c0 + k) * rows + r0;
+                    if let Some(d) = target.get_mut(at..at + B) {
+                        v.store(d);
+                    }
+                }
+            } else {
+                for r in r0..r0 + rn {
+                    for c in c0..c0 + cn {
+                        if let (Some(v), Some(d)) = (
+                            source.get(from + r * cols + c),
+                            target.get_mut(c * rows + r),
+                        ) {
+                            *d = *v;
                         }
                     }
                 }
@@ -501,6 +553,38 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Depthwise channels-first: each image is transposed to channels-last in
+/// `packed` (`C * (input plane + output plane)` elements), run through
+/// [`run_depthwise_channels_last`] and transposed back, because lanes over
+/// channels make every tap one full-width multiply-add where lanes over one
+/// channel's positions would need a gather or a scatter per phase.
+pub(super) fn run_depthwise_channels_first<L: Lane>(
+    g: &ConvTransposeGeometry,
+    input: &[f32],
+    weight: &[f32],
+    bias: Option<&[f32]>,
+    output: &mut [f32],
+    panel: &mut [f32],
+    packed: &mut [f32],
+) {
+    let (c, iplane, oplane) = (g.input.c, g.input.plane(), g.output.plane());
+    let (source, target) = packed.split_at_mut((c * iplane).min(packed.len()));
+    let Some(target) = target.get_mut(..c * oplane) else {
+        return;
+    };
+    let mut single = *g;
+    single.input.n = 1;
+    single.output.n = 1;
+    for n in 0..g.input.n {
+        transpose(input, n * c * iplane, c, iplane, source);
+        run_depthwise_channels_last::<L>(&single, source, weight, bias, target, panel);
+        let first = n * c * oplane;
+        if let Some(out) = output.get_mut(first..first + c * oplane) {
+            transpose(target, 0, oplane, c, out);
         }
     }
 }

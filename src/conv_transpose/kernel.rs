@@ -9,7 +9,7 @@
 //! ```text
 //! acc[m][j] = bias[co0 + m*L .. +L]
 //! for each valid tap (a, b, c), for ci in 0..kc:
-//!     acc[m][j] += panel[tap][ci][m*L .. +L] * splat(x[tap origin + ci*cstride + j*pstride])
+//!     acc[m][j] += panel[tap][ci][m*L .. +L] * splat(x[tap origin + j*pstride + ci])
 //! ```
 //!
 //! The summation order (taps in `a, b, c` order, then `ci`) is fixed by the
@@ -33,18 +33,16 @@ pub(super) struct Taps {
     pub in_spatial: [usize; 3],
     /// Offset in the input of `(n, first channel of the group, position 0)`.
     pub base: usize,
-    /// Input elements between spatial neighbours (C_in channels-last, 1 channels-first).
+    /// Input elements between spatial neighbours (the channels of a row).
     pub spatial_stride: usize,
-    /// Input elements between channels (1 channels-last, the plane channels-first).
-    pub channel_stride: usize,
     /// Input channels per group.
     pub kc: usize,
 }
 
 /// Computes one `MR x NR` tile from `init` (the bias) over the valid taps.
-/// `CL` selects the channels-last input walk.
+/// The input holds each position's `kc` channels contiguously.
 #[inline(always)]
-pub(super) fn tile<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+pub(super) fn tile<L: Lane, const MR: usize, const NR: usize>(
     init: [L; MR],
     panel: &[f32],
     input: &[f32],
@@ -70,21 +68,17 @@ pub(super) fn tile<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                 let Some(w) = panel.get(w..w + tap_len) else {
                     continue;
                 };
-                if CL {
-                    accumulate_cl::<L, MR, NR>(&mut acc, w, input, offset, t.spatial_stride, t.kc);
-                } else {
-                    accumulate_cf::<L, MR, NR>(&mut acc, w, input, offset, t.channel_stride);
-                }
+                accumulate::<L, MR, NR>(&mut acc, w, input, offset, t.spatial_stride, t.kc);
             }
         }
     }
     acc
 }
 
-/// One tap, channels-last: the `NR` positions are rows of `kc` contiguous
-/// channels, `position_stride` apart.
+/// One tap: the `NR` positions are rows of `kc` contiguous channels,
+/// `position_stride` apart.
 #[inline(always)]
-fn accumulate_cl<L: Lane, const MR: usize, const NR: usize>(
+fn accumulate<L: Lane, const MR: usize, const NR: usize>(
     acc: &mut [[L; NR]; MR],
     w: &[f32],
     input: &[f32],
@@ -107,39 +101,6 @@ fn accumulate_cl<L: Lane, const MR: usize, const NR: usize>(
         }
         for j in 0..NR {
             let b = L::splat(rows[j].get(ci).copied().unwrap_or(0.0));
-            for m in 0..MR {
-                acc[m][j] = a[m].mul_add(b, acc[m][j]);
-            }
-        }
-    }
-}
-
-/// One tap, channels-first: channel `ci` holds the `NR` positions
-/// contiguously, channels `channel_stride` apart.
-#[inline(always)]
-fn accumulate_cf<L: Lane, const MR: usize, const NR: usize>(
-    acc: &mut [[L; NR]; MR],
-    w: &[f32],
-    input: &[f32],
-    offset: usize,
-    channel_stride: usize,
-) {
-    let Some(x) = input.get(offset..) else {
-        return;
-    };
-    for (wv, xc) in w
-        .chunks_exact(MR * L::LANES)
-        .zip(x.chunks(channel_stride.max(1)))
-    {
-        let Some(xr) = xc.first_chunk::<NR>() else {
-            return;
-        };
-        let mut a = [L::splat(0.0); MR];
-        for (am, chunk) in a.iter_mut().zip(wv.chunks_exact(L::LANES)) {
-            *am = L::load(chunk);
-        }
-        for j in 0..NR {
-            let b = L::splat(xr[j]);
             for m in 0..MR {
                 acc[m][j] = a[m].mul_add(b, acc[m][j]);
             }

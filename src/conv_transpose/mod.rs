@@ -307,27 +307,22 @@ pub fn conv_transpose_output_shape(
     )
 }
 
-/// Weight panels up to this many `f32`s live on the stack (2 KiB), so small
-/// problems need no scratch.
+/// Scratch (weight panel and any channels-first staging) up to this many
+/// `f32`s lives on the stack (2 KiB), so small problems need no scratch.
 const STACK_PANEL: usize = 512;
 
 /// Accumulator tile widths (output positions) for one and two lane vectors
-/// of output channels: as many as the register file holds.
-/// Channels-first tiles read one input row per channel (one pointer);
-/// channels-last tiles read one row of channels per position (a pointer
-/// each), so they stay narrower to keep those pointers in registers.
+/// of output channels. A tile reads one row of channels per position (a
+/// pointer each), so it stays narrower than the register file would allow
+/// to keep those pointers in registers too.
 #[cfg(any(target_feature = "avx512f", target_arch = "aarch64"))]
-const NR_ONE: usize = 12;
-#[cfg(any(target_feature = "avx512f", target_arch = "aarch64"))]
-const NR_TWO: usize = 10;
-#[cfg(not(any(target_feature = "avx512f", target_arch = "aarch64")))]
 const NR_ONE: usize = 8;
-#[cfg(not(any(target_feature = "avx512f", target_arch = "aarch64")))]
-const NR_TWO: usize = 6;
 #[cfg(any(target_feature = "avx512f", target_arch = "aarch64"))]
-const NR_CHANNELS_LAST: usize = 8;
+const NR_TWO: usize = 8;
 #[cfg(not(any(target_feature = "avx512f", target_arch = "aarch64")))]
-const NR_CHANNELS_LAST: usize = 5;
+const NR_ONE: usize = 5;
+#[cfg(not(any(target_feature = "avx512f", target_arch = "aarch64")))]
+const NR_TWO: usize = 5;
 
 /// The tile shape chosen for a problem and the weight panel it packs.
 #[derive(Clone, Copy, Debug)]
@@ -338,7 +333,10 @@ struct Plan {
     vectors: usize,
     /// `f32`s in the largest packed weight panel.
     panel_len: usize,
-    /// Depthwise channels-last: lanes over channels instead.
+    /// `f32`s of one `(n, group)` of a channels-first input transposed to
+    /// `[position][channel]` (0 for channels-last or one channel per group).
+    packed_len: usize,
+    /// Depthwise (`C_in == groups == C_out`): lanes over channels instead.
     depthwise: bool,
 }
 
@@ -346,8 +344,8 @@ impl Plan {
     fn new(g: &ConvTransposeGeometry) -> Result<Plan, Error> {
         let m = g.out_per_group;
         let native = Native::LANES;
-        let depthwise = g.input.layout == Layout::ChannelsLast && g.input.c == g.groups && m == 1;
-        // Depthwise channels-last vectorises over all the channels.
+        let depthwise = g.input.c == g.groups && m == 1;
+        // Depthwise vectorises over all the channels.
         let m = if depthwise { g.input.c } else { m };
         let (lanes, vectors) = if m <= 4 {
             (4, 1)
@@ -378,21 +376,41 @@ impl Plan {
             .and_then(|(t, w)| t.checked_mul(w))
             .ok_or(overflow)?;
         let vectors = if depthwise { 1 } else { vectors };
+        let kc = g.input.c / g.groups;
+        let packed_len = if g.input.layout == Layout::ChannelsFirst && depthwise {
+            let planes = g.input.plane().checked_add(g.output.plane());
+            planes
+                .and_then(|p| p.checked_mul(g.input.c))
+                .ok_or(overflow)?
+        } else if g.input.layout == Layout::ChannelsFirst {
+            let input = if kc > 1 {
+                kc.checked_mul(g.input.plane())
+            } else {
+                Some(0)
+            };
+            let output = g.out_per_group.checked_mul(g.output.plane());
+            input
+                .zip(output)
+                .and_then(|(a, b)| a.checked_add(b))
+                .ok_or(overflow)?
+        } else {
+            0
+        };
+        panel_len.checked_add(packed_len).ok_or(overflow)?;
         Ok(Plan {
             lanes,
             vectors,
             panel_len,
+            packed_len,
             depthwise,
         })
     }
 
     /// The scratch the caller must pass.
     fn scratch_len(&self) -> usize {
-        if self.panel_len <= STACK_PANEL {
-            0
-        } else {
-            self.panel_len
-        }
+        // Cannot overflow: `new` checked the sum.
+        let len = self.panel_len + self.packed_len;
+        if len <= STACK_PANEL { 0 } else { len }
     }
 }
 
@@ -404,21 +422,37 @@ impl Plan {
 /// packed for the micro-kernel:
 ///
 /// ```text
-/// scratch = B * (C_in / groups) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))
+/// panel = B * (C_in / groups) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))
 /// B = 4 if C_out/groups <= 4, 8 if <= 8 (with AVX), the lane count L if <= L, else 2 L
 /// L = 16 with AVX-512F, 8 with AVX, 4 otherwise
 /// ```
 ///
-/// except for depthwise channels-last (`groups == C_in`, `C_out == C_in`),
-/// which vectorises over channels and packs `[tap][channel]`:
-/// `scratch = round_up(C_in, B) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))`
-/// with `B` as above for `C_in` channels.
+/// except for depthwise (`groups == C_in`, `C_out == C_in`), which
+/// vectorises over channels and packs `[tap][channel]`:
+/// `panel = round_up(C_in, B) * prod over axes of ceil(...)` with `B` as
+/// above for `C_in` channels.
 ///
-/// It grows with the weight (about `B / (C_out/groups)` of one group's weight
-/// divided by `stride^d`), never with the batch or the image size; it is
-/// 0 when that panel fits in 512 `f32`s, which then live on the stack. For
-/// example `C_in = 64`, `k = 4`, `stride = 2` in 2-d with AVX-512 takes
-/// `32 * 64 * 4 = 8192` (32 KiB).
+/// Channels-first problems add room to run the channels-last kernel on one
+/// image and group at a time: that slice of the input transposed to
+/// `[position][channel]` and the output it makes, transposed back at the end
+/// (read in place, the channels of a plane lie a whole plane apart, which
+/// halved the speed):
+///
+/// ```text
+/// channels-last:                   scratch = panel
+/// channels-first:                  scratch = panel + (C_in/groups if > 1, else 0) * input plane
+///                                                  + C_out/groups * output plane
+/// channels-first depthwise:        scratch = panel + C_in * (input plane + output plane)
+/// ```
+///
+/// (a plane is the product of the spatial sizes). So the channels-last
+/// scratch grows with the weight (about `B / (C_out/groups)` of one group's
+/// weight divided by `stride^d`), never with the batch or the image size,
+/// and is 0 when the panel fits in 512 `f32`s, which then live on the stack;
+/// the channels-first scratch also grows with one image of one group. For
+/// example `C_in = 64`, `C_out = 32`, `k = 4`, `stride = 2` in 2-d with
+/// AVX-512 packs a panel of `32 * 64 * 4 = 8192` (32 KiB); on a 128x128
+/// channels-first input it adds `64 * 128 * 128 + 32 * 256 * 256` (6 MiB).
 ///
 /// ```
 /// use upsample::{conv_transpose, conv_transpose_output_shape, conv_transpose_scratch_len, ConvTransposeOptions, Layout};
@@ -509,15 +543,21 @@ pub fn conv_transpose(
         );
     }
     let mut stack = [0.0f32; STACK_PANEL];
-    let panel = if needed == 0 { &mut stack[..] } else { scratch };
+    let scratch = if needed == 0 { &mut stack[..] } else { scratch };
+    let (panel, packed) = scratch.split_at_mut(plan.panel_len.min(scratch.len()));
     match layout {
-        Layout::ChannelsLast => dispatch::<true>(&g, plan, input, weight, bias, output, panel),
-        Layout::ChannelsFirst => dispatch::<false>(&g, plan, input, weight, bias, output, panel),
+        Layout::ChannelsLast => {
+            dispatch::<true>(&g, plan, input, weight, bias, output, panel, packed)
+        }
+        Layout::ChannelsFirst => {
+            dispatch::<false>(&g, plan, input, weight, bias, output, panel, packed)
+        }
     }
     Ok(())
 }
 
 /// Runs the driver with the tile shape of `plan`.
+#[allow(clippy::too_many_arguments)]
 fn dispatch<const CL: bool>(
     g: &ConvTransposeGeometry,
     plan: Plan,
@@ -526,24 +566,30 @@ fn dispatch<const CL: bool>(
     bias: Option<&[f32]>,
     output: &mut [f32],
     panel: &mut [f32],
+    packed: &mut [f32],
 ) {
     let (a, b, c, d, e) = (g, input, weight, bias, output);
-    if plan.depthwise {
+    if plan.depthwise && CL {
         return match plan.lanes {
             4 => driver::run_depthwise_channels_last::<f32x4>(a, b, c, d, e, panel),
             8 => driver::run_depthwise_channels_last::<f32x8>(a, b, c, d, e, panel),
             _ => driver::run_depthwise_channels_last::<Native>(a, b, c, d, e, panel),
         };
     }
-    match (CL, plan.lanes, plan.vectors) {
-        (false, 4, 1) => driver::run::<f32x4, 1, NR_ONE, false>(a, b, c, d, e, panel),
-        (false, 8, 1) => driver::run::<f32x8, 1, NR_ONE, false>(a, b, c, d, e, panel),
-        (false, 16, 1) => driver::run::<f32x16, 1, NR_ONE, false>(a, b, c, d, e, panel),
-        (false, _, _) => driver::run::<Native, 2, NR_TWO, false>(a, b, c, d, e, panel),
-        (true, 4, 1) => driver::run::<f32x4, 1, NR_CHANNELS_LAST, true>(a, b, c, d, e, panel),
-        (true, 8, 1) => driver::run::<f32x8, 1, NR_CHANNELS_LAST, true>(a, b, c, d, e, panel),
-        (true, 16, 1) => driver::run::<f32x16, 1, NR_CHANNELS_LAST, true>(a, b, c, d, e, panel),
-        (true, _, _) => driver::run::<Native, 2, NR_CHANNELS_LAST, true>(a, b, c, d, e, panel),
+    if plan.depthwise {
+        let p = packed;
+        return match plan.lanes {
+            4 => driver::run_depthwise_channels_first::<f32x4>(a, b, c, d, e, panel, p),
+            8 => driver::run_depthwise_channels_first::<f32x8>(a, b, c, d, e, panel, p),
+            _ => driver::run_depthwise_channels_first::<Native>(a, b, c, d, e, panel, p),
+        };
+    }
+    let p = packed;
+    match (plan.lanes, plan.vectors) {
+        (4, 1) => driver::run::<f32x4, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
+        (8, 1) => driver::run::<f32x8, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
+        (16, 1) => driver::run::<f32x16, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
+        _ => driver::run::<Native, 2, NR_TWO, CL>(a, b, c, d, e, panel, p),
     }
 }
 
@@ -566,8 +612,15 @@ mod tests {
             .collect()
     }
 
-    type Runner =
-        fn(&ConvTransposeGeometry, &[f32], &[f32], Option<&[f32]>, &mut [f32], &mut [f32]);
+    type Runner = fn(
+        &ConvTransposeGeometry,
+        &[f32],
+        &[f32],
+        Option<&[f32]>,
+        &mut [f32],
+        &mut [f32],
+        &mut [f32],
+    );
 
     /// Every lane width and tile shape against the reference on geometries
     /// with odd channels, tails, dilation, groups and 1-3 spatial dims.
@@ -612,7 +665,8 @@ mod tests {
             .unwrap();
             let mut got = vec![f32::NAN; want.len()];
             let mut panel = vec![0.0; 1 << 16];
-            run(&g, &x, &w, Some(&b), &mut got, &mut panel);
+            let mut packed = vec![0.0; 1 << 16];
+            run(&g, &x, &w, Some(&b), &mut got, &mut panel, &mut packed);
             for (k, (a, e)) in got.iter().zip(&want).enumerate() {
                 assert!(
                     (a - e).abs() <= 1e-4 + 1e-4 * e.abs(),
@@ -633,8 +687,21 @@ mod tests {
         against_reference(driver::run::<f32x16, 2, 10, false>, Cf, false);
         against_reference(driver::run::<f32x16, 2, 8, true>, Cl, false);
         against_reference(driver::run::<f32x16, 4, 6, true>, Cl, false);
-        against_reference(driver::run_depthwise_channels_last::<f32x4>, Cl, true);
-        against_reference(driver::run_depthwise_channels_last::<f32x8>, Cl, true);
-        against_reference(driver::run_depthwise_channels_last::<f32x16>, Cl, true);
+        let depthwise: [Runner; 3] = [
+            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x4>(g, x, w, b, o, p),
+            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x8>(g, x, w, b, o, p),
+            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x16>(g, x, w, b, o, p),
+        ];
+        for run in depthwise {
+            against_reference(run, Cl, true);
+        }
+        let depthwise: [Runner; 3] = [
+            driver::run_depthwise_channels_first::<f32x4>,
+            driver::run_depthwise_channels_first::<f32x8>,
+            driver::run_depthwise_channels_first::<f32x16>,
+        ];
+        for run in depthwise {
+            against_reference(run, Cf, true);
+        }
     }
 }
