@@ -169,13 +169,14 @@ fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 }
 
 /// Runs the whole convolution with `MR * L::LANES`-channel by `NR`-position
-/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * max taps per
-/// phase`. Channels-first input with more than one channel per group is
-/// first transposed, one `(n, group)` at a time, into `packed` (at least
-/// `C_in/groups * input plane` elements) as `[position][channel]`, so the
-/// micro-kernel reads the same contiguous rows of channels in both layouts:
-/// read in place, the channels of a channels-first plane lie a plane apart
-/// (4 KiB for a 32x32 plane), all in one L1 set.
+/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * kernel
+/// volume` (every tap, see [`pack`]). A channels-first problem runs one
+/// `(n, group)` at a time through `packed`: its input (when a group has more
+/// than one channel) transposed to `[position][channel]`, then its output
+/// made as `[position][channel]` and transposed back, so the micro-kernel
+/// reads contiguous rows of channels and stores whole vectors in both
+/// layouts. Read in place, the channels of a channels-first plane lie a
+/// plane apart (4 KiB for a 32x32 plane), all in one L1 set.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     g: &ConvTransposeGeometry,
@@ -211,38 +212,39 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
             } else {
                 (&mut *staging, 0, m)
             };
-            for rd in residues(g, 0) {
-                for rh in residues(g, 1) {
-                    for rw in residues(g, 2) {
-                        let ph = [
-                            axis_phase(g, 0, rd),
-                            axis_phase(g, 1, rh),
-                            axis_phase(g, 2, rw),
-                        ];
-                        if ph.iter().any(|a| a.q_lo >= a.q_hi) {
-                            continue;
-                        }
-                        let count = [ph[0].count, ph[1].count, ph[2].count];
-                        let panel_len = count[0] * count[1] * count[2] * kc * mrl;
-                        let Some(panel) = panel.get_mut(..panel_len) else {
-                            return;
-                        };
-                        for co0 in (0..m).step_by(mrl) {
-                            let lanes = mrl.min(m - co0);
-                            pack(g, &ph, weight, group, co0, lanes, kvol, panel);
-                            let mut b = [0.0f32; MAX_TILE_LANES];
-                            if let Some(bias) = bias {
-                                let first = group * m + co0;
-                                for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes))
-                                {
-                                    *d = *s;
-                                }
+            // Channel blocks outside the phases: a block's weights (read
+            // with a stride of the kernel volume) stay in L2 while every
+            // phase packs its taps from them. Phases outside (the vocoder's
+            // 8 MiB weight read once per phase) spent 40% of the time packing.
+            for co0 in (0..m).step_by(mrl) {
+                let lanes = mrl.min(m - co0);
+                let mut b = [0.0f32; MAX_TILE_LANES];
+                if let Some(bias) = bias {
+                    let first = group * m + co0;
+                    for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes)) {
+                        *d = *s;
+                    }
+                }
+                let mut init = [L::splat(0.0); MR];
+                for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
+                    *v = L::load(chunk);
+                }
+                let Some(panel) = panel.get_mut(..kvol * kc * mrl) else {
+                    return;
+                };
+                pack(g, weight, group, co0, lanes, panel);
+                let panel: &[f32] = panel;
+                for rd in residues(g, 0) {
+                    for rh in residues(g, 1) {
+                        for rw in residues(g, 2) {
+                            let ph = [
+                                axis_phase(g, 0, rd),
+                                axis_phase(g, 1, rh),
+                                axis_phase(g, 2, rw),
+                            ];
+                            if ph.iter().any(|a| a.q_lo >= a.q_hi) {
+                                continue;
                             }
-                            let mut init = [L::splat(0.0); MR];
-                            for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
-                                *v = L::load(chunk);
-                            }
-                            let panel: &[f32] = panel;
                             // Saturating: a tile of more than one
                             // position implies the product fits.
                             let position_stride = g.stride[2].saturating_mul(channels);
@@ -257,7 +259,13 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                                             ph[1].valid(qh, i.spatial[1]),
                                             (0, 0),
                                         ],
-                                        count,
+                                        first_tap: [
+                                            ph[0].first_tap,
+                                            ph[1].first_tap,
+                                            ph[2].first_tap,
+                                        ],
+                                        tap_step: [ph[0].tap_step, ph[1].tap_step, ph[2].tap_step],
+                                        kernel: g.kernel,
                                         origin: [
                                             qd.saturating_sub(ph[0].first_offset),
                                             qh.saturating_sub(ph[1].first_offset),
@@ -350,6 +358,18 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 /// fill at a time (sixteen or more streams at once, each a plane apart,
 /// measured slower).
 fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut [f32]) {
+    transpose_strided(source, from, rows, cols, target, rows);
+}
+
+/// [`transpose`] with target rows `target_stride` apart (`>= rows`).
+fn transpose_strided(
+    source: &[f32],
+    from: usize,
+    rows: usize,
+    cols: usize,
+    target: &mut [f32],
+    target_stride: usize,
+) {
     const B: usize = 8;
     // Source rows per sweep of the columns: the sweep's source lines stay
     // in cache for the next block column (one sweep over a 4 MiB staging
@@ -366,7 +386,7 @@ fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut
                         <f32x8 as Lane>::load(source.get(at..at + B).unwrap_or(&[0.0; B]))
                     });
                     for (k, v) in f32x8::transpose(block).into_iter().enumerate() {
-                        let at = (c0 + k) * rows + r0;
+                        let at = (c0 + k) * target_stride + r0;
                         if let Some(d) = target.get_mut(at..at + B) {
                             v.store(d);
                         }
@@ -376,7 +396,7 @@ fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut
                         for c in c0..c0 + cn {
                             if let (Some(v), Some(d)) = (
                                 source.get(from + r * cols + c),
-                                target.get_mut(c * rows + r),
+                                target.get_mut(c * target_stride + r),
                             ) {
                                 *d = *v;
                             }
@@ -388,48 +408,31 @@ fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut
     }
 }
 
-/// Packs the weights of one phase, group and channel block as
-/// `[tap (a, b, c)][ci][lane]`, zero past the block's `lanes` channels.
-#[allow(clippy::too_many_arguments)]
+/// Packs the weights of one group and block of `lanes` output channels,
+/// every tap, as `[tap][ci][lane]` with `panel.len() / (kvol * kc)` lanes,
+/// zero past `lanes`. Each input channel's `lanes x kvol` block of the
+/// weight is contiguous, so it goes over in 8x8 transposes: gathering one
+/// tap's lanes (a kernel volume apart) per phase took 40% of the vocoder
+/// case.
 fn pack(
     g: &ConvTransposeGeometry,
-    ph: &[AxisPhase; 3],
     weight: &[f32],
     group: usize,
     co0: usize,
     lanes: usize,
-    kvol: usize,
     panel: &mut [f32],
 ) {
     let kc = g.input.c / g.groups;
     let m = g.out_per_group;
-    let mrl = if kc == 0 || ph.iter().any(|a| a.count == 0) {
-        return;
-    } else {
-        panel.len() / (kc * ph[0].count * ph[1].count * ph[2].count)
-    };
-    let mut chunks = panel.chunks_exact_mut(mrl.max(1));
-    for a in 0..ph[0].count {
-        let td = ph[0].first_tap + a * ph[0].tap_step;
-        for b in 0..ph[1].count {
-            let th = ph[1].first_tap + b * ph[1].tap_step;
-            for c in 0..ph[2].count {
-                let tw = ph[2].first_tap + c * ph[2].tap_step;
-                let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
-                for ci in 0..kc {
-                    let Some(dst) = chunks.next() else {
-                        return;
-                    };
-                    let row = ((group * kc + ci) * m + co0) * kvol + tap;
-                    for (l, d) in dst.iter_mut().enumerate() {
-                        *d = if l < lanes {
-                            weight.get(row + l * kvol).copied().unwrap_or(0.0)
-                        } else {
-                            0.0
-                        };
-                    }
-                }
-            }
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    let mrl = panel.len() / (kc * kvol).max(1);
+    if lanes < mrl {
+        panel.fill(0.0);
+    }
+    for ci in 0..kc {
+        let from = ((group * kc + ci) * m + co0) * kvol;
+        if let Some(target) = panel.get_mut(ci * mrl..) {
+            transpose_strided(weight, from, lanes, kvol, target, kc * mrl);
         }
     }
 }

@@ -9,7 +9,7 @@
 //! ```text
 //! acc[m][j] = bias[co0 + m*L .. +L]
 //! for each valid tap (a, b, c), for ci in 0..kc:
-//!     acc[m][j] += panel[tap][ci][m*L .. +L] * splat(x[tap origin + j*pstride + ci])
+//!     acc[m][j] += panel[kernel tap][ci][m*L .. +L] * splat(x[tap origin + j*pstride + ci])
 //! ```
 //!
 //! The summation order (taps in `a, b, c` order, then `ci`) is fixed by the
@@ -23,8 +23,12 @@ use crate::simd::Lane;
 pub(super) struct Taps {
     /// Valid phase-tap index range `lo..hi` per `[D, H, W]` axis.
     pub range: [(usize, usize); 3],
-    /// Taps of the phase per axis (the panel's tap box).
-    pub count: [usize; 3],
+    /// Kernel index of phase-tap 0 per axis.
+    pub first_tap: [usize; 3],
+    /// Kernel indices between phase-taps per axis.
+    pub tap_step: [usize; 3],
+    /// Kernel sizes `[D, H, W]` (the panel holds every tap).
+    pub kernel: [usize; 3],
     /// Input position of phase-tap 0 at tile position 0, per axis.
     pub origin: [usize; 3],
     /// Input positions between consecutive phase-taps, per axis.
@@ -64,7 +68,10 @@ pub(super) fn tile<L: Lane, const MR: usize, const NR: usize>(
                 };
                 let position = (z * t.in_spatial[1] + y) * t.in_spatial[2] + x;
                 let offset = t.base + position * t.spatial_stride;
-                let w = ((a * t.count[1] + b) * t.count[2] + c) * tap_len;
+                let tap = [a, b, c];
+                let k: [usize; 3] =
+                    core::array::from_fn(|x| t.first_tap[x] + tap[x] * t.tap_step[x]);
+                let w = ((k[0] * t.kernel[1] + k[1]) * t.kernel[2] + k[2]) * tap_len;
                 let Some(w) = panel.get(w..w + tap_len) else {
                     continue;
                 };

@@ -371,6 +371,12 @@ impl Plan {
         } else {
             (g.input.c / g.groups).checked_mul(lanes * vectors)
         };
+        // Depthwise packs one phase's taps at a time, the rest every tap.
+        let kvol = g
+            .kernel
+            .iter()
+            .try_fold(1usize, |acc, &k| acc.checked_mul(k));
+        let taps = if depthwise { taps } else { kvol };
         let panel_len = taps
             .zip(width)
             .and_then(|(t, w)| t.checked_mul(w))
@@ -417,20 +423,19 @@ impl Plan {
 /// The scratch length (in `f32`s) [`conv_transpose`] needs for this problem;
 /// pass at least this many elements.
 ///
-/// The scratch holds the weights of one phase (one residue of the output
-/// position modulo the stride), one group and one block of output channels,
-/// packed for the micro-kernel:
+/// The scratch holds the weights of one group and one block of output
+/// channels, every tap, packed for the micro-kernel (depthwise packs one
+/// phase, one residue of the output position modulo the stride, at a time):
 ///
 /// ```text
-/// panel = B * (C_in / groups) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))
+/// panel = B * (C_in / groups) * prod over axes of k
 /// B = 4 if C_out/groups <= 4, 8 if <= 8 (with AVX), the lane count L if <= L, else 2 L
 /// L = 16 with AVX-512F, 8 with AVX, 4 otherwise
+/// depthwise (groups == C_in, C_out == C_in):
+/// panel = round_up(C_in, B) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))
 /// ```
 ///
-/// except for depthwise (`groups == C_in`, `C_out == C_in`), which
-/// vectorises over channels and packs `[tap][channel]`:
-/// `panel = round_up(C_in, B) * prod over axes of ceil(...)` with `B` as
-/// above for `C_in` channels.
+/// with `B` as above for `C_in` channels.
 ///
 /// Channels-first problems add room to run the channels-last kernel on one
 /// image and group at a time: that slice of the input transposed to
@@ -446,12 +451,12 @@ impl Plan {
 /// ```
 ///
 /// (a plane is the product of the spatial sizes). So the channels-last
-/// scratch grows with the weight (about `B / (C_out/groups)` of one group's
-/// weight divided by `stride^d`), never with the batch or the image size,
-/// and is 0 when the panel fits in 512 `f32`s, which then live on the stack;
-/// the channels-first scratch also grows with one image of one group. For
-/// example `C_in = 64`, `C_out = 32`, `k = 4`, `stride = 2` in 2-d with
-/// AVX-512 packs a panel of `32 * 64 * 4 = 8192` (32 KiB); on a 128x128
+/// scratch grows with the weight (`B / (C_out/groups)` of one group's
+/// weight), never with the batch or the image size, and is 0 when the panel
+/// fits in 512 `f32`s, which then live on the stack; the channels-first
+/// scratch also grows with one image of one group. For example
+/// `C_in = 64`, `C_out = 32`, `k = 4`, `stride = 2` in 2-d with AVX-512
+/// packs a panel of `32 * 64 * 16 = 32768` (128 KiB); on a 128x128
 /// channels-first input it adds `64 * 128 * 128 + 32 * 256 * 256` (6 MiB).
 ///
 /// ```
