@@ -358,13 +358,15 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 /// fill at a time (sixteen or more streams at once, each a plane apart,
 /// measured slower).
 fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut [f32]) {
-    transpose_strided(source, from, rows, cols, target, rows);
+    transpose_strided(source, from, cols, rows, cols, target, rows);
 }
 
-/// [`transpose`] with target rows `target_stride` apart (`>= rows`).
+/// [`transpose`] of a sub-matrix: source rows `source_stride` apart
+/// (`>= cols`), target rows `target_stride` apart (`>= rows`).
 fn transpose_strided(
     source: &[f32],
     from: usize,
+    source_stride: usize,
     rows: usize,
     cols: usize,
     target: &mut [f32],
@@ -382,7 +384,7 @@ fn transpose_strided(
                 let rn = B.min(rows - r0);
                 if cn == B && rn == B {
                     let block: [f32x8; B] = core::array::from_fn(|k| {
-                        let at = from + (r0 + k) * cols + c0;
+                        let at = from + (r0 + k) * source_stride + c0;
                         <f32x8 as Lane>::load(source.get(at..at + B).unwrap_or(&[0.0; B]))
                     });
                     for (k, v) in f32x8::transpose(block).into_iter().enumerate() {
@@ -395,7 +397,7 @@ fn transpose_strided(
                     for r in r0..r0 + rn {
                         for c in c0..c0 + cn {
                             if let (Some(v), Some(d)) = (
-                                source.get(from + r * cols + c),
+                                source.get(from + r * source_stride + c),
                                 target.get_mut(c * target_stride + r),
                             ) {
                                 *d = *v;
@@ -411,9 +413,10 @@ fn transpose_strided(
 /// Packs the weights of one group and block of `lanes` output channels,
 /// every tap, as `[tap][ci][lane]` with `panel.len() / (kvol * kc)` lanes,
 /// zero past `lanes`. Each input channel's `lanes x kvol` block of the
-/// weight is contiguous, so it goes over in 8x8 transposes: gathering one
-/// tap's lanes (a kernel volume apart) per phase took 40% of the vocoder
-/// case.
+/// weight is contiguous, so it goes over in 8x8 transposes (gathering one
+/// tap's lanes, a kernel volume apart, per phase took 40% of the vocoder
+/// case), eight taps at a time: the eight panel rows written together lie
+/// `kc * lanes` apart, often in one L1 set, and sixteen of them thrashed it.
 fn pack(
     g: &ConvTransposeGeometry,
     weight: &[f32],
@@ -429,10 +432,13 @@ fn pack(
     if lanes < mrl {
         panel.fill(0.0);
     }
-    for ci in 0..kc {
-        let from = ((group * kc + ci) * m + co0) * kvol;
-        if let Some(target) = panel.get_mut(ci * mrl..) {
-            transpose_strided(weight, from, lanes, kvol, target, kc * mrl);
+    for t0 in (0..kvol).step_by(8) {
+        let taps = 8.min(kvol - t0);
+        for ci in 0..kc {
+            let from = ((group * kc + ci) * m + co0) * kvol + t0;
+            if let Some(target) = panel.get_mut((t0 * kc + ci) * mrl..) {
+                transpose_strided(weight, from, kvol, lanes, taps, target, kc * mrl);
+            }
         }
     }
 }
