@@ -5,6 +5,11 @@
 //! `Throughput::Elements(flops)` prints them as `elem/s`, so `Gelem/s` reads
 //! as GFLOP/s. `benches/pytorch_conv_transpose.py` times the same cases in
 //! PyTorch. Build with `RUSTFLAGS="-C target-cpu=native"` for AVX-512/AVX2.
+//!
+//! `conv_transpose/fma_peak` is the ceiling: independent multiply-adds on
+//! registers alone, in the lane width the crate's kernel uses for this build
+//! (16 with AVX-512F, 8 with AVX, 4 otherwise; `wide`'s `mul_add` is one FMA
+//! where the build has FMA, a multiply and an add otherwise).
 
 use criterion::{Criterion, Throughput};
 use std::hint::black_box;
@@ -112,6 +117,40 @@ fn data(n: usize, seed: u32) -> Vec<f32> {
         .collect()
 }
 
+/// Multiply-adds on `N` independent accumulators of `L` (`flops` per call:
+/// `2 * lanes * N * ROUNDS`), enough of them to cover the FMA latency on
+/// two ports.
+macro_rules! fma_peak {
+    ($lane:ty, $lanes:expr) => {{
+        const N: usize = 16;
+        const ROUNDS: usize = 4096;
+        let run = |seed: f32| {
+            let mut acc = [<$lane>::splat(seed); N];
+            let (a, b) = (<$lane>::splat(0.999_9), <$lane>::splat(1.0e-4));
+            for _ in 0..ROUNDS {
+                for v in acc.iter_mut() {
+                    *v = v.mul_add(a, b);
+                }
+            }
+            acc.iter().fold(<$lane>::splat(0.0), |s, v| s + *v)
+        };
+        (run, 2 * $lanes * N * ROUNDS)
+    }};
+}
+
+fn peak(c: &mut Criterion) {
+    #[cfg(target_feature = "avx512f")]
+    let (run, flops) = fma_peak!(wide::f32x16, 16);
+    #[cfg(all(target_feature = "avx", not(target_feature = "avx512f")))]
+    let (run, flops) = fma_peak!(wide::f32x8, 8);
+    #[cfg(not(target_feature = "avx"))]
+    let (run, flops) = fma_peak!(wide::f32x4, 4);
+    let mut group = c.benchmark_group("conv_transpose");
+    group.throughput(Throughput::Elements(flops as u64));
+    group.bench_function("fma_peak", |bench| bench.iter(|| run(black_box(1.0))));
+    group.finish();
+}
+
 fn main() {
     let mut c = Criterion::default()
         .sample_size(20)
@@ -119,6 +158,9 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if filter.as_deref().is_none_or(|f| "fma_peak".contains(f)) {
+        peak(&mut c);
+    }
     for case in CASES {
         for &layout in case.layouts {
             let stride = [case.stride];

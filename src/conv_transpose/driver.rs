@@ -39,13 +39,6 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
     a
 }
 
-/// Taps per phase along an axis, at most: `ceil(k / (stride / gcd(stride, dilation)))`.
-pub(super) fn max_phase_taps(kernel: usize, stride: usize, dilation: usize) -> usize {
-    kernel
-        .div_ceil(stride / gcd(stride, dilation).max(1))
-        .max(1)
-}
-
 /// The residues of `o + padding` modulo the stride that some output `o` of
 /// the axis has: `(padding + o) % stride` for the first `min(stride, out)`
 /// outputs, each once. Other residues have no outputs, so a stride far
@@ -445,9 +438,13 @@ fn pack(
 
 /// Depthwise channels-last (`C_in / groups == 1`, `C_out / groups == 1`):
 /// channels are contiguous in input and output alike, so lanes run over
-/// channels and every position is one short dot product per lane. `panel`
-/// holds the weights of one phase as `[tap][channel]` (channels rounded up
-/// to the lane count, zero past the end).
+/// channels and every output pixel is its bias plus one multiply-add per
+/// valid tap over its row of channels. `panel` holds the weights of every
+/// tap as `[tap][channel]` (channels rounded up to the lane count, zero past
+/// the end). Each output row is written in one pass, left to right, its
+/// pixels' phases taken in turn: four passes over the output, one per
+/// phase, each writing every other pixel of every other row, ran at a
+/// third of the speed.
 pub(super) fn run_depthwise_channels_last<L: Lane>(
     g: &ConvTransposeGeometry,
     input: &[f32],
@@ -456,119 +453,142 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
     output: &mut [f32],
     panel: &mut [f32],
 ) {
+    /// W phases kept per row (larger strides find theirs per pixel).
+    const CACHED: usize = 16;
     let (i, o) = (g.input, g.output);
     let c = i.c;
     let width = c.div_ceil(L::LANES) * L::LANES;
     let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
     let (iplane, oplane) = (i.plane(), o.plane());
+    let Some(panel) = panel.get_mut(..kvol * width) else {
+        return;
+    };
+    if width > c {
+        panel.fill(0.0);
+    }
+    transpose_strided(weight, 0, kvol, c, kvol, panel, width);
+    let panel: &[f32] = panel;
+    let (sw, pw) = (g.stride[2], g.padding[2]);
+    // Each W phase with the range of its outputs whose taps are all inside
+    // (no divisions for those).
+    let with_interior = |r: usize| {
+        let phase = axis_phase(g, 2, r);
+        (phase, phase.interior(i.spatial[2]))
+    };
+    let mut cache = [with_interior(0); CACHED];
+    for (r, slot) in cache.iter_mut().enumerate().take(sw).skip(1) {
+        *slot = with_interior(r);
+    }
+    let w_phase = |r: usize| match cache.get(r) {
+        Some(cached) => *cached,
+        None => with_interior(r),
+    };
+    let bias_row = |out: &mut [f32]| {
+        let mut chunks = out.chunks_exact_mut(L::LANES);
+        for (k, dst) in (&mut chunks).enumerate() {
+            let from = k * L::LANES;
+            match bias.and_then(|b| b.get(from..from + L::LANES)) {
+                Some(b) => dst.copy_from_slice(b),
+                None => dst.fill(0.0),
+            }
+        }
+        let tail = chunks.into_remainder();
+        let from = c - tail.len();
+        for (k, d) in tail.iter_mut().enumerate() {
+            *d = bias.and_then(|b| b.get(from + k)).copied().unwrap_or(0.0);
+        }
+    };
     for rd in residues(g, 0) {
         for rh in residues(g, 1) {
-            for rw in residues(g, 2) {
-                let ph = [
-                    axis_phase(g, 0, rd),
-                    axis_phase(g, 1, rh),
-                    axis_phase(g, 2, rw),
-                ];
-                if ph.iter().any(|a| a.q_lo >= a.q_hi) {
-                    continue;
-                }
-                let count = [ph[0].count, ph[1].count, ph[2].count];
-                let Some(panel) = panel.get_mut(..count[0] * count[1] * count[2] * width) else {
-                    return;
-                };
-                let mut rows = panel.chunks_exact_mut(width.max(1));
-                for a in 0..count[0] {
-                    let td = ph[0].first_tap + a * ph[0].tap_step;
-                    for b in 0..count[1] {
-                        let th = ph[1].first_tap + b * ph[1].tap_step;
-                        for cc in 0..count[2] {
-                            let tw = ph[2].first_tap + cc * ph[2].tap_step;
-                            let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
-                            let Some(row) = rows.next() else { return };
-                            for (ch, d) in row.iter_mut().enumerate() {
-                                *d = weight.get(ch * kvol + tap).copied().unwrap_or(0.0);
-                            }
-                        }
-                    }
-                }
-                let panel: &[f32] = panel;
-                for n in 0..i.n {
-                    for qd in ph[0].q_lo..ph[0].q_hi {
-                        let od = ph[0].output(qd, g.stride[0], g.padding[0]);
-                        let rd_range = ph[0].valid(qd, i.spatial[0]);
-                        let zd = qd.saturating_sub(ph[0].first_offset);
-                        for qh in ph[1].q_lo..ph[1].q_hi {
-                            let oh = ph[1].output(qh, g.stride[1], g.padding[1]);
-                            let rh_range = ph[1].valid(qh, i.spatial[1]);
-                            let zh = qh.saturating_sub(ph[1].first_offset);
-                            for qw in ph[2].q_lo..ph[2].q_hi {
-                                let ow = ph[2].output(qw, g.stride[2], g.padding[2]);
-                                let rw_range = ph[2].valid(qw, i.spatial[2]);
-                                let zw = qw.saturating_sub(ph[2].first_offset);
-                                let at =
-                                    (n * oplane + (od * o.spatial[1] + oh) * o.spatial[2] + ow) * c;
-                                let Some(out) = output.get_mut(at..at + c) else {
-                                    return;
-                                };
-                                for c0 in (0..c).step_by(L::LANES) {
-                                    let lanes = L::LANES.min(c - c0);
-                                    let mut tmp = [0.0f32; 16];
-                                    if let Some(bias) = bias {
-                                        for (d, s) in
-                                            tmp.iter_mut().zip(bias.iter().skip(c0).take(lanes))
-                                        {
-                                            *d = *s;
-                                        }
-                                    }
-                                    let mut acc = L::load(&tmp);
-                                    for a in rd_range.0..rd_range.1 {
-                                        let z = zd - a * ph[0].offset_step;
-                                        for b in rh_range.0..rh_range.1 {
-                                            let y = zh - b * ph[1].offset_step;
-                                            for cc in rw_range.0..rw_range.1 {
-                                                let x = zw - cc * ph[2].offset_step;
-                                                let from = (n * iplane
-                                                    + (z * i.spatial[1] + y) * i.spatial[2]
-                                                    + x)
-                                                    * c
-                                                    + c0;
-                                                let w = ((a * count[1] + b) * count[2] + cc)
-                                                    * width
-                                                    + c0;
-                                                let wv = L::load(panel.get(w..).unwrap_or(&[]));
-                                                let xv = match input.get(from..from + L::LANES) {
-                                                    Some(s) => L::load(s),
-                                                    None => {
-                                                        let mut t = [0.0f32; 16];
-                                                        for (d, s) in t.iter_mut().zip(
-                                                            input.iter().skip(from).take(lanes),
-                                                        ) {
-                                                            *d = *s;
-                                                        }
-                                                        L::load(&t)
-                                                    }
-                                                };
-                                                acc = xv.mul_add(wv, acc);
-                                            }
-                                        }
-                                    }
-                                    match out.get_mut(c0..c0 + L::LANES) {
-                                        Some(dst) => acc.store(dst),
-                                        None => {
-                                            acc.store(&mut tmp);
-                                            for (d, s) in
-                                                out.iter_mut().skip(c0).zip(tmp.iter().take(lanes))
-                                            {
-                                                *d = *s;
-                                            }
-                                        }
+            let ph = [axis_phase(g, 0, rd), axis_phase(g, 1, rh)];
+            if ph.iter().any(|a| a.q_lo >= a.q_hi) {
+                continue;
+            }
+            for n in 0..i.n {
+                for qd in ph[0].q_lo..ph[0].q_hi {
+                    let od = ph[0].output(qd, g.stride[0], g.padding[0]);
+                    let rd_range = ph[0].valid(qd, i.spatial[0]);
+                    let zd = qd.saturating_sub(ph[0].first_offset);
+                    for qh in ph[1].q_lo..ph[1].q_hi {
+                        let oh = ph[1].output(qh, g.stride[1], g.padding[1]);
+                        let rh_range = ph[1].valid(qh, i.spatial[1]);
+                        let zh = qh.saturating_sub(ph[1].first_offset);
+                        let at = (n * oplane + (od * o.spatial[1] + oh) * o.spatial[2]) * c;
+                        let Some(row) = output.get_mut(at..at + o.spatial[2] * c) else {
+                            return;
+                        };
+                        // Output pixel `ow` is phase output `q` of residue `r`.
+                        let (mut r, mut q) = (pw % sw, pw / sw);
+                        for out in row.chunks_exact_mut(c.max(1)) {
+                            let (phw, (lo, hi)) = w_phase(r);
+                            let rw_range = if (lo..hi).contains(&q) {
+                                (0, phw.count)
+                            } else {
+                                phw.valid(q, i.spatial[2])
+                            };
+                            let zw = q.saturating_sub(phw.first_offset);
+                            bias_row(out);
+                            for a in rd_range.0..rd_range.1 {
+                                let z = zd - a * ph[0].offset_step;
+                                let td = ph[0].first_tap + a * ph[0].tap_step;
+                                for b in rh_range.0..rh_range.1 {
+                                    let y = zh - b * ph[1].offset_step;
+                                    let th = ph[1].first_tap + b * ph[1].tap_step;
+                                    for cc in rw_range.0..rw_range.1 {
+                                        let x = zw - cc * phw.offset_step;
+                                        let tw = phw.first_tap + cc * phw.tap_step;
+                                        let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
+                                        let from = (n * iplane
+                                            + (z * i.spatial[1] + y) * i.spatial[2]
+                                            + x)
+                                            * c;
+                                        let (Some(xs), Some(ws)) = (
+                                            input.get(from..from + c),
+                                            panel.get(tap * width..(tap + 1) * width),
+                                        ) else {
+                                            continue;
+                                        };
+                                        multiply_add::<L>(out, xs, ws);
                                     }
                                 }
+                            }
+                            r += 1;
+                            if r == sw {
+                                (r, q) = (0, q + 1);
                             }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// `out[k] = xs[k] * ws[k] + out[k]` in `L` lanes, the tail through
+/// zero-padded copies so it rounds as the lanes do. `ws` is `out` rounded up
+/// to the lane count.
+#[inline(always)]
+fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
+    let mut outs = out.chunks_exact_mut(L::LANES);
+    let mut x_chunks = xs.chunks_exact(L::LANES);
+    let mut w_chunks = ws.chunks_exact(L::LANES);
+    for ((o, x), w) in (&mut outs).zip(&mut x_chunks).zip(&mut w_chunks) {
+        L::load(x).mul_add(L::load(w), L::load(o)).store(o);
+    }
+    let tail = outs.into_remainder();
+    if let Some(w) = w_chunks.next().filter(|_| !tail.is_empty()) {
+        let (mut x, mut acc) = ([0.0f32; 16], [0.0f32; 16]);
+        for (d, s) in x.iter_mut().zip(x_chunks.remainder()) {
+            *d = *s;
+        }
+        for (d, s) in acc.iter_mut().zip(tail.iter()) {
+            *d = *s;
+        }
+        L::load(&x)
+            .mul_add(L::load(w), L::load(&acc))
+            .store(&mut acc);
+        for (d, s) in tail.iter_mut().zip(acc) {
+            *d = s;
         }
     }
 }

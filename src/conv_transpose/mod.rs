@@ -359,24 +359,16 @@ impl Plan {
         let overflow = Error::Overflow {
             what: "the conv_transpose scratch length",
         };
-        let taps = (0..MAX_SPATIAL).try_fold(1usize, |acc, a| {
-            acc.checked_mul(driver::max_phase_taps(
-                g.kernel[a],
-                g.stride[a],
-                g.dilation[a],
-            ))
-        });
         let width = if depthwise {
             m.div_ceil(lanes).checked_mul(lanes)
         } else {
             (g.input.c / g.groups).checked_mul(lanes * vectors)
         };
-        // Depthwise packs one phase's taps at a time, the rest every tap.
-        let kvol = g
+        // Every tap of the kernel is packed at once.
+        let taps = g
             .kernel
             .iter()
             .try_fold(1usize, |acc, &k| acc.checked_mul(k));
-        let taps = if depthwise { taps } else { kvol };
         let panel_len = taps
             .zip(width)
             .and_then(|(t, w)| t.checked_mul(w))
@@ -424,15 +416,14 @@ impl Plan {
 /// pass at least this many elements.
 ///
 /// The scratch holds the weights of one group and one block of output
-/// channels, every tap, packed for the micro-kernel (depthwise packs one
-/// phase, one residue of the output position modulo the stride, at a time):
+/// channels, every tap, packed for the micro-kernel:
 ///
 /// ```text
 /// panel = B * (C_in / groups) * prod over axes of k
 /// B = 4 if C_out/groups <= 4, 8 if <= 8 (with AVX), the lane count L if <= L, else 2 L
 /// L = 16 with AVX-512F, 8 with AVX, 4 otherwise
 /// depthwise (groups == C_in, C_out == C_in):
-/// panel = round_up(C_in, B) * prod over axes of ceil(k / (stride / gcd(stride, dilation)))
+/// panel = round_up(C_in, B) * prod over axes of k
 /// ```
 ///
 /// with `B` as above for `C_in` channels.
@@ -631,7 +622,7 @@ mod tests {
     /// with odd channels, tails, dilation, groups and 1-3 spatial dims.
     fn against_reference(run: Runner, layout: Layout, depthwise_only: bool) {
         type Case<'a> = (&'a [usize], &'a [usize], usize, usize, usize, usize, usize);
-        let cases: [Case; 6] = [
+        let cases: [Case; 7] = [
             // shape, weight, stride, padding, output_padding, dilation, groups
             (&[2, 3, 13], &[3, 37, 5], 3, 2, 1, 1, 1),
             (&[1, 4, 5, 27], &[4, 9, 3, 4], 2, 1, 1, 2, 2),
@@ -639,6 +630,8 @@ mod tests {
             (&[1, 5, 7, 29], &[5, 1, 4, 4], 2, 1, 0, 1, 5),
             (&[2, 19, 9], &[19, 1, 3], 3, 1, 2, 2, 19),
             (&[1, 2, 1, 1], &[2, 33, 1, 1], 1, 0, 0, 1, 1),
+            // Depthwise with a stride past the 16 W phases kept per row.
+            (&[1, 3, 2, 3], &[3, 1, 2, 20], 18, 1, 0, 1, 3),
         ];
         for (shape, wshape, s, p, op, d, groups) in cases {
             let (stride, padding, output_padding, dilation) = ([s], [p], [op], [d]);
