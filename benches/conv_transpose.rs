@@ -118,18 +118,34 @@ fn data(n: usize, seed: u32) -> Vec<f32> {
 }
 
 /// Multiply-adds on `N` independent accumulators of `L` (`flops` per call:
-/// `2 * lanes * N * ROUNDS`), enough of them to cover the FMA latency on
-/// two ports.
+/// `2 * lanes * N * ROUNDS`). With FMA, `acc = acc * a + b` in registers:
+/// one fused instruction per chain and round. Without (SSE2), `wide`'s
+/// `mul_add` is a multiply and an add, which the kernel's pattern
+/// `acc += x * y` lets run side by side: `x` read from L1 (16 registers hold
+/// only the chains), `y` moving each round so no product can be hoisted.
 macro_rules! fma_peak {
-    ($lane:ty, $lanes:expr) => {{
-        const N: usize = 16;
+    ($lane:ty, $lanes:expr, $chains:expr) => {{
+        const N: usize = $chains;
         const ROUNDS: usize = 4096;
         let run = |seed: f32| {
             let mut acc = [<$lane>::splat(seed); N];
-            let (a, b) = (<$lane>::splat(0.999_9), <$lane>::splat(1.0e-4));
-            for _ in 0..ROUNDS {
-                for v in acc.iter_mut() {
-                    *v = v.mul_add(a, b);
+            if cfg!(target_feature = "fma") {
+                let (a, b) = (<$lane>::splat(0.999_9), <$lane>::splat(1.0e-4));
+                for _ in 0..ROUNDS {
+                    for v in acc.iter_mut() {
+                        *v = v.mul_add(a, b);
+                    }
+                }
+            } else {
+                let x: [$lane; N] = black_box(core::array::from_fn(|k| {
+                    <$lane>::splat(1.0 + k as f32 * 1.0e-3)
+                }));
+                let (mut y, step) = (<$lane>::splat(1.0e-4), <$lane>::splat(1.0e-9));
+                for _ in 0..ROUNDS {
+                    y = y + step;
+                    for (a, x) in acc.iter_mut().zip(&x) {
+                        *a = x.mul_add(y, *a);
+                    }
                 }
             }
             acc.iter().fold(<$lane>::splat(0.0), |s, v| s + *v)
@@ -140,11 +156,11 @@ macro_rules! fma_peak {
 
 fn peak(c: &mut Criterion) {
     #[cfg(target_feature = "avx512f")]
-    let (run, flops) = fma_peak!(wide::f32x16, 16);
+    let (run, flops) = fma_peak!(wide::f32x16, 16, 16);
     #[cfg(all(target_feature = "avx", not(target_feature = "avx512f")))]
-    let (run, flops) = fma_peak!(wide::f32x8, 8);
+    let (run, flops) = fma_peak!(wide::f32x8, 8, 12);
     #[cfg(not(target_feature = "avx"))]
-    let (run, flops) = fma_peak!(wide::f32x4, 4);
+    let (run, flops) = fma_peak!(wide::f32x4, 4, 10);
     let mut group = c.benchmark_group("conv_transpose");
     group.throughput(Throughput::Elements(flops as u64));
     group.bench_function("fma_peak", |bench| bench.iter(|| run(black_box(1.0))));
