@@ -142,7 +142,7 @@ macro_rules! fma_peak {
                 }));
                 let (mut y, step) = (<$lane>::splat(1.0e-4), <$lane>::splat(1.0e-9));
                 for _ in 0..ROUNDS {
-                    y = y + step;
+                    y += step;
                     for (a, x) in acc.iter_mut().zip(&x) {
                         *a = x.mul_add(y, *a);
                     }
