@@ -431,7 +431,8 @@ pub fn interpolate(
     let g = InterpolateGeometry::new(shape, layout, options)?;
     g.check_buffers(input, output)?;
     if let Some(axes) = taps::axes(&g)
-        && separable::resample::<Native>(input, &g.input, &g.output, &axes, output)
+        && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
+            || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {
         return Ok(());
     }

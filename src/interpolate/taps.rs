@@ -74,6 +74,12 @@ impl AxisTaps {
         self.taps
     }
 
+    /// Whether each output copies one input (nearest, nearest-exact, or
+    /// an axis the data does not have).
+    pub fn copies(&self) -> bool {
+        matches!(self.kind, Kind::Identity | Kind::Nearest { .. })
+    }
+
     /// Fills `weight` (`taps()` long) for output `o` and returns the window's
     /// first input index; `start + taps() <= input_size`.
     pub fn window(&self, o: usize, weight: &mut [f32]) -> usize {
