@@ -1300,8 +1300,9 @@ mod tests {
             let cells = Cells::new(&g).unwrap();
             let [sd, sh, sw] = g.stride;
             let [_, oh, ow] = g.output.spatial;
-            let values: vec::Vec<f32> =
-                (0..g.input.numel()).map(|_| next() as f32 / 1e9 - 2.0).collect();
+            let values: vec::Vec<f32> = (0..g.input.numel())
+                .map(|_| next() as f32 / 1e9 - 2.0)
+                .collect();
             let mut indices = vec![0i64; values.len()];
             for (k, i) in indices.iter_mut().enumerate() {
                 let p = k % g.input.plane();
@@ -1342,7 +1343,11 @@ mod tests {
                 }
                 assert_eq!(dense, !moved, "{shape:?} stride {stride:?}");
                 let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<vec::Vec<_>>();
-                assert_eq!(bits(&got), bits(&want), "{shape:?} stride {stride:?} moved {moved}");
+                assert_eq!(
+                    bits(&got),
+                    bits(&want),
+                    "{shape:?} stride {stride:?} moved {moved}"
+                );
             }
         }
     }
