@@ -219,7 +219,16 @@ impl_copy_lane!(
 impl_copy_lane!(
     f32x16,
     16,
-    zip: |a: f32x16, b: f32x16| zip_halves::<f32x8, f32x16>(a, b),
+    zip: |a: f32x16, b: f32x16| {
+        let (a, b) = (a.to_array(), b.to_array());
+        let pick = |half: usize| {
+            f32x16::new(core::array::from_fn(|l| {
+                let k = half * 8 + l / 2;
+                if l % 2 == 0 { a[k] } else { b[k] }
+            }))
+        };
+        (pick(0), pick(1))
+    },
     unzip: |a: f32x16, b: f32x16| unzip_halves::<f32x8, f32x16>(a, b)
 );
 
