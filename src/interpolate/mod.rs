@@ -432,6 +432,7 @@ pub fn interpolate(
     g.check_buffers(input, output)?;
     if let Some(axes) = taps::axes(&g)
         && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
+            || linear::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {
         return Ok(());
