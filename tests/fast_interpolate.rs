@@ -325,3 +325,52 @@ fn benchmark_shapes() {
         }
     }
 }
+
+/// The channels-first paths for columns that double (nearest and
+/// nearest-exact copying each column twice, linear and bilinear blending
+/// in one pass): widths across the lane counts and the clamped edges, rows
+/// that repeat, shrink or blend, one to three spatial dimensions, and
+/// scale factors that look like 2 but are not (the general path then).
+#[test]
+fn doubled_columns() {
+    let mut rng = Rng(11);
+    type Case<'a> = (M, &'a [usize], Option<&'a [usize]>, Option<&'a [f64]>);
+    let cases: &[Case<'_>] = &[
+        (M::Nearest, &[1, 3, 5, 4], Some(&[15, 8]), None),
+        (M::Nearest, &[2, 2, 3, 17], Some(&[2, 34]), None),
+        (M::NearestExact, &[1, 2, 7, 33], Some(&[5, 66]), None),
+        (M::Nearest, &[1, 1, 40], Some(&[80]), None),
+        (M::Nearest, &[1, 2, 3, 4, 19], Some(&[6, 2, 38]), None),
+        (M::Nearest, &[1, 2, 4, 21], None, Some(&[2.0, 2.0000001])),
+        (M::Linear, &[2, 3, 4], Some(&[8]), None),
+        (M::Linear, &[1, 2, 37], None, Some(&[2.0])),
+        (M::Bilinear, &[1, 2, 6, 17], Some(&[12, 34]), None),
+        (M::Bilinear, &[1, 3, 5, 33], Some(&[8, 66]), None),
+        (M::Bilinear, &[2, 1, 4, 16], Some(&[2, 32]), None),
+        (M::Bilinear, &[1, 2, 3, 18], None, Some(&[1.0, 2.0])),
+        (M::Bilinear, &[1, 2, 3, 18], None, Some(&[2.0, 1.999])),
+    ];
+    for &(mode, shape, size, scale_factor) in cases {
+        for align_corners in match mode {
+            M::Linear | M::Bilinear => &[Some(false), Some(true)][..],
+            _ => &[None][..],
+        } {
+            let n: usize = shape.iter().product();
+            let call = Call {
+                shape: shape.to_vec(),
+                mode,
+                size: size.map(<[usize]>::to_vec),
+                scale_factor: scale_factor.map(<[f64]>::to_vec),
+                recompute: None,
+                align_corners: *align_corners,
+                antialias: false,
+                layout: Layout::ChannelsFirst,
+                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+            };
+            assert!(
+                !compare(&call).is_failure(),
+                "{mode:?} {shape:?} {size:?} {scale_factor:?} {align_corners:?}"
+            );
+        }
+    }
+}
