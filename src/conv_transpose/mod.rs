@@ -333,8 +333,10 @@ struct Plan {
     vectors: usize,
     /// `f32`s in the largest packed weight panel.
     panel_len: usize,
-    /// `f32`s of one `(n, group)` of a channels-first input transposed to
-    /// `[position][channel]` (0 for channels-last or one channel per group).
+    /// `f32`s of channels-first staging: one `(n, group)` of the input
+    /// transposed to `[position][channel]` (none with one channel per
+    /// group) and the output it makes; depthwise, one image's input and
+    /// output. 0 for channels-last.
     packed_len: usize,
     /// Depthwise (`C_in == groups == C_out`): lanes over channels instead.
     depthwise: bool,
