@@ -744,10 +744,7 @@ fn interleave2<L: CopyLane>(rows: [&[f32]; 2], out: &mut [f32]) {
     let out_blocks = out.get_mut(..2 * whole).unwrap_or_default();
     let [a, b] = rows.map(|r| r.get(..whole).unwrap_or_default().chunks_exact(n));
     for ((o, a), b) in out_blocks.chunks_exact_mut(2 * n).zip(a).zip(b) {
-        let (lo, hi) = L::load(a).zip(L::load(b));
-        let (o0, o1) = o.split_at_mut(n);
-        lo.store(o0);
-        hi.store(o1);
+        L::load(a).store_zip(L::load(b), o);
     }
     interleave_tail(rows, out, whole);
 }

@@ -144,6 +144,14 @@ pub(crate) trait CopyLane: Lane {
     /// Interleaves two vectors: `([a0, b0, a1, b1, ..], [.., a(n-1), b(n-1)])`,
     /// the first and second half of the zipped sequence.
     fn zip(self, other: Self) -> (Self, Self);
+    /// Writes [`zip`](Self::zip)'s two halves to the first `2 * LANES`
+    /// elements of `out`.
+    #[inline(always)]
+    fn store_zip(self, other: Self, out: &mut [f32]) {
+        let (lo, hi) = self.zip(other);
+        lo.store(out);
+        hi.store(out.get_mut(Self::LANES..).unwrap_or_default());
+    }
     /// The inverse of [`zip`](Self::zip): the even and the odd elements of
     /// the sequence `self, other`.
     fn unzip(self, other: Self) -> (Self, Self);

@@ -120,9 +120,7 @@ pub(crate) fn doubled_columns<L: CopyLane>(
                     let (l, c, r) = (blend(k - 1), blend(k), blend(k + 1));
                     let even = l.mul_add(va, c * vb);
                     let odd = r.mul_add(va, c * vb);
-                    let (lo, hi) = even.zip(odd);
-                    lo.store(o);
-                    hi.store(&mut o[L::LANES..]);
+                    even.store_zip(odd, o);
                 };
                 let mut k = 1;
                 while k + L::LANES < iw {

@@ -71,9 +71,7 @@ fn twice<L: CopyLane>(row: &[f32], out: &mut [f32]) {
     let mut ins = row.chunks_exact(L::LANES);
     for (v, o) in (&mut ins).zip(&mut outs) {
         let v = L::load(v);
-        let (a, b) = v.zip(v);
-        a.store(o);
-        b.store(&mut o[L::LANES..]);
+        v.store_zip(v, o);
     }
     let tail = outs.into_remainder();
     for (pair, v) in tail.chunks_exact_mut(2).zip(ins.remainder()) {
