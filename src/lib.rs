@@ -57,7 +57,9 @@
 //! - Per-dimension parameters are slices holding one value (applied to every
 //!   spatial dimension, like a Python scalar) or one per spatial dimension.
 //! - Nothing allocates, nothing panics: bad input returns an [`Error`] and
-//!   leaves the output untouched. Only [`conv_transpose`] may need scratch
+//!   leaves the output untouched, but for [`max_unpool`]'s index outside its
+//!   plane, found as the output is written, which fills the output with
+//!   NaN so that no part of it looks like a result. Only [`conv_transpose`] may need scratch
 //!   memory, which the caller passes ([`conv_transpose_scratch_len`]).
 //! - [`reference`](mod@reference) holds a plain scalar twin of every op with the same
 //!   signature: the oracle the fast paths are tested against.

@@ -131,6 +131,8 @@ mod tests {
 pub(crate) trait CopyLane: Lane {
     /// Mask of the lanes where `self > other` (false where either is NaN).
     fn greater(self, other: Self) -> Self;
+    /// Mask of the lanes where `self == other` (false where either is NaN).
+    fn equal(self, other: Self) -> Self;
     /// Mask of the lanes that hold a NaN.
     fn nan(self) -> Self;
     /// Lane-wise OR of two masks.
@@ -165,6 +167,10 @@ macro_rules! impl_copy_lane {
             #[inline(always)]
             fn greater(self, other: Self) -> Self {
                 <$t>::simd_gt(self, other)
+            }
+            #[inline(always)]
+            fn equal(self, other: Self) -> Self {
+                <$t>::simd_eq(self, other)
             }
             #[inline(always)]
             fn nan(self) -> Self {

@@ -22,6 +22,17 @@ fn fails(len: usize, want: Error, f: impl Fn(&mut [f32]) -> Result<(), Error>) {
     );
 }
 
+/// As [`fails`], for the one error that writes: `max_unpool`'s index outside
+/// its plane, found as the op writes, fills the whole output with NaN.
+fn poisons(len: usize, want: Error, f: impl Fn(&mut [f32]) -> Result<(), Error>) {
+    let mut out = vec![SENTINEL; len];
+    assert_eq!(f(&mut out), Err(want));
+    assert!(
+        out.iter().all(|v| v.is_nan()),
+        "output not all NaN after {want:?}: {out:?}"
+    );
+}
+
 fn interp(
     shape: &[usize],
     opts: &InterpolateOptions<'_>,
@@ -464,7 +475,7 @@ fn unpool_errors() {
     let s = &[1, 1, 2, 2][..];
     let input = [1.0, 2.0, 3.0, 4.0];
     let opts = UnpoolOptions::new(&[2]);
-    // An index outside its plane: named, and nothing written.
+    // An index outside its plane: named, and the output all NaN.
     for bad in [-1i64, 16, i64::MAX, i64::MIN] {
         let idx = [0, 5, bad, 15];
         let want = Error::IndexOutOfRange {
@@ -472,8 +483,8 @@ fn unpool_errors() {
             index: bad,
             plane_size: 16,
         };
-        fails(16, want, |out| max_unpool(&input, &idx, s, CF, &opts, out));
-        fails(16, want, |out| {
+        poisons(16, want, |out| max_unpool(&input, &idx, s, CF, &opts, out));
+        poisons(16, want, |out| {
             reference::max_unpool(&input, &idx, s, CF, &opts, out)
         });
     }

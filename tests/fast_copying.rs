@@ -8,7 +8,7 @@
 //! both sides must come back untouched.
 
 use quickcheck::{QuickCheck, TestResult};
-use upsample::{Layout, MaxPoolOptions, UnpoolOptions, reference};
+use upsample::{Error, Layout, MaxPoolOptions, UnpoolOptions, reference};
 
 /// SplitMix64: a tiny deterministic generator driven by quickcheck's seed.
 struct Rng(u64);
@@ -322,7 +322,7 @@ fn max_unpool_matches_reference() {
         let plane = out_shape[2..].iter().product::<usize>();
         let input = rng.data(n);
         // Indices anywhere in the plane, with duplicates (later wins), and
-        // sometimes one out of range (then nothing may be written).
+        // sometimes one out of range (then the output must be all NaN).
         let mut indices: Vec<i64> = (0..n)
             .map(|_| match rng.range(0, 3) {
                 0 => rng.range(0, 2.min(plane - 1)) as i64,
@@ -340,10 +340,10 @@ fn max_unpool_matches_reference() {
         let got_result = upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner());
         let ok = got_result == want_result
             && got.bands_intact()
-            && if want_result.is_ok() {
-                same_bits(got.get(), &want)
-            } else {
-                got.get().iter().all(|&v| v == SENTINEL_F32)
+            && match want_result {
+                Ok(()) => same_bits(got.get(), &want),
+                Err(Error::IndexOutOfRange { .. }) => got.get().iter().all(|v| v.is_nan()),
+                Err(_) => got.get().iter().all(|&v| v == SENTINEL_F32),
             };
         if !ok {
             eprintln!(
@@ -432,5 +432,50 @@ fn max_unpool_large_planes_match_reference() {
         upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner()).unwrap();
         assert!(same_bits(got.get(), &want), "{shape:?} {layout:?}");
         assert!(got.bands_intact());
+    }
+}
+
+/// Above the in-cache size, `max_unpool` of what `max_pool` wrote (every
+/// index in its own stride cell) writes each output row once instead of
+/// scattering, in both layouts (channels-last with lanes along the
+/// channels, 16 to 24 of them here with tails); it checks the indices as it
+/// writes, so an index out of its plane in a late plane or pixel must still
+/// be named, with the whole output turned to NaN.
+#[test]
+fn max_unpool_after_max_pool_large() {
+    let mut rng = Rng(11);
+    for (full, layout) in [
+        ([2, 3, 300, 330], Layout::ChannelsFirst),
+        ([1, 20, 160, 150], Layout::ChannelsLast),
+        ([1, 17, 90, 300], Layout::ChannelsLast),
+        ([1, 24, 128, 100], Layout::ChannelsLast),
+    ] {
+        let pool = MaxPoolOptions::new(&[2]);
+        let shape = upsample::max_pool_output_shape(&full, &pool).unwrap();
+        let source = rng.data(full.iter().product());
+        let (mut input, mut indices) = (vec![0.0; shape.numel()], vec![0i64; shape.numel()]);
+        upsample::max_pool(&source, &full, layout, &pool, &mut input, &mut indices).unwrap();
+        let opts = UnpoolOptions::new(&[2]);
+        let mut want = vec![0.0; full.iter().product()];
+        reference::max_unpool(&input, &indices, &shape, layout, &opts, &mut want).unwrap();
+        let mut got = Guarded::new(want.len(), 5, SENTINEL_F32);
+        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner()).unwrap();
+        assert!(same_bits(got.get(), &want), "{full:?} {layout:?}");
+        assert!(got.bands_intact());
+        let plane = (full[2] * full[3]) as i64;
+        for (at, bad) in [(indices.len() - 7, plane), (indices.len() / 2 + 3, -1)] {
+            let mut indices = indices.clone();
+            indices[at] = bad;
+            let mut got = Guarded::new(want.len(), 5, SENTINEL_F32);
+            let result = upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner());
+            let named = Error::IndexOutOfRange {
+                position: at,
+                index: bad,
+                plane_size: plane as usize,
+            };
+            assert_eq!(result, Err(named), "{full:?} {layout:?}");
+            assert!(got.get().iter().all(|v| v.is_nan()), "{full:?} {layout:?}");
+            assert!(got.bands_intact());
+        }
     }
 }

@@ -29,9 +29,15 @@ pub fn max_unpool(
 ) -> Result<(), Error> {
     let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
     g.check_buffers(input, output)?;
-    // ATen reports "Found an invalid max index" after scattering; checking
-    // first means an error leaves the output untouched.
-    g.check_indices(indices)?;
+    // ATen reports "Found an invalid max index" after scattering. The
+    // indices are checked first here, and an error fills the output with
+    // NaN, as the public op does (which checks as it writes).
+    if let Err(e) = g.check_indices(indices) {
+        if matches!(e, Error::IndexOutOfRange { .. }) {
+            output.fill(f32::NAN);
+        }
+        return Err(e);
+    }
     let (i, o) = (g.input, g.output);
     let [_, oh, ow] = o.spatial;
     output.fill(0.0);
