@@ -11,7 +11,7 @@
 //! - `fill`: writing the output bytes, the floor of writing alone.
 //!
 //! Throughput is in output bytes (values plus `i64` indices for max_pool).
-//! Buffers are plain `Vec`s, aligned as the allocator gives them.
+//! Buffers are 64-byte aligned, as PyTorch's (see `common/mod.rs`).
 //!
 //! ```text
 //! RUSTFLAGS="-C target-cpu=native" cargo bench --bench copying
@@ -26,10 +26,13 @@ use std::hint::black_box;
 use std::time::Duration;
 use upsample::{Layout, MaxPoolOptions, UnpoolOptions};
 
+mod common;
+use common::Aligned;
+
 /// Deterministic values in [-1, 1) (SplitMix64).
-fn data(n: usize, seed: u64) -> Vec<f32> {
+fn data(n: usize, seed: u64) -> Aligned<f32> {
     let mut s = seed;
-    (0..n)
+    let values: Vec<f32> = (0..n)
         .map(|_| {
             s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
             let mut z = s;
@@ -37,7 +40,8 @@ fn data(n: usize, seed: u64) -> Vec<f32> {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             ((z ^ (z >> 31)) >> 40) as f32 / (1u64 << 23) as f32 - 1.0
         })
-        .collect()
+        .collect();
+    Aligned::from(&values)
 }
 
 fn layout_name(layout: Layout) -> &'static str {
@@ -65,14 +69,14 @@ fn case(c: &mut Criterion, name: &str, in_bytes: usize, out_bytes: usize, mut op
         .measurement_time(Duration::from_secs(2));
     group.bench_function("upsample", |b| b.iter(&mut op));
     let copied = in_bytes.max(out_bytes) / 4;
-    let (src, mut dst) = (data(copied, 1), vec![0.0f32; copied]);
+    let (src, mut dst) = (data(copied, 1), Aligned::<f32>::zeroed(copied));
     group.bench_function("memcpy", |b| {
         b.iter(|| {
             dst.copy_from_slice(black_box(&src));
             black_box(&mut dst);
         })
     });
-    let mut out = vec![0.0f32; out_bytes / 4];
+    let mut out = Aligned::<f32>::zeroed(out_bytes / 4);
     group.bench_function("fill", |b| {
         b.iter(|| {
             out.fill(black_box(0.5));
@@ -83,9 +87,9 @@ fn case(c: &mut Criterion, name: &str, in_bytes: usize, out_bytes: usize, mut op
 }
 
 /// `shape` and `data` (channels-first) rewritten for `layout`.
-fn in_layout(x: &[f32], shape: &[usize], layout: Layout) -> Vec<f32> {
+fn in_layout(x: &[f32], shape: &[usize], layout: Layout) -> Aligned<f32> {
     if layout == Layout::ChannelsFirst {
-        return x.to_vec();
+        return Aligned::from(x);
     }
     let (n, c) = (shape[0], shape[1]);
     let plane: usize = shape[2..].iter().product();
@@ -97,12 +101,12 @@ fn in_layout(x: &[f32], shape: &[usize], layout: Layout) -> Vec<f32> {
             }
         }
     }
-    out
+    Aligned::from(&out)
 }
 
 fn pixel_shuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layout) {
     let input = data(shape.iter().product(), 2);
-    let mut output = vec![0.0f32; input.len()];
+    let mut output = Aligned::<f32>::zeroed(input.len());
     let name = format!(
         "pixel_shuffle_x{r}_{}_{}",
         dims(&shape),
@@ -117,7 +121,7 @@ fn pixel_shuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layout)
 
 fn pixel_unshuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layout) {
     let input = data(shape.iter().product(), 3);
-    let mut output = vec![0.0f32; input.len()];
+    let mut output = Aligned::<f32>::zeroed(input.len());
     let name = format!(
         "pixel_unshuffle_x{r}_{}_{}",
         dims(&shape),
@@ -136,7 +140,10 @@ fn max_pool(c: &mut Criterion, shape: [usize; 4], layout: Layout) {
     let out_len = upsample::max_pool_output_shape(&shape, &opts)
         .unwrap()
         .numel();
-    let (mut output, mut indices) = (vec![0.0f32; out_len], vec![0i64; out_len]);
+    let (mut output, mut indices) = (
+        Aligned::<f32>::zeroed(out_len),
+        Aligned::<i64>::zeroed(out_len),
+    );
     let name = format!("max_pool_2x2s2_{}_{}", dims(&shape), layout_name(layout));
     case(c, &name, 4 * input.len(), 12 * out_len, || {
         upsample::max_pool(
@@ -157,10 +164,13 @@ fn max_unpool(c: &mut Criterion, full: [usize; 4], layout: Layout) {
     let source = in_layout(&data(full.iter().product(), 5), &full, layout);
     let pool = MaxPoolOptions::new(&[2]).with_stride(&[2]);
     let shape = upsample::max_pool_output_shape(&full, &pool).unwrap();
-    let (mut input, mut indices) = (vec![0.0f32; shape.numel()], vec![0i64; shape.numel()]);
+    let (mut input, mut indices) = (
+        Aligned::<f32>::zeroed(shape.numel()),
+        Aligned::<i64>::zeroed(shape.numel()),
+    );
     upsample::max_pool(&source, &full, layout, &pool, &mut input, &mut indices).unwrap();
     let opts = UnpoolOptions::new(&[2]).with_stride(&[2]);
-    let mut output = vec![0.0f32; source.len()];
+    let mut output = Aligned::<f32>::zeroed(source.len());
     let name = format!("max_unpool_2x2s2_{}_{}", dims(&full), layout_name(layout));
     let in_bytes = 12 * input.len();
     case(c, &name, in_bytes, 4 * output.len(), || {
@@ -191,7 +201,7 @@ fn avg_unpool(c: &mut Criterion, full: [usize; 4], k: usize, s: usize, p: usize,
         .with_stride(&stride)
         .with_padding(&padding)
         .with_output_size(&full[2..]);
-    let mut output = vec![0.0f32; full.iter().product()];
+    let mut output = Aligned::<f32>::zeroed(full.iter().product());
     let name = format!(
         "avg_unpool_k{k}s{s}p{p}_{}_{}",
         dims(&full),

@@ -1,6 +1,9 @@
 //! `interpolate` throughput (output bytes), each case in its own group with
 //! two baselines timed in the same run: `memcpy` (a `copy_from_slice` of
 //! max(input, output) bytes) and `fill` (writing the output bytes).
+//! Buffers are 64-byte aligned, as PyTorch's (see `common/mod.rs`); the x2
+//! nearest and bilinear groups also time `crate_out+16B`, the same call
+//! with the output 16 bytes past a line, as plain `malloc` gives it.
 //!
 //! ```text
 //! RUSTFLAGS="-C target-cpu=native" cargo bench --bench interpolate
@@ -13,6 +16,9 @@ use criterion::{Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
 use upsample::{InterpolateMode as M, InterpolateOptions, Layout, interpolate};
+
+mod common;
+use common::Aligned;
 
 struct Case {
     name: &'static str,
@@ -86,10 +92,12 @@ fn main() {
             let input: Vec<f32> = (0..in_len)
                 .map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 8) as f32 / (1 << 24) as f32)
                 .collect();
-            let mut output = vec![0.0f32; out_len];
+            let input = Aligned::from(&input);
+            let mut output = Aligned::<f32>::zeroed(out_len);
             let copy_len = in_len.max(out_len);
-            let copy_src = vec![0.5f32; copy_len];
-            let mut copy_dst = vec![0.0f32; copy_len];
+            let mut copy_src = Aligned::<f32>::zeroed(copy_len);
+            copy_src.fill(0.5);
+            let mut copy_dst = Aligned::<f32>::zeroed(copy_len);
 
             let mut group = c.benchmark_group(format!("{}_{tag}", case.name));
             group.throughput(Throughput::Bytes((out_len * 4) as u64));
@@ -99,6 +107,16 @@ fn main() {
                     black_box(&mut output);
                 })
             });
+            if case.name == "nearest_x2" || case.name == "bilinear_x2" {
+                let mut shifted = Aligned::<f32>::offset(out_len, 16);
+                group.bench_function("crate_out+16B", |b| {
+                    b.iter(|| {
+                        interpolate(black_box(&input), case.shape, layout, &opts, &mut shifted)
+                            .unwrap();
+                        black_box(&mut *shifted);
+                    })
+                });
+            }
             group.bench_function("memcpy", |b| {
                 b.iter(|| {
                     copy_dst.copy_from_slice(black_box(&copy_src));
