@@ -327,10 +327,12 @@ fn benchmark_shapes() {
 }
 
 /// The channels-first paths for columns that double (nearest and
-/// nearest-exact copying each column twice, linear and bilinear blending
-/// in one pass): widths across the lane counts and the clamped edges, rows
-/// that repeat, shrink or blend, one to three spatial dimensions, and
-/// scale factors that look like 2 but are not (the general path then).
+/// nearest-exact copying each column twice, linear, bilinear and bicubic
+/// blending in one pass): widths across the lane counts and the clamped
+/// edges, rows that repeat, shrink or blend (bicubic on inputs 2, 3 and 4+
+/// rows high, so 2, 3 and 4 vertical taps), one to three spatial
+/// dimensions, and scale factors that look like 2 but are not (the general
+/// path then).
 #[test]
 fn doubled_columns() {
     let mut rng = Rng(11);
@@ -349,10 +351,19 @@ fn doubled_columns() {
         (M::Bilinear, &[2, 1, 4, 16], Some(&[2, 32]), None),
         (M::Bilinear, &[1, 2, 3, 18], None, Some(&[1.0, 2.0])),
         (M::Bilinear, &[1, 2, 3, 18], None, Some(&[2.0, 1.999])),
+        (M::Bicubic, &[1, 2, 6, 17], Some(&[12, 34]), None),
+        (M::Bicubic, &[1, 3, 5, 40], Some(&[10, 80]), None),
+        (M::Bicubic, &[1, 2, 3, 8], Some(&[6, 16]), None),
+        (M::Bicubic, &[1, 1, 4, 7], Some(&[8, 14]), None),
+        (M::Bicubic, &[2, 1, 9, 33], Some(&[9, 66]), None),
+        (M::Bicubic, &[1, 2, 5, 16], Some(&[3, 32]), None),
+        (M::Bicubic, &[1, 2, 2, 18], Some(&[4, 36]), None),
+        (M::Bicubic, &[1, 1, 3, 20], Some(&[6, 40]), None),
+        (M::Bicubic, &[1, 2, 4, 21], None, Some(&[2.0, 2.0000001])),
     ];
     for &(mode, shape, size, scale_factor) in cases {
         for align_corners in match mode {
-            M::Linear | M::Bilinear => &[Some(false), Some(true)][..],
+            M::Linear | M::Bilinear | M::Bicubic => &[Some(false), Some(true)][..],
             _ => &[None][..],
         } {
             let n: usize = shape.iter().product();

@@ -14,6 +14,7 @@
 mod antialias;
 mod area;
 mod cubic;
+mod doubled;
 mod lanes;
 mod linear;
 mod nearest;
@@ -432,7 +433,7 @@ pub fn interpolate(
     g.check_buffers(input, output)?;
     if let Some(axes) = taps::axes(&g)
         && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
-            || linear::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
+            || doubled::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {
         return Ok(());

@@ -74,11 +74,6 @@ impl AxisTaps {
         self.taps
     }
 
-    /// Whether this is a linear axis (linear, bilinear, trilinear).
-    pub fn linear(&self) -> bool {
-        matches!(self.kind, Kind::Linear { .. })
-    }
-
     /// Whether each output copies one input (nearest, nearest-exact, or
     /// an axis the data does not have).
     pub fn copies(&self) -> bool {
