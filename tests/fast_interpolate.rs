@@ -328,7 +328,9 @@ fn benchmark_shapes() {
 
 /// The channels-first paths for columns that double (nearest and
 /// nearest-exact copying each column twice, linear, bilinear and bicubic
-/// blending in one pass): widths across the lane counts and the clamped
+/// blending in one pass), and the same cases channels-last, where the
+/// general path runs them (with 16 channels and more in some, tails
+/// included): widths across the lane counts and the clamped
 /// edges, rows that repeat, shrink or blend (bicubic on inputs 2, 3 and 4+
 /// rows high, so 2, 3 and 4 vertical taps), one to three spatial
 /// dimensions, and scale factors that look like 2 but are not (the general
@@ -360,28 +362,38 @@ fn doubled_columns() {
         (M::Bicubic, &[1, 2, 2, 18], Some(&[4, 36]), None),
         (M::Bicubic, &[1, 1, 3, 20], Some(&[6, 40]), None),
         (M::Bicubic, &[1, 2, 4, 21], None, Some(&[2.0, 2.0000001])),
+        // More channels, for the channels-last runs.
+        (M::Bilinear, &[1, 16, 5, 9], Some(&[10, 18]), None),
+        (M::Bilinear, &[2, 21, 3, 4], Some(&[6, 8]), None),
+        (M::Linear, &[1, 40, 11], Some(&[22]), None),
+        (M::Bicubic, &[1, 16, 6, 8], Some(&[12, 16]), None),
+        (M::Bicubic, &[1, 35, 3, 13], Some(&[6, 26]), None),
+        (M::Bicubic, &[2, 17, 2, 9], Some(&[4, 18]), None),
+        (M::Bicubic, &[1, 33, 4, 10], None, Some(&[2.0, 2.0000001])),
     ];
     for &(mode, shape, size, scale_factor) in cases {
         for align_corners in match mode {
             M::Linear | M::Bilinear | M::Bicubic => &[Some(false), Some(true)][..],
             _ => &[None][..],
         } {
-            let n: usize = shape.iter().product();
-            let call = Call {
-                shape: shape.to_vec(),
-                mode,
-                size: size.map(<[usize]>::to_vec),
-                scale_factor: scale_factor.map(<[f64]>::to_vec),
-                recompute: None,
-                align_corners: *align_corners,
-                antialias: false,
-                layout: Layout::ChannelsFirst,
-                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
-            };
-            assert!(
-                !compare(&call).is_failure(),
-                "{mode:?} {shape:?} {size:?} {scale_factor:?} {align_corners:?}"
-            );
+            for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                let n: usize = shape.iter().product();
+                let call = Call {
+                    shape: shape.to_vec(),
+                    mode,
+                    size: size.map(<[usize]>::to_vec),
+                    scale_factor: scale_factor.map(<[f64]>::to_vec),
+                    recompute: None,
+                    align_corners: *align_corners,
+                    antialias: false,
+                    layout,
+                    input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+                };
+                assert!(
+                    !compare(&call).is_failure(),
+                    "{mode:?} {shape:?} {size:?} {scale_factor:?} {align_corners:?} {layout:?}"
+                );
+            }
         }
     }
 }
