@@ -363,6 +363,9 @@ fn doubled_columns() {
         (M::Bicubic, &[1, 1, 3, 20], Some(&[6, 40]), None),
         (M::Bicubic, &[1, 2, 4, 21], None, Some(&[2.0, 2.0000001])),
         // More channels, for the channels-last runs.
+        (M::Nearest, &[1, 16, 3, 5], Some(&[6, 10]), None),
+        (M::NearestExact, &[2, 37, 2, 7], Some(&[3, 14]), None),
+        (M::Nearest, &[1, 20, 9], None, Some(&[2.0])),
         (M::Bilinear, &[1, 16, 5, 9], Some(&[10, 18]), None),
         (M::Bilinear, &[2, 21, 3, 4], Some(&[6, 8]), None),
         (M::Linear, &[1, 40, 11], Some(&[22]), None),
