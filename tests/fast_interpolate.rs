@@ -328,9 +328,9 @@ fn benchmark_shapes() {
 
 /// The channels-first paths for columns that double (nearest and
 /// nearest-exact copying each column twice, linear, bilinear and bicubic
-/// blending in one pass), and the same cases channels-last, where the
-/// general path runs them (with 16 channels and more in some, tails
-/// included): widths across the lane counts and the clamped
+/// blending in one pass), and the same cases channels-last (nearest
+/// copying each pixel twice; the blends in registers for 1, 2, 4 or 8
+/// whole vectors of channels, the general path otherwise): widths across the lane counts and the clamped
 /// edges, rows that repeat, shrink or blend (bicubic on inputs 2, 3 and 4+
 /// rows high, so 2, 3 and 4 vertical taps), one to three spatial
 /// dimensions, and scale factors that look like 2 but are not (the general
@@ -373,6 +373,13 @@ fn doubled_columns() {
         (M::Bicubic, &[1, 35, 3, 13], Some(&[6, 26]), None),
         (M::Bicubic, &[2, 17, 2, 9], Some(&[4, 18]), None),
         (M::Bicubic, &[1, 33, 4, 10], None, Some(&[2.0, 2.0000001])),
+        // Channels-last kernel: 1, 2, 4 or 8 whole vectors of channels.
+        (M::Bilinear, &[1, 32, 4, 12], Some(&[8, 24]), None),
+        (M::Bilinear, &[2, 64, 3, 5], Some(&[3, 10]), None),
+        (M::Linear, &[1, 128, 10], Some(&[20]), None),
+        (M::Bicubic, &[1, 64, 5, 9], Some(&[10, 18]), None),
+        (M::Bicubic, &[1, 32, 7, 8], Some(&[14, 16]), None),
+        (M::Bicubic, &[1, 32, 2, 8], Some(&[4, 16]), None),
     ];
     for &(mode, shape, size, scale_factor) in cases {
         for align_corners in match mode {

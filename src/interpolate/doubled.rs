@@ -1,6 +1,6 @@
-//! Channels-first blends whose W axis doubles: linear, bilinear and
-//! bicubic (or any mode whose windows have that shape) with output width
-//! `2 * W`, written a pair of output columns per input column.
+//! Blends whose W axis doubles: linear, bilinear and bicubic (or any mode
+//! whose windows have that shape) with output width `2 * W`, written a
+//! pair of output columns per input column.
 //!
 //! ```text
 //! T taps (2 linear, 4 cubic), for every output column off the edges:
@@ -9,14 +9,20 @@
 //! row = the vertical blend of the output row's (at most 4) source rows
 //! ```
 //!
-//! Each output row blends its source rows at `T + 1` shifts, straight from
-//! the input (a blended row stored and read back unaligned waited on store
-//! forwarding behind the output stream), forms the even and the odd
-//! columns of a vector of input columns, and writes them interleaved with
-//! [`CopyLane::store_zip`]. The shape is checked against every column's
-//! window, the same windows the general separable path would use, so any
-//! problem this path takes it computes with the general path's weights;
-//! the edge columns (clamped windows) keep their own.
+//! Channels-first, each output row blends its source rows at `T + 1`
+//! shifts, straight from the input (a blended row stored and read back
+//! unaligned waited on store forwarding behind the output stream), forms
+//! the even and the odd columns of a vector of input columns, and writes
+//! them interleaved with [`CopyLane::store_zip`]. Channels-last, with 1, 2,
+//! 4 or 8 whole vectors of channels per pixel, the blends of the `T + 1`
+//! pixels a pair of outputs reads roll along the row in registers (the
+//! general path stores the blended row and reads it back: bilinear x2
+//! 1x64x128x128 1.27 against 1.03 ms here, bicubic 2.02 against 1.27).
+//!
+//! The shape is checked against every column's window, the same windows
+//! the general separable path would use, so any problem this path takes it
+//! computes with the general path's weights; the edge columns (clamped
+//! windows) keep their own.
 
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -44,9 +50,27 @@ pub(crate) fn doubled_columns<L: CopyLane>(
     output: &mut [f32],
 ) -> bool {
     let [ad, ah, aw] = axes;
-    let channels_first = i.layout == Layout::ChannelsFirst || i.c == 1;
-    if !channels_first || ad.taps() != 1 || !ad.copies() || aw.copies() {
+    if ad.taps() != 1 || !ad.copies() || aw.copies() {
         return false;
+    }
+    if i.layout == Layout::ChannelsLast && i.c > 1 {
+        // Whole vectors of channels, 1, 2, 4 or 8 per pixel (kept in
+        // registers).
+        return match (aw.taps(), ah.taps(), i.c % L::LANES, i.c / L::LANES) {
+            (2, 1, 0, 1) => run_pixels::<L, 2, 1, 1>(input, i, o, axes, output),
+            (2, 2, 0, 1) => run_pixels::<L, 2, 2, 1>(input, i, o, axes, output),
+            (4, 4, 0, 1) => run_pixels::<L, 4, 4, 1>(input, i, o, axes, output),
+            (2, 1, 0, 2) => run_pixels::<L, 2, 1, 2>(input, i, o, axes, output),
+            (2, 2, 0, 2) => run_pixels::<L, 2, 2, 2>(input, i, o, axes, output),
+            (4, 4, 0, 2) => run_pixels::<L, 4, 4, 2>(input, i, o, axes, output),
+            (2, 1, 0, 4) => run_pixels::<L, 2, 1, 4>(input, i, o, axes, output),
+            (2, 2, 0, 4) => run_pixels::<L, 2, 2, 4>(input, i, o, axes, output),
+            (4, 4, 0, 4) => run_pixels::<L, 4, 4, 4>(input, i, o, axes, output),
+            (2, 1, 0, 8) => run_pixels::<L, 2, 1, 8>(input, i, o, axes, output),
+            (2, 2, 0, 8) => run_pixels::<L, 2, 2, 8>(input, i, o, axes, output),
+            (4, 4, 0, 8) => run_pixels::<L, 4, 4, 8>(input, i, o, axes, output),
+            _ => false,
+        };
     }
     match (aw.taps(), ah.taps()) {
         (2, 1) => run::<L, 2, 1>(input, i, o, axes, output),
@@ -67,8 +91,10 @@ fn regular<const T: usize>(
     ow: usize,
     lanes: usize,
 ) -> Option<([f32; T], [f32; T])> {
-    // At least one vector of column pairs, and edges apart.
-    if ow != 2 * iw || iw < 2 * T || iw < lanes + T || (T + 2).div_ceil(lanes) * lanes > EDGE {
+    // Channels-first (`lanes` > 0): at least one vector of column pairs,
+    // and the edges apart.
+    let vectors = lanes == 0 || (iw >= lanes + T && (T + 2).div_ceil(lanes) * lanes <= EDGE);
+    if ow != 2 * iw || iw < 2 * T || !vectors {
         return None;
     }
     let (mut even, mut odd) = ([0.0f32; T], [0.0f32; T]);
@@ -138,6 +164,63 @@ fn run<L: CopyLane, const T: usize, const R: usize>(
                     return true;
                 };
                 row::<L, T, R>(rows, iw, hw, (&ve, &vo), edges, out);
+            }
+        }
+    }
+    true
+}
+
+/// Channels-last [`doubled_columns`] with `T` horizontal and `R` vertical
+/// taps and `V` vectors of channels per pixel.
+fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let [id, ih, iw] = i.spatial;
+    let [od, oh, ow] = o.spatial;
+    let [ad, ah, aw] = axes;
+    let Some((even, odd)) = regular::<T>(aw, iw, ow, 0) else {
+        return false;
+    };
+    let c = V * L::LANES;
+    let (ve, vo) = (even.map(L::splat), odd.map(L::splat));
+    // Edge columns keep their own windows.
+    let mut edges = [(0usize, 0usize, [0.0f32; MAX_T]); 2 * MAX_T];
+    for (e, x) in edges.iter_mut().zip((0..T).chain(ow - T..ow)) {
+        let mut w = [0.0f32; T];
+        let start = aw.window(x, &mut w);
+        let mut wide = [0.0f32; MAX_T];
+        wide[..T].copy_from_slice(&w);
+        *e = (x, start, wide);
+    }
+    let edges = &edges[..2 * T];
+    let mut sources = [(0usize, [0.0f32; R]); CHUNK];
+    let (in_row, out_row) = (iw * c, ow * c);
+    let (in_plane, out_plane) = (id * ih * in_row, od * oh * out_row);
+    for first in (0..od * oh).step_by(CHUNK) {
+        let count = CHUNK.min(od * oh - first);
+        for (k, s) in sources.iter_mut().enumerate().take(count) {
+            let (z, y) = ((first + k) / oh, (first + k) % oh);
+            let mut hw = [0.0f32; R];
+            let sy = ah.window(y, &mut hw);
+            let mut one = [0.0f32; 1];
+            *s = ((ad.window(z, &mut one) * ih + sy) * in_row, hw);
+        }
+        let planes = input
+            .chunks_exact(in_plane)
+            .zip(output.chunks_exact_mut(out_plane));
+        for (src, dst) in planes {
+            let Some(dst) = dst.get_mut(first * out_row..(first + count) * out_row) else {
+                return true;
+            };
+            for (&(top, hw), out) in sources.iter().zip(dst.chunks_exact_mut(out_row)) {
+                let Some(rows) = src.get(top..top + R * in_row) else {
+                    return true;
+                };
+                pixels::<L, T, R, V>(rows, iw, hw, (&ve, &vo), edges, out);
             }
         }
     }
@@ -240,4 +323,100 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
         k = end;
     }
     debug_assert_eq!(k, end, "the vectors cover every column pair");
+}
+
+/// One channels-last output row of `V` vectors of channels per pixel from
+/// its `R` source rows (`iw` pixels each in `rows`, blended with `hw`):
+/// along the row, the blends of the `T + 1` input pixels the next pair of
+/// output pixels reads stay in registers, one new pixel's blend per pair,
+/// and both output pixels are written in order (the general path stores
+/// the blended row and reads it back: a store per vector behind the output
+/// stream).
+#[inline(always)]
+fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+    rows: &[f32],
+    iw: usize,
+    hw: [f32; R],
+    (ve, vo): (&[L; T], &[L; T]),
+    edges: &[(usize, usize, [f32; MAX_T])],
+    out: &mut [f32],
+) {
+    let half = T / 2;
+    let c = V * L::LANES;
+    let in_row = iw * c;
+    let source: [&[f32]; R] =
+        core::array::from_fn(|r| rows.get(r * in_row..(r + 1) * in_row).unwrap_or_default());
+    let vh = hw.map(L::splat);
+    let zero = L::splat(0.0);
+    // The vertical blend of input pixel `p`.
+    let blend = |p: usize| -> [L; V] {
+        let mut acc = [zero; V];
+        for (r, (s, &h)) in source.iter().zip(&vh).enumerate() {
+            let Some(s) = s.get(p * c..p * c + c) else {
+                return acc;
+            };
+            for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
+                let v = L::load(v);
+                *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
+            }
+        }
+        acc
+    };
+    let store = |out: &mut [f32], x: usize, v: [L; V]| {
+        if let Some(o) = out.get_mut(x * c..x * c + c) {
+            for (o, v) in o.chunks_exact_mut(L::LANES).zip(v) {
+                v.store(o);
+            }
+        }
+    };
+    // Pixels 0 ..= T, then along the row k - T/2 ..= k + T/2.
+    let mut b: [[L; V]; MAX_T + 1] =
+        core::array::from_fn(|t| if t <= T { blend(t) } else { [zero; V] });
+    let edge = |out: &mut [f32],
+                b: &[[L; V]; MAX_T + 1],
+                base: usize,
+                e: &[(usize, usize, [f32; MAX_T])]| {
+        for &(x, s, w) in e {
+            let mut acc = [zero; V];
+            for (t, &w) in w.iter().enumerate().take(T) {
+                let p = s + t;
+                let v = match p.checked_sub(base) {
+                    Some(q) if q <= T => b[q],
+                    _ => blend(p),
+                };
+                for (a, v) in acc.iter_mut().zip(v) {
+                    *a = v.mul_add(L::splat(w), *a);
+                }
+            }
+            store(out, x, acc);
+        }
+    };
+    let (left, right) = edges.split_at(edges.len() / 2);
+    // The edges index a copy of the window: indexing `b` itself at run
+    // time would keep it in memory, behind the output stores.
+    let window = b;
+    edge(out, &window, 0, left);
+    let end = iw - half;
+    for k in half..end {
+        let (mut e, mut d) = ([zero; V], [zero; V]);
+        for v in 0..V {
+            e[v] = b[0][v] * ve[0];
+            d[v] = b[1][v] * vo[0];
+            for t in 1..T {
+                e[v] = b[t][v].mul_add(ve[t], e[v]);
+                d[v] = b[t + 1][v].mul_add(vo[t], d[v]);
+            }
+        }
+        store(out, 2 * k, e);
+        store(out, 2 * k + 1, d);
+        if k + 1 < end {
+            for t in 0..T {
+                b[t] = b[t + 1];
+            }
+            b[T] = blend(k + 1 + half);
+        }
+    }
+    // The window now holds pixels iw - T - 1 ..= iw - 1.
+    let window = b;
+    edge(out, &window, iw - T - 1, right);
 }
