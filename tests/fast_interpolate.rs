@@ -327,8 +327,8 @@ fn benchmark_shapes() {
 }
 
 /// The channels-first paths for columns that double (nearest and
-/// nearest-exact copying each column twice, linear, bilinear and bicubic
-/// blending in one pass), and the same cases channels-last (nearest
+/// nearest-exact copying each column twice, linear, bilinear, bicubic and
+/// trilinear blending in one pass), and the same cases channels-last (nearest
 /// copying each pixel twice; the blends in registers for 1, 2, 4 or 8
 /// whole vectors of channels, the general path otherwise): widths across the lane counts and the clamped
 /// edges, rows that repeat, shrink or blend (bicubic on inputs 2, 3 and 4+
@@ -380,10 +380,21 @@ fn doubled_columns() {
         (M::Bicubic, &[1, 64, 5, 9], Some(&[10, 18]), None),
         (M::Bicubic, &[1, 32, 7, 8], Some(&[14, 16]), None),
         (M::Bicubic, &[1, 32, 2, 8], Some(&[4, 16]), None),
+        // Trilinear: four source rows (two depths by two heights).
+        (M::Trilinear, &[1, 2, 3, 4, 19], Some(&[6, 8, 38]), None),
+        (M::Trilinear, &[1, 16, 4, 3, 8], Some(&[8, 6, 16]), None),
+        (M::Trilinear, &[1, 32, 2, 5, 6], Some(&[2, 10, 12]), None),
+        (M::Trilinear, &[2, 3, 5, 2, 20], None, Some(&[2.0])),
+        (
+            M::Trilinear,
+            &[1, 64, 3, 3, 9],
+            None,
+            Some(&[1.5, 2.0, 2.0]),
+        ),
     ];
     for &(mode, shape, size, scale_factor) in cases {
         for align_corners in match mode {
-            M::Linear | M::Bilinear | M::Bicubic => &[Some(false), Some(true)][..],
+            M::Linear | M::Bilinear | M::Bicubic | M::Trilinear => &[Some(false), Some(true)][..],
             _ => &[None][..],
         } {
             for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {

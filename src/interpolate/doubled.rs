@@ -1,12 +1,13 @@
-//! Blends whose W axis doubles: linear, bilinear and bicubic (or any mode
-//! whose windows have that shape) with output width `2 * W`, written a
-//! pair of output columns per input column.
+//! Blends whose W axis doubles: linear, bilinear, bicubic and trilinear
+//! (or any mode whose windows have that shape) with output width `2 * W`,
+//! written a pair of output columns per input column.
 //!
 //! ```text
 //! T taps (2 linear, 4 cubic), for every output column off the edges:
 //!     out[2k]     = sum_t even[t] * row[k - T/2 + t]
 //!     out[2k + 1] = sum_t odd[t]  * row[k - T/2 + 1 + t]
-//! row = the vertical blend of the output row's (at most 4) source rows
+//! row = the blend of the output row's source rows (at most 4: depth taps
+//!       times height taps)
 //! ```
 //!
 //! Channels-first, each output row blends its source rows at `T + 1`
@@ -50,31 +51,38 @@ pub(crate) fn doubled_columns<L: CopyLane>(
     output: &mut [f32],
 ) -> bool {
     let [ad, ah, aw] = axes;
-    if ad.taps() != 1 || !ad.copies() || aw.copies() {
+    if ad.taps() > 2 || aw.copies() {
         return false;
     }
+    // Source rows per output row: depth taps times height taps.
+    let r = ad.taps() * ah.taps();
     if i.layout == Layout::ChannelsLast && i.c > 1 {
         // Whole vectors of channels, 1, 2, 4 or 8 per pixel (kept in
         // registers).
-        return match (aw.taps(), ah.taps(), i.c % L::LANES, i.c / L::LANES) {
+        return match (aw.taps(), r, i.c % L::LANES, i.c / L::LANES) {
             (2, 1, 0, 1) => run_pixels::<L, 2, 1, 1>(input, i, o, axes, output),
             (2, 2, 0, 1) => run_pixels::<L, 2, 2, 1>(input, i, o, axes, output),
+            (2, 4, 0, 1) => run_pixels::<L, 2, 4, 1>(input, i, o, axes, output),
             (4, 4, 0, 1) => run_pixels::<L, 4, 4, 1>(input, i, o, axes, output),
             (2, 1, 0, 2) => run_pixels::<L, 2, 1, 2>(input, i, o, axes, output),
             (2, 2, 0, 2) => run_pixels::<L, 2, 2, 2>(input, i, o, axes, output),
+            (2, 4, 0, 2) => run_pixels::<L, 2, 4, 2>(input, i, o, axes, output),
             (4, 4, 0, 2) => run_pixels::<L, 4, 4, 2>(input, i, o, axes, output),
             (2, 1, 0, 4) => run_pixels::<L, 2, 1, 4>(input, i, o, axes, output),
             (2, 2, 0, 4) => run_pixels::<L, 2, 2, 4>(input, i, o, axes, output),
+            (2, 4, 0, 4) => run_pixels::<L, 2, 4, 4>(input, i, o, axes, output),
             (4, 4, 0, 4) => run_pixels::<L, 4, 4, 4>(input, i, o, axes, output),
             (2, 1, 0, 8) => run_pixels::<L, 2, 1, 8>(input, i, o, axes, output),
             (2, 2, 0, 8) => run_pixels::<L, 2, 2, 8>(input, i, o, axes, output),
+            (2, 4, 0, 8) => run_pixels::<L, 2, 4, 8>(input, i, o, axes, output),
             (4, 4, 0, 8) => run_pixels::<L, 4, 4, 8>(input, i, o, axes, output),
             _ => false,
         };
     }
-    match (aw.taps(), ah.taps()) {
+    match (aw.taps(), r) {
         (2, 1) => run::<L, 2, 1>(input, i, o, axes, output),
         (2, 2) => run::<L, 2, 2>(input, i, o, axes, output),
+        (2, 4) => run::<L, 2, 4>(input, i, o, axes, output),
         (4, 1) => run::<L, 4, 1>(input, i, o, axes, output),
         (4, 2) => run::<L, 4, 2>(input, i, o, axes, output),
         (4, 3) => run::<L, 4, 3>(input, i, o, axes, output),
@@ -116,7 +124,92 @@ fn regular<const T: usize>(
     ok.then_some((even, odd))
 }
 
-/// [`doubled_columns`] with `T` horizontal and `R` vertical taps.
+/// The even and odd weights as vectors, and the edge columns' windows
+/// (`T` at each end, which keep their own weights).
+struct Plan<L, const T: usize> {
+    even: [L; T],
+    odd: [L; T],
+    edges: [(usize, usize, [f32; MAX_T]); 2 * MAX_T],
+}
+
+impl<L: CopyLane, const T: usize> Plan<L, T> {
+    /// [`regular`], with the weights splatted and the edges' windows found.
+    fn new(aw: &AxisTaps, iw: usize, ow: usize, lanes: usize) -> Option<Self> {
+        let (even, odd) = regular::<T>(aw, iw, ow, lanes)?;
+        let mut edges = [(0usize, 0usize, [0.0f32; MAX_T]); 2 * MAX_T];
+        for (e, x) in edges.iter_mut().zip((0..T).chain(ow - T..ow)) {
+            let mut w = [0.0f32; T];
+            let start = aw.window(x, &mut w);
+            let mut wide = [0.0f32; MAX_T];
+            wide[..T].copy_from_slice(&w);
+            *e = (x, start, wide);
+        }
+        Some(Plan {
+            even: even.map(L::splat),
+            odd: odd.map(L::splat),
+            edges,
+        })
+    }
+
+    fn edges(&self) -> &[(usize, usize, [f32; MAX_T])] {
+        self.edges.get(..2 * T).unwrap_or_default()
+    }
+}
+
+/// Runs `row` on every output row (`ow * c` floats) with its `R` source
+/// rows (`iw * c` floats each: the products of a depth window of at most
+/// 2 taps and a height window, `R` in all) and their weights.
+fn each_row<const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    c: usize,
+    output: &mut [f32],
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+) {
+    let [id, ih, iw] = i.spatial;
+    let [od, oh, ow] = o.spatial;
+    let [ad, ah, _] = axes;
+    let (kd, kh) = (ad.taps(), ah.taps());
+    if kd * kh != R || kd > 2 {
+        debug_assert!(false, "{kd} x {kh} source rows for {R}");
+        return;
+    }
+    let mut sources = [([0usize; R], [0.0f32; R]); CHUNK];
+    let (in_row, out_row) = (iw * c, ow * c);
+    let (in_plane, out_plane) = (id * ih * in_row, od * oh * out_row);
+    for first in (0..od * oh).step_by(CHUNK) {
+        let count = CHUNK.min(od * oh - first);
+        for (k, (at, w)) in sources.iter_mut().enumerate().take(count) {
+            let (z, y) = ((first + k) / oh, (first + k) % oh);
+            let (mut wz, mut wy) = ([0.0f32; 2], [0.0f32; R]);
+            let sz = ad.window(z, wz.get_mut(..kd).unwrap_or_default());
+            let sy = ah.window(y, wy.get_mut(..kh).unwrap_or_default());
+            for (r, (at, w)) in at.iter_mut().zip(w.iter_mut()).enumerate() {
+                let (dz, dy) = (r / kh, r % kh);
+                *at = ((sz + dz) * ih + sy + dy) * in_row;
+                // A depth weight of 1 (copied depths) leaves `wy` exact.
+                *w = wz[dz] * wy[dy];
+            }
+        }
+        let planes = input
+            .chunks_exact(in_plane)
+            .zip(output.chunks_exact_mut(out_plane));
+        for (src, dst) in planes {
+            let Some(dst) = dst.get_mut(first * out_row..(first + count) * out_row) else {
+                return;
+            };
+            for (&(at, w), out) in sources.iter().zip(dst.chunks_exact_mut(out_row)) {
+                let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+                row(source, w, out);
+            }
+        }
+    }
+}
+
+/// Channels-first [`doubled_columns`] with `T` horizontal and `R` vertical
+/// taps.
 fn run<L: CopyLane, const T: usize, const R: usize>(
     input: &[f32],
     i: &Dims,
@@ -124,49 +217,13 @@ fn run<L: CopyLane, const T: usize, const R: usize>(
     axes: &[AxisTaps; MAX_SPATIAL],
     output: &mut [f32],
 ) -> bool {
-    let [id, ih, iw] = i.spatial;
-    let [od, oh, ow] = o.spatial;
-    let [ad, ah, aw] = axes;
-    let Some((even, odd)) = regular::<T>(aw, iw, ow, L::LANES) else {
+    let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
+    let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, L::LANES) else {
         return false;
     };
-    let (ve, vo) = (even.map(L::splat), odd.map(L::splat));
-    // Edge columns keep their own windows.
-    let mut edges = [(0usize, 0usize, [0.0f32; MAX_T]); 2 * MAX_T];
-    for (e, x) in edges.iter_mut().zip((0..T).chain(ow - T..ow)) {
-        let mut w = [0.0f32; T];
-        let start = aw.window(x, &mut w);
-        let mut wide = [0.0f32; MAX_T];
-        wide[..T].copy_from_slice(&w);
-        *e = (x, start, wide);
-    }
-    let edges = &edges[..2 * T];
-    let mut sources = [(0usize, [0.0f32; R]); CHUNK];
-    let (in_plane, out_plane) = (id * ih * iw, od * oh * ow);
-    for first in (0..od * oh).step_by(CHUNK) {
-        let count = CHUNK.min(od * oh - first);
-        for (k, s) in sources.iter_mut().enumerate().take(count) {
-            let (z, y) = ((first + k) / oh, (first + k) % oh);
-            let mut hw = [0.0f32; R];
-            let sy = ah.window(y, &mut hw);
-            let mut one = [0.0f32; 1];
-            *s = ((ad.window(z, &mut one) * ih + sy) * iw, hw);
-        }
-        let planes = input
-            .chunks_exact(in_plane)
-            .zip(output.chunks_exact_mut(out_plane));
-        for (src, dst) in planes {
-            let Some(dst) = dst.get_mut(first * ow..(first + count) * ow) else {
-                return true;
-            };
-            for (&(top, hw), out) in sources.iter().zip(dst.chunks_exact_mut(ow)) {
-                let Some(rows) = src.get(top..top + R * iw) else {
-                    return true;
-                };
-                row::<L, T, R>(rows, iw, hw, (&ve, &vo), edges, out);
-            }
-        }
-    }
+    each_row::<R>(input, i, o, axes, 1, output, |source, hw, out| {
+        row::<L, T, R>(source, iw, hw, (&plan.even, &plan.odd), plan.edges(), out);
+    });
     true
 }
 
@@ -179,59 +236,22 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     axes: &[AxisTaps; MAX_SPATIAL],
     output: &mut [f32],
 ) -> bool {
-    let [id, ih, iw] = i.spatial;
-    let [od, oh, ow] = o.spatial;
-    let [ad, ah, aw] = axes;
-    let Some((even, odd)) = regular::<T>(aw, iw, ow, 0) else {
+    let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
+    let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, 0) else {
         return false;
     };
     let c = V * L::LANES;
-    let (ve, vo) = (even.map(L::splat), odd.map(L::splat));
-    // Edge columns keep their own windows.
-    let mut edges = [(0usize, 0usize, [0.0f32; MAX_T]); 2 * MAX_T];
-    for (e, x) in edges.iter_mut().zip((0..T).chain(ow - T..ow)) {
-        let mut w = [0.0f32; T];
-        let start = aw.window(x, &mut w);
-        let mut wide = [0.0f32; MAX_T];
-        wide[..T].copy_from_slice(&w);
-        *e = (x, start, wide);
-    }
-    let edges = &edges[..2 * T];
-    let mut sources = [(0usize, [0.0f32; R]); CHUNK];
-    let (in_row, out_row) = (iw * c, ow * c);
-    let (in_plane, out_plane) = (id * ih * in_row, od * oh * out_row);
-    for first in (0..od * oh).step_by(CHUNK) {
-        let count = CHUNK.min(od * oh - first);
-        for (k, s) in sources.iter_mut().enumerate().take(count) {
-            let (z, y) = ((first + k) / oh, (first + k) % oh);
-            let mut hw = [0.0f32; R];
-            let sy = ah.window(y, &mut hw);
-            let mut one = [0.0f32; 1];
-            *s = ((ad.window(z, &mut one) * ih + sy) * in_row, hw);
-        }
-        let planes = input
-            .chunks_exact(in_plane)
-            .zip(output.chunks_exact_mut(out_plane));
-        for (src, dst) in planes {
-            let Some(dst) = dst.get_mut(first * out_row..(first + count) * out_row) else {
-                return true;
-            };
-            for (&(top, hw), out) in sources.iter().zip(dst.chunks_exact_mut(out_row)) {
-                let Some(rows) = src.get(top..top + R * in_row) else {
-                    return true;
-                };
-                pixels::<L, T, R, V>(rows, iw, hw, (&ve, &vo), edges, out);
-            }
-        }
-    }
+    each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
+        pixels::<L, T, R, V>(source, iw, hw, (&plan.even, &plan.odd), plan.edges(), out);
+    });
     true
 }
 
-/// One output row from its `R` source rows (`iw` apart in `rows`, blended
-/// with `hw`).
+/// One channels-first output row from its `R` source rows (`iw` floats
+/// each, blended with `hw`).
 #[inline(always)]
 fn row<L: CopyLane, const T: usize, const R: usize>(
-    rows: &[f32],
+    source: [&[f32]; R],
     iw: usize,
     hw: [f32; R],
     (ve, vo): (&[L; T], &[L; T]),
@@ -239,7 +259,6 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
     out: &mut [f32],
 ) {
     let half = T / 2;
-    let source: [&[f32]; R] = core::array::from_fn(|r| rows.get(r * iw..).unwrap_or_default());
     let vh = hw.map(L::splat);
     // The vertical blend of the input columns from `k`, a vector.
     let blend = |k: usize| {
@@ -326,7 +345,7 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
 }
 
 /// One channels-last output row of `V` vectors of channels per pixel from
-/// its `R` source rows (`iw` pixels each in `rows`, blended with `hw`):
+/// its `R` source rows (`iw` pixels each, blended with `hw`):
 /// along the row, the blends of the `T + 1` input pixels the next pair of
 /// output pixels reads stay in registers, one new pixel's blend per pair,
 /// and both output pixels are written in order (the general path stores
@@ -334,7 +353,7 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
 /// stream).
 #[inline(always)]
 fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
-    rows: &[f32],
+    source: [&[f32]; R],
     iw: usize,
     hw: [f32; R],
     (ve, vo): (&[L; T], &[L; T]),
@@ -343,9 +362,6 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
 ) {
     let half = T / 2;
     let c = V * L::LANES;
-    let in_row = iw * c;
-    let source: [&[f32]; R] =
-        core::array::from_fn(|r| rows.get(r * in_row..(r + 1) * in_row).unwrap_or_default());
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
     // The vertical blend of input pixel `p`.
