@@ -418,3 +418,52 @@ fn doubled_columns() {
         }
     }
 }
+
+/// Channels-last windows of 2 or 4 taps at any scale (the rolling-blend
+/// kernel for 1, 2, 4 or 8 whole vectors of channels at the build's lane
+/// width, the general path otherwise): upsampling and downsampling by odd
+/// factors (window starts that stay, step and jump), `align_corners`,
+/// trilinear, antialiased bilinear and area, with 16 to 128 channels.
+#[test]
+fn channels_last_windows() {
+    let mut rng = Rng(23);
+    type Case<'a> = (M, &'a [usize], &'a [f64], bool);
+    let cases: &[Case<'_>] = &[
+        (M::Bilinear, &[1, 16, 7, 11], &[1.7, 1.7], false),
+        (M::Bilinear, &[2, 32, 5, 13], &[0.6, 0.45], false),
+        (M::Bilinear, &[1, 64, 4, 9], &[2.0, 2.0], false),
+        (M::Bilinear, &[1, 128, 3, 8], &[1.3, 3.1], false),
+        (M::Linear, &[1, 32, 21], &[0.3], false),
+        (M::Bicubic, &[1, 16, 6, 10], &[1.7, 1.4], false),
+        (M::Bicubic, &[1, 32, 9, 12], &[0.7, 0.6], false),
+        (M::Trilinear, &[1, 16, 3, 4, 7], &[1.5, 1.7, 2.3], false),
+        (M::Bilinear, &[1, 32, 8, 12], &[0.5, 0.5], true),
+        (M::Area, &[1, 16, 8, 12], &[0.5, 0.5], false),
+        (M::Bilinear, &[1, 48, 5, 6], &[1.7, 1.7], false),
+    ];
+    for &(mode, shape, scale, antialias) in cases {
+        let corners = match mode {
+            M::Area => &[None][..],
+            _ if antialias => &[Some(false)][..],
+            _ => &[Some(false), Some(true)][..],
+        };
+        for align_corners in corners {
+            let n: usize = shape.iter().product();
+            let call = Call {
+                shape: shape.to_vec(),
+                mode,
+                size: None,
+                scale_factor: Some(scale.to_vec()),
+                recompute: None,
+                align_corners: *align_corners,
+                antialias,
+                layout: Layout::ChannelsLast,
+                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+            };
+            assert!(
+                !compare(&call).is_failure(),
+                "{mode:?} {shape:?} {scale:?} {align_corners:?} antialias {antialias}"
+            );
+        }
+    }
+}

@@ -159,7 +159,7 @@ impl<L: CopyLane, const T: usize> Plan<L, T> {
 /// Runs `row` on every output row (`ow * c` floats) with its `R` source
 /// rows (`iw * c` floats each: the products of a depth window of at most
 /// 2 taps and a height window, `R` in all) and their weights.
-fn each_row<const R: usize>(
+pub(super) fn each_row<const R: usize>(
     input: &[f32],
     i: &Dims,
     o: &Dims,

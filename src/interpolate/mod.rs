@@ -18,6 +18,7 @@ mod doubled;
 mod lanes;
 mod linear;
 mod nearest;
+mod rolling;
 mod separable;
 mod taps;
 
@@ -434,6 +435,7 @@ pub fn interpolate(
     if let Some(axes) = taps::axes(&g)
         && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || doubled::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
+            || rolling::channels_last::<Native>(input, &g.input, &g.output, &axes, output)
             || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {
         return Ok(());

@@ -1,0 +1,155 @@
+//! Channels-last resampling whose W windows have at most 4 taps (linear,
+//! bilinear, bicubic and trilinear at any scale or with `align_corners`,
+//! antialiased bilinear down to about half), with 1, 2, 4 or 8 whole
+//! vectors of channels per pixel.
+//!
+//! ```text
+//! for each chunk of output columns (windows found once, on the stack):
+//!     for each output row (its at most 4 source rows: depth x height taps):
+//!         along the row, b[t] = vertical blend of input pixel start + t,
+//!             kept in registers and rolled forward as the window start grows
+//!         out[x] = sum_t w[x][t] * b[t]
+//! ```
+//!
+//! Each input pixel is blended once per output row (per chunk), as in the
+//! general separable path, but the blends stay in registers instead of
+//! going through a stored row, which queued a store per vector behind the
+//! output stream.
+
+use super::doubled::each_row;
+use super::taps::AxisTaps;
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::simd::CopyLane;
+
+/// The most taps along W.
+const MAX_T: usize = 4;
+
+/// Output columns whose windows are found at once (5 KiB on the stack).
+const COLUMNS: usize = 256;
+
+/// `false` when the problem is not of that kind (nothing written).
+pub(crate) fn channels_last<L: CopyLane>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let [ad, ah, aw] = axes;
+    if i.layout != Layout::ChannelsLast || i.c <= 1 || ad.taps() > 2 || aw.copies() {
+        return false;
+    }
+    let r = ad.taps() * ah.taps();
+    match (aw.taps(), r, i.c % L::LANES, i.c / L::LANES) {
+        (2, 1, 0, 1) => run::<L, 2, 1, 1>(input, i, o, axes, output),
+        (2, 2, 0, 1) => run::<L, 2, 2, 1>(input, i, o, axes, output),
+        (2, 4, 0, 1) => run::<L, 2, 4, 1>(input, i, o, axes, output),
+        (4, 4, 0, 1) => run::<L, 4, 4, 1>(input, i, o, axes, output),
+        (2, 1, 0, 2) => run::<L, 2, 1, 2>(input, i, o, axes, output),
+        (2, 2, 0, 2) => run::<L, 2, 2, 2>(input, i, o, axes, output),
+        (2, 4, 0, 2) => run::<L, 2, 4, 2>(input, i, o, axes, output),
+        (4, 4, 0, 2) => run::<L, 4, 4, 2>(input, i, o, axes, output),
+        (2, 1, 0, 4) => run::<L, 2, 1, 4>(input, i, o, axes, output),
+        (2, 2, 0, 4) => run::<L, 2, 2, 4>(input, i, o, axes, output),
+        (2, 4, 0, 4) => run::<L, 2, 4, 4>(input, i, o, axes, output),
+        (4, 4, 0, 4) => run::<L, 4, 4, 4>(input, i, o, axes, output),
+        (2, 1, 0, 8) => run::<L, 2, 1, 8>(input, i, o, axes, output),
+        (2, 2, 0, 8) => run::<L, 2, 2, 8>(input, i, o, axes, output),
+        (2, 4, 0, 8) => run::<L, 2, 4, 8>(input, i, o, axes, output),
+        (4, 4, 0, 8) => run::<L, 4, 4, 8>(input, i, o, axes, output),
+        _ => false,
+    }
+}
+
+/// [`channels_last`] with `T` taps along W, `R` source rows per output
+/// row and `V` vectors of channels per pixel.
+fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let ow = o.spatial[2];
+    let c = V * L::LANES;
+    let mut starts = [0usize; COLUMNS];
+    let mut weights = [[0.0f32; MAX_T]; COLUMNS];
+    for x0 in (0..ow).step_by(COLUMNS) {
+        let n = COLUMNS.min(ow - x0);
+        for (x, (s, w)) in starts
+            .iter_mut()
+            .zip(weights.iter_mut())
+            .enumerate()
+            .take(n)
+        {
+            *s = axes[2].window(x0 + x, w.get_mut(..T).unwrap_or_default());
+        }
+        let (starts, weights) = (&starts[..n], &weights[..n]);
+        each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
+            let out = out.get_mut(x0 * c..(x0 + n) * c).unwrap_or_default();
+            row::<L, T, R, V>(source, hw, starts, weights, out);
+        });
+    }
+    true
+}
+
+/// Output columns `starts.len()` of one row (`out`, from the chunk's first)
+/// from its `R` source rows blended with `hw`.
+#[inline(always)]
+fn row<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+    source: [&[f32]; R],
+    hw: [f32; R],
+    starts: &[usize],
+    weights: &[[f32; MAX_T]],
+    out: &mut [f32],
+) {
+    let c = V * L::LANES;
+    let vh = hw.map(L::splat);
+    let zero = L::splat(0.0);
+    // The vertical blend of input pixel `p`.
+    let blend = |p: usize| -> [L; V] {
+        let mut acc = [zero; V];
+        for (r, (s, &h)) in source.iter().zip(&vh).enumerate() {
+            let Some(s) = s.get(p * c..p * c + c) else {
+                return acc;
+            };
+            for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
+                let v = L::load(v);
+                *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
+            }
+        }
+        acc
+    };
+    let Some(&first) = starts.first() else {
+        return;
+    };
+    // Pixels cur .. cur + T (indexed only by constants, so that they stay
+    // in registers).
+    let mut cur = first;
+    let mut b: [[L; V]; MAX_T] =
+        core::array::from_fn(|t| if t < T { blend(cur + t) } else { [zero; V] });
+    let pixels = out.chunks_exact_mut(c);
+    for ((&s, w), out) in starts.iter().zip(weights).zip(pixels) {
+        if s < cur || s >= cur + T {
+            cur = s;
+            b = core::array::from_fn(|t| if t < T { blend(cur + t) } else { [zero; V] });
+        }
+        while cur < s {
+            for t in 0..T - 1 {
+                b[t] = b[t + 1];
+            }
+            b[T - 1] = blend(cur + T);
+            cur += 1;
+        }
+        let mut acc = [zero; V];
+        for (t, &w) in w.iter().enumerate().take(T) {
+            let w = L::splat(w);
+            for (a, v) in acc.iter_mut().zip(b[t]) {
+                *a = if t == 0 { v * w } else { v.mul_add(w, *a) };
+            }
+        }
+        for (o, v) in out.chunks_exact_mut(L::LANES).zip(acc) {
+            v.store(o);
+        }
+    }
+}
