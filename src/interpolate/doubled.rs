@@ -222,7 +222,7 @@ fn run<L: CopyLane, const T: usize, const R: usize>(
         return false;
     };
     each_row::<R>(input, i, o, axes, 1, output, |source, hw, out| {
-        row::<L, T, R>(source, iw, hw, (&plan.even, &plan.odd), plan.edges(), out);
+        row::<L, T, R>(source, iw, hw, &plan, out);
     });
     true
 }
@@ -242,7 +242,7 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     };
     let c = V * L::LANES;
     each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
-        pixels::<L, T, R, V>(source, iw, hw, (&plan.even, &plan.odd), plan.edges(), out);
+        pixels::<L, T, R, V>(source, iw, hw, &plan, out);
     });
     true
 }
@@ -254,10 +254,10 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
     source: [&[f32]; R],
     iw: usize,
     hw: [f32; R],
-    (ve, vo): (&[L; T], &[L; T]),
-    edges: &[(usize, usize, [f32; MAX_T])],
+    plan: &Plan<L, T>,
     out: &mut [f32],
 ) {
+    let (ve, vo, edges) = (&plan.even, &plan.odd, plan.edges());
     let half = T / 2;
     let vh = hw.map(L::splat);
     // The vertical blend of the input columns from `k`, a vector.
@@ -356,10 +356,10 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     source: [&[f32]; R],
     iw: usize,
     hw: [f32; R],
-    (ve, vo): (&[L; T], &[L; T]),
-    edges: &[(usize, usize, [f32; MAX_T])],
+    plan: &Plan<L, T>,
     out: &mut [f32],
 ) {
+    let (ve, vo, edges) = (&plan.even, &plan.odd, plan.edges());
     let half = T / 2;
     let c = V * L::LANES;
     let vh = hw.map(L::splat);
