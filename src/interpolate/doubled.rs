@@ -59,25 +59,14 @@ pub(crate) fn doubled_columns<L: CopyLane>(
     if i.layout == Layout::ChannelsLast && i.c > 1 {
         // Whole vectors of channels, 1, 2, 4 or 8 per pixel (kept in
         // registers).
-        return match (aw.taps(), r, i.c % L::LANES, i.c / L::LANES) {
-            (2, 1, 0, 1) => run_pixels::<L, 2, 1, 1>(input, i, o, axes, output),
-            (2, 2, 0, 1) => run_pixels::<L, 2, 2, 1>(input, i, o, axes, output),
-            (2, 4, 0, 1) => run_pixels::<L, 2, 4, 1>(input, i, o, axes, output),
-            (4, 4, 0, 1) => run_pixels::<L, 4, 4, 1>(input, i, o, axes, output),
-            (2, 1, 0, 2) => run_pixels::<L, 2, 1, 2>(input, i, o, axes, output),
-            (2, 2, 0, 2) => run_pixels::<L, 2, 2, 2>(input, i, o, axes, output),
-            (2, 4, 0, 2) => run_pixels::<L, 2, 4, 2>(input, i, o, axes, output),
-            (4, 4, 0, 2) => run_pixels::<L, 4, 4, 2>(input, i, o, axes, output),
-            (2, 1, 0, 4) => run_pixels::<L, 2, 1, 4>(input, i, o, axes, output),
-            (2, 2, 0, 4) => run_pixels::<L, 2, 2, 4>(input, i, o, axes, output),
-            (2, 4, 0, 4) => run_pixels::<L, 2, 4, 4>(input, i, o, axes, output),
-            (4, 4, 0, 4) => run_pixels::<L, 4, 4, 4>(input, i, o, axes, output),
-            (2, 1, 0, 8) => run_pixels::<L, 2, 1, 8>(input, i, o, axes, output),
-            (2, 2, 0, 8) => run_pixels::<L, 2, 2, 8>(input, i, o, axes, output),
-            (2, 4, 0, 8) => run_pixels::<L, 2, 4, 8>(input, i, o, axes, output),
-            (4, 4, 0, 8) => run_pixels::<L, 4, 4, 8>(input, i, o, axes, output),
-            _ => false,
-        };
+        return by_pixel_shape!(
+            run_pixels,
+            L,
+            aw.taps(),
+            r,
+            i.c,
+            (input, i, o, axes, output)
+        );
     }
     match (aw.taps(), r) {
         (2, 1) => run::<L, 2, 1>(input, i, o, axes, output),
@@ -365,19 +354,7 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
     // The vertical blend of input pixel `p`.
-    let blend = |p: usize| -> [L; V] {
-        let mut acc = [zero; V];
-        for (r, (s, &h)) in source.iter().zip(&vh).enumerate() {
-            let Some(s) = s.get(p * c..p * c + c) else {
-                return acc;
-            };
-            for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
-                let v = L::load(v);
-                *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
-            }
-        }
-        acc
-    };
+    let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p);
     let store = |out: &mut [f32], x: usize, v: [L; V]| {
         if let Some(o) = out.get_mut(x * c..x * c + c) {
             for (o, v) in o.chunks_exact_mut(L::LANES).zip(v) {
@@ -435,4 +412,26 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     // The window now holds pixels iw - T - 1 ..= iw - 1.
     let window = b;
     edge(out, &window, iw - T - 1, right);
+}
+
+/// The blend of input pixel `p` (`V` vectors of channels) of the `R`
+/// channels-last source rows with the weights `vh`.
+#[inline(always)]
+pub(super) fn pixel_blend<L: CopyLane, const R: usize, const V: usize>(
+    source: &[&[f32]; R],
+    vh: &[L; R],
+    p: usize,
+) -> [L; V] {
+    let c = V * L::LANES;
+    let mut acc = [L::splat(0.0); V];
+    for (r, (s, &h)) in source.iter().zip(vh).enumerate() {
+        let Some(s) = s.get(p * c..p * c + c) else {
+            return acc;
+        };
+        for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
+            let v = L::load(v);
+            *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
+        }
+    }
+    acc
 }

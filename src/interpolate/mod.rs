@@ -11,6 +11,34 @@
 //! kernel: src_per_dst = align_corners ? (in-1)/(out-1) : (scale ? 1/scale : in/out)
 //! ```
 
+/// `$run::<L, T, R, V>(args)` for the channels-last register kernels'
+/// shapes: `T` taps along W (2 or 4), `R` source rows (1, 2 or 4; 4 with
+/// 4 taps), `V` = `$c / L::LANES` whole vectors of channels (1, 2, 4 or 8);
+/// `false` for any other shape.
+macro_rules! by_pixel_shape {
+    ($run:ident, $lane:ty, $t:expr, $r:expr, $c:expr, ($($arg:expr),*)) => {
+        match ($t, $r, $c % <$lane>::LANES, $c / <$lane>::LANES) {
+            (2, 1, 0, 1) => $run::<$lane, 2, 1, 1>($($arg),*),
+            (2, 2, 0, 1) => $run::<$lane, 2, 2, 1>($($arg),*),
+            (2, 4, 0, 1) => $run::<$lane, 2, 4, 1>($($arg),*),
+            (4, 4, 0, 1) => $run::<$lane, 4, 4, 1>($($arg),*),
+            (2, 1, 0, 2) => $run::<$lane, 2, 1, 2>($($arg),*),
+            (2, 2, 0, 2) => $run::<$lane, 2, 2, 2>($($arg),*),
+            (2, 4, 0, 2) => $run::<$lane, 2, 4, 2>($($arg),*),
+            (4, 4, 0, 2) => $run::<$lane, 4, 4, 2>($($arg),*),
+            (2, 1, 0, 4) => $run::<$lane, 2, 1, 4>($($arg),*),
+            (2, 2, 0, 4) => $run::<$lane, 2, 2, 4>($($arg),*),
+            (2, 4, 0, 4) => $run::<$lane, 2, 4, 4>($($arg),*),
+            (4, 4, 0, 4) => $run::<$lane, 4, 4, 4>($($arg),*),
+            (2, 1, 0, 8) => $run::<$lane, 2, 1, 8>($($arg),*),
+            (2, 2, 0, 8) => $run::<$lane, 2, 2, 8>($($arg),*),
+            (2, 4, 0, 8) => $run::<$lane, 2, 4, 8>($($arg),*),
+            (4, 4, 0, 8) => $run::<$lane, 4, 4, 8>($($arg),*),
+            _ => false,
+        }
+    };
+}
+
 mod antialias;
 mod area;
 mod cubic;

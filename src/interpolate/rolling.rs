@@ -16,7 +16,7 @@
 //! going through a stored row, which queued a store per vector behind the
 //! output stream.
 
-use super::doubled::each_row;
+use super::doubled::{each_row, pixel_blend};
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
@@ -40,25 +40,7 @@ pub(crate) fn channels_last<L: CopyLane>(
         return false;
     }
     let r = ad.taps() * ah.taps();
-    match (aw.taps(), r, i.c % L::LANES, i.c / L::LANES) {
-        (2, 1, 0, 1) => run::<L, 2, 1, 1>(input, i, o, axes, output),
-        (2, 2, 0, 1) => run::<L, 2, 2, 1>(input, i, o, axes, output),
-        (2, 4, 0, 1) => run::<L, 2, 4, 1>(input, i, o, axes, output),
-        (4, 4, 0, 1) => run::<L, 4, 4, 1>(input, i, o, axes, output),
-        (2, 1, 0, 2) => run::<L, 2, 1, 2>(input, i, o, axes, output),
-        (2, 2, 0, 2) => run::<L, 2, 2, 2>(input, i, o, axes, output),
-        (2, 4, 0, 2) => run::<L, 2, 4, 2>(input, i, o, axes, output),
-        (4, 4, 0, 2) => run::<L, 4, 4, 2>(input, i, o, axes, output),
-        (2, 1, 0, 4) => run::<L, 2, 1, 4>(input, i, o, axes, output),
-        (2, 2, 0, 4) => run::<L, 2, 2, 4>(input, i, o, axes, output),
-        (2, 4, 0, 4) => run::<L, 2, 4, 4>(input, i, o, axes, output),
-        (4, 4, 0, 4) => run::<L, 4, 4, 4>(input, i, o, axes, output),
-        (2, 1, 0, 8) => run::<L, 2, 1, 8>(input, i, o, axes, output),
-        (2, 2, 0, 8) => run::<L, 2, 2, 8>(input, i, o, axes, output),
-        (2, 4, 0, 8) => run::<L, 2, 4, 8>(input, i, o, axes, output),
-        (4, 4, 0, 8) => run::<L, 4, 4, 8>(input, i, o, axes, output),
-        _ => false,
-    }
+    by_pixel_shape!(run, L, aw.taps(), r, i.c, (input, i, o, axes, output))
 }
 
 /// [`channels_last`] with `T` taps along W, `R` source rows per output
@@ -107,19 +89,7 @@ fn row<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
     // The vertical blend of input pixel `p`.
-    let blend = |p: usize| -> [L; V] {
-        let mut acc = [zero; V];
-        for (r, (s, &h)) in source.iter().zip(&vh).enumerate() {
-            let Some(s) = s.get(p * c..p * c + c) else {
-                return acc;
-            };
-            for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
-                let v = L::load(v);
-                *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
-            }
-        }
-        acc
-    };
+    let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p);
     let Some(&first) = starts.first() else {
         return;
     };
