@@ -30,7 +30,7 @@ use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
 
 /// The most horizontal taps (bicubic).
-const MAX_T: usize = 4;
+pub(super) const MAX_T: usize = 4;
 
 /// Blended columns kept for the edge windows, per side.
 const EDGE: usize = 16;
@@ -50,12 +50,10 @@ pub(crate) fn doubled_columns<L: CopyLane>(
     axes: &[AxisTaps; MAX_SPATIAL],
     output: &mut [f32],
 ) -> bool {
-    let [ad, ah, aw] = axes;
-    if ad.taps() > 2 || aw.copies() {
+    let aw = &axes[2];
+    let Some(r) = blended_rows(axes) else {
         return false;
-    }
-    // Source rows per output row: depth taps times height taps.
-    let r = ad.taps() * ah.taps();
+    };
     if i.layout == Layout::ChannelsLast && i.c > 1 {
         // Whole vectors of channels, 1, 2, 4 or 8 per pixel (kept in
         // registers).
@@ -78,6 +76,14 @@ pub(crate) fn doubled_columns<L: CopyLane>(
         (4, 4) => run::<L, 4, 4>(input, i, o, axes, output),
         _ => false,
     }
+}
+
+/// The source rows per output row [`each_row`] gives (depth taps times
+/// height taps), when the W axis blends (does not copy) and the depth
+/// window has at most 2 taps.
+pub(super) fn blended_rows(axes: &[AxisTaps; MAX_SPATIAL]) -> Option<usize> {
+    let [ad, ah, aw] = axes;
+    (ad.taps() <= 2 && !aw.copies()).then(|| ad.taps() * ah.taps())
 }
 
 /// The even and odd weights when every column off the edges has the
