@@ -1,5 +1,5 @@
-//! The two shuffles the resampling kernels need beyond [`Lane`]: an
-//! even-lane (stride-2) load for halving, and an interleave for doubling.
+//! The two shuffles the resampling kernels need beyond [`Lane`]: a
+//! deinterleave for halving, and an interleave for doubling.
 //!
 //! Written on arrays, which LLVM turns into the target's shuffles (`unpcklps`
 //! / `vpermt2ps` on x86, `zip1` / `uzp1` on NEON, `i8x16.shuffle` on wasm)
@@ -10,8 +10,9 @@ use wide::{f32x4, f32x8, f32x16};
 
 /// Shuffles over a [`Lane`] type.
 pub(crate) trait Shuffle: Lane {
-    /// `[s[0], s[2], .., s[2 * (LANES - 1)]]`: reads `2 * LANES - 1` elements.
-    fn load_even(s: &[f32]) -> Self;
+    /// The even and the odd lanes of `self` followed by `other`:
+    /// `([a0, a2, .., b0, b2, ..], [a1, a3, .., b1, b3, ..])`.
+    fn unzip(self, other: Self) -> (Self, Self);
     /// `self` and `other` interleaved, `[a0, b0, a1, b1, ..]`, as two vectors.
     fn zip(self, other: Self) -> (Self, Self);
 }
@@ -20,14 +21,15 @@ macro_rules! impl_shuffle {
     ($t:ty, $n:literal) => {
         impl Shuffle for $t {
             #[inline(always)]
-            fn load_even(s: &[f32]) -> Self {
-                match s.first_chunk::<{ 2 * $n - 1 }>() {
-                    Some(a) => <$t>::new(core::array::from_fn(|i| a[2 * i])),
-                    None => {
-                        debug_assert!(false, "strided load past the end of {} elements", s.len());
-                        <$t>::splat(0.0)
-                    }
-                }
+            fn unzip(self, other: Self) -> (Self, Self) {
+                // On computed vectors: picking lanes of a load instead (a
+                // strided load) compiles to one insert per lane.
+                let (a, b) = (self.to_array(), other.to_array());
+                let pick = |i: usize| if i < $n { a[i] } else { b[i - $n] };
+                (
+                    <$t>::new(core::array::from_fn(|i| pick(2 * i))),
+                    <$t>::new(core::array::from_fn(|i| pick(2 * i + 1))),
+                )
             }
             #[inline(always)]
             fn zip(self, other: Self) -> (Self, Self) {
@@ -59,9 +61,12 @@ mod tests {
     fn shuffles<L: Shuffle>() {
         let src: [f32; 40] = core::array::from_fn(|i| i as f32);
         let mut out = [0.0f32; 32];
-        L::load_even(&src[3..]).store(&mut out);
-        for (i, &v) in out[..L::LANES].iter().enumerate() {
-            assert_eq!(v, (3 + 2 * i) as f32);
+        let (even, odd) = L::load(&src[3..]).unzip(L::load(&src[3 + L::LANES..]));
+        even.store(&mut out);
+        odd.store(&mut out[L::LANES..]);
+        for i in 0..L::LANES {
+            assert_eq!(out[i], (3 + 2 * i) as f32);
+            assert_eq!(out[L::LANES + i], (4 + 2 * i) as f32);
         }
         let (lo, hi) = L::load(&src).zip(L::load(&src[20..]));
         lo.store(&mut out);
