@@ -211,6 +211,23 @@ pub(crate) fn resample<L: Shuffle>(
                 } else {
                     None
                 };
+                // Channels-first windows that do not repeat, every block of
+                // which one permute serves: blend the rows as they are read.
+                let fused = channels == 1
+                    && regular.is_none()
+                    && L::PERMUTE
+                    && wt.monotone
+                    && match wt.taps {
+                        2 => {
+                            2 * W_CHUNK <= W_BY_TAP
+                                && all_fit::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span)
+                        }
+                        4 => {
+                            4 * W_CHUNK <= W_BY_TAP
+                                && all_fit::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span)
+                        }
+                        _ => false,
+                    };
                 for plane in 0..planes {
                     let mut c0 = 0;
                     while c0 < channels {
@@ -244,6 +261,13 @@ pub(crate) fn resample<L: Shuffle>(
                                     return true;
                                 };
                                 let rows = &rows[..count];
+                                if fused
+                                    && fused_row::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                        input, rows, span, &wt, dst,
+                                    )
+                                {
+                                    continue;
+                                }
                                 if let ([(offset, 1.0)], true) = (rows, width == channels) {
                                     let Some(src) = input.get(*offset..offset + span * width)
                                     else {
@@ -547,35 +571,178 @@ fn permuted<L: Shuffle, const K: usize, const N: usize, const P: usize, const T:
     let lanes = L::LANES;
     let mut x = from;
     while x + lanes <= to {
-        let (Some(offs), Some(last_base)) =
-            (wt.offset.get(x..x + lanes), src.len().checked_sub(lanes))
-        else {
-            break;
-        };
-        // The windows start in order (`Table::monotone`), so the block
-        // reads `base..base + reach`; near the row's end the vector is
-        // loaded from the last full position and the indices shifted.
-        let base = offs[0];
-        let reach = (offs[lanes - 1] - base) as usize + K;
-        let at = (base as usize).min(last_base);
-        let shift = base as usize - at;
-        if reach + shift > lanes {
-            scalar_taps::<K, N, P, T>(src, wt, dst, x, x + lanes);
-            x += lanes;
-            continue;
+        match block_fit::<K>(&wt.offset, x, lanes, src.len()) {
+            Some((at, shift)) => permute_block::<L, _, K, N, P, T>(src, wt, x, at, shift, dst),
+            None => scalar_taps::<K, N, P, T>(src, wt, dst, x, x + lanes),
         }
-        let v = L::load(&src[at..]);
-        let idx = L::index(offs, base);
-        let w: [L; K] = core::array::from_fn(|k| L::load(&wt.by_tap[k * N + x..]));
-        let shift = shift as i32;
-        let mut acc = w[0] * v.permute(idx, shift);
-        for (k, wk) in w.iter().enumerate().skip(1) {
-            acc = wk.mul_add(v.permute(idx, shift + k as i32), acc);
-        }
-        acc.store(&mut dst[x..]);
         x += lanes;
     }
     scalar_taps::<K, N, P, T>(src, wt, dst, x, to);
+}
+
+/// Where block `x..x + lanes` of [`permuted`] loads its vector from a
+/// source of `len` inputs, and the shift of its indices: `None` if its
+/// windows do not fit in one vector. The windows start in order
+/// (`Table::monotone`), so the block reads `base..base + reach`; near the
+/// row's end the vector is loaded from the last full position instead.
+#[inline(always)]
+fn block_fit<const K: usize>(
+    offset: &[u32],
+    x: usize,
+    lanes: usize,
+    len: usize,
+) -> Option<(usize, usize)> {
+    let offs = offset.get(x..x + lanes)?;
+    let base = *offs.first()? as usize;
+    let reach = *offs.last()? as usize - base + K;
+    let at = base.min(len.checked_sub(lanes)?);
+    let shift = base - at;
+    (reach + shift <= lanes).then_some((at, shift))
+}
+
+/// Whether every block of `0..wt.len` fits ([`block_fit`]), the last one
+/// overlapping the one before it; then [`permuted_all`] does the row.
+fn all_fit<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+    wt: &Table<N, P, T>,
+    len: usize,
+) -> bool {
+    let lanes = L::LANES;
+    wt.len >= lanes
+        && (0..wt.len.div_ceil(lanes)).all(|b| {
+            block_fit::<K>(&wt.offset, (b * lanes).min(wt.len - lanes), lanes, len).is_some()
+        })
+}
+
+/// [`permuted`] for a row of which [`all_fit`] holds, reading `src`.
+#[inline(always)]
+fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
+    src: &S,
+    wt: &Table<N, P, T>,
+    dst: &mut [f32],
+) where
+    L: Shuffle,
+    S: Source + ?Sized,
+{
+    let lanes = L::LANES;
+    for b in 0..wt.len.div_ceil(lanes) {
+        let x = (b * lanes).min(wt.len - lanes);
+        if let Some((at, shift)) = block_fit::<K>(&wt.offset, x, lanes, src.len()) {
+            permute_block::<L, S, K, N, P, T>(src, wt, x, at, shift, dst);
+        }
+    }
+}
+
+/// Outputs `x..x + LANES` of [`permuted`]: `src[at..at + LANES]` loaded
+/// once, permuted by the windows' offsets (shifted by `shift`) per tap.
+#[inline(always)]
+fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
+    src: &S,
+    wt: &Table<N, P, T>,
+    x: usize,
+    at: usize,
+    shift: usize,
+    dst: &mut [f32],
+) where
+    L: Shuffle,
+    S: Source + ?Sized,
+{
+    let v: L = src.load(at);
+    let idx = L::index(&wt.offset[x..], wt.offset[x]);
+    let w: [L; K] = core::array::from_fn(|k| L::load(&wt.by_tap[k * N + x..]));
+    let shift = shift as i32;
+    let mut acc = w[0] * v.permute(idx, shift);
+    for (k, wk) in w.iter().enumerate().skip(1) {
+        acc = wk.mul_add(v.permute(idx, shift + k as i32), acc);
+    }
+    acc.store(&mut dst[x..]);
+}
+
+/// The inputs of a channels-first row chunk: a row in memory (the input,
+/// or the vertical sum in `temp`), or the weighted sum of `R` input rows
+/// computed as it is loaded (no row stored and read back).
+trait Source {
+    /// Inputs in the row.
+    fn len(&self) -> usize;
+    /// The `LANES` inputs from `at`.
+    fn load<L: Lane>(&self, at: usize) -> L;
+}
+
+impl Source for [f32] {
+    #[inline(always)]
+    fn len(&self) -> usize {
+        <[f32]>::len(self)
+    }
+    #[inline(always)]
+    fn load<L: Lane>(&self, at: usize) -> L {
+        L::load(&self[at..])
+    }
+}
+
+/// `sum_r weight[r] * rows[r]`, every row of the same length.
+struct Blend<'a, const R: usize> {
+    rows: [&'a [f32]; R],
+    weight: [f32; R],
+}
+
+impl<const R: usize> Source for Blend<'_, R> {
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.rows.first().map_or(0, |r| r.len())
+    }
+    #[inline(always)]
+    fn load<L: Lane>(&self, at: usize) -> L {
+        let mut acc = L::splat(self.weight[0]) * L::load(&self.rows[0][at..]);
+        for r in 1..R {
+            acc = L::splat(self.weight[r]).mul_add(L::load(&self.rows[r][at..]), acc);
+        }
+        acc
+    }
+}
+
+/// A channels-first row chunk straight from its input rows `rows` (offset,
+/// weight) through [`permuted_all`], without the vertical sum in a temp
+/// row: false, having written nothing, where that does not apply (more
+/// than 4 rows, windows of other than 2 or 4 taps, or blocks that do not fit).
+fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
+    input: &[f32],
+    rows: &[(usize, f32)],
+    span: usize,
+    wt: &Table<N, P, T>,
+    dst: &mut [f32],
+) -> bool {
+    fn blend<'a, const R: usize>(
+        input: &'a [f32],
+        rows: &[(usize, f32)],
+        span: usize,
+    ) -> Option<Blend<'a, R>> {
+        let mut b = Blend {
+            rows: [&[][..]; R],
+            weight: [0.0; R],
+        };
+        for ((row, w), &(offset, weight)) in b.rows.iter_mut().zip(&mut b.weight).zip(rows) {
+            (*row, *w) = (input.get(offset..offset + span)?, weight);
+        }
+        Some(b)
+    }
+    fn run<L: Shuffle, S: Source, const N: usize, const P: usize, const T: usize>(
+        src: Option<S>,
+        wt: &Table<N, P, T>,
+        dst: &mut [f32],
+    ) -> bool {
+        match (src, wt.taps) {
+            (Some(src), 2) => permuted_all::<L, S, 2, N, P, T>(&src, wt, dst),
+            (Some(src), 4) => permuted_all::<L, S, 4, N, P, T>(&src, wt, dst),
+            _ => return false,
+        }
+        true
+    }
+    match rows.len() {
+        1 => run::<L, _, N, P, T>(blend::<1>(input, rows, span), wt, dst),
+        2 => run::<L, _, N, P, T>(blend::<2>(input, rows, span), wt, dst),
+        3 => run::<L, _, N, P, T>(blend::<3>(input, rows, span), wt, dst),
+        4 => run::<L, _, N, P, T>(blend::<4>(input, rows, span), wt, dst),
+        _ => false,
+    }
 }
 
 /// [`outputs`] one at a time, for windows of `K` taps. Written without early exits
