@@ -213,21 +213,15 @@ pub(crate) fn resample<L: Shuffle>(
                 };
                 // Channels-first windows that do not repeat, every block of
                 // which one permute serves: blend the rows as they are read.
-                let fused = channels == 1
-                    && regular.is_none()
-                    && L::PERMUTE
-                    && wt.monotone
-                    && match wt.taps {
-                        2 => {
-                            2 * W_CHUNK <= W_BY_TAP
-                                && all_fit::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span)
-                        }
-                        4 => {
-                            4 * W_CHUNK <= W_BY_TAP
-                                && all_fit::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span)
-                        }
-                        _ => false,
-                    };
+                let fused = if channels == 1 && L::PERMUTE && wt.monotone {
+                    match wt.taps {
+                        2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
+                        4 => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
                 for plane in 0..planes {
                     let mut c0 = 0;
                     while c0 < channels {
@@ -261,9 +255,9 @@ pub(crate) fn resample<L: Shuffle>(
                                     return true;
                                 };
                                 let rows = &rows[..count];
-                                if fused
+                                if let Some(blocks) = &fused
                                     && fused_row::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                        input, rows, span, &wt, dst,
+                                        input, rows, span, &wt, blocks, dst,
                                     )
                                 {
                                     continue;
@@ -600,35 +594,60 @@ fn block_fit<const K: usize>(
     (reach + shift <= lanes).then_some((at, shift))
 }
 
-/// Whether every block of `0..wt.len` fits ([`block_fit`]), the last one
-/// overlapping the one before it; then [`permuted_all`] does the row.
-fn all_fit<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
-    wt: &Table<N, P, T>,
+/// Most blocks of a column table ([`Blocks`]): the narrowest lanes.
+const MAX_BLOCKS: usize = W_CHUNK / 4;
+
+/// The blocks of a row chunk every one of which fits ([`block_fit`]):
+/// first output, load position and index shift of each, the last block
+/// overlapping the one before it. Found once per column table.
+struct Blocks {
+    x: [u32; MAX_BLOCKS],
+    at: [u32; MAX_BLOCKS],
+    shift: [u32; MAX_BLOCKS],
     len: usize,
-) -> bool {
-    let lanes = L::LANES;
-    wt.len >= lanes
-        && (0..wt.len.div_ceil(lanes)).all(|b| {
-            block_fit::<K>(&wt.offset, (b * lanes).min(wt.len - lanes), lanes, len).is_some()
-        })
 }
 
-/// [`permuted`] for a row of which [`all_fit`] holds, reading `src`.
+impl Blocks {
+    /// The blocks of `wt` over a source of `len` inputs, or `None` if one
+    /// does not fit (or the row is shorter than a vector).
+    fn new<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+        wt: &Table<N, P, T>,
+        len: usize,
+    ) -> Option<Blocks> {
+        let lanes = L::LANES;
+        let count = wt.len.div_ceil(lanes);
+        if wt.len < lanes || count > MAX_BLOCKS || K * N > T {
+            return None;
+        }
+        let mut b = Blocks {
+            x: [0; MAX_BLOCKS],
+            at: [0; MAX_BLOCKS],
+            shift: [0; MAX_BLOCKS],
+            len: count,
+        };
+        for j in 0..count {
+            let x = (j * lanes).min(wt.len - lanes);
+            let (at, shift) = block_fit::<K>(&wt.offset, x, lanes, len)?;
+            (b.x[j], b.at[j], b.shift[j]) = (x as u32, at as u32, shift as u32);
+        }
+        Some(b)
+    }
+}
+
+/// [`permuted`] over the blocks `blocks` of a row, reading `src`.
 #[inline(always)]
 fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
     src: &S,
     wt: &Table<N, P, T>,
+    blocks: &Blocks,
     dst: &mut [f32],
 ) where
     L: Shuffle,
     S: Source + ?Sized,
 {
-    let lanes = L::LANES;
-    for b in 0..wt.len.div_ceil(lanes) {
-        let x = (b * lanes).min(wt.len - lanes);
-        if let Some((at, shift)) = block_fit::<K>(&wt.offset, x, lanes, src.len()) {
-            permute_block::<L, S, K, N, P, T>(src, wt, x, at, shift, dst);
-        }
+    let plan = blocks.x.iter().zip(&blocks.at).zip(&blocks.shift);
+    for ((&x, &at), &shift) in plan.take(blocks.len) {
+        permute_block::<L, S, K, N, P, T>(src, wt, x as usize, at as usize, shift as usize, dst);
     }
 }
 
@@ -661,17 +680,11 @@ fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: 
 /// or the vertical sum in `temp`), or the weighted sum of `R` input rows
 /// computed as it is loaded (no row stored and read back).
 trait Source {
-    /// Inputs in the row.
-    fn len(&self) -> usize;
     /// The `LANES` inputs from `at`.
     fn load<L: Lane>(&self, at: usize) -> L;
 }
 
 impl Source for [f32] {
-    #[inline(always)]
-    fn len(&self) -> usize {
-        <[f32]>::len(self)
-    }
     #[inline(always)]
     fn load<L: Lane>(&self, at: usize) -> L {
         L::load(&self[at..])
@@ -685,10 +698,6 @@ struct Blend<'a, const R: usize> {
 }
 
 impl<const R: usize> Source for Blend<'_, R> {
-    #[inline(always)]
-    fn len(&self) -> usize {
-        self.rows.first().map_or(0, |r| r.len())
-    }
     #[inline(always)]
     fn load<L: Lane>(&self, at: usize) -> L {
         let mut acc = L::splat(self.weight[0]) * L::load(&self.rows[0][at..]);
@@ -708,6 +717,7 @@ fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
     rows: &[(usize, f32)],
     span: usize,
     wt: &Table<N, P, T>,
+    blocks: &Blocks,
     dst: &mut [f32],
 ) -> bool {
     fn blend<'a, const R: usize>(
@@ -727,20 +737,21 @@ fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
     fn run<L: Shuffle, S: Source, const N: usize, const P: usize, const T: usize>(
         src: Option<S>,
         wt: &Table<N, P, T>,
+        blocks: &Blocks,
         dst: &mut [f32],
     ) -> bool {
         match (src, wt.taps) {
-            (Some(src), 2) => permuted_all::<L, S, 2, N, P, T>(&src, wt, dst),
-            (Some(src), 4) => permuted_all::<L, S, 4, N, P, T>(&src, wt, dst),
+            (Some(src), 2) => permuted_all::<L, S, 2, N, P, T>(&src, wt, blocks, dst),
+            (Some(src), 4) => permuted_all::<L, S, 4, N, P, T>(&src, wt, blocks, dst),
             _ => return false,
         }
         true
     }
     match rows.len() {
-        1 => run::<L, _, N, P, T>(blend::<1>(input, rows, span), wt, dst),
-        2 => run::<L, _, N, P, T>(blend::<2>(input, rows, span), wt, dst),
-        3 => run::<L, _, N, P, T>(blend::<3>(input, rows, span), wt, dst),
-        4 => run::<L, _, N, P, T>(blend::<4>(input, rows, span), wt, dst),
+        1 => run::<L, _, N, P, T>(blend::<1>(input, rows, span), wt, blocks, dst),
+        2 => run::<L, _, N, P, T>(blend::<2>(input, rows, span), wt, blocks, dst),
+        3 => run::<L, _, N, P, T>(blend::<3>(input, rows, span), wt, blocks, dst),
+        4 => run::<L, _, N, P, T>(blend::<4>(input, rows, span), wt, blocks, dst),
         _ => false,
     }
 }
