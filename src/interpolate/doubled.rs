@@ -67,12 +67,14 @@ pub(crate) fn doubled_columns<L: Shuffle>(
             (input, i, o, axes, output)
         );
     }
-    if L::PERMUTE && o.spatial[2] >= L::LANES {
-        // Channels-first rows of a vector or more: the separable pass's
-        // permuted blocks, which blend the source rows as they load them,
-        // are faster where the target has a one-instruction permute
-        // (AVX-512, same run: bilinear x2 1.03 against 1.33 ms, bicubic
-        // 1.61 against 1.84, trilinear 1.85 against 3.0).
+    if L::PERMUTE && L::LANES >= 16 && o.spatial[2] >= L::LANES {
+        // Channels-first rows of a vector or more: with 16 lanes the
+        // separable pass's permuted blocks, which blend the source rows as
+        // they load them, are faster (AVX-512, one run: bilinear x2 1.03
+        // against 1.33 ms, bicubic 1.61 against 1.84, trilinear 1.85
+        // against 3.0). With 8 (AVX2) they are slower (1.70 against 1.24,
+        // 2.71 against 2.43, 2.70 against 2.45): a block serves half as
+        // many outputs for the same work.
         return false;
     }
     match (aw.taps(), r) {

@@ -211,9 +211,15 @@ pub(crate) fn resample<L: Shuffle>(
                 } else {
                     None
                 };
-                // Channels-first windows that do not repeat, every block of
-                // which one permute serves: blend the rows as they are read.
-                let fused = if channels == 1 && L::PERMUTE && wt.monotone {
+                // Channels-first rows every block of which one permute
+                // serves: blend the source rows as they are read. Windows
+                // that repeat take it only with 16 lanes (see `doubled`);
+                // with fewer the periodic zips serve them.
+                let fused = if channels == 1
+                    && L::PERMUTE
+                    && wt.monotone
+                    && (regular.is_none() || L::LANES >= 16)
+                {
                     match wt.taps {
                         2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
                         4 => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
