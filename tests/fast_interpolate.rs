@@ -373,7 +373,8 @@ fn doubled_columns() {
         (M::Bicubic, &[1, 35, 3, 13], Some(&[6, 26]), None),
         (M::Bicubic, &[2, 17, 2, 9], Some(&[4, 18]), None),
         (M::Bicubic, &[1, 33, 4, 10], None, Some(&[2.0, 2.0000001])),
-        // Channels-last kernel: 1, 2, 4 or 8 whole vectors of channels.
+        // Channels-last kernel: 1, 2, 4 or 8 whole vectors of channels (or
+        // groups of them: 64 and 128 channels in 4 lanes).
         (M::Bilinear, &[1, 32, 4, 12], Some(&[8, 24]), None),
         (M::Bilinear, &[2, 64, 3, 5], Some(&[3, 10]), None),
         (M::Linear, &[1, 128, 10], Some(&[20]), None),
@@ -420,8 +421,8 @@ fn doubled_columns() {
 }
 
 /// Channels-last windows of 2 or 4 taps at any scale (the rolling-blend
-/// kernel for 1, 2, 4 or 8 whole vectors of channels at the build's lane
-/// width, the general path otherwise): upsampling and downsampling by odd
+/// kernel for 1, 2, 4 or 8 whole vectors of channels, or groups of them,
+/// at the build's lane width, the general path otherwise): upsampling and downsampling by odd
 /// factors (window starts that stay, step and jump), `align_corners`,
 /// trilinear, antialiased bilinear and area, with 16 to 128 channels.
 #[test]

@@ -1,7 +1,8 @@
 //! Channels-last resampling whose W windows have at most 4 taps (linear,
 //! bilinear, bicubic and trilinear at any scale or with `align_corners`,
 //! antialiased bilinear down to about half), with 1, 2, 4 or 8 whole
-//! vectors of channels per pixel.
+//! vectors of channels per pixel, or groups of that many
+//! ([`super::pixel_group`]).
 //!
 //! ```text
 //! for each chunk of output columns (windows found once, on the stack):
@@ -51,7 +52,8 @@ fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     output: &mut [f32],
 ) -> bool {
     let ow = o.spatial[2];
-    let c = V * L::LANES;
+    // Pixels of `c` channels, taken `V` vectors at a time.
+    let (c, group) = (i.c, V * L::LANES);
     let mut starts = [0usize; COLUMNS];
     let mut weights = [[0.0f32; MAX_T]; COLUMNS];
     for x0 in (0..ow).step_by(COLUMNS) {
@@ -67,27 +69,37 @@ fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
         let (starts, weights) = (&starts[..n], &weights[..n]);
         each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
             let out = out.get_mut(x0 * c..(x0 + n) * c).unwrap_or_default();
-            row::<L, T, R, V>(source, hw, starts, weights, out);
+            if c == group {
+                // One pass, the stride a constant.
+                row::<L, T, R, V>(source, hw, starts, weights, group, out);
+                return;
+            }
+            for g in (0..c).step_by(group) {
+                let source = source.map(|s| s.get(g..).unwrap_or_default());
+                let out = out.get_mut(g..).unwrap_or_default();
+                row::<L, T, R, V>(source, hw, starts, weights, c, out);
+            }
         });
     }
     true
 }
 
 /// Output columns `starts.len()` of one row (`out`, from the chunk's first)
-/// from its `R` source rows blended with `hw`.
+/// from its `R` source rows blended with `hw`: `V` vectors of channels of
+/// each pixel, pixels `stride` floats apart.
 #[inline(always)]
 fn row<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     source: [&[f32]; R],
     hw: [f32; R],
     starts: &[usize],
     weights: &[[f32; MAX_T]],
+    stride: usize,
     out: &mut [f32],
 ) {
-    let c = V * L::LANES;
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
     // The vertical blend of input pixel `p`.
-    let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p);
+    let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p, stride);
     let Some(&first) = starts.first() else {
         return;
     };
@@ -96,8 +108,7 @@ fn row<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     let mut cur = first;
     let mut b: [[L; V]; MAX_T] =
         core::array::from_fn(|t| if t < T { blend(cur + t) } else { [zero; V] });
-    let pixels = out.chunks_exact_mut(c);
-    for ((&s, w), out) in starts.iter().zip(weights).zip(pixels) {
+    for (x, (&s, w)) in starts.iter().zip(weights).enumerate() {
         if s < cur || s >= cur + T {
             cur = s;
             b = core::array::from_fn(|t| if t < T { blend(cur + t) } else { [zero; V] });
@@ -116,6 +127,9 @@ fn row<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                 *a = if t == 0 { v * w } else { v.mul_add(w, *a) };
             }
         }
+        let Some(out) = out.get_mut(x * stride..x * stride + V * L::LANES) else {
+            return;
+        };
         for (o, v) in out.chunks_exact_mut(L::LANES).zip(acc) {
             v.store(o);
         }
