@@ -22,6 +22,7 @@
 //! antialiased modes and a tensor product for the others) changes only the
 //! rounding, within the crate's tolerance for those modes.
 
+use super::doubled::{blended_rows, each_row};
 use super::lanes::Shuffle;
 use super::taps::{AxisTaps, MAX_TAPS};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -172,6 +173,9 @@ pub(crate) fn resample<L: Shuffle>(
     axes: &[AxisTaps; MAX_SPATIAL],
     output: &mut [f32],
 ) -> bool {
+    if fused_rows::<L>(input, i, o, axes, output) {
+        return true;
+    }
     let [ad, ah, aw] = axes;
     let (kd, kh, kw) = (ad.taps(), ah.taps(), aw.taps());
     if kw > MAX_TAPS || kd.saturating_mul(kh) > MAX_ROWS || kd > ROW_POOL || kh > ROW_POOL {
@@ -712,6 +716,63 @@ impl<const R: usize> Source for Blend<'_, R> {
         }
         acc
     }
+}
+
+/// Channels-first images whose rows fit one column table and one
+/// [`Blocks`] plan, at most 2 depth taps (the blended rows of
+/// [`each_row`]): every output row straight from its source rows through
+/// [`permuted_all`], the rows' offsets and weights found once for all
+/// planes. False, having written nothing, for any other problem. The
+/// per-row setup of the general loop (finding the rows per plane) was a
+/// third of trilinear x2's time, whose rows are 64 outputs.
+fn fused_rows<L: Shuffle>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
+    let (Some(r), true) = (
+        blended_rows(axes),
+        i.layout == Layout::ChannelsFirst || i.c == 1,
+    ) else {
+        return false;
+    };
+    if !L::PERMUTE || ow > W_CHUNK || !matches!(axes[2].taps(), 2 | 4) {
+        return false;
+    }
+    let mut wt = Table::<W_CHUNK, W_POOL, W_BY_TAP>::new(axes[2].taps());
+    let (lo, hi) = wt.fill(&axes[2], 0, ow, iw);
+    // Repeating windows only with 16 lanes, as in `resample`.
+    let repeats = L::LANES < 16 && find_regular(&wt, L::LANES).is_some();
+    if wt.len != ow || lo != 0 || hi > iw || !wt.monotone || repeats {
+        return false;
+    }
+    let blocks = match wt.taps {
+        2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, hi),
+        _ => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, hi),
+    };
+    let Some(blocks) = blocks else {
+        return false;
+    };
+    let (wt, blocks) = (&wt, &blocks);
+    macro_rules! run {
+        ($r:literal, $k:literal) => {
+            each_row::<$r>(input, i, o, axes, 1, output, |rows, weight, out| {
+                let src = Blend { rows, weight };
+                permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out);
+            })
+        };
+    }
+    match (r, wt.taps) {
+        (1, 2) => run!(1, 2),
+        (2, 2) => run!(2, 2),
+        (4, 2) => run!(4, 2),
+        (4, 4) => run!(4, 4),
+        _ => return false,
+    }
+    true
 }
 
 /// A channels-first row chunk straight from its input rows `rows` (offset,
