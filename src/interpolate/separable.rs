@@ -272,36 +272,31 @@ pub(crate) fn resample<L: Shuffle>(
                                 {
                                     continue;
                                 }
-                                if let ([(offset, 1.0)], true) = (rows, width == channels) {
+                                // One row of weight 1 is read in place;
+                                // any other sum goes through `temp`.
+                                let src = if let ([(offset, 1.0)], true) = (rows, width == channels)
+                                {
                                     let Some(src) = input.get(*offset..offset + span * width)
                                     else {
                                         debug_assert!(false, "input row out of bounds");
                                         return true;
                                     };
-                                    horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                        src,
-                                        width,
-                                        &wt,
-                                        lo,
-                                        regular,
-                                        dst,
-                                        channels,
-                                        &mut halves,
-                                    );
+                                    src
                                 } else {
                                     let t = &mut temp[..span * width];
                                     vertical::<L>(input, rows, channels, width, t);
-                                    horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                        t,
-                                        width,
-                                        &wt,
-                                        lo,
-                                        regular,
-                                        dst,
-                                        channels,
-                                        &mut halves,
-                                    );
-                                }
+                                    &temp[..span * width]
+                                };
+                                horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                    src,
+                                    width,
+                                    &wt,
+                                    lo,
+                                    regular,
+                                    dst,
+                                    channels,
+                                    &mut halves,
+                                );
                             }
                         }
                         c0 += width;
