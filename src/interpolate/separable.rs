@@ -12,6 +12,14 @@
 //!                      (x2, x4, x0.5), one output at a time elsewhere)
 //! ```
 //!
+//! Channels-first, where the target has a one-instruction lane permute
+//! ([`Shuffle::PERMUTE`]) and every `LANES` consecutive outputs of 2 or 4
+//! taps read within one vector of inputs ([`Blocks`]), a block is one load
+//! of the source rows' blend (no `temp`) and a permute per tap
+//! ([`permute_block`]); whole images of such rows go through [`each_row`]
+//! ([`fused_rows`]). Halving rows are deinterleaved once per row
+//! ([`unzip_into`]). Stack: at most about 38 KiB of tables and rows.
+//!
 //! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
 //! input row directly; a single horizontal tap multiplies by its weight 1.0,
 //! which gives every value back bit for bit (a signalling NaN comes back
@@ -719,7 +727,10 @@ impl<const R: usize> Source for Blend<'_, R> {
 /// [`permuted_all`], the rows' offsets and weights found once for all
 /// planes. False, having written nothing, for any other problem. The
 /// per-row setup of the general loop (finding the rows per plane) was a
-/// third of trilinear x2's time, whose rows are 64 outputs.
+/// third of trilinear x2's time, whose rows are 64 outputs. Not inlined:
+/// its tables (about 22 KiB) and `resample`'s (about 38 KiB) are never
+/// live together, so neither frame holds both.
+#[inline(never)]
 fn fused_rows<L: Shuffle>(
     input: &[f32],
     i: &Dims,
