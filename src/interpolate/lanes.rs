@@ -8,9 +8,9 @@ use wide::{f32x4, f32x8, f32x16, u32x4, u32x8, u32x16};
 
 /// A run-time lane permute over a [`CopyLane`] type.
 pub(crate) trait Shuffle: CopyLane {
-    /// Whether [`Shuffle::permute`] is one instruction on this build
-    /// (`vpermps` with AVX2 and AVX-512); kernels that need it are skipped
-    /// where it is not, as lane-by-lane picking is no faster than loads.
+    /// Whether [`Shuffle::permute`] is one instruction on this build (see
+    /// the impls); kernels that need it are skipped where it is not, as
+    /// picking lane by lane measured slower than one output at a time.
     const PERMUTE: bool;
     /// Lane indices for [`Shuffle::permute`].
     type Index: Copy;

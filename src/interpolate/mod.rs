@@ -17,23 +17,23 @@
 /// `false` for any other shape.
 macro_rules! by_pixel_shape {
     ($run:ident, $lane:ty, $t:expr, $r:expr, $c:expr, ($($arg:expr),*)) => {
-        match ($t, $r, 0, super::pixel_group($t, $c, <$lane>::LANES).unwrap_or(0)) {
-            (2, 1, 0, 1) => $run::<$lane, 2, 1, 1>($($arg),*),
-            (2, 2, 0, 1) => $run::<$lane, 2, 2, 1>($($arg),*),
-            (2, 4, 0, 1) => $run::<$lane, 2, 4, 1>($($arg),*),
-            (4, 4, 0, 1) => $run::<$lane, 4, 4, 1>($($arg),*),
-            (2, 1, 0, 2) => $run::<$lane, 2, 1, 2>($($arg),*),
-            (2, 2, 0, 2) => $run::<$lane, 2, 2, 2>($($arg),*),
-            (2, 4, 0, 2) => $run::<$lane, 2, 4, 2>($($arg),*),
-            (4, 4, 0, 2) => $run::<$lane, 4, 4, 2>($($arg),*),
-            (2, 1, 0, 4) => $run::<$lane, 2, 1, 4>($($arg),*),
-            (2, 2, 0, 4) => $run::<$lane, 2, 2, 4>($($arg),*),
-            (2, 4, 0, 4) => $run::<$lane, 2, 4, 4>($($arg),*),
-            (4, 4, 0, 4) => $run::<$lane, 4, 4, 4>($($arg),*),
-            (2, 1, 0, 8) => $run::<$lane, 2, 1, 8>($($arg),*),
-            (2, 2, 0, 8) => $run::<$lane, 2, 2, 8>($($arg),*),
-            (2, 4, 0, 8) => $run::<$lane, 2, 4, 8>($($arg),*),
-            (4, 4, 0, 8) => $run::<$lane, 4, 4, 8>($($arg),*),
+        match ($t, $r, super::pixel_group($t, $c, <$lane>::LANES).unwrap_or(0)) {
+            (2, 1, 1) => $run::<$lane, 2, 1, 1>($($arg),*),
+            (2, 2, 1) => $run::<$lane, 2, 2, 1>($($arg),*),
+            (2, 4, 1) => $run::<$lane, 2, 4, 1>($($arg),*),
+            (4, 4, 1) => $run::<$lane, 4, 4, 1>($($arg),*),
+            (2, 1, 2) => $run::<$lane, 2, 1, 2>($($arg),*),
+            (2, 2, 2) => $run::<$lane, 2, 2, 2>($($arg),*),
+            (2, 4, 2) => $run::<$lane, 2, 4, 2>($($arg),*),
+            (4, 4, 2) => $run::<$lane, 4, 4, 2>($($arg),*),
+            (2, 1, 4) => $run::<$lane, 2, 1, 4>($($arg),*),
+            (2, 2, 4) => $run::<$lane, 2, 2, 4>($($arg),*),
+            (2, 4, 4) => $run::<$lane, 2, 4, 4>($($arg),*),
+            (4, 4, 4) => $run::<$lane, 4, 4, 4>($($arg),*),
+            (2, 1, 8) => $run::<$lane, 2, 1, 8>($($arg),*),
+            (2, 2, 8) => $run::<$lane, 2, 2, 8>($($arg),*),
+            (2, 4, 8) => $run::<$lane, 2, 4, 8>($($arg),*),
+            (4, 4, 8) => $run::<$lane, 4, 4, 8>($($arg),*),
             _ => false,
         }
     };
@@ -45,7 +45,7 @@ macro_rules! by_pixel_shape {
 /// lanes), groups of 4 vectors with 2 taps and 8 with 4, the faster of
 /// 2, 4 and 8 in SSE2 runs of the 64-channel x2 cases (bilinear 1.48 ms
 /// with 4 against 1.63 with 8; bicubic 2.16 with 8 against 2.48-2.53);
-/// `None` when `c` is not whole vectors.
+/// `None` when `c` is not whole vectors or not whole groups.
 pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize) -> Option<usize> {
     let v = c / lanes;
     if !c.is_multiple_of(lanes) || v == 0 {
