@@ -67,14 +67,10 @@ pub(crate) fn doubled_columns<L: Shuffle>(
             (input, i, o, axes, output)
         );
     }
-    if L::PERMUTE && L::LANES >= 16 && o.spatial[2] >= L::LANES {
-        // Channels-first rows of a vector or more: with 16 lanes the
-        // separable pass's permuted blocks, which blend the source rows as
-        // they load them, are faster (AVX-512, one run: bilinear x2 1.03
-        // against 1.33 ms, bicubic 1.61 against 1.84, trilinear 1.85
-        // against 3.0). With 8 (AVX2) they are slower (1.70 against 1.24,
-        // 2.71 against 2.43, 2.70 against 2.45): a block serves half as
-        // many outputs for the same work.
+    if L::PERMUTE_REPEATING && o.spatial[2] >= L::LANES {
+        // Channels-first rows of a vector or more: the separable pass's
+        // permuted blocks, which blend the source rows as they load them,
+        // are faster where they take repeating windows at all.
         return false;
     }
     match (aw.taps(), r) {
@@ -249,19 +245,34 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
     each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
-        if c == group {
-            // One pass, the stride a constant (a run-time one cost trilinear
-            // x2 12% here).
-            pixels::<L, T, R, V>(source, iw, hw, &plan, group, out);
-            return;
-        }
-        for g in (0..c).step_by(group) {
-            let source = source.map(|s| s.get(g..).unwrap_or_default());
-            let out = out.get_mut(g..).unwrap_or_default();
-            pixels::<L, T, R, V>(source, iw, hw, &plan, c, out);
-        }
+        by_group(source, out, c, group, |source, stride, out| {
+            pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out);
+        });
     });
     true
+}
+
+/// Runs `pass(source, stride, out)` over the channel groups of a
+/// channels-last row of pixels of `c` channels, `group` at a time: the
+/// source rows and the output from the group's first channel, pixels
+/// `stride` floats apart. A pixel of one group is one pass, with the
+/// stride `group` (a constant to the kernels).
+#[inline(always)]
+pub(super) fn by_group<const R: usize>(
+    source: [&[f32]; R],
+    out: &mut [f32],
+    c: usize,
+    group: usize,
+    mut pass: impl FnMut([&[f32]; R], usize, &mut [f32]),
+) {
+    if c == group {
+        pass(source, group, out);
+        return;
+    }
+    for g in (0..c).step_by(group) {
+        let source = source.map(|s| s.get(g..).unwrap_or_default());
+        pass(source, c, out.get_mut(g..).unwrap_or_default());
+    }
 }
 
 /// One channels-first output row from its `R` source rows (`iw` floats

@@ -19,7 +19,7 @@
 //! no per-column weights, and measured faster on trilinear x2 (1.05-1.08
 //! against 1.29-1.30 ms here; bilinear and bicubic x2 within noise).
 
-use super::doubled::{MAX_T, blended_rows, each_row, pixel_blend};
+use super::doubled::{MAX_T, blended_rows, by_group, each_row, pixel_blend};
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
@@ -69,16 +69,9 @@ fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
         let (starts, weights) = (&starts[..n], &weights[..n]);
         each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
             let out = out.get_mut(x0 * c..(x0 + n) * c).unwrap_or_default();
-            if c == group {
-                // One pass, the stride a constant.
-                row::<L, T, R, V>(source, hw, starts, weights, group, out);
-                return;
-            }
-            for g in (0..c).step_by(group) {
-                let source = source.map(|s| s.get(g..).unwrap_or_default());
-                let out = out.get_mut(g..).unwrap_or_default();
-                row::<L, T, R, V>(source, hw, starts, weights, c, out);
-            }
+            by_group(source, out, c, group, |source, stride, out| {
+                row::<L, T, R, V>(source, hw, starts, weights, stride, out);
+            });
         });
     }
     true

@@ -224,19 +224,9 @@ pub(crate) fn resample<L: Shuffle>(
                     None
                 };
                 // Channels-first rows every block of which one permute
-                // serves: blend the source rows as they are read. Windows
-                // that repeat take it only with 16 lanes (see `doubled`);
-                // with fewer the periodic zips serve them.
-                let fused = if channels == 1
-                    && L::PERMUTE
-                    && wt.monotone
-                    && (regular.is_none() || L::LANES >= 16)
-                {
-                    match wt.taps {
-                        2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
-                        4 => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, span),
-                        _ => None,
-                    }
+                // serves: blend the source rows as they are read.
+                let fused = if channels == 1 {
+                    permuted_plan::<L>(&wt, span, regular.is_some())
                 } else {
                     None
                 };
@@ -647,6 +637,25 @@ impl Blocks {
     }
 }
 
+/// The [`Blocks`] of a channels-first column table over a source of `len`
+/// inputs when the permuted path takes it: a one-instruction permute,
+/// windows of 2 or 4 taps in order, and windows that repeat (`repeats`)
+/// only where [`Shuffle::PERMUTE_REPEATING`].
+fn permuted_plan<L: Shuffle>(
+    wt: &Table<W_CHUNK, W_POOL, W_BY_TAP>,
+    len: usize,
+    repeats: bool,
+) -> Option<Blocks> {
+    if !L::PERMUTE || !wt.monotone || (repeats && !L::PERMUTE_REPEATING) {
+        return None;
+    }
+    match wt.taps {
+        2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(wt, len),
+        4 => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(wt, len),
+        _ => None,
+    }
+}
+
 /// [`permuted`] over the blocks `blocks` of a row, reading `src`.
 #[inline(always)]
 fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
@@ -750,16 +759,11 @@ fn fused_rows<L: Shuffle>(
     }
     let mut wt = Table::<W_CHUNK, W_POOL, W_BY_TAP>::new(axes[2].taps());
     let (lo, hi) = wt.fill(&axes[2], 0, ow, iw);
-    // Repeating windows only with 16 lanes, as in `resample`.
-    let repeats = L::LANES < 16 && find_regular(&wt, L::LANES).is_some();
-    if wt.len != ow || lo != 0 || hi > iw || !wt.monotone || repeats {
+    if wt.len != ow || lo != 0 || hi > iw {
         return false;
     }
-    let blocks = match wt.taps {
-        2 => Blocks::new::<L, 2, W_CHUNK, W_POOL, W_BY_TAP>(&wt, hi),
-        _ => Blocks::new::<L, 4, W_CHUNK, W_POOL, W_BY_TAP>(&wt, hi),
-    };
-    let Some(blocks) = blocks else {
+    let repeats = find_regular(&wt, L::LANES).is_some();
+    let Some(blocks) = permuted_plan::<L>(&wt, hi, repeats) else {
         return false;
     };
     let (wt, blocks) = (&wt, &blocks);
