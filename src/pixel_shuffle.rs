@@ -19,8 +19,8 @@
 //!
 //! | factor | channels-first | channels-last |
 //! |---|---|---|
-//! | 2, 4 | `zip` / `unzip` networks of `CopyLane` vectors per row | shuffle: 4x4 transposes per pixel (`[C][r*r]` to `[r*r][C]`); unshuffle 2: a `zip` network per pixel, 4: 4x4 transposes |
-//! | 3 | fixed-size chunks the compiler vectorises | 4x4 transposes of `[C][9]`, a ninth stream by hand |
+//! | 2, 4 | `zip` / `unzip` networks of `CopyLane` vectors per row | shuffle: 4x4 transposes per pixel (`[C][r*r]` to `[r*r][C]`), 16 channels at a time where `C` is a multiple of 16; unshuffle 2: a `zip` network per pixel, 4: 4x4 transposes |
+//! | 3 | fixed-size chunks the compiler vectorises | 4x4 transposes of `[C][9]` (16 channels at a time likewise), a ninth stream by hand |
 //! | other | strided scalar copies | strided scalar copies |
 //!
 //! Every kernel runs on 4-lane vectors whatever the target (see `Shuffle`).
@@ -464,6 +464,10 @@ fn tile(t: usize, n: usize) -> usize {
 /// fewer than 4 channels one element at a time).
 #[inline(always)]
 fn transpose_from<const K: usize>(pixel: &[f32], outs: &mut [&mut [f32]; K], c: usize) {
+    if c.is_multiple_of(16) {
+        transpose_from16(pixel, outs);
+        return;
+    }
     if c < 4 {
         for (k, out) in outs.iter_mut().enumerate() {
             gather(pixel, k, K, out);
@@ -485,6 +489,44 @@ fn transpose_from<const K: usize>(pixel: &[f32], outs: &mut [&mut [f32]; K], c: 
             let out = out.get_mut(ch..).unwrap_or_default();
             for (o, row) in out.iter_mut().zip(rows) {
                 *o = row.get(k).copied().unwrap_or_default();
+            }
+        }
+    }
+}
+
+/// [`transpose_from`] for a multiple of 16 channels (`outs` each `c`
+/// long): 16 channels at a time, so that each stream takes 64 contiguous
+/// bytes in a row (a whole cache line where the output is 64-byte aligned),
+/// and with every slice a fixed-size chunk (no bounds checks in the loop).
+/// Storing each 4x4 tile's four vectors to four streams in turn measured
+/// the same on large images and twice the time on cache-resident ones.
+#[inline(always)]
+fn transpose_from16<const K: usize>(pixel: &[f32], outs: &mut [&mut [f32]; K]) {
+    let rows = pixel.as_chunks::<K>().0;
+    for (g, group) in rows.chunks_exact(16).enumerate() {
+        let group: &[[f32; K]; 16] = group.try_into().unwrap_or(&[[0.0; K]; 16]);
+        for u in 0..K / 4 {
+            // tiles[q][s]: stream 4u + s of channels 16g + 4q .. + 4.
+            let tiles: [[f32x4; 4]; 4] = core::array::from_fn(|q| {
+                f32x4::transpose(core::array::from_fn(|i| {
+                    let row = &group[4 * q + i];
+                    f32x4::from(row[4 * u..4 * u + 4].try_into().unwrap_or([0.0; 4]))
+                }))
+            });
+            for (s, out) in outs.iter_mut().skip(4 * u).take(4).enumerate() {
+                if let Some(out) = out.as_chunks_mut::<16>().0.get_mut(g) {
+                    for (q, o) in out.as_chunks_mut::<4>().0.iter_mut().enumerate() {
+                        *o = tiles[q][s].to_array();
+                    }
+                }
+            }
+        }
+        // A last stream or three, one element at a time.
+        for (k, out) in outs.iter_mut().enumerate().skip(K / 4 * 4) {
+            if let Some(out) = out.as_chunks_mut::<16>().0.get_mut(g) {
+                for (o, row) in out.iter_mut().zip(group) {
+                    *o = row[k];
+                }
             }
         }
     }
@@ -889,18 +931,29 @@ mod tests {
         rows_at_width::<f32x16>();
     }
 
-    #[test]
-    fn transposes_match_their_definitions() {
-        let src: [f32; 16 * 23] = core::array::from_fn(|i| i as f32 * 0.5 - 3.0);
-        for c in 0..=23 {
-            let pixel = &src[..9 * c];
-            let mut outs = [[0.0f32; 23]; 9];
-            transpose_from::<9>(pixel, &mut outs.each_mut().map(|o| &mut o[..c]), c);
+    /// `transpose_from::<K>` against its definition for every channel
+    /// count up to 50 (the 16-channel path at 16, 32 and 48).
+    fn transpose_from_at<const K: usize>() {
+        let src: [f32; 16 * 50] = core::array::from_fn(|i| i as f32 * 0.5 - 3.0);
+        for c in 0..=50 {
+            let pixel = &src[..K * c];
+            let mut outs = [[0.0f32; 50]; K];
+            transpose_from::<K>(pixel, &mut outs.each_mut().map(|o| &mut o[..c]), c);
             for ch in 0..c {
-                for k in 0..9 {
-                    assert_eq!(outs[k][ch], pixel[ch * 9 + k], "from c {c}");
+                for k in 0..K {
+                    assert_eq!(outs[k][ch], pixel[ch * K + k], "from K {K} c {c}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn transposes_match_their_definitions() {
+        transpose_from_at::<4>();
+        transpose_from_at::<9>();
+        transpose_from_at::<16>();
+        let src: [f32; 16 * 23] = core::array::from_fn(|i| i as f32 * 0.5 - 3.0);
+        for c in 0..=23 {
             let streams: [&[f32]; 16] = core::array::from_fn(|k| &src[k * 23..k * 23 + c]);
             let mut pixel = [0.0f32; 16 * 23];
             transpose_into::<16>(&streams, &mut pixel[..16 * c], c);
