@@ -38,7 +38,7 @@
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
 use crate::pool::positive;
-use crate::simd::{CopyLane, Native};
+use crate::simd::{CopyLane, Lane, Native};
 use wide::f32x4;
 
 /// The pooling geometry an unpooling undoes, as `F.max_unpool{1,2,3}d`
@@ -841,6 +841,19 @@ fn plus_zero(src: &[f32], out: &mut [f32]) {
     }
 }
 
+/// [`plus_zero`] a vector at a time: `plus_zero`'s own loop ran a
+/// 16-channel pixel in its scalar tail.
+#[inline(always)]
+fn plus_zero_lanes(src: &[f32], out: &mut [f32]) {
+    let n = Native::LANES;
+    let mut chunks = src.chunks_exact(n);
+    let mut outs = out.chunks_exact_mut(n);
+    for (v, o) in (&mut chunks).zip(&mut outs) {
+        (Native::splat(0.0) + Native::load(v)).store(o);
+    }
+    plus_zero(chunks.remainder(), outs.into_remainder());
+}
+
 /// The rows `(z, y)` of a `[D, H, W]` box, in order.
 fn rows(spatial: [usize; MAX_SPATIAL]) -> impl Iterator<Item = (usize, usize)> {
     let [d, h, _] = spatial;
@@ -941,26 +954,23 @@ fn replicate_channels_last(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]
     let [_, h, w] = g.input.spatial;
     let ow = g.output.spatial[2];
     let (s, p) = (g.stride[2], g.padding[2]);
-    let mut above: Option<((usize, usize), &mut [f32])> = None;
     for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow * c)) {
-        let source = source_row(g, oz, oy);
-        match (source, &above) {
-            (None, _) => row.fill(0.0),
-            (Some(key), Some((previous, copy))) if key == *previous => row.copy_from_slice(copy),
-            (Some((iz, iy)), _) => {
-                let in_row = sub(input, (iz * h + iy) * w * c, w * c);
-                // Each pixel from its source (not a copy of its left
-                // neighbour: that became a `memcpy` call per pixel, 77% of
-                // the time in perf).
-                for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
-                    match in_row.chunks_exact(c).nth(sum_over(ox, p, s)) {
-                        None => pixel.fill(0.0),
-                        Some(src) => plus_zero(src, pixel),
-                    }
-                }
+        let Some((iz, iy)) = source_row(g, oz, oy) else {
+            row.fill(0.0);
+            continue;
+        };
+        // Every row from its source row, even where the row above has
+        // the same one: copying that row read it back from L2 (it is
+        // larger than L1), where the source row is still in L1.
+        let in_row = sub(input, (iz * h + iy) * w * c, w * c);
+        // Each pixel from its source (not a copy of its left neighbour:
+        // that became a `memcpy` call per pixel, 77% of the time in perf).
+        for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
+            match in_row.chunks_exact(c).nth(sum_over(ox, p, s)) {
+                None => pixel.fill(0.0),
+                Some(src) => plus_zero_lanes(src, pixel),
             }
         }
-        above = source.map(|key| (key, row));
     }
 }
 
