@@ -30,7 +30,7 @@
 //! antialiased modes and a tensor product for the others) changes only the
 //! rounding, within the crate's tolerance for those modes.
 
-use super::doubled::{blended_rows, each_row};
+use super::doubled::{blended_rows, each_row, each_row_paired};
 use super::lanes::Shuffle;
 use super::taps::{AxisTaps, MAX_TAPS};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -688,14 +688,68 @@ fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: 
     S: Source + ?Sized,
 {
     let v: L = src.load(at);
+    let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
+    apply_taps(v, idx, &w, shift).store(&mut dst[x..]);
+}
+
+/// The lane indices and per-tap weights of the block at output `x`.
+#[inline(always)]
+fn block_taps<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+    wt: &Table<N, P, T>,
+    x: usize,
+) -> (L::Index, [L; K]) {
     let idx = L::index(&wt.offset[x..], wt.offset[x]);
     let w: [L; K] = core::array::from_fn(|k| L::load(&wt.by_tap[k * N + x..]));
+    (idx, w)
+}
+
+/// `sum_k w[k] * v.permute(idx, shift + k)`.
+#[inline(always)]
+fn apply_taps<L: Shuffle, const K: usize>(v: L, idx: L::Index, w: &[L; K], shift: usize) -> L {
     let shift = shift as i32;
     let mut acc = w[0] * v.permute(idx, shift);
     for (k, wk) in w.iter().enumerate().skip(1) {
         acc = wk.mul_add(v.permute(idx, shift + k as i32), acc);
     }
-    acc.store(&mut dst[x..]);
+    acc
+}
+
+/// [`permuted_all`] for two output rows of the same `R` source rows
+/// (weights `weight[0]` and `weight[1]`): each source vector is loaded once
+/// for both rows, and each block's indices and weights found once.
+#[inline(always)]
+fn permuted_pair<
+    L,
+    const R: usize,
+    const K: usize,
+    const N: usize,
+    const P: usize,
+    const T: usize,
+>(
+    rows: [&[f32]; R],
+    weight: [[f32; R]; 2],
+    wt: &Table<N, P, T>,
+    blocks: &Blocks,
+    [a, b]: [&mut [f32]; 2],
+) where
+    L: Shuffle,
+{
+    let [wa, wb] = weight.map(|w| w.map(L::splat));
+    let plan = blocks.x.iter().zip(&blocks.at).zip(&blocks.shift);
+    for ((&x, &at), &shift) in plan.take(blocks.len) {
+        let (x, at, shift) = (x as usize, at as usize, shift as usize);
+        let v: [L; R] = core::array::from_fn(|r| L::load(rows[r].get(at..).unwrap_or_default()));
+        let blend = |w: &[L; R]| {
+            let mut acc = w[0] * v[0];
+            for r in 1..R {
+                acc = w[r].mul_add(v[r], acc);
+            }
+            acc
+        };
+        let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
+        apply_taps(blend(&wa), idx, &w, shift).store(a.get_mut(x..).unwrap_or_default());
+        apply_taps(blend(&wb), idx, &w, shift).store(b.get_mut(x..).unwrap_or_default());
+    }
 }
 
 /// The inputs of a channels-first row chunk: a row in memory (the input,
@@ -768,12 +822,24 @@ fn fused_rows<L: Shuffle>(
     };
     let (wt, blocks) = (&wt, &blocks);
     macro_rules! run {
-        ($r:literal, $k:literal) => {
-            each_row::<$r>(input, i, o, axes, 1, output, |rows, weight, out| {
+        ($r:literal, $k:literal) => {{
+            let row = |rows: [&[f32]; $r], weight: [f32; $r], out: &mut [f32]| {
                 let src = Blend { rows, weight };
                 permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out);
-            })
-        };
+            };
+            if $r >= 4 {
+                // Pairs of rows only from 4 source rows (trilinear,
+                // bicubic), whose loads they halve; from 1 or 2 the two
+                // interleaved output streams cost more than they save.
+                each_row_paired::<$r>(input, i, o, axes, 1, output, row, |rows, weights, outs| {
+                    permuted_pair::<L, $r, $k, W_CHUNK, W_POOL, W_BY_TAP>(
+                        rows, weights, wt, blocks, outs,
+                    );
+                });
+            } else {
+                each_row::<$r>(input, i, o, axes, 1, output, row);
+            }
+        }};
     }
     match (r, wt.taps) {
         (1, 2) => run!(1, 2),
