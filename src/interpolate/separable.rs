@@ -787,11 +787,12 @@ impl<const R: usize> Source for Blend<'_, R> {
 /// Channels-first images whose rows fit one column table and one
 /// [`Blocks`] plan, at most 2 depth taps (the blended rows of
 /// [`each_row`]): every output row straight from its source rows through
-/// [`permuted_all`], the rows' offsets and weights found once for all
+/// [`permuted_all`] (two rows of the same 4 source rows at once through
+/// [`permuted_pair`]), the rows' offsets and weights found once for all
 /// planes. False, having written nothing, for any other problem. The
 /// per-row setup of the general loop (finding the rows per plane) was a
 /// third of trilinear x2's time, whose rows are 64 outputs. Not inlined:
-/// its tables (about 22 KiB) and `resample`'s (about 38 KiB) are never
+/// its tables (about 25 KiB) and `resample`'s (about 38 KiB) are never
 /// live together, so neither frame holds both.
 #[inline(never)]
 fn fused_rows<L: Shuffle>(
