@@ -173,15 +173,9 @@ pub(super) fn each_row<const R: usize>(
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
-    let (in_plane, out_plane, in_row, out_row) = rows.sizes;
+    let (_, _, in_row, out_row) = rows.sizes;
     while let Some((first, count)) = rows.next_chunk() {
-        let planes = input
-            .chunks_exact(in_plane)
-            .zip(output.chunks_exact_mut(out_plane));
-        for (src, dst) in planes {
-            let Some(dst) = dst.get_mut(first * out_row..(first + count) * out_row) else {
-                return;
-            };
+        for (src, dst) in rows.planes(input, output, first, count) {
             for (&(at, w), out) in rows.sources.iter().zip(dst.chunks_exact_mut(out_row)) {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 row(source, w, out);
@@ -207,7 +201,7 @@ pub(super) fn each_row_paired<const R: usize>(
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
-    let (in_plane, out_plane, in_row, out_row) = rows.sizes;
+    let (_, _, in_row, out_row) = rows.sizes;
     // Whether row k of the chunk starts a pair with row k + 1.
     let mut pairs = [false; CHUNK];
     while let Some((first, count)) = rows.next_chunk() {
@@ -220,13 +214,7 @@ pub(super) fn each_row_paired<const R: usize>(
         if let Some(last) = pairs.get_mut(k) {
             *last = false;
         }
-        let planes = input
-            .chunks_exact(in_plane)
-            .zip(output.chunks_exact_mut(out_plane));
-        for (src, dst) in planes {
-            let Some(dst) = dst.get_mut(first * out_row..(first + count) * out_row) else {
-                return;
-            };
+        for (src, dst) in rows.planes(input, output, first, count) {
             let mut outs = dst.chunks_exact_mut(out_row);
             let mut k = 0;
             while let Some(out) = outs.next() {
@@ -293,6 +281,23 @@ impl<'a, const R: usize> SourceRows<'a, R> {
             height,
             heights,
         })
+    }
+
+    /// Every plane's input and the output rows `first..first + count` of
+    /// its output.
+    fn planes<'b>(
+        &self,
+        input: &'b [f32],
+        output: &'b mut [f32],
+        first: usize,
+        count: usize,
+    ) -> impl Iterator<Item = (&'b [f32], &'b mut [f32])> + use<'b, R> {
+        let (in_plane, out_plane, _, out_row) = self.sizes;
+        let rows = first * out_row..(first + count) * out_row;
+        let planes = input
+            .chunks_exact(in_plane)
+            .zip(output.chunks_exact_mut(out_plane));
+        planes.filter_map(move |(src, dst)| Some((src, dst.get_mut(rows.clone())?)))
     }
 
     /// Fills `sources` for the next chunk: its first row and row count.
