@@ -946,9 +946,10 @@ fn replicate_blocks<L: CopyLane, const S: usize>(row: &[f32], out: &mut [f32]) -
     count * n
 }
 
-/// One batch of a channels-last `kernel == stride` unpooling: rows as in
-/// [`replicate_plane`], and within a row each output pixel is zeros or
-/// `0.0 +` its source pixel.
+/// One batch of a channels-last `kernel == stride` unpooling: each output
+/// row is zeros or built from its source row (never copied from the row
+/// above, unlike [`replicate_plane`]), each output pixel zeros or `0.0 +`
+/// its source pixel.
 fn replicate_channels_last(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
     let c = g.input.c;
     let [_, h, w] = g.input.spatial;
