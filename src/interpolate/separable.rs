@@ -635,6 +635,14 @@ impl Blocks {
         }
         Some(b)
     }
+
+    /// Each block's first output, load position and index shift.
+    #[inline(always)]
+    fn each(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        let plan = self.x.iter().zip(&self.at).zip(&self.shift);
+        let plan = plan.map(|((&x, &at), &shift)| (x as usize, at as usize, shift as usize));
+        plan.take(self.len)
+    }
 }
 
 /// The [`Blocks`] of a channels-first column table over a source of `len`
@@ -667,9 +675,8 @@ fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: u
     L: Shuffle,
     S: Source + ?Sized,
 {
-    let plan = blocks.x.iter().zip(&blocks.at).zip(&blocks.shift);
-    for ((&x, &at), &shift) in plan.take(blocks.len) {
-        permute_block::<L, S, K, N, P, T>(src, wt, x as usize, at as usize, shift as usize, dst);
+    for (x, at, shift) in blocks.each() {
+        permute_block::<L, S, K, N, P, T>(src, wt, x, at, shift, dst);
     }
 }
 
@@ -735,20 +742,12 @@ fn permuted_pair<
     L: Shuffle,
 {
     let [wa, wb] = weight.map(|w| w.map(L::splat));
-    let plan = blocks.x.iter().zip(&blocks.at).zip(&blocks.shift);
-    for ((&x, &at), &shift) in plan.take(blocks.len) {
-        let (x, at, shift) = (x as usize, at as usize, shift as usize);
+    for (x, at, shift) in blocks.each() {
         let v: [L; R] = core::array::from_fn(|r| L::load(rows[r].get(at..).unwrap_or_default()));
-        let blend = |w: &[L; R]| {
-            let mut acc = w[0] * v[0];
-            for r in 1..R {
-                acc = w[r].mul_add(v[r], acc);
-            }
-            acc
-        };
         let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
-        apply_taps(blend(&wa), idx, &w, shift).store(a.get_mut(x..).unwrap_or_default());
-        apply_taps(blend(&wb), idx, &w, shift).store(b.get_mut(x..).unwrap_or_default());
+        let [va, vb] = [weighted_sum(&v, &wa), weighted_sum(&v, &wb)];
+        apply_taps(va, idx, &w, shift).store(a.get_mut(x..).unwrap_or_default());
+        apply_taps(vb, idx, &w, shift).store(b.get_mut(x..).unwrap_or_default());
     }
 }
 
@@ -776,12 +775,19 @@ struct Blend<'a, const R: usize> {
 impl<const R: usize> Source for Blend<'_, R> {
     #[inline(always)]
     fn load<L: Lane>(&self, at: usize) -> L {
-        let mut acc = L::splat(self.weight[0]) * L::load(&self.rows[0][at..]);
-        for r in 1..R {
-            acc = L::splat(self.weight[r]).mul_add(L::load(&self.rows[r][at..]), acc);
-        }
-        acc
+        let v: [L; R] = core::array::from_fn(|r| L::load(&self.rows[r][at..]));
+        weighted_sum(&v, &self.weight.map(L::splat))
     }
+}
+
+/// `w[0] * v[0] + w[1] * v[1] + ..`, fused left to right.
+#[inline(always)]
+fn weighted_sum<L: Lane, const R: usize>(v: &[L; R], w: &[L; R]) -> L {
+    let mut acc = w[0] * v[0];
+    for r in 1..R {
+        acc = w[r].mul_add(v[r], acc);
+    }
+    acc
 }
 
 /// Channels-first images whose rows fit one column table and one
