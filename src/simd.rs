@@ -159,6 +159,10 @@ pub(crate) trait CopyLane: Lane {
     fn unzip(self, other: Self) -> (Self, Self);
     /// Lane-wise `self / other`, correctly rounded as the scalar division.
     fn divide(self, other: Self) -> Self;
+    /// The `LANES` elements from element `S` of the sequence `self, next`
+    /// (`S <= LANES`): `[self[S], .., self[LANES - 1], next[0], .., next[S - 1]]`,
+    /// a constant shuffle (`shufps`, `palignr`, `ext`, `valignd`).
+    fn shift_in<const S: usize>(self, next: Self) -> Self;
 }
 
 macro_rules! impl_copy_lane {
@@ -206,6 +210,17 @@ macro_rules! impl_copy_lane {
             #[inline(always)]
             fn divide(self, other: Self) -> Self {
                 self / other
+            }
+            #[inline(always)]
+            fn shift_in<const S: usize>(self, next: Self) -> Self {
+                let (a, b) = (self.to_array(), next.to_array());
+                <$t>::new(core::array::from_fn(|l| {
+                    if l + S < $n {
+                        a[l + S]
+                    } else {
+                        b[(l + S - $n) % $n]
+                    }
+                }))
             }
         }
     };
@@ -309,6 +324,25 @@ mod copy_lane_tests {
             };
             assert_eq!(even[i], at(2 * i));
             assert_eq!(odd[i], at(2 * i + 1));
+        }
+        // shift_in takes the lanes S further along `a, b`.
+        let shifted = [
+            lanes(a.shift_in::<0>(b)),
+            lanes(a.shift_in::<1>(b)),
+            lanes(a.shift_in::<2>(b)),
+            lanes(a.shift_in::<3>(b)),
+            lanes(a.shift_in::<4>(b)),
+        ];
+        for (s, got) in shifted.iter().enumerate() {
+            for (i, &g) in got.iter().enumerate().take(n) {
+                let k = i + s;
+                let want = if k < n {
+                    k as f32
+                } else {
+                    100.0 + (k - n) as f32
+                };
+                assert_eq!(g, want, "shift {s} lane {i}");
+            }
         }
         // unzip undoes zip.
         let (x, y) = a.zip(b);
