@@ -65,6 +65,7 @@ mod doubled;
 mod lanes;
 mod linear;
 mod nearest;
+mod quads;
 mod rolling;
 mod separable;
 mod taps;
@@ -483,6 +484,8 @@ pub fn interpolate(
         && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || doubled::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || rolling::channels_last::<Native>(input, &g.input, &g.output, &axes, output)
+            || (!<Native as lanes::Shuffle>::PERMUTE
+                && quads::channels_first(input, &g.input, &g.output, &axes, output))
             || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {
         return Ok(());

@@ -1,0 +1,308 @@
+//! Channels-first resampling four planes at a time, for builds whose
+//! vectors have no one-instruction lane permute ([`Shuffle::PERMUTE`]
+//! false: x86_64's default SSE2): windows of 2 to 4 taps along W (linear,
+//! bilinear, bicubic, trilinear with `align_corners` or at odd scales),
+//! which the separable pass would otherwise compute one output at a time.
+//!
+//! ```text
+//! for each chunk of output columns (windows and splatted weights found once):
+//!     for each output row (at most 4 source rows), for each 4 planes:
+//!         col[j] = [blend of plane p's source rows at input column lo + j, p = 0..4]
+//!                  (a vector per plane and 4 columns, then a 4x4 transpose)
+//!         for each 4 output columns x .. x + 4:
+//!             acc[i] = sum_t w[x + i][t] * col[start(x + i) - lo + t]
+//!             a 4x4 transpose of acc: one vector per plane, stored in its row
+//! ```
+//!
+//! Every output column then costs a vector multiply-add per tap for four
+//! planes, with the same lane of every vector in the same plane, so no
+//! lane ever moves at run time. Planes past the last (when the plane
+//! count is not a multiple of 4) read the last plane again and are not
+//! written.
+//!
+//! [`Shuffle::PERMUTE`]: super::lanes::Shuffle::PERMUTE
+
+use super::doubled::{SourceRows, blended_rows};
+use super::taps::AxisTaps;
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::simd::Lane;
+use wide::f32x4;
+
+/// Output columns whose windows are found at once.
+const COLUMNS: usize = 128;
+/// Interleaved input columns of one chunk (16 KiB on the stack).
+const SPAN: usize = 1024;
+
+/// Resamples channels-first `input` (geometry `i`) into `output` through
+/// `axes` when the W windows have 2 to 4 taps and each output row blends
+/// at most 4 source rows (depth taps at most 2): false, having written
+/// nothing, otherwise.
+pub(crate) fn channels_first(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) -> bool {
+    let Some(r) = blended_rows(axes) else {
+        return false;
+    };
+    if i.layout == Layout::ChannelsLast && i.c > 1 {
+        return false;
+    }
+    match (axes[2].taps(), r) {
+        (2, 1) => run::<2, 1>(input, i, o, axes, output),
+        (2, 2) => run::<2, 2>(input, i, o, axes, output),
+        (2, 3) => run::<2, 3>(input, i, o, axes, output),
+        (2, 4) => run::<2, 4>(input, i, o, axes, output),
+        (3, 1) => run::<3, 1>(input, i, o, axes, output),
+        (3, 2) => run::<3, 2>(input, i, o, axes, output),
+        (3, 3) => run::<3, 3>(input, i, o, axes, output),
+        (3, 4) => run::<3, 4>(input, i, o, axes, output),
+        (4, 1) => run::<4, 1>(input, i, o, axes, output),
+        (4, 2) => run::<4, 2>(input, i, o, axes, output),
+        (4, 3) => run::<4, 3>(input, i, o, axes, output),
+        (4, 4) => run::<4, 4>(input, i, o, axes, output),
+        _ => return false,
+    }
+    true
+}
+
+/// [`channels_first`] with `T` taps along W and `R` source rows per
+/// output row.
+fn run<const T: usize, const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    output: &mut [f32],
+) {
+    let ow = o.spatial[2];
+    let planes = i.n * i.c;
+    let mut starts = [0usize; COLUMNS];
+    let mut weights = [[f32x4::splat(0.0); T]; COLUMNS];
+    let mut cols = [f32x4::splat(0.0); SPAN];
+    let mut x0 = 0;
+    while x0 < ow {
+        // The windows of up to COLUMNS outputs spanning at most SPAN inputs.
+        let (mut lo, mut hi, mut n) = (usize::MAX, 0, 0);
+        while n < COLUMNS && x0 + n < ow {
+            let mut w = [0.0f32; T];
+            let s = axes[2].window(x0 + n, &mut w);
+            let (l, h) = (lo.min(s), hi.max(s + T));
+            if n > 0 && h - l > SPAN {
+                break;
+            }
+            (starts[n], weights[n]) = (s, w.map(f32x4::splat));
+            (lo, hi, n) = (l, h, n + 1);
+        }
+        let (starts, weights) = (&starts[..n], &weights[..n]);
+        let Some(mut rows) = SourceRows::<R>::new(i, o, axes, 1) else {
+            return;
+        };
+        let (in_plane, out_plane, in_row, out_row) = rows.sizes;
+        while let Some((first, count)) = rows.next_chunk() {
+            for q in (0..planes).step_by(4) {
+                // Planes q .. q + 4, the last one repeated past the end.
+                let plane = |p: usize| (q + p).min(planes - 1) * in_plane;
+                let mut dst = output.chunks_exact_mut(out_plane).skip(q).take(4);
+                let mut dst: [&mut [f32]; 4] =
+                    core::array::from_fn(|_| dst.next().unwrap_or_default());
+                for (k, &(at, h)) in rows.sources.iter().enumerate().take(count) {
+                    let src: [[&[f32]; R]; 4] = core::array::from_fn(|p| {
+                        at.map(|a| {
+                            let from = plane(p) + a;
+                            input.get(from..from + in_row).unwrap_or_default()
+                        })
+                    });
+                    let row = (first + k) * out_row + x0;
+                    let out = dst
+                        .each_mut()
+                        .map(|d| d.get_mut(row..row + n).unwrap_or_default());
+                    interleave::<R>(&src, h, lo, hi, &mut cols);
+                    columns::<T>(&cols, lo, starts, weights, out);
+                }
+            }
+        }
+        x0 += n;
+    }
+}
+
+/// `cols[j]` = the blend with `h` of the four planes' source rows `src` at
+/// input column `lo + j`, for `lo + j < hi`: a vector of 4 columns per
+/// plane, transposed.
+#[inline(always)]
+fn interleave<const R: usize>(
+    src: &[[&[f32]; R]; 4],
+    h: [f32; R],
+    lo: usize,
+    hi: usize,
+    cols: &mut [f32x4; SPAN],
+) {
+    let vh = h.map(f32x4::splat);
+    let span = hi - lo;
+    let full = span / 4 * 4;
+    let blend = |p: usize, c: usize| {
+        let mut acc = f32x4::splat(0.0);
+        for (r, (s, &w)) in src[p].iter().zip(&vh).enumerate() {
+            let v = <f32x4 as Lane>::load(s.get(c..).unwrap_or_default());
+            acc = if r == 0 { v * w } else { v.mul_add(w, acc) };
+        }
+        acc
+    };
+    for (j, quad) in cols
+        .get_mut(..full)
+        .unwrap_or_default()
+        .chunks_exact_mut(4)
+        .enumerate()
+    {
+        let c = lo + 4 * j;
+        let t = f32x4::transpose(core::array::from_fn(|p| blend(p, c)));
+        quad.copy_from_slice(&t);
+    }
+    for (c, col) in (lo + full..hi).zip(cols.get_mut(full..span).unwrap_or_default()) {
+        *col = f32x4::new(core::array::from_fn(|p| {
+            let mut acc = 0.0;
+            for (r, (s, &w)) in src[p].iter().zip(&h).enumerate() {
+                let v = s.get(c).copied().unwrap_or(0.0);
+                acc = if r == 0 { v * w } else { acc + v * w };
+            }
+            acc
+        }));
+    }
+}
+
+/// The output columns of the chunk (windows `starts`, splatted weights
+/// `weights`) for the four planes from the interleaved `cols` (input
+/// column `lo` first), four columns at a time, transposed into `out` (one
+/// row per plane; an empty row is a plane past the end, not written).
+#[inline(always)]
+fn columns<const T: usize>(
+    cols: &[f32x4; SPAN],
+    lo: usize,
+    starts: &[usize],
+    weights: &[[f32x4; T]],
+    mut out: [&mut [f32]; 4],
+) {
+    let column = |x: usize| {
+        let (Some(&s), Some(w)) = (starts.get(x), weights.get(x)) else {
+            return f32x4::splat(0.0);
+        };
+        let Some(c) = cols.get(s - lo..).and_then(|c| c.first_chunk::<T>()) else {
+            return f32x4::splat(0.0);
+        };
+        let mut acc = w[0] * c[0];
+        for t in 1..T {
+            acc = w[t].mul_add(c[t], acc);
+        }
+        acc
+    };
+    let n = starts.len();
+    let mut x = 0;
+    while x + 4 <= n {
+        let t = f32x4::transpose(core::array::from_fn(|i| column(x + i)));
+        for (d, v) in out.iter_mut().zip(t) {
+            if let Some(d) = d.get_mut(x..x + 4) {
+                <f32x4 as Lane>::store(v, d);
+            }
+        }
+        x += 4;
+    }
+    for x in x..n {
+        let v = column(x).to_array();
+        for (d, v) in out.iter_mut().zip(v) {
+            if let Some(d) = d.get_mut(x) {
+                *d = v;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions, taps};
+
+    /// Against the reference: 1 to 9 planes (groups of 4 and the repeated
+    /// last plane), widths across the transposes' tails and the column
+    /// chunks, up- and downscales, `align_corners`, 1 to 4 source rows.
+    #[test]
+    fn matches_reference() {
+        let modes = [
+            (M::Linear, Some(false)),
+            (M::Linear, Some(true)),
+            (M::Bilinear, Some(false)),
+            (M::Bilinear, Some(true)),
+            (M::Bicubic, Some(false)),
+            (M::Bicubic, Some(true)),
+            (M::Trilinear, Some(true)),
+        ];
+        let mut input = [0.0f32; 20000];
+        for (j, v) in input.iter_mut().enumerate() {
+            *v = ((j * 7919) % 113) as f32 / 56.5 - 1.0;
+        }
+        let mut want = [0.0f32; 40000];
+        let mut got = [0.0f32; 40000 + 8];
+        for (mode, align_corners) in modes {
+            for planes in [1, 3, 4, 5, 9] {
+                for (w, ow) in [
+                    (1, 3),
+                    (3, 7),
+                    (5, 9),
+                    (7, 7 * 17 / 10),
+                    (13, 29),
+                    (40, 300),
+                    (300, 131),
+                    (9, 4),
+                ] {
+                    let spatial: (&[usize], &[usize]) = match mode {
+                        M::Linear => (&[w][..], &[ow][..]),
+                        M::Trilinear => (&[2, 3, w][..], &[3, 5, ow][..]),
+                        _ => (&[3, w][..], &[5, ow][..]),
+                    };
+                    let size = spatial.1;
+                    let mut opts = InterpolateOptions::size(mode, size);
+                    opts.align_corners = align_corners;
+                    for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                        // Channels-last takes one channel (n images).
+                        let (n, c) = match layout {
+                            Layout::ChannelsFirst => (1, planes),
+                            Layout::ChannelsLast => (planes, 1),
+                        };
+                        let mut shape = [n, c, 0, 0, 0];
+                        shape[2..2 + spatial.0.len()].copy_from_slice(spatial.0);
+                        let shape = &shape[..2 + spatial.0.len()];
+                        let g = InterpolateGeometry::new(shape, layout, &opts).unwrap();
+                        let (n, m) = (g.input.numel(), g.output.numel());
+                        if n > input.len() || m > want.len() {
+                            continue;
+                        }
+                        let input = &input[..n];
+                        crate::reference::interpolate(input, shape, layout, &opts, &mut want[..m])
+                            .unwrap();
+                        got.fill(f32::MAX);
+                        let axes = taps::axes(&g).unwrap();
+                        let took = channels_first(input, &g.input, &g.output, &axes, &mut got[..m]);
+                        // Windows of 2 to 4 taps (one input column has 1).
+                        let taps = axes[2].taps();
+                        assert_eq!(
+                            took,
+                            (2..=4).contains(&taps),
+                            "{mode:?} {shape:?} -> {size:?}"
+                        );
+                        if !took {
+                            continue;
+                        }
+                        assert!(got[m..].iter().all(|&v| v == f32::MAX));
+                        for (j, (a, b)) in got[..m].iter().zip(&want[..m]).enumerate() {
+                            assert!(
+                                (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs(),
+                                "{mode:?} {align_corners:?} {shape:?} -> {size:?} [{j}]: {a} vs {b}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
