@@ -697,7 +697,14 @@ fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: u
     L: Shuffle,
     S: Source + ?Sized,
 {
+    // One check per block of its load and store (the plan fits them: it
+    // never fails), which covers every row of a blend.
+    let (len, n) = (src.len(), dst.len());
     for (x, at, shift) in blocks.each() {
+        if at + L::LANES > len || x + L::LANES > n {
+            debug_assert!(false, "block outside its row");
+            continue;
+        }
         permute_block::<L, S, K, N, P, T>(src, wt, x, at, shift, dst);
     }
 }
@@ -718,7 +725,7 @@ fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: 
 {
     let v: L = src.load(at);
     let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
-    apply_taps(v, idx, &w, shift).store(&mut dst[x..]);
+    apply_taps(v, idx, &w, shift).store(&mut dst[x..x + L::LANES]);
 }
 
 /// The lane indices and per-tap weights of the block at output `x`.
@@ -764,12 +771,22 @@ fn permuted_pair<
     L: Shuffle,
 {
     let [wa, wb] = weight.map(|w| w.map(L::splat));
+    // The rows and outputs cut to one length each, so that one check per
+    // block covers its loads and stores (the plan fits them: it never fails).
+    let len = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+    let rows = rows.map(|r| r.get(..len).unwrap_or_default());
+    let n = a.len().min(b.len());
+    let (a, b) = (&mut a[..n], &mut b[..n]);
     for (x, at, shift) in blocks.each() {
-        let v: [L; R] = core::array::from_fn(|r| L::load(rows[r].get(at..).unwrap_or_default()));
+        if at + L::LANES > len || x + L::LANES > n {
+            debug_assert!(false, "block outside its rows");
+            continue;
+        }
+        let v: [L; R] = core::array::from_fn(|r| L::load(&rows[r][at..at + L::LANES]));
         let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
         let [va, vb] = [weighted_sum(&v, &wa), weighted_sum(&v, &wb)];
-        apply_taps(va, idx, &w, shift).store(a.get_mut(x..).unwrap_or_default());
-        apply_taps(vb, idx, &w, shift).store(b.get_mut(x..).unwrap_or_default());
+        apply_taps(va, idx, &w, shift).store(&mut a[x..x + L::LANES]);
+        apply_taps(vb, idx, &w, shift).store(&mut b[x..x + L::LANES]);
     }
 }
 
@@ -777,27 +794,48 @@ fn permuted_pair<
 /// or the vertical sum in `temp`), or the weighted sum of `R` input rows
 /// computed as it is loaded (no row stored and read back).
 trait Source {
+    /// The inputs: a load from `at` needs `at + LANES <= len()`.
+    fn len(&self) -> usize;
     /// The `LANES` inputs from `at`.
     fn load<L: Lane>(&self, at: usize) -> L;
 }
 
 impl Source for [f32] {
     #[inline(always)]
+    fn len(&self) -> usize {
+        <[f32]>::len(self)
+    }
+    #[inline(always)]
     fn load<L: Lane>(&self, at: usize) -> L {
-        L::load(&self[at..])
+        L::load(&self[at..at + L::LANES])
     }
 }
 
-/// `sum_r weight[r] * rows[r]`, every row of the same length.
+/// `sum_r weight[r] * rows[r]`, the rows cut to one length (so that a
+/// caller's one check of a load's end covers every row).
 struct Blend<'a, const R: usize> {
     rows: [&'a [f32]; R],
     weight: [f32; R],
+    len: usize,
+}
+
+impl<'a, const R: usize> Blend<'a, R> {
+    #[inline(always)]
+    fn new(rows: [&'a [f32]; R], weight: [f32; R]) -> Self {
+        let len = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+        let rows = rows.map(|r| r.get(..len).unwrap_or_default());
+        Blend { rows, weight, len }
+    }
 }
 
 impl<const R: usize> Source for Blend<'_, R> {
     #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline(always)]
     fn load<L: Lane>(&self, at: usize) -> L {
-        let v: [L; R] = core::array::from_fn(|r| L::load(&self.rows[r][at..]));
+        let v: [L; R] = core::array::from_fn(|r| L::load(&self.rows[r][at..at + L::LANES]));
         weighted_sum(&v, &self.weight.map(L::splat))
     }
 }
@@ -853,7 +891,7 @@ fn fused_rows<L: Shuffle>(
     macro_rules! run {
         ($r:literal, $k:literal) => {{
             let row = |rows: [&[f32]; $r], weight: [f32; $r], out: &mut [f32]| {
-                let src = Blend { rows, weight };
+                let src = Blend::new(rows, weight);
                 permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out);
             };
             if $r >= 4 {
@@ -897,14 +935,11 @@ fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
         rows: &[(usize, f32)],
         span: usize,
     ) -> Option<Blend<'a, R>> {
-        let mut b = Blend {
-            rows: [&[][..]; R],
-            weight: [0.0; R],
-        };
-        for ((row, w), &(offset, weight)) in b.rows.iter_mut().zip(&mut b.weight).zip(rows) {
+        let (mut b, mut w) = ([&[][..]; R], [0.0; R]);
+        for ((row, w), &(offset, weight)) in b.iter_mut().zip(&mut w).zip(rows) {
             (*row, *w) = (input.get(offset..offset + span)?, weight);
         }
-        Some(b)
+        Some(Blend::new(b, w))
     }
     fn run<L: Shuffle, S: Source, const N: usize, const P: usize, const T: usize>(
         src: Option<S>,
