@@ -82,6 +82,9 @@ fn run<const T: usize, const R: usize>(
     let mut starts = [0usize; COLUMNS];
     let mut weights = [[f32x4::splat(0.0); T]; COLUMNS];
     let mut cols = [f32x4::splat(0.0); SPAN];
+    // Rows that planes past the last write to, so that every group writes
+    // four rows of one length.
+    let mut spare = [[0.0f32; COLUMNS]; 3];
     let mut x0 = 0;
     while x0 < ow {
         // The windows of up to COLUMNS outputs spanning at most SPAN inputs.
@@ -109,16 +112,33 @@ fn run<const T: usize, const R: usize>(
                 let mut dst: [&mut [f32]; 4] =
                     core::array::from_fn(|_| dst.next().unwrap_or_default());
                 for (k, &(at, h)) in rows.sources.iter().enumerate().take(count) {
-                    let src: [[&[f32]; R]; 4] = core::array::from_fn(|p| {
-                        at.map(|a| {
+                    let mut src = [[&[][..]; R]; 4];
+                    for (p, rows) in src.iter_mut().enumerate() {
+                        for (row, &a) in rows.iter_mut().zip(&at) {
                             let from = plane(p) + a;
-                            input.get(from..from + in_row).unwrap_or_default()
-                        })
-                    });
+                            *row = input.get(from..from + in_row).unwrap_or_default();
+                        }
+                    }
                     let row = (first + k) * out_row + x0;
-                    let out = dst
-                        .each_mut()
-                        .map(|d| d.get_mut(row..row + n).unwrap_or_default());
+                    let [d0, d1, d2, d3] = &mut dst;
+                    let [s1, s2, s3] = &mut spare;
+                    fn cut<'a>(
+                        d: &'a mut [f32],
+                        s: &'a mut [f32],
+                        at: usize,
+                        n: usize,
+                    ) -> &'a mut [f32] {
+                        match d.get_mut(at..at + n) {
+                            Some(d) => d,
+                            None => s.get_mut(..n).unwrap_or_default(),
+                        }
+                    }
+                    let out = [
+                        d0.get_mut(row..row + n).unwrap_or_default(),
+                        cut(d1, s1, row, n),
+                        cut(d2, s2, row, n),
+                        cut(d3, s3, row, n),
+                    ];
                     interleave::<R>(&src, h, lo, hi, &mut cols);
                     columns::<T>(&cols, lo, starts, weights, out);
                 }
@@ -175,44 +195,46 @@ fn interleave<const R: usize>(
 /// The output columns of the chunk (windows `starts`, splatted weights
 /// `weights`) for the four planes from the interleaved `cols` (input
 /// column `lo` first), four columns at a time, transposed into `out` (one
-/// row per plane; an empty row is a plane past the end, not written).
+/// row per plane, each as long as `starts`).
 #[inline(always)]
 fn columns<const T: usize>(
     cols: &[f32x4; SPAN],
     lo: usize,
     starts: &[usize],
     weights: &[[f32x4; T]],
-    mut out: [&mut [f32]; 4],
+    out: [&mut [f32]; 4],
 ) {
-    let column = |x: usize| {
-        let (Some(&s), Some(w)) = (starts.get(x), weights.get(x)) else {
-            return f32x4::splat(0.0);
-        };
-        let Some(c) = cols.get(s - lo..).and_then(|c| c.first_chunk::<T>()) else {
-            return f32x4::splat(0.0);
-        };
+    let n = starts.len();
+    let [Some(o0), Some(o1), Some(o2), Some(o3)] = out.map(|o| o.get_mut(..n)) else {
+        return;
+    };
+    let column = |s: usize, w: &[f32x4; T]| {
+        // Every window lies in `cols` (`lo` is the least start): the
+        // clamp never binds, and leaves the loads unchecked.
+        let s = s.wrapping_sub(lo).min(SPAN - T);
+        let c = &cols[s..s + T];
         let mut acc = w[0] * c[0];
         for t in 1..T {
             acc = w[t].mul_add(c[t], acc);
         }
         acc
     };
-    let n = starts.len();
-    let mut x = 0;
-    while x + 4 <= n {
-        let t = f32x4::transpose(core::array::from_fn(|i| column(x + i)));
-        for (d, v) in out.iter_mut().zip(t) {
-            if let Some(d) = d.get_mut(x..x + 4) {
-                <f32x4 as Lane>::store(v, d);
-            }
+    let quads = starts.chunks_exact(4).zip(weights.chunks_exact(4));
+    let rows = o0.chunks_exact_mut(4).zip(o1.chunks_exact_mut(4));
+    let rows = rows.zip(o2.chunks_exact_mut(4).zip(o3.chunks_exact_mut(4)));
+    for ((s, w), ((r0, r1), (r2, r3))) in quads.zip(rows) {
+        let [v0, v1, v2, v3] = f32x4::transpose(core::array::from_fn(|i| column(s[i], &w[i])));
+        for (r, v) in [r0, r1, r2, r3].into_iter().zip([v0, v1, v2, v3]) {
+            <f32x4 as Lane>::store(v, r);
         }
-        x += 4;
     }
-    for x in x..n {
-        let v = column(x).to_array();
-        for (d, v) in out.iter_mut().zip(v) {
-            if let Some(d) = d.get_mut(x) {
-                *d = v;
+    let done = n / 4 * 4;
+    let tail = starts[done..].iter().zip(&weights[done..]);
+    for (x, (&s, w)) in (done..n).zip(tail) {
+        let v = column(s, w).to_array();
+        for (o, v) in [&mut *o0, &mut *o1, &mut *o2, &mut *o3].into_iter().zip(v) {
+            if let Some(o) = o.get_mut(x) {
+                *o = v;
             }
         }
     }
