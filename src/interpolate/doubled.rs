@@ -423,14 +423,7 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
     let half = T / 2;
     let vh = hw.map(L::splat);
     // The vertical blend of the input columns from `k`, a vector.
-    let blend = |k: usize| {
-        let mut acc = L::splat(0.0);
-        for (r, (s, &h)) in source.iter().zip(&vh).enumerate() {
-            let v = L::load(s.get(k..).unwrap_or_default());
-            acc = if r == 0 { v * h } else { v.mul_add(h, acc) };
-        }
-        acc
-    };
+    let blend = |k: usize| column_blend(&source, &vh, k);
     // The edge columns' windows read columns 0 ..= T and iw - T - 1 ..
     // iw (at most 5 each side): blended as vectors, stored and read back
     // one at a time (a scalar blend per edge tap cost 30% of bicubic x2).
@@ -538,6 +531,23 @@ fn row<L: CopyLane, const T: usize, const R: usize>(
         k = end;
     }
     debug_assert_eq!(k, end, "the vectors cover every column pair");
+}
+
+/// `sum_r vh[r] * rows[r][at..at + LANES]` (a vector of `R` rows'
+/// columns from `at` blended), the first row multiplied and the rest
+/// fused in order.
+#[inline(always)]
+pub(super) fn column_blend<L: CopyLane, const R: usize>(
+    rows: &[&[f32]; R],
+    vh: &[L; R],
+    at: usize,
+) -> L {
+    let mut acc = L::splat(0.0);
+    for (r, (s, &h)) in rows.iter().zip(vh).enumerate() {
+        let v = L::load(s.get(at..).unwrap_or_default());
+        acc = if r == 0 { v * h } else { v.mul_add(h, acc) };
+    }
+    acc
 }
 
 /// `b` and the sequence `b, next` shifted by 1 to [`MAX_T`] lanes.

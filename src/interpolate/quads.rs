@@ -22,7 +22,7 @@
 //!
 //! [`Shuffle::PERMUTE`]: super::lanes::Shuffle::PERMUTE
 
-use super::doubled::{SourceRows, blended_rows};
+use super::doubled::{SourceRows, blended_rows, column_blend};
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Lane;
@@ -162,14 +162,7 @@ fn interleave<const R: usize>(
     let vh = h.map(f32x4::splat);
     let span = hi - lo;
     let full = span / 4 * 4;
-    let blend = |p: usize, c: usize| {
-        let mut acc = f32x4::splat(0.0);
-        for (r, (s, &w)) in src[p].iter().zip(&vh).enumerate() {
-            let v = <f32x4 as Lane>::load(s.get(c..).unwrap_or_default());
-            acc = if r == 0 { v * w } else { v.mul_add(w, acc) };
-        }
-        acc
-    };
+    let blend = |p: usize, c: usize| column_blend(&src[p], &vh, c);
     for (j, quad) in cols
         .get_mut(..full)
         .unwrap_or_default()

@@ -18,7 +18,9 @@
 //! of the source rows' blend (no `temp`) and a permute per tap
 //! ([`permute_block`]); whole images of such rows go through [`each_row`]
 //! ([`fused_rows`]). Halving rows are deinterleaved once per row
-//! ([`unzip_into`]). Stack: at most about 38 KiB of tables and rows.
+//! ([`unzip_into`]). Builds without the permute take channels-first
+//! windows of 2 to 4 taps four planes at a time (`quads.rs`) before they
+//! get here. Stack: at most about 38 KiB of tables and rows.
 //!
 //! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
 //! input row directly; a single horizontal tap multiplies by its weight 1.0,
