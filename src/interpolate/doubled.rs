@@ -379,25 +379,25 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
     each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
-        by_group(source, out, c, group, |source, stride, out| {
+        by_group(source, [out], c, group, |source, stride, [out]| {
             pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out);
         });
     });
     true
 }
 
-/// Runs `pass(source, stride, out)` over the channel groups of a
-/// channels-last row of pixels of `c` channels, `group` at a time: the
-/// source rows and the output from the group's first channel, pixels
-/// `stride` floats apart. A pixel of one group is one pass, with the
-/// stride `group` (a constant to the kernels).
+/// Runs `pass(source, stride, out)` over the channel groups of
+/// channels-last rows of pixels of `c` channels, `group` at a time: the
+/// source rows and the `P` output rows from the group's first channel,
+/// pixels `stride` floats apart. A pixel of one group is one pass, with
+/// the stride `group` (a constant to the kernels).
 #[inline(always)]
-pub(super) fn by_group<const R: usize>(
+pub(super) fn by_group<const R: usize, const P: usize>(
     source: [&[f32]; R],
-    out: &mut [f32],
+    mut out: [&mut [f32]; P],
     c: usize,
     group: usize,
-    mut pass: impl FnMut([&[f32]; R], usize, &mut [f32]),
+    mut pass: impl FnMut([&[f32]; R], usize, [&mut [f32]; P]),
 ) {
     if c == group {
         pass(source, group, out);
@@ -405,7 +405,8 @@ pub(super) fn by_group<const R: usize>(
     }
     for g in (0..c).step_by(group) {
         let source = source.map(|s| s.get(g..).unwrap_or_default());
-        pass(source, c, out.get_mut(g..).unwrap_or_default());
+        let out = out.each_mut().map(|o| o.get_mut(g..).unwrap_or_default());
+        pass(source, c, out);
     }
 }
 
