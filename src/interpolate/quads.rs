@@ -122,22 +122,11 @@ fn run<const T: usize, const R: usize>(
                     let row = (first + k) * out_row + x0;
                     let [d0, d1, d2, d3] = &mut dst;
                     let [s1, s2, s3] = &mut spare;
-                    fn cut<'a>(
-                        d: &'a mut [f32],
-                        s: &'a mut [f32],
-                        at: usize,
-                        n: usize,
-                    ) -> &'a mut [f32] {
-                        match d.get_mut(at..at + n) {
-                            Some(d) => d,
-                            None => s.get_mut(..n).unwrap_or_default(),
-                        }
-                    }
                     let out = [
                         d0.get_mut(row..row + n).unwrap_or_default(),
-                        cut(d1, s1, row, n),
-                        cut(d2, s2, row, n),
-                        cut(d3, s3, row, n),
+                        row_or_spare(d1, s1, row, n),
+                        row_or_spare(d2, s2, row, n),
+                        row_or_spare(d3, s3, row, n),
                     ];
                     interleave::<R>(&src, h, lo, hi, &mut cols);
                     columns::<T>(&cols, lo, starts, weights, out);
@@ -145,6 +134,20 @@ fn run<const T: usize, const R: usize>(
             }
         }
         x0 += n;
+    }
+}
+
+/// `plane[at..at + n]`, or the first `n` of `spare` for a plane past the
+/// last (an empty `plane`).
+fn row_or_spare<'a>(
+    plane: &'a mut [f32],
+    spare: &'a mut [f32],
+    at: usize,
+    n: usize,
+) -> &'a mut [f32] {
+    match plane.get_mut(at..at + n) {
+        Some(row) => row,
+        None => spare.get_mut(..n).unwrap_or_default(),
     }
 }
 
