@@ -35,6 +35,8 @@ pub(crate) trait Lane:
     fn max(self, other: Self) -> Self;
     /// Lane-wise minimum.
     fn min(self, other: Self) -> Self;
+    /// The sum of the lanes (in `wide`'s order: pairwise, not left to right).
+    fn reduce_add(self) -> f32;
 }
 
 macro_rules! impl_lane {
@@ -74,6 +76,10 @@ macro_rules! impl_lane {
             fn min(self, other: Self) -> Self {
                 <$t>::min(self, other)
             }
+            #[inline(always)]
+            fn reduce_add(self) -> f32 {
+                <$t>::reduce_add(self)
+            }
         }
     };
 }
@@ -108,6 +114,9 @@ mod tests {
         for i in 0..L::LANES {
             assert_eq!(out[i], (2.0 * src[i] + 1.0).max(0.0));
         }
+        // Small integers: exact in any order of summation.
+        let want: f32 = src[..L::LANES].iter().sum();
+        assert_eq!(L::load(&src).reduce_add(), want);
     }
 
     #[test]

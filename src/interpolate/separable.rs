@@ -173,6 +173,102 @@ fn find_regular<const N: usize, const P: usize, const T: usize>(
     None
 }
 
+/// Inputs of a row that [`Edge`] loads for one end's outputs.
+const EDGE_SPAN: usize = 16;
+/// The most outputs one [`Edge`] takes.
+const EDGE_OUTPUTS: usize = 8;
+
+/// Channels-first outputs `from..to` of a column table (windows of more
+/// than 4 taps) whose windows all lie in the [`EDGE_SPAN`] inputs from
+/// `base` (counted from the table's first input): the clamped windows at
+/// either end of a row, around its periodic run. Each is one masked dot
+/// product with that span, loaded once per row; one at a time through
+/// [`dot`] they were a quarter of native lanczos x0.5 channels-first
+/// (best of 600 calls: 0.90 -> 0.76 ms; SSE2 1.73 -> 1.56).
+struct Edge {
+    from: usize,
+    to: usize,
+    base: usize,
+    /// Output `from + e`'s weights over the span, zero outside its window.
+    weight: [[f32; EDGE_SPAN]; EDGE_OUTPUTS],
+    /// All bits set over output `from + e`'s window, clear elsewhere: the
+    /// inputs outside it (an infinity, say) stay out of its sum, as in
+    /// [`dot`].
+    mask: [[f32; EDGE_SPAN]; EDGE_OUTPUTS],
+}
+
+impl Edge {
+    /// Outputs `from..to` of `wt` (first input `lo`, `span` inputs), if
+    /// there are at most [`EDGE_OUTPUTS`] of them, of more than 4 taps, and
+    /// their windows fit in [`EDGE_SPAN`] inputs of the span.
+    fn new<const N: usize, const P: usize, const T: usize>(
+        wt: &Table<N, P, T>,
+        lo: usize,
+        span: usize,
+        from: usize,
+        to: usize,
+    ) -> Option<Edge> {
+        let starts = wt.start.get(from..to)?;
+        let (Some(&first), Some(&end)) = (starts.iter().min(), starts.iter().max()) else {
+            return None;
+        };
+        let (first, end) = (first.checked_sub(lo)?, end.checked_sub(lo)? + wt.taps);
+        if wt.taps <= 4 || to - from > EDGE_OUTPUTS || end - first > EDGE_SPAN || span < EDGE_SPAN {
+            return None;
+        }
+        let base = first.min(span - EDGE_SPAN);
+        let on = f32::from_bits(u32::MAX);
+        let mut edge = Edge {
+            from,
+            to,
+            base,
+            weight: [[0.0; EDGE_SPAN]; EDGE_OUTPUTS],
+            mask: [[0.0; EDGE_SPAN]; EDGE_OUTPUTS],
+        };
+        let rows = edge.weight.iter_mut().zip(&mut edge.mask);
+        for ((weight, mask), x) in rows.zip(from..to) {
+            let (start, w) = wt.get(x);
+            let at = start - lo - base;
+            let (weight, mask) = (
+                weight.get_mut(at..at + w.len())?,
+                mask.get_mut(at..at + w.len())?,
+            );
+            weight.copy_from_slice(w);
+            mask.fill(on);
+        }
+        Some(edge)
+    }
+
+    /// Writes the outputs into `dst` from the span `src` (the table's
+    /// inputs): false, having written nothing, if either is too short.
+    #[inline(always)]
+    fn apply<L: Shuffle>(&self, src: &[f32], dst: &mut [f32]) -> bool {
+        let (Some(span), Some(dst)) = (
+            src.get(self.base..self.base + EDGE_SPAN),
+            dst.get_mut(self.from..self.to),
+        ) else {
+            return false;
+        };
+        let zero = L::splat(0.0);
+        // At most 4 vectors (`LANES` is at least 4).
+        let count = EDGE_SPAN / L::LANES;
+        let v: [L; 4] = core::array::from_fn(|q| {
+            span.get(q * L::LANES..)
+                .map_or(zero, |s| if q < count { L::load(s) } else { zero })
+        });
+        for ((d, weight), mask) in dst.iter_mut().zip(&self.weight).zip(&self.mask) {
+            let mut acc = zero;
+            for (q, &x) in v.iter().enumerate().take(count) {
+                let at = q * L::LANES;
+                let x = L::select(L::load(&mask[at..]), x, zero);
+                acc = L::load(&weight[at..]).mul_add(x, acc);
+            }
+            *d = acc.reduce_add();
+        }
+        true
+    }
+}
+
 /// Resamples `input` (geometry `i`) into `output` (geometry `o`) through the
 /// per-`[D, H, W]`-axis tables `axes`. Returns false, having written
 /// nothing, when a window is too wide for the stack buffers.
@@ -233,6 +329,13 @@ pub(crate) fn resample<L: Shuffle>(
                     find_regular(&wt, L::LANES)
                 } else {
                     None
+                };
+                let edges = match regular {
+                    Some(r) => [
+                        Edge::new(&wt, lo, span, 0, r.first),
+                        Edge::new(&wt, lo, span, r.first + r.periods * r.phases, wt.len),
+                    ],
+                    None => [None, None],
                 };
                 // Channels-first rows every block of which one permute
                 // serves: blend the source rows as they are read.
@@ -297,7 +400,7 @@ pub(crate) fn resample<L: Shuffle>(
                                     &*t
                                 };
                                 horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                    src, width, &wt, lo, regular, dst, channels, halves,
+                                    src, width, &wt, lo, regular, &edges, dst, channels, halves,
                                 );
                             }
                         }
@@ -424,14 +527,20 @@ fn horizontal<L: Shuffle, const N: usize, const P: usize, const T: usize>(
     wt: &Table<N, P, T>,
     lo: usize,
     regular: Option<Regular>,
+    edges: &[Option<Edge>; 2],
     dst: &mut [f32],
     stride: usize,
     halves: &mut [f32],
 ) {
     if stride == 1 {
+        let ends = |edge: &Option<Edge>, dst: &mut [f32], from: usize, to: usize| {
+            if !edge.as_ref().is_some_and(|e| e.apply::<L>(src, dst)) {
+                outputs::<L, N, P, T>(src, wt, lo, dst, from, to);
+            }
+        };
         let mut x = 0;
         if let Some(r) = regular {
-            outputs::<L, N, P, T>(src, wt, lo, dst, 0, r.first);
+            ends(&edges[0], dst, 0, r.first);
             // The last block overlaps the one before it: it rewrites the same
             // values, and leaves no periods to the scalar loop.
             let blocks = r.periods / L::LANES;
@@ -450,7 +559,7 @@ fn horizontal<L: Shuffle, const N: usize, const P: usize, const T: usize>(
             }
             x = r.first + r.periods * r.phases;
         }
-        outputs::<L, N, P, T>(src, wt, lo, dst, x, wt.len);
+        ends(&edges[1], dst, x, wt.len);
     } else {
         for (x, d) in dst.chunks_mut(stride).enumerate().take(wt.len) {
             let (start, w) = wt.get(x);
@@ -1245,6 +1354,66 @@ mod tests {
                 &mut self.data[..self.len]
             }
         }
+    }
+
+    /// An infinity in a row reaches only the channels-first outputs whose
+    /// table window holds it: [`Edge`]'s span is wider than the windows it
+    /// serves, and its mask keeps the rest of the span out.
+    fn infinity_stays_in_its_windows<L: Shuffle>() {
+        for (mode, size) in [(M::Lanczos, 32), (M::Bicubic, 32), (M::Lanczos, 21)] {
+            let shape = [1, 1, 1, 64];
+            let size = [1, size];
+            let opts = InterpolateOptions::size(mode, &size).with_antialias(true);
+            let g = InterpolateGeometry::new(&shape, Layout::ChannelsFirst, &opts).unwrap();
+            let axes = taps::axes(&g).unwrap();
+            let mut weight = [0.0f32; MAX_TAPS];
+            for k in 0..64 {
+                let input = alloc_free::Buf::from_fn(64, |j| {
+                    if j == k {
+                        f32::INFINITY
+                    } else {
+                        ((j * 7919) % 113) as f32 / 56.5 - 1.0
+                    }
+                });
+                let (mut want, mut got) = (
+                    alloc_free::Buf::zeros(size[1]),
+                    alloc_free::Buf::zeros(size[1]),
+                );
+                crate::reference::interpolate(
+                    input.get(),
+                    &shape,
+                    Layout::ChannelsFirst,
+                    &opts,
+                    want.get_mut(),
+                )
+                .unwrap();
+                assert!(resample::<L>(
+                    input.get(),
+                    &g.input,
+                    &g.output,
+                    &axes,
+                    got.get_mut()
+                ));
+                let taps = axes[2].taps();
+                for (x, (a, b)) in got.get().iter().zip(want.get()).enumerate() {
+                    let start = axes[2].window(x, &mut weight[..taps]);
+                    if (start..start + taps).contains(&k) {
+                        continue;
+                    }
+                    assert!(
+                        (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs(),
+                        "{mode:?} 64 -> {size:?}, infinity at {k}: output {x} {a} vs {b}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn infinities_stay_in_their_windows() {
+        infinity_stays_in_its_windows::<f32x4>();
+        infinity_stays_in_its_windows::<f32x8>();
+        infinity_stays_in_its_windows::<f32x16>();
     }
 
     #[test]
