@@ -1195,7 +1195,6 @@ fn periodic_blocks<
     L: Shuffle,
 {
     let zero = L::splat(0.0);
-    let load = |row: &[f32], at: usize| row.get(at..at + L::LANES).map_or(zero, L::load);
     // Blocks `per` at a time, each tap's slice, position and splatted
     // weight found once for them all and its multiply-adds in `per`
     // independent chains. One block at a time made each block a chain of
@@ -1220,8 +1219,17 @@ fn periodic_blocks<
             for (j, &wj) in w.iter().enumerate() {
                 let (row, a) = row_of(start - lo + j);
                 let w = L::splat(wj);
+                // One check for the group's loads (the starts ascend), not
+                // a fallback to zero per load (SSE2 lanczos x0.5 CF: 1.56
+                // -> 1.39 ms best of 600; native unchanged).
+                let reach = starts[per - 1] + L::LANES;
+                let row = row.get(a..a + reach).unwrap_or_default();
                 for (vu, &i) in v.iter_mut().zip(&starts).take(per) {
-                    let x = load(row, a + i);
+                    let x = if row.len() == reach {
+                        L::load(&row[i..])
+                    } else {
+                        zero
+                    };
                     vu[p] = if j == 0 { w * x } else { w.mul_add(x, vu[p]) };
                 }
             }
