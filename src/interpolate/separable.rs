@@ -1266,6 +1266,28 @@ mod tests {
     use crate::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions, taps};
     use wide::{f32x4, f32x8, f32x16};
 
+    /// The reference's output and [`resample`]'s for one problem.
+    fn both<L: Shuffle>(
+        input: &[f32],
+        shape: &[usize],
+        layout: Layout,
+        opts: &InterpolateOptions,
+    ) -> (alloc_free::Buf, alloc_free::Buf) {
+        let g = InterpolateGeometry::new(shape, layout, opts).unwrap();
+        let n = g.output.numel();
+        let (mut want, mut got) = (alloc_free::Buf::zeros(n), alloc_free::Buf::zeros(n));
+        crate::reference::interpolate(input, shape, layout, opts, want.get_mut()).unwrap();
+        let axes = taps::axes(&g).unwrap();
+        assert!(resample::<L>(
+            input,
+            &g.input,
+            &g.output,
+            &axes,
+            got.get_mut()
+        ));
+        (want, got)
+    }
+
     /// Every width of the kernel against the reference: widths `0..=3 *
     /// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts.
     fn against_reference<L: Shuffle>() {
@@ -1296,25 +1318,7 @@ mod tests {
                                 alloc_free::Buf::from_fn(g.input.numel(), |j| {
                                     ((j * 7919) % 113) as f32 / 56.5 - 1.0
                                 });
-                            let n = g.output.numel();
-                            let mut want = alloc_free::Buf::zeros(n);
-                            let mut got = alloc_free::Buf::zeros(n);
-                            crate::reference::interpolate(
-                                input.get(),
-                                &shape,
-                                layout,
-                                &opts,
-                                want.get_mut(),
-                            )
-                            .unwrap();
-                            let axes = taps::axes(&g).unwrap();
-                            assert!(resample::<L>(
-                                input.get(),
-                                &g.input,
-                                &g.output,
-                                &axes,
-                                got.get_mut()
-                            ));
+                            let (want, got) = both::<L>(input.get(), &shape, layout, &opts);
                             let exact = matches!(mode, M::Nearest | M::NearestExact);
                             for (a, b) in got.get().iter().zip(want.get()) {
                                 let ok = if exact {
@@ -1383,25 +1387,7 @@ mod tests {
                         ((j * 7919) % 113) as f32 / 56.5 - 1.0
                     }
                 });
-                let (mut want, mut got) = (
-                    alloc_free::Buf::zeros(size[1]),
-                    alloc_free::Buf::zeros(size[1]),
-                );
-                crate::reference::interpolate(
-                    input.get(),
-                    &shape,
-                    Layout::ChannelsFirst,
-                    &opts,
-                    want.get_mut(),
-                )
-                .unwrap();
-                assert!(resample::<L>(
-                    input.get(),
-                    &g.input,
-                    &g.output,
-                    &axes,
-                    got.get_mut()
-                ));
+                let (want, got) = both::<L>(input.get(), &shape, Layout::ChannelsFirst, &opts);
                 let taps = axes[2].taps();
                 for (x, (a, b)) in got.get().iter().zip(want.get()).enumerate() {
                     let start = axes[2].window(x, &mut weight[..taps]);
