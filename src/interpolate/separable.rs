@@ -20,7 +20,8 @@
 //! ([`fused_rows`]). Halving rows are deinterleaved once per row
 //! ([`unzip_into`]). Builds without the permute take channels-first
 //! windows of 2 to 4 taps four planes at a time (`quads.rs`) before they
-//! get here. Stack: at most about 38 KiB of tables and rows.
+//! get here. Stack: at most about 43 KiB of tables and rows (`resample`'s
+//! frame, measured from the x86_64 builds: 42 KiB SSE2, 43 AVX-512).
 //!
 //! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
 //! input row directly; a single horizontal tap multiplies by its weight 1.0,
@@ -969,7 +970,7 @@ fn weighted_sum<L: Lane, const R: usize>(v: &[L; R], w: &[L; R]) -> L {
 /// planes. False, having written nothing, for any other problem. The
 /// per-row setup of the general loop (finding the rows per plane) was a
 /// third of trilinear x2's time, whose rows are 64 outputs. Not inlined:
-/// its tables (about 25 KiB) and `resample`'s (about 38 KiB) are never
+/// its tables (about 25 KiB) and `resample`'s (about 43 KiB) are never
 /// live together, so neither frame holds both.
 #[inline(never)]
 fn fused_rows<L: Shuffle>(
