@@ -114,7 +114,7 @@ mod tests {
         for i in 0..L::LANES {
             assert_eq!(out[i], (2.0 * src[i] + 1.0).max(0.0));
         }
-        // Small integers: exact in any order of summation.
+        // Halves of small integers: exact in any order of summation.
         let want: f32 = src[..L::LANES].iter().sum();
         assert_eq!(L::load(&src).reduce_add(), want);
     }

@@ -800,9 +800,13 @@ fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize) {
     let size = g.input.spatial[a];
     match o.checked_add(g.padding[a]) {
         Some(p) => {
-            // `p - k + 1` and a saturating `+ 1`: `p` may be `usize::MAX`
+            // Saturating `+ 1`s: `p` may be `usize::MAX`
             // (found by the `unconstrained` fuzz target).
-            let first = if p >= k { (p - k + 1).div_ceil(s) } else { 0 };
+            let first = if p >= k {
+                (p - k).saturating_add(1).div_ceil(s)
+            } else {
+                0
+            };
             let last = (p / s).saturating_add(1).min(size);
             (first.min(last), last)
         }
