@@ -172,6 +172,9 @@ pub(crate) trait CopyLane: Lane {
     /// (`S <= LANES`): `[self[S], .., self[LANES - 1], next[0], .., next[S - 1]]`,
     /// a constant shuffle (`shufps`, `palignr`, `ext`, `valignd`).
     fn shift_in<const S: usize>(self, next: Self) -> Self;
+    /// Every lane holding the first lane of `self` (one shuffle; any other
+    /// lane can go through memory, behind the output stream's stores).
+    fn broadcast_first(self) -> Self;
 }
 
 macro_rules! impl_copy_lane {
@@ -230,6 +233,10 @@ macro_rules! impl_copy_lane {
                         b[(l + S - $n) % $n]
                     }
                 }))
+            }
+            #[inline(always)]
+            fn broadcast_first(self) -> Self {
+                <$t>::splat(self.to_array()[0])
             }
         }
     };
