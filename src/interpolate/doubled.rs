@@ -35,6 +35,9 @@ use crate::simd::CopyLane;
 /// The most horizontal taps (bicubic).
 pub(super) const MAX_T: usize = 4;
 
+/// The widest vector (f32x16): the vector edges' lane weights.
+const MAX_LANES: usize = 16;
+
 /// Output rows whose source rows and weights are found at once, for every
 /// plane (a window per row and plane costs more than the row).
 const CHUNK: usize = 128;
@@ -147,7 +150,7 @@ impl<L: CopyLane, const T: usize> Plan<L, T> {
         let (even, odd) = regular::<T>(aw, iw, ow, lanes)?;
         let mut edges = [(0usize, 0usize, [0.0f32; MAX_T]); 2 * MAX_T];
         // Lane weights of the vector edges (channels-first, `T <= LANES`).
-        let (mut left, mut right) = ([[0.0f32; 16]; T], [[0.0f32; 16]; T]);
+        let (mut left, mut right) = ([[0.0f32; MAX_LANES]; T], [[0.0f32; MAX_LANES]; T]);
         for (n, (e, x)) in edges.iter_mut().zip((0..T).chain(ow - T..ow)).enumerate() {
             let mut w = [0.0f32; T];
             let start = aw.window(x, &mut w);
@@ -159,7 +162,7 @@ impl<L: CopyLane, const T: usize> Plan<L, T> {
                     None => (n, 0, &mut left),
                     Some(r) => (lanes - T + r, iw - T, &mut right),
                 };
-                if start != first || lane >= 16 {
+                if start != first || lane >= MAX_LANES {
                     return None;
                 }
                 for (t, &w) in w.iter().enumerate() {
@@ -482,10 +485,8 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
     let vh = hw.map(|h| h.map(L::splat));
     let pairs = |b: &[L; MAX_T + 1], o: &mut [f32]| pairs::<L, T>(b, ve, vo, o);
     let blends = |v: &[L; R]| blends::<L, R, P>(v, &vh);
-    let blend_at = |k: usize| {
-        let v: [L; R] = core::array::from_fn(|r| L::load(source[r].get(k..).unwrap_or_default()));
-        blends(&v)
-    };
+    let blend_at =
+        |k: usize| -> [L; P] { core::array::from_fn(|p| column_blend(&source, &vh[p], k)) };
     // The bulk: vector `j` covers column pairs `k = j * LANES + T/2 ..`,
     // whose taps read the blended columns `j * LANES ..= j * LANES + LANES
     // + T`. Each vector of blended columns is computed once, from the
@@ -509,7 +510,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
     // The left edges (outputs 0 .. T), a vector from output 0 whose lanes
     // past T the bulk overwrites.
     each_row_of!(p < P => {
-        let b = shifts::<L>(b0[p], b1[p]);
+        let b = shifts_by::<L>(b0[p], b1[p], 0);
         edge::<L, T>(&b, &plan.left).store(out[p].get_mut(..lanes).unwrap_or_default());
     });
     let mut outs = out.each_mut().map(|o| {
@@ -524,7 +525,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
             let Some(o) = outs[p].next() else {
                 break 'bulk;
             };
-            pairs(&shifts::<L>(b0[p], v1[p]), o);
+            pairs(&shifts_by::<L>(b0[p], v1[p], 0), o);
         });
         (prev, b0, b1) = (b0, v1, next());
         k += lanes;
@@ -618,20 +619,9 @@ pub(super) fn column_blend<L: CopyLane, const R: usize>(
     acc
 }
 
-/// `b` and the sequence `b, next` shifted by 1 to [`MAX_T`] lanes.
-#[inline(always)]
-fn shifts<L: CopyLane>(b: L, next: L) -> [L; MAX_T + 1] {
-    [
-        b,
-        b.shift_in::<1>(next),
-        b.shift_in::<2>(next),
-        b.shift_in::<3>(next),
-        b.shift_in::<4>(next),
-    ]
-}
-
 /// The sequence `a, b` shifted by `offset` to `offset + MAX_T` lanes
-/// (`offset < 16`; lanes past the sequence are not meaningful).
+/// (`offset < 16`; lanes past the sequence are not meaningful): constant
+/// shuffles where `offset` is a constant (0 in the bulk).
 #[inline(always)]
 fn shifts_by<L: CopyLane>(a: L, b: L, offset: usize) -> [L; MAX_T + 1] {
     macro_rules! from {
