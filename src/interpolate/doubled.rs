@@ -40,7 +40,7 @@ const MAX_LANES: usize = 16;
 
 /// Output rows whose source rows and weights are found at once, for every
 /// plane (a window per row and plane costs more than the row).
-const CHUNK: usize = 128;
+pub(super) const CHUNK: usize = 128;
 
 /// Channels-first resampling with the W axis doubling: `false` when the
 /// problem is not of that kind (nothing written). The general separable
@@ -200,7 +200,7 @@ pub(super) fn each_row<const R: usize>(
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
-    while let Some((first, count)) = rows.next_chunk() {
+    while let Some((first, count)) = rows.next_chunk(CHUNK) {
         for (src, dst) in rows.planes(input, output, first, count) {
             for (&(at, w), out) in rows.sources.iter().zip(dst.chunks_exact_mut(out_row)) {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
@@ -227,34 +227,118 @@ pub(super) fn each_row_paired<const R: usize>(
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
-    let (_, _, in_row, out_row) = rows.sizes;
-    // Whether row k of the chunk starts a pair with row k + 1.
     let mut pairs = [false; CHUNK];
-    while let Some((first, count)) = rows.next_chunk() {
-        let mut k = 0;
-        while k + 1 < count {
-            let paired = rows.sources[k].0 == rows.sources[k + 1].0;
-            pairs[k] = paired;
-            k += if paired { 2 } else { 1 };
-        }
-        if let Some(last) = pairs.get_mut(k) {
-            *last = false;
-        }
+    while let Some((first, count)) = rows.next_chunk(CHUNK) {
+        find_pairs(&rows.sources, count, &mut pairs);
         for (src, dst) in rows.planes(input, output, first, count) {
-            let mut outs = dst.chunks_exact_mut(out_row);
+            rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+        }
+    }
+}
+
+/// [`each_row_paired`], and where two depths in a row read the same source
+/// rows (x2 along the depth: depths `2z + 1` and `2z + 2`), their rows go
+/// to `quad` four at a time (`[a, a + 1, b, b + 1]`: a pair of each
+/// depth) and their unpaired rows to `pair` (`[a, b]`), so that a kernel
+/// loads each source vector once for four rows (or two). For that a chunk
+/// holds whole depths where two fit in one: the first depth alone, then
+/// two at a time, in step with x2's pairs.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn each_row_quad<const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisTaps; MAX_SPATIAL],
+    c: usize,
+    output: &mut [f32],
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+    mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]),
+) {
+    let oh = o.spatial[1];
+    if oh == 0 || 2 * oh > CHUNK {
+        return each_row_paired(input, i, o, axes, c, output, row, pair);
+    }
+    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+        return;
+    };
+    let (_, _, in_row, out_row) = rows.sizes;
+    let mut pairs = [false; CHUNK];
+    let mut depths = 1;
+    while let Some((first, count)) = rows.next_chunk(depths * oh) {
+        depths = 2;
+        // The two depths' rows read the same source rows where their
+        // first rows do (each row's are its depth's plus its height's).
+        let two = count == 2 * oh && rows.sources.get(oh).map(|s| s.0) == Some(rows.sources[0].0);
+        find_pairs(&rows.sources, if two { oh } else { count }, &mut pairs);
+        for (src, dst) in rows.planes(input, output, first, count) {
+            if !two {
+                rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+                continue;
+            }
+            let weight = |k: usize| rows.sources.get(k).map_or([0.0; R], |s| s.1);
+            let (a, b) = dst.split_at_mut(oh * out_row);
+            let (mut a, mut b) = (a.chunks_exact_mut(out_row), b.chunks_exact_mut(out_row));
             let mut k = 0;
-            while let Some(out) = outs.next() {
-                let (at, w) = rows.sources.get(k).copied().unwrap_or(([0; R], [0.0; R]));
+            while let (Some(a0), Some(b0)) = (a.next(), b.next()) {
+                let at = rows.sources.get(k).map_or([0; R], |s| s.0);
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 if pairs.get(k) == Some(&true) {
-                    let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
-                    pair(source, [w, w2], [out, outs.next().unwrap_or_default()]);
+                    let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
+                    let w = [weight(k), weight(k + 1), weight(oh + k), weight(oh + k + 1)];
+                    quad(source, w, [a0, a1, b0, b1]);
                     k += 2;
                 } else {
-                    row(source, w, out);
+                    pair(source, [weight(k), weight(oh + k)], [a0, b0]);
                     k += 1;
                 }
             }
+        }
+    }
+}
+
+/// Marks in `pairs` the rows of `sources[..count]` that start a pair with
+/// the next (the same source rows), greedily from the first.
+fn find_pairs<const R: usize>(
+    sources: &[([usize; R], [f32; R]); CHUNK],
+    count: usize,
+    pairs: &mut [bool; CHUNK],
+) {
+    let mut k = 0;
+    while k + 1 < count {
+        let paired = sources[k].0 == sources[k + 1].0;
+        pairs[k] = paired;
+        k += if paired { 2 } else { 1 };
+    }
+    if let Some(last) = pairs.get_mut(k) {
+        *last = false;
+    }
+}
+
+/// One plane's rows of a chunk (`src` its input, `dst` the chunk's output
+/// rows) in order, the pairs `pairs` marks to `pair`, the others to `row`.
+#[inline(always)]
+fn rows_in_pairs<const R: usize>(
+    rows: &SourceRows<'_, R>,
+    pairs: &[bool; CHUNK],
+    src: &[f32],
+    dst: &mut [f32],
+    row: &mut impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    pair: &mut impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+) {
+    let (_, _, in_row, out_row) = rows.sizes;
+    let mut outs = dst.chunks_exact_mut(out_row);
+    let mut k = 0;
+    while let Some(out) = outs.next() {
+        let (at, w) = rows.sources.get(k).copied().unwrap_or(([0; R], [0.0; R]));
+        let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+        if pairs.get(k) == Some(&true) {
+            let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
+            pair(source, [w, w2], [out, outs.next().unwrap_or_default()]);
+            k += 2;
+        } else {
+            row(source, w, out);
+            k += 1;
         }
     }
 }
@@ -331,10 +415,11 @@ impl<'a, const R: usize> SourceRows<'a, R> {
         planes.filter_map(move |(src, dst)| Some((src, dst.get_mut(rows.clone())?)))
     }
 
-    /// Fills `sources` for the next chunk: its first row and row count.
-    pub(super) fn next_chunk(&mut self) -> Option<(usize, usize)> {
+    /// Fills `sources` for the next chunk of at most `limit` rows: its
+    /// first row and row count.
+    pub(super) fn next_chunk(&mut self, limit: usize) -> Option<(usize, usize)> {
         let first = self.next;
-        let count = CHUNK.min(self.rows.checked_sub(first)?);
+        let count = CHUNK.min(limit).min(self.rows.checked_sub(first)?);
         if count == 0 {
             return None;
         }

@@ -104,7 +104,7 @@ fn run<const T: usize, const R: usize>(
             return;
         };
         let (in_plane, out_plane, in_row, out_row) = rows.sizes;
-        while let Some((first, count)) = rows.next_chunk() {
+        while let Some((first, count)) = rows.next_chunk(super::doubled::CHUNK) {
             for q in (0..planes).step_by(4) {
                 // Planes q .. q + 4, the last one repeated past the end.
                 let plane = |p: usize| (q + p).min(planes - 1) * in_plane;
