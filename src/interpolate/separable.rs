@@ -972,9 +972,10 @@ fn weighted_sum<L: Lane, const R: usize>(v: &[L; R], w: &[L; R]) -> L {
 /// for all planes. Four rows (two heights of two depths, trilinear x2)
 /// share each block's loads, indices and weights (native, best of 200
 /// calls in five alternating runs: 1.12 ms against 1.32 with pairs,
-/// medians 1.27-1.49 against 1.48-1.93; criterion 0.88-0.91x memcpy). False, having written nothing, for any other problem. The
-/// per-row setup of the general loop (finding the rows per plane) was a
-/// third of trilinear x2's time, whose rows are 64 outputs. Not inlined:
+/// medians 1.27-1.49 against 1.48-1.93; criterion 0.88-0.91x memcpy).
+/// False, having written nothing, for any other problem. The per-row
+/// setup of the general loop (finding the rows per plane) was a third of
+/// trilinear x2's time, whose rows are 64 outputs. Not inlined:
 /// its tables (about 25 KiB) and `resample`'s (about 43 KiB) are never
 /// live together, so neither frame holds both.
 #[inline(never)]
