@@ -66,6 +66,7 @@ pub(crate) fn doubled_columns<L: Shuffle>(
             aw.taps(),
             r,
             i.c,
+            4,
             (input, i, o, axes, output)
         );
     }

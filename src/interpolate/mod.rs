@@ -13,11 +13,11 @@
 
 /// `$run::<L, T, R, V>(args)` for the channels-last register kernels'
 /// shapes: `T` taps along W (2 or 4), `R` source rows (1, 2 or 4; 4 with
-/// 4 taps), `V` vectors of channels per pass ([`pixel_group`] of `$c`);
-/// `false` for any other shape.
+/// 4 taps), `V` vectors of channels per pass ([`pixel_group`] of `$c`,
+/// groups of `$two` vectors with 2 taps); `false` for any other shape.
 macro_rules! by_pixel_shape {
-    ($run:ident, $lane:ty, $t:expr, $r:expr, $c:expr, ($($arg:expr),*)) => {
-        match ($t, $r, super::pixel_group($t, $c, <$lane>::LANES).unwrap_or(0)) {
+    ($run:ident, $lane:ty, $t:expr, $r:expr, $c:expr, $two:expr, ($($arg:expr),*)) => {
+        match ($t, $r, super::pixel_group($t, $c, <$lane>::LANES, $two).unwrap_or(0)) {
             (2, 1, 1) => $run::<$lane, 2, 1, 1>($($arg),*),
             (2, 2, 1) => $run::<$lane, 2, 2, 1>($($arg),*),
             (2, 4, 1) => $run::<$lane, 2, 4, 1>($($arg),*),
@@ -41,12 +41,13 @@ macro_rules! by_pixel_shape {
 
 /// Vectors of channels the channels-last register kernels take per pass
 /// of a pixel of `c` channels with `taps` taps along W: all of them when
-/// they are 1, 2, 4 or 8 vectors; for more (64 channels in SSE2's 4
-/// lanes), groups of 4 vectors with 2 taps and 8 with 4, the faster of
-/// 2, 4 and 8 in SSE2 runs of the 64-channel x2 cases (bilinear 1.48 ms
-/// with 4 against 1.63 with 8; bicubic 2.16 with 8 against 2.48-2.53);
+/// they are 1, 2, 4 or 8 vectors; for more (64 channels in 4 lanes),
+/// groups of `two` vectors with 2 taps and 8 with 4, the faster in SSE2
+/// runs of the 64-channel cases: for the doubled kernel 4 with 2 taps
+/// (bilinear x2 1.48 ms with 4 against 1.63 with 8) and 8 with 4 (bicubic
+/// 2.16 against 2.48-2.53); for the rolling kernel 8 (see `rolling.rs`).
 /// `None` when `c` is not whole vectors or not whole groups.
-pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize) -> Option<usize> {
+pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize) -> Option<usize> {
     let v = c / lanes;
     if !c.is_multiple_of(lanes) || v == 0 {
         return None;
@@ -54,7 +55,7 @@ pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize) -> Option<u
     if matches!(v, 1 | 2 | 4 | 8) {
         return Some(v);
     }
-    let g = if taps <= 2 { 4 } else { 8 };
+    let g = if taps <= 2 { two } else { 8 };
     if v.is_multiple_of(g) { Some(g) } else { None }
 }
 
