@@ -45,8 +45,9 @@ macro_rules! by_pixel_shape {
 /// groups of `two` vectors with 2 taps and 8 with 4, the faster in SSE2
 /// runs of the 64-channel cases: for the doubled kernel 4 with 2 taps
 /// (bilinear x2 1.48 ms with 4 against 1.63 with 8) and 8 with 4 (bicubic
-/// 2.16 against 2.48-2.53); for the rolling kernel 8 (see `rolling.rs`).
-/// `None` when `c` is not whole vectors or not whole groups.
+/// 2.16 against 2.48-2.53); for the rolling kernel 8 (see `rolling.rs`),
+/// or 4 where the vectors are not whole groups of 8. `None` when `c` is
+/// not whole vectors or not whole groups.
 pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize) -> Option<usize> {
     let v = c / lanes;
     if !c.is_multiple_of(lanes) || v == 0 {
@@ -55,8 +56,14 @@ pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize)
     if matches!(v, 1 | 2 | 4 | 8) {
         return Some(v);
     }
-    let g = if taps <= 2 { two } else { 8 };
-    if v.is_multiple_of(g) { Some(g) } else { None }
+    // With 2 taps, groups of 4 where `v` is not whole groups of `two`
+    // (48 channels in 4 lanes), rather than no register kernel at all.
+    match (taps <= 2, v.is_multiple_of(two), v.is_multiple_of(4)) {
+        (true, true, _) => Some(two),
+        (true, false, true) => Some(4),
+        (false, _, _) if v.is_multiple_of(8) => Some(8),
+        _ => None,
+    }
 }
 
 mod antialias;
@@ -493,4 +500,26 @@ pub fn interpolate(
     }
     // Windows too wide for the stack tables: the scalar twin.
     crate::reference::interpolate(input, shape, layout, options, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pixel_group;
+
+    #[test]
+    fn pixel_groups() {
+        // Whole pixels of 1, 2, 4 or 8 vectors, whatever the taps.
+        assert_eq!(pixel_group(2, 32, 4, 8), Some(8));
+        assert_eq!(pixel_group(4, 8, 4, 8), Some(2));
+        // 64 channels in 4 lanes: the caller's group with 2 taps, 8 with 4.
+        assert_eq!(pixel_group(2, 64, 4, 8), Some(8));
+        assert_eq!(pixel_group(2, 64, 4, 4), Some(4));
+        assert_eq!(pixel_group(4, 64, 4, 4), Some(8));
+        // 48 channels (12 vectors): groups of 4 with 2 taps, none with 4.
+        assert_eq!(pixel_group(2, 48, 4, 8), Some(4));
+        assert_eq!(pixel_group(4, 48, 4, 8), None);
+        // Not whole vectors, or not whole groups.
+        assert_eq!(pixel_group(2, 6, 4, 8), None);
+        assert_eq!(pixel_group(2, 40, 4, 8), None);
+    }
 }
