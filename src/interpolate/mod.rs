@@ -58,12 +58,14 @@ pub(super) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize)
     }
     // With 2 taps, groups of 4 where `v` is not whole groups of `two`
     // (48 channels in 4 lanes), rather than no register kernel at all.
-    match (taps <= 2, v.is_multiple_of(two), v.is_multiple_of(4)) {
-        (true, true, _) => Some(two),
-        (true, false, true) => Some(4),
-        (false, _, _) if v.is_multiple_of(8) => Some(8),
-        _ => None,
-    }
+    let g = if taps > 2 {
+        8
+    } else if v.is_multiple_of(two) {
+        two
+    } else {
+        4
+    };
+    if v.is_multiple_of(g) { Some(g) } else { None }
 }
 
 mod antialias;
