@@ -107,6 +107,7 @@ extern crate std;
 
 mod conv_transpose;
 mod error;
+mod geometry;
 mod interpolate;
 mod layout;
 mod pixel_shuffle;
@@ -115,17 +116,18 @@ pub mod reference;
 mod simd;
 mod unpool;
 
-pub use conv_transpose::{
-    ConvTransposeOptions, conv_transpose, conv_transpose_output_shape, conv_transpose_scratch_len,
-};
+pub use conv_transpose::{conv_transpose, conv_transpose_scratch_len};
 pub use error::{Buffer, Error};
-pub use interpolate::{InterpolateMode, InterpolateOptions, interpolate, interpolate_output_shape};
+pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
+pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};
+pub use geometry::pixel_shuffle::{pixel_shuffle_output_shape, pixel_unshuffle_output_shape};
+pub use geometry::pool::{MaxPoolOptions, max_pool_output_shape};
+pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
+pub use interpolate::interpolate;
 pub use layout::{Layout, MAX_SPATIAL, Shape};
-pub use pixel_shuffle::{
-    pixel_shuffle, pixel_shuffle_output_shape, pixel_unshuffle, pixel_unshuffle_output_shape,
-};
-pub use pool::{MaxPoolOptions, max_pool, max_pool_output_shape};
-pub use unpool::{UnpoolOptions, avg_unpool, max_unpool, unpool_output_shape};
+pub use pixel_shuffle::{pixel_shuffle, pixel_unshuffle};
+pub use pool::max_pool;
+pub use unpool::{avg_unpool, max_unpool};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,8 +1,8 @@
 //! The driver of the fast transposed convolution: phase decomposition,
 //! weight packing and tiling around the micro-kernel of [`super::kernel`].
 
-use super::ConvTransposeGeometry;
 use super::kernel::{Taps, tile};
+use crate::geometry::conv_transpose::ConvTransposeGeometry;
 use crate::simd::Lane;
 use wide::f32x8;
 

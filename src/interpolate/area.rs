@@ -4,7 +4,7 @@
 //! differs from it by roundings only.
 
 use super::taps::Window;
-use crate::reference::interpolate::{end_index, start_index};
+use crate::geometry::adaptive::{end_index, start_index};
 
 /// Output `o` of `output_size` over `input_size` inputs; `last` is the
 /// last valid window start.
@@ -15,8 +15,6 @@ pub(crate) fn window(
     last: usize,
     window: &mut Window<'_>,
 ) {
-    // The reference's index helpers, in `u128`: `(o + 1) * input_size`
-    // overflows a 32-bit `usize` for axes of 2^16 and more.
     let start = start_index(o, output_size, input_size);
     let end = end_index(o, output_size, input_size);
     let w = 1.0 / (end - start) as f32;

@@ -239,7 +239,10 @@ fn columns<const T: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions, taps};
+    use crate::geometry::interpolate::{
+        InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
+    };
+    use crate::interpolate::taps;
 
     /// Against the reference: 1 to 9 planes (groups of 4 and the repeated
     /// last plane), widths across the transposes' tails and the column

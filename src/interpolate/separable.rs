@@ -1276,7 +1276,10 @@ fn periodic_blocks<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions, taps};
+    use crate::geometry::interpolate::{
+        InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
+    };
+    use crate::interpolate::taps;
     use wide::{f32x4, f32x8, f32x16};
 
     /// The reference's output and [`resample`]'s for one problem.

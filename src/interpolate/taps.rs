@@ -8,9 +8,13 @@
 //! files (`nearest.rs`, `linear.rs`, `cubic.rs`, `antialias.rs`, `area.rs`)
 //! hold them.
 
-use super::antialias::AntialiasAxis;
-use super::{InterpolateGeometry, InterpolateMode, area, cubic, linear, nearest};
-use crate::layout::{Layout, MAX_SPATIAL};
+use super::{antialias, area, cubic, linear};
+use crate::geometry::antialias::{AntialiasAxis, Filter, vertical_pass_repeats_first_row};
+use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
+use crate::geometry::upsample::{
+    area_pixel_compute_scale, nearest_channels_last_kernel, nearest_source_index,
+};
+use crate::layout::MAX_SPATIAL;
 
 /// The most taps per axis the fast path takes; wider windows (antialiased
 /// downscales past ~10x, area past 60x) go to the reference.
@@ -29,6 +33,7 @@ enum Kind {
     Linear {
         scale: f32,
         align_corners: bool,
+        output_size: usize,
     },
     Cubic {
         scale: f32,
@@ -97,7 +102,7 @@ impl AxisTaps {
                 output_size,
                 scale,
             } => {
-                let index = nearest::source_index(
+                let index = nearest_source_index(
                     exact,
                     channels_last_kernel,
                     o,
@@ -111,13 +116,22 @@ impl AxisTaps {
             Kind::Linear {
                 scale,
                 align_corners,
-            } => linear::window(o, self.input_size, scale, align_corners, last, &mut window),
+                output_size,
+            } => linear::window(
+                o,
+                self.input_size,
+                output_size,
+                scale,
+                align_corners,
+                last,
+                &mut window,
+            ),
             Kind::Cubic {
                 scale,
                 align_corners,
             } => cubic::window(o, self.input_size, scale, align_corners, last, &mut window),
             Kind::Antialias { axis, collapse } => {
-                axis.window(if collapse { 0 } else { o }, last, &mut window)
+                antialias::window(&axis, if collapse { 0 } else { o }, last, &mut window)
             }
             Kind::Area { output_size } => {
                 area::window(o, output_size, self.input_size, last, &mut window)
@@ -155,22 +169,20 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
     let first = MAX_SPATIAL - i.rank;
     let mut axes = [AxisTaps::identity(); MAX_SPATIAL];
     let aa = g.antialias || g.mode == M::Lanczos;
-    let collapse = aa
-        && i.spatial[1] != o.spatial[1]
-        && o.spatial[2] == 1
-        && (o.layout == Layout::ChannelsFirst || o.c == 1);
-    let nearest_cl_kernel = nearest::channels_last_kernel(i, o);
+    let collapse = aa && vertical_pass_repeats_first_row(g);
+    let nearest_cl_kernel = nearest_channels_last_kernel(i, o);
     for (a, slot) in axes.iter_mut().enumerate().skip(first) {
         let (input_size, output_size) = (i.spatial[a], o.spatial[a]);
         let scale = g.scales[a];
         let pixel_scale =
-            || linear::area_pixel_compute_scale(input_size, output_size, g.align_corners, scale);
+            || area_pixel_compute_scale(input_size, output_size, g.align_corners, scale);
         *slot = if aa {
             if input_size == output_size {
                 AxisTaps::new(Kind::Identity, input_size, 1)
             } else {
+                let filter = Filter::for_mode(g.mode)?;
                 let axis =
-                    AntialiasAxis::new(g.mode, input_size, output_size, g.align_corners, scale);
+                    AntialiasAxis::new(filter, input_size, output_size, g.align_corners, scale);
                 AxisTaps::new(
                     Kind::Antialias {
                         axis,
@@ -200,6 +212,7 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
                     Kind::Linear {
                         scale: pixel_scale(),
                         align_corners: g.align_corners,
+                        output_size,
                     },
                     input_size,
                     2,

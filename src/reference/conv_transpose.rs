@@ -3,8 +3,8 @@
 //! written as a direct scatter, plus the plain convolution it is the
 //! adjoint of (used to test the geometry).
 
-use crate::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
 use crate::error::Error;
+use crate::geometry::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
 /// Reference twin of [`crate::conv_transpose`].

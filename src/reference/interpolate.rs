@@ -25,7 +25,13 @@
 //! nearest-exact.
 
 use crate::error::Error;
-use crate::interpolate::{InterpolateGeometry, InterpolateMode, InterpolateOptions};
+use crate::geometry::adaptive::{end_index, start_index};
+use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode, InterpolateOptions};
+use crate::geometry::upsample::{
+    Taps, area_pixel_compute_scale, cubic_taps, in_vector_loop, linear_taps,
+    nearest_channels_last_kernel, nearest_source_index, use_channels_last_kernel_2d,
+    use_channels_last_kernel_3d,
+};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, for_each_point};
 
 /// Reference twin of [`crate::interpolate`].
@@ -50,187 +56,27 @@ pub fn interpolate(
 ) -> Result<(), Error> {
     let g = InterpolateGeometry::new(shape, layout, options)?;
     g.check_buffers(input, output)?;
+    resample(input, &g, output);
+    Ok(())
+}
+
+/// [`interpolate`] on a checked geometry and buffers (also the fast path's
+/// fallback for windows wider than its tables).
+pub(crate) fn resample(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
     // The geometry only accepts lanczos together with antialias.
     if g.antialias || g.mode == InterpolateMode::Lanczos {
-        super::antialias::interpolate_aa(input, &g, output);
-        return Ok(());
+        super::antialias::interpolate_aa(input, g, output);
+        return;
     }
     match g.mode {
-        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(input, &g, output),
-        InterpolateMode::Area => area(input, &g, output),
+        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(input, g, output),
+        InterpolateMode::Area => area(input, g, output),
         InterpolateMode::Linear
         | InterpolateMode::Bilinear
         | InterpolateMode::Trilinear
         | InterpolateMode::Bicubic
-        | InterpolateMode::Lanczos => separable(input, &g, output),
+        | InterpolateMode::Lanczos => separable(input, g, output),
     }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// Kernel choice
-// ---------------------------------------------------------------------------
-
-/// `Vectorized<float>::size()` in the AVX2 kernels: the channels-last
-/// kernels run channels `0..C - C % 8` through vector code and the rest
-/// through a scalar tail, whose sums are fused differently.
-const VECTOR_FLOATS: usize = 8;
-
-/// Whether channel `c` of `channels` goes through a channels-last kernel's
-/// vector loop (`d < size - (size % Vec::size())`) rather than its tail.
-fn in_vector_loop(c: usize, channels: usize) -> bool {
-    c < channels - channels % VECTOR_FLOATS
-}
-
-/// `input.is_contiguous(ChannelsLast / ChannelsLast3d)`: true for a
-/// channels-last buffer, and for a channels-first one whose C stride is 1
-/// too (C == 1 or a 1x1(x1) plane), the two orders being then the same bytes.
-fn is_channels_last_contiguous(i: &Dims) -> bool {
-    i.layout == Layout::ChannelsLast || i.c == 1 || i.plane() == 1
-}
-
-/// `_use_vectorized_kernel_cond_2d`: the 2-d nearest and bilinear kernels go
-/// to their channels-last variants for a channels-last input with C > 3, or
-/// whenever `output_H + output_W <= 128`.
-fn use_channels_last_kernel_2d(i: &Dims, o: &Dims) -> bool {
-    (is_channels_last_contiguous(i) && i.c > 3) || o.spatial[1] + o.spatial[2] <= 128
-}
-
-/// `_use_vectorized_kernel_cond_3d`: channels-last-3d input with C > 3.
-fn use_channels_last_kernel_3d(i: &Dims) -> bool {
-    is_channels_last_contiguous(i) && i.c > 3
-}
-
-// ---------------------------------------------------------------------------
-// Scales and source indices (UpSample.h)
-// ---------------------------------------------------------------------------
-
-/// `compute_scales_value<float>`: the user's scale factor inverted in double
-/// and cast to float, or `(float)input_size / output_size`.
-fn compute_scales_value(scale: Option<f64>, input_size: usize, output_size: usize) -> f32 {
-    match scale {
-        // ATen's "magic > 0": a non-positive scale means "not given".
-        Some(s) if s > 0.0 => (1.0 / s) as f32,
-        _ => input_size as f32 / output_size as f32,
-    }
-}
-
-/// `area_pixel_compute_scale<float>`: `(in - 1) / (out - 1)` (0 for one
-/// output) with `align_corners`, else `compute_scales_value`.
-fn area_pixel_compute_scale(
-    input_size: usize,
-    output_size: usize,
-    align_corners: bool,
-    scale: Option<f64>,
-) -> f32 {
-    if align_corners {
-        if output_size > 1 {
-            (input_size - 1) as f32 / (output_size - 1) as f32
-        } else {
-            0.0
-        }
-    } else {
-        compute_scales_value(scale, input_size, output_size)
-    }
-}
-
-/// `area_pixel_compute_source_index<float>`: `scale * dst` with
-/// `align_corners`, else `scale * (dst + 0.5) - 0.5`, clamped at 0 unless
-/// `cubic`. All `float`.
-///
-/// `fused`: whether PyTorch's build contracts `scale * (dst + 0.5) - 0.5`
-/// into one fused multiply-add. An ulp of source index is enough to change a
-/// nearest-exact index, or a linear / cubic result by more than the
-/// tolerance on steep data. Fused in `HelperInterpNearestExact`,
-/// `HelperInterpCubic`, the 2-d `cpu_upsample_linear_channels_last` and the
-/// D and H axes of the 3-d one; separate in `HelperInterpLinear` and the W
-/// axis of the 3-d channels-last linear kernel.
-fn area_pixel_compute_source_index(
-    scale: f32,
-    dst_index: usize,
-    align_corners: bool,
-    cubic: bool,
-    fused: bool,
-) -> f32 {
-    if align_corners {
-        scale * dst_index as f32
-    } else {
-        let dst = dst_index as f32 + 0.5;
-        let src_idx = if fused {
-            libm::fmaf(scale, dst, -0.5)
-        } else {
-            scale * dst - 0.5
-        };
-        if !cubic && src_idx < 0.0 {
-            0.0
-        } else {
-            src_idx
-        }
-    }
-}
-
-/// `guard_index_and_lambda`: `index = min((int64)floorf(real), size - 1)`,
-/// `lambda = clamp(real - index, 0, 1)`.
-fn guard_index_and_lambda(real_input_index: f32, input_size: usize) -> (i64, f32) {
-    let input_index = (libm::floorf(real_input_index) as i64).min(input_size as i64 - 1);
-    // std::min(std::max(x, 0), 1), which keeps a NaN as clamp does.
-    let lambda = (real_input_index - input_index as f32).clamp(0.0, 1.0);
-    (input_index, lambda)
-}
-
-// ---------------------------------------------------------------------------
-// Nearest and nearest-exact
-// ---------------------------------------------------------------------------
-
-/// The source index of output index `o` along one axis.
-fn nearest_source_index(
-    exact: bool,
-    channels_last_kernel: bool,
-    o: usize,
-    input_size: usize,
-    output_size: usize,
-    scale: Option<f64>,
-) -> usize {
-    let last = input_size - 1;
-    if channels_last_kernel && !exact {
-        // nearest_idx, with its shortcuts (which the generic kernel lacks:
-        // with a scale factor given they can differ from the formula).
-        if output_size == input_size {
-            return o;
-        }
-        if output_size == 2 * input_size {
-            return o >> 1;
-        }
-        // nearest_neighbor_compute_source_index: floorf(dst_index * scale),
-        // int64 * float in float.
-        let scale = compute_scales_value(scale, input_size, output_size);
-        return (libm::floorf(o as f32 * scale) as usize).min(last);
-    }
-    if channels_last_kernel {
-        // nearest_exact_idx -> nearest_neighbor_exact_compute_source_index:
-        // floorf((dst_index + 0.5) * scale), the product in double (int64 +
-        // 0.5 is a double), rounded to float by floorf's parameter.
-        let scale = compute_scales_value(scale, input_size, output_size);
-        let product = (o as f64 + 0.5) * scale as f64;
-        return (libm::floorf(product as f32) as usize).min(last);
-    }
-    // HelperInterpNearest{,Exact}::compute_indices_weights: the scale from
-    // area_pixel_compute_scale<float> (align_corners is false for nearest).
-    let scale = area_pixel_compute_scale(input_size, output_size, false, scale);
-    let index = if exact {
-        // area_pixel_compute_source_index(scale, i, false, false), fused,
-        // then floorf(real + 0.5) (a double sum, rounded to float by floorf:
-        // the same as a float sum).
-        let real = area_pixel_compute_source_index(scale, o, false, false, true);
-        libm::floorf(real + 0.5)
-    } else {
-        // area_pixel_compute_source_index(scale, i, /*align_corners=*/true,
-        // false) = scale * i, then floorf.
-        libm::floorf(area_pixel_compute_source_index(
-            scale, o, true, false, false,
-        ))
-    };
-    (index as usize).min(last)
 }
 
 /// Nearest / nearest-exact: a copy of the source element, no arithmetic.
@@ -240,11 +86,7 @@ fn nearest(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
     // `cpu_upsample_nearest_channels_last` (index helpers `nearest_idx` /
     // `nearest_exact_idx`) or the generic kernel (`HelperInterpNearest` /
     // `HelperInterpNearestExact`, always for 1-d).
-    let channels_last_kernel = match i.rank {
-        2 => use_channels_last_kernel_2d(&i, &o),
-        3 => use_channels_last_kernel_3d(&i),
-        _ => false,
-    };
+    let channels_last_kernel = nearest_channels_last_kernel(&i, &o);
     let first = MAX_SPATIAL - i.rank;
     for n in 0..i.n {
         for c in 0..i.c {
@@ -263,93 +105,6 @@ fn nearest(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
                 output[o.offset(n, c, op)] = input[i.offset(n, c, ip)];
             });
         }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Linear, bilinear, trilinear, bicubic: indices and weights
-// ---------------------------------------------------------------------------
-
-/// The source indices and weights of one output index along one axis.
-#[derive(Clone, Copy, Debug)]
-struct Taps {
-    index: [usize; 4],
-    weight: [f32; 4],
-    len: usize,
-}
-
-/// `compute_source_index_and_lambda` (`HelperInterpLinear` and the
-/// channels-last linear kernels) for one output index.
-fn linear_taps(
-    o: usize,
-    input_size: usize,
-    output_size: usize,
-    scale: f32,
-    align_corners: bool,
-    fused: bool,
-) -> Taps {
-    if output_size == input_size {
-        // "scale_factor = 1, simply copy" (whatever the scale factor).
-        return Taps {
-            index: [o, o, 0, 0],
-            weight: [1.0, 0.0, 0.0, 0.0],
-            len: 2,
-        };
-    }
-    let real = area_pixel_compute_source_index(scale, o, align_corners, false, fused);
-    let (index0, lambda1) = guard_index_and_lambda(real, input_size);
-    // Non-cubic source indices are clamped at 0, so index0 >= 0.
-    let index0 = index0 as usize;
-    let offset = if index0 < input_size - 1 { 1 } else { 0 };
-    Taps {
-        index: [index0, index0 + offset, 0, 0],
-        weight: [1.0 - lambda1, lambda1, 0.0, 0.0],
-        len: 2,
-    }
-}
-
-/// `cubic_convolution1` (|x| <= 1): `((A + 2) * x - (A + 3)) * x * x + 1` in
-/// float, the inner multiply-add fused (as built; the outer one is not).
-fn cubic_convolution1(x: f32, a: f32) -> f32 {
-    libm::fmaf(a + 2.0, x, -(a + 3.0)) * x * x + 1.0
-}
-
-/// `cubic_convolution2` (1 < |x| < 2): `((A * x - 5 * A) * x + 8 * A) * x -
-/// 4 * A` in float, the two inner multiply-adds fused (as built; the outer
-/// one is not). The value cancels near x = 2, so the fusing shows.
-fn cubic_convolution2(x: f32, a: f32) -> f32 {
-    libm::fmaf(libm::fmaf(a, x, -(5.0 * a)), x, 8.0 * a) * x - 4.0 * a
-}
-
-/// `get_cubic_upsample_coefficients<float>`, A = -0.75. (`t + 1.0` and
-/// `1.0 - t` are double sums cast back to float: the same as float sums.)
-fn get_cubic_upsample_coefficients(t: f32) -> [f32; 4] {
-    let a = -0.75;
-    let x1 = t;
-    let x2 = 1.0 - t;
-    [
-        cubic_convolution2(x1 + 1.0, a),
-        cubic_convolution1(x1, a),
-        cubic_convolution1(x2, a),
-        cubic_convolution2(x2 + 1.0, a),
-    ]
-}
-
-/// `HelperInterpCubic::compute_indices_weights` for one output index.
-fn cubic_taps(o: usize, input_size: usize, scale: f32, align_corners: bool) -> Taps {
-    let real = area_pixel_compute_source_index(scale, o, align_corners, true, true);
-    let (input_index, lambda) = guard_index_and_lambda(real, input_size);
-    let mut index = [0; 4];
-    for (j, slot) in index.iter_mut().enumerate() {
-        // max(min(input_index + j - 1, input_size - 1), 0)
-        *slot = (input_index + j as i64 - 1)
-            .min(input_size as i64 - 1)
-            .max(0) as usize;
-    }
-    Taps {
-        index,
-        weight: get_cubic_upsample_coefficients(lambda),
-        len: 4,
     }
 }
 
@@ -501,21 +256,6 @@ fn separable(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
 // ---------------------------------------------------------------------------
 // Area: adaptive average pooling
 // ---------------------------------------------------------------------------
-
-/// `start_index(a, b, c) = (a / b) * c + ((a % b) * c) / b`: the first
-/// input index of output `a` of `b`, for input size `c`.
-/// (Computed in `u128` so the products cannot overflow a 32-bit `usize`;
-/// the result is at most `c`.)
-pub(crate) fn start_index(a: usize, b: usize, c: usize) -> usize {
-    let (a, b, c) = (a as u128, b as u128, c as u128);
-    ((a / b) * c + ((a % b) * c) / b) as usize
-}
-
-/// `end_index(a, b, c) = 1 + ((a + 1) * c - 1) / b`: one past the last.
-pub(crate) fn end_index(a: usize, b: usize, c: usize) -> usize {
-    let (a, b, c) = (a as u128, b as u128, c as u128);
-    (1 + ((a + 1) * c - 1) / b) as usize
-}
 
 /// `mode="area"`: `adaptive_avg_pool{1,2,3}d` (1-d runs as 2-d with H = 1).
 ///

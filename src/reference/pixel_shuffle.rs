@@ -3,8 +3,8 @@
 //! permute, written here as the index map it amounts to.
 
 use crate::error::Error;
+use crate::geometry::pixel_shuffle::ShuffleGeometry;
 use crate::layout::Layout;
-use crate::pixel_shuffle::ShuffleGeometry;
 
 /// Reference twin of [`crate::pixel_shuffle`].
 ///

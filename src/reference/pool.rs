@@ -2,8 +2,8 @@
 //! (`aten/src/ATen/native/cpu/MaxPoolKernel.cpp`).
 
 use crate::error::Error;
+use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
-use crate::pool::{MaxPoolGeometry, MaxPoolOptions};
 
 /// Reference twin of [`crate::max_pool`].
 ///

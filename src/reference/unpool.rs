@@ -3,8 +3,8 @@
 //! (no ATen op: the mean of the pooled values whose windows cover a point).
 
 use crate::error::Error;
+use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions, covering};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
-use crate::unpool::{UnpoolGeometry, UnpoolOptions};
 
 /// Reference twin of [`crate::max_unpool`].
 ///
@@ -86,16 +86,7 @@ pub fn avg_unpool(
                 let mut first = [0usize; MAX_SPATIAL];
                 let mut last = [0usize; MAX_SPATIAL]; // exclusive
                 for a in 0..MAX_SPATIAL {
-                    // In u128: padding, stride and kernel may be near usize::MAX.
-                    let p = op[a] as u128 + g.padding[a] as u128;
-                    let (s, k) = (g.stride[a] as u128, g.kernel[a] as u128);
-                    let lo = if p + 1 > k {
-                        (p + 1 - k).div_ceil(s)
-                    } else {
-                        0
-                    };
-                    first[a] = lo.min(i.spatial[a] as u128) as usize;
-                    last[a] = (p / s + 1).min(i.spatial[a] as u128) as usize;
+                    (first[a], last[a]) = covering(&g, a, op[a]);
                 }
                 let mut sum = 0.0f32;
                 let mut count = 0usize;
