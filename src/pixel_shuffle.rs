@@ -105,13 +105,7 @@ pub fn pixel_unshuffle(
 // access is a chunk, a zip, a `get` or a range clamped to the slice.
 // ---------------------------------------------------------------------------
 
-/// The vector the shuffle kernels run on. Four lanes on every target: a
-/// 128-bit unpack is one instruction everywhere (SSE2, NEON, simd128), while
-/// `wide` builds the 8- and 16-lane zips from those halves with extra
-/// inserts and extracts; and 16-byte stores never straddle a cache line in
-/// the 16-byte-aligned buffers allocators return. On AVX-512 these kernels
-/// measured faster with 4 lanes than with 16 (see `benches/copying.rs`).
-type Shuffle = f32x4;
+use crate::simd::PixelShuffle as Shuffle;
 
 /// Channels-first shuffle: each output row interleaves `r` input rows.
 fn shuffle_channels_first(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {

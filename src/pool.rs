@@ -104,12 +104,7 @@ pub fn max_pool(
 // chunks, zips and `get`, so no valid geometry can make them panic.
 // ---------------------------------------------------------------------------
 
-/// The vector of the pooling kernels: 16 lanes on every target. That is
-/// AVX-512's native width; elsewhere `wide` runs it as two or four native
-/// vectors, which unrolls the compare-and-select chain and halves or
-/// quarters the per-block bookkeeping (measured 2-3x faster than 4 lanes on
-/// SSE2).
-type Lanes = wide::f32x16;
+use crate::simd::Pool as Lanes;
 
 /// The payload of a lane that has taken no element yet: its index is the
 /// window's initial one (which may lie outside the window, as PyTorch's does).

@@ -545,13 +545,9 @@ pub fn avg_unpool(
 // reached by chunks, zips and `get`, so no valid geometry can make them panic.
 // ---------------------------------------------------------------------------
 
-/// The vector of the replication kernels: 4 lanes, for the same reasons as
-/// the pixel shuffle's (`wide` builds wider zips from 128-bit halves).
-type Replicate = f32x4;
+use crate::simd::Replicate;
 
-/// The vector of the averaging kernels: 16 lanes on every target, as the
-/// max pool's (see `pool::Lanes`).
-type Average = wide::f32x16;
+use crate::simd::Average;
 
 /// `(a + b) / s` without overflow.
 #[inline]

@@ -27,10 +27,10 @@
 //! computes with the general path's weights; the edge columns (clamped
 //! windows) keep their own.
 
-use super::lanes::Shuffle;
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
+use crate::simd::Permute;
 
 /// The most horizontal taps (bicubic).
 pub(super) const MAX_T: usize = 4;
@@ -46,7 +46,7 @@ pub(super) const CHUNK: usize = 128;
 /// problem is not of that kind (nothing written). The general separable
 /// pass ran bilinear x2 at 1.2-1.3x memcpy and bicubic x2 at 1.9x on the
 /// 1x64x128x128 case.
-pub(crate) fn doubled_columns<L: Shuffle>(
+pub(crate) fn doubled_columns<L: Permute>(
     input: &[f32],
     i: &Dims,
     o: &Dims,

@@ -72,7 +72,6 @@ mod antialias;
 mod area;
 mod cubic;
 mod doubled;
-mod lanes;
 mod linear;
 mod nearest;
 mod quads;
@@ -83,7 +82,7 @@ mod taps;
 use crate::error::Error;
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateOptions};
 use crate::layout::Layout;
-use crate::simd::Native;
+use crate::simd::{Native, Permute};
 /// `torch.nn.functional.interpolate(input, **options)`.
 ///
 /// `input` holds a tensor of logical shape `shape` = `(N, C, spatial...)`
@@ -119,7 +118,7 @@ pub fn interpolate(
         && (nearest::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || doubled::doubled_columns::<Native>(input, &g.input, &g.output, &axes, output)
             || rolling::channels_last::<Native>(input, &g.input, &g.output, &axes, output)
-            || (!<Native as lanes::Shuffle>::PERMUTE
+            || (!<Native as Permute>::PERMUTE
                 && quads::channels_first(input, &g.input, &g.output, &axes, output))
             || separable::resample::<Native>(input, &g.input, &g.output, &axes, output))
     {

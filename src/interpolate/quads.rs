@@ -1,5 +1,5 @@
 //! Channels-first resampling four planes at a time, for builds whose
-//! vectors have no one-instruction lane permute ([`Shuffle::PERMUTE`]
+//! vectors have no one-instruction lane permute ([`Permute::PERMUTE`]
 //! false: x86_64's default SSE2): windows of 2 to 4 taps along W (linear,
 //! bilinear, bicubic, trilinear with `align_corners` or at odd scales),
 //! which the separable pass would otherwise compute one output at a time.
@@ -20,13 +20,13 @@
 //! count is not a multiple of 4) read the last plane again and are not
 //! written.
 //!
-//! [`Shuffle::PERMUTE`]: super::lanes::Shuffle::PERMUTE
+//! [`Permute::PERMUTE`]: super::lanes::Permute::PERMUTE
 
 use super::doubled::{SourceRows, blended_rows, column_blend};
 use super::taps::AxisTaps;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::simd::FourPlanes as f32x4;
 use crate::simd::Lane;
-use wide::f32x4;
 
 /// Output columns whose windows are found at once.
 const COLUMNS: usize = 128;

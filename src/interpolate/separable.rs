@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Channels-first, where the target has a one-instruction lane permute
-//! ([`Shuffle::PERMUTE`]) and every `LANES` consecutive outputs of 2 or 4
+//! ([`Permute::PERMUTE`]) and every `LANES` consecutive outputs of 2 or 4
 //! taps read within one vector of inputs ([`Blocks`]), a block is one load
 //! of the source rows' blend (no `temp`) and a permute per tap
 //! ([`permute_block`]); whole images of such rows go through [`each_row`]
@@ -34,10 +34,10 @@
 //! rounding, within the crate's tolerance for those modes.
 
 use super::doubled::{blended_rows, each_row, each_row_quad};
-use super::lanes::Shuffle;
 use super::taps::{AxisTaps, MAX_TAPS};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Lane;
+use crate::simd::Permute;
 use wide::f32x4;
 
 /// Output columns per table.
@@ -243,7 +243,7 @@ impl Edge {
     /// Writes the outputs into `dst` from the span `src` (the table's
     /// inputs): false, having written nothing, if either is too short.
     #[inline(always)]
-    fn apply<L: Shuffle>(&self, src: &[f32], dst: &mut [f32]) -> bool {
+    fn apply<L: Permute>(&self, src: &[f32], dst: &mut [f32]) -> bool {
         let (Some(span), Some(dst)) = (
             src.get(self.base..self.base + EDGE_SPAN),
             dst.get_mut(self.from..self.to),
@@ -273,7 +273,7 @@ impl Edge {
 /// Resamples `input` (geometry `i`) into `output` (geometry `o`) through the
 /// per-`[D, H, W]`-axis tables `axes`. Returns false, having written
 /// nothing, when a window is too wide for the stack buffers.
-pub(crate) fn resample<L: Shuffle>(
+pub(crate) fn resample<L: Permute>(
     input: &[f32],
     i: &Dims,
     o: &Dims,
@@ -419,7 +419,7 @@ pub(crate) fn resample<L: Shuffle>(
 
 /// `dst` = the weighted sum of the input rows `rows` (offset, weight):
 /// `dst.len() / width` pixels of `width` channels, `stride` apart in the input.
-fn vertical<L: Shuffle>(
+fn vertical<L: Permute>(
     input: &[f32],
     rows: &[(usize, f32)],
     stride: usize,
@@ -441,7 +441,7 @@ fn vertical<L: Shuffle>(
 /// buffer, a `MAX_ROWS`-sized one (1 KiB) costs as much as the sum itself
 /// (measured: 40% of bilinear x2 channels-first).
 #[inline(always)]
-fn combine<L: Shuffle>(input: &[f32], rows: &[(usize, f32)], shift: usize, dst: &mut [f32]) {
+fn combine<L: Permute>(input: &[f32], rows: &[(usize, f32)], shift: usize, dst: &mut [f32]) {
     match rows.len() {
         0 | 1 => combine_rows::<L, 1>(input, rows, shift, dst),
         2 => combine_rows::<L, 2>(input, rows, shift, dst),
@@ -455,7 +455,7 @@ fn combine<L: Shuffle>(input: &[f32], rows: &[(usize, f32)], shift: usize, dst: 
 
 /// [`combine`] with tables of `K >= rows.len()` rows.
 #[inline(always)]
-fn combine_rows<L: Shuffle, const K: usize>(
+fn combine_rows<L: Permute, const K: usize>(
     input: &[f32],
     rows: &[(usize, f32)],
     shift: usize,
@@ -522,7 +522,7 @@ fn combine_rows<L: Shuffle, const K: usize>(
 /// channels, input column `lo` first) into `dst` (pixels `stride` apart);
 /// `halves` is scratch for [`periodic`].
 #[allow(clippy::too_many_arguments)]
-fn horizontal<L: Shuffle, const N: usize, const P: usize, const T: usize>(
+fn horizontal<L: Permute, const N: usize, const P: usize, const T: usize>(
     src: &[f32],
     width: usize,
     wt: &Table<N, P, T>,
@@ -571,7 +571,7 @@ fn horizontal<L: Shuffle, const N: usize, const P: usize, const T: usize>(
 
 /// One channels-last output pixel: `d[c] = sum_k w_k * src[s + k * width + c]`.
 #[inline(always)]
-fn pixel<L: Shuffle>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f32]) {
+fn pixel<L: Permute>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f32]) {
     let [w0, wrest @ ..] = w else { return };
     if wrest.is_empty() {
         // One tap (nearest): a multiply by the weight (1.0, but not known
@@ -632,7 +632,7 @@ fn pixel<L: Shuffle>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f3
 
 /// Channels-first outputs `from..to`: in vectors through [`permuted`]
 /// where it applies, else one at a time.
-fn outputs<L: Shuffle, const N: usize, const P: usize, const T: usize>(
+fn outputs<L: Permute, const N: usize, const P: usize, const T: usize>(
     src: &[f32],
     wt: &Table<N, P, T>,
     lo: usize,
@@ -692,7 +692,7 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// emulates with an insert per lane on this CPU: 82% of bilinear x2
 /// align_corners channels-first. Blocks that do not fit go one at a time.
 #[inline(always)]
-fn permuted<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+fn permuted<L: Permute, const K: usize, const N: usize, const P: usize, const T: usize>(
     src: &[f32],
     wt: &Table<N, P, T>,
     dst: &mut [f32],
@@ -747,7 +747,7 @@ struct Blocks {
 impl Blocks {
     /// The blocks of `wt` over a source of `len` inputs, or `None` if one
     /// does not fit (or the row is shorter than a vector).
-    fn new<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+    fn new<L: Permute, const K: usize, const N: usize, const P: usize, const T: usize>(
         wt: &Table<N, P, T>,
         len: usize,
     ) -> Option<Blocks> {
@@ -782,8 +782,8 @@ impl Blocks {
 /// The [`Blocks`] of a channels-first column table over a source of `len`
 /// inputs when the permuted path takes it: a one-instruction permute,
 /// windows of 2 or 4 taps in order, and windows that repeat (`repeats`)
-/// only where [`Shuffle::PERMUTE_REPEATING`].
-fn permuted_plan<L: Shuffle>(
+/// only where [`Permute::PERMUTE_REPEATING`].
+fn permuted_plan<L: Permute>(
     wt: &Table<W_CHUNK, W_POOL, W_BY_TAP>,
     len: usize,
     repeats: bool,
@@ -806,7 +806,7 @@ fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: u
     blocks: &Blocks,
     dst: &mut [f32],
 ) where
-    L: Shuffle,
+    L: Permute,
     S: Source + ?Sized,
 {
     // One check per block of its load and store (the plan fits them: it
@@ -832,7 +832,7 @@ fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: 
     shift: usize,
     dst: &mut [f32],
 ) where
-    L: Shuffle,
+    L: Permute,
     S: Source + ?Sized,
 {
     let v: L = src.load(at);
@@ -842,7 +842,7 @@ fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: 
 
 /// The lane indices and per-tap weights of the block at output `x`.
 #[inline(always)]
-fn block_taps<L: Shuffle, const K: usize, const N: usize, const P: usize, const T: usize>(
+fn block_taps<L: Permute, const K: usize, const N: usize, const P: usize, const T: usize>(
     wt: &Table<N, P, T>,
     x: usize,
 ) -> (L::Index, [L; K]) {
@@ -853,7 +853,7 @@ fn block_taps<L: Shuffle, const K: usize, const N: usize, const P: usize, const 
 
 /// `sum_k w[k] * v.permute(idx, shift + k)`.
 #[inline(always)]
-fn apply_taps<L: Shuffle, const K: usize>(v: L, idx: L::Index, w: &[L; K], shift: usize) -> L {
+fn apply_taps<L: Permute, const K: usize>(v: L, idx: L::Index, w: &[L; K], shift: usize) -> L {
     let shift = shift as i32;
     let mut acc = w[0] * v.permute(idx, shift);
     for (k, wk) in w.iter().enumerate().skip(1) {
@@ -881,7 +881,7 @@ fn permuted_rows<
     blocks: &Blocks,
     outs: [&mut [f32]; M],
 ) where
-    L: Shuffle,
+    L: Permute,
 {
     let weight = weight.map(|w| w.map(L::splat));
     // The rows and outputs cut to one length each, so that one check per
@@ -979,7 +979,7 @@ fn weighted_sum<L: Lane, const R: usize>(v: &[L; R], w: &[L; R]) -> L {
 /// its tables (about 25 KiB) and `resample`'s (about 43 KiB) are never
 /// live together, so neither frame holds both.
 #[inline(never)]
-fn fused_rows<L: Shuffle>(
+fn fused_rows<L: Permute>(
     input: &[f32],
     i: &Dims,
     o: &Dims,
@@ -1046,7 +1046,7 @@ fn fused_rows<L: Shuffle>(
 /// weight) through [`permuted_all`], without the vertical sum in a temp
 /// row: false, having written nothing, where that does not apply (more
 /// than 4 rows, windows of other than 2 or 4 taps, or blocks that do not fit).
-fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
+fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
     input: &[f32],
     rows: &[(usize, f32)],
     span: usize,
@@ -1065,7 +1065,7 @@ fn fused_row<L: Shuffle, const N: usize, const P: usize, const T: usize>(
         }
         Some(Blend::new(b, w))
     }
-    fn run<L: Shuffle, S: Source, const N: usize, const P: usize, const T: usize>(
+    fn run<L: Permute, S: Source, const N: usize, const P: usize, const T: usize>(
         src: Option<S>,
         wt: &Table<N, P, T>,
         blocks: &Blocks,
@@ -1123,7 +1123,7 @@ fn scalar_taps<const K: usize, const N: usize, const P: usize, const T: usize>(
 /// `halves` is scratch for the deinterleaved row when `STEP` is 2.
 #[allow(clippy::too_many_arguments)]
 fn periodic<
-    L: Shuffle,
+    L: Permute,
     const PHASES: usize,
     const STEP: usize,
     const N: usize,
@@ -1159,7 +1159,7 @@ fn periodic<
 }
 
 /// `even[j] = src[2j]`, `odd[j] = src[2j + 1]`.
-fn unzip_into<L: Shuffle>(src: &[f32], even: &mut [f32], odd: &mut [f32]) {
+fn unzip_into<L: Permute>(src: &[f32], even: &mut [f32], odd: &mut [f32]) {
     let mut pairs = src.chunks_exact(2 * L::LANES);
     let halves = even
         .chunks_exact_mut(L::LANES)
@@ -1205,7 +1205,7 @@ fn periodic_blocks<
     last: usize,
     dst: &mut [f32],
 ) where
-    L: Shuffle,
+    L: Permute,
 {
     let zero = L::splat(0.0);
     // Blocks `per` at a time, each tap's slice, position and splatted
@@ -1283,7 +1283,7 @@ mod tests {
     use wide::{f32x4, f32x8, f32x16};
 
     /// The reference's output and [`resample`]'s for one problem.
-    fn both<L: Shuffle>(
+    fn both<L: Permute>(
         input: &[f32],
         shape: &[usize],
         layout: Layout,
@@ -1306,7 +1306,7 @@ mod tests {
 
     /// Every width of the kernel against the reference: widths `0..=3 *
     /// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts.
-    fn against_reference<L: Shuffle>() {
+    fn against_reference<L: Permute>() {
         let modes = [
             (M::Nearest, None, false),
             (M::NearestExact, None, false),
@@ -1387,7 +1387,7 @@ mod tests {
     /// An infinity in a row reaches only the channels-first outputs whose
     /// table window holds it: [`Edge`]'s span is wider than the windows it
     /// serves, and its mask keeps the rest of the span out.
-    fn infinity_stays_in_its_windows<L: Shuffle>() {
+    fn infinity_stays_in_its_windows<L: Permute>() {
         for (mode, size) in [(M::Lanczos, 32), (M::Bicubic, 32), (M::Lanczos, 21)] {
             let shape = [1, 1, 1, 64];
             let size = [1, size];

@@ -3,12 +3,12 @@
 //! (the offset of its window), `wide`'s `shuffle` on the targets where that
 //! is one instruction.
 
-use crate::simd::CopyLane;
+use super::CopyLane;
 use wide::{f32x4, f32x8, f32x16, u32x4, u32x8, u32x16};
 
 /// A run-time lane permute over a [`CopyLane`] type.
-pub(crate) trait Shuffle: CopyLane {
-    /// Whether [`Shuffle::permute`] is one instruction on this build (see
+pub(crate) trait Permute: CopyLane {
+    /// Whether [`Permute::permute`] is one instruction on this build (see
     /// the impls); kernels that need it are skipped where it is not, as
     /// picking lane by lane measured slower than one output at a time.
     const PERMUTE: bool;
@@ -19,7 +19,7 @@ pub(crate) trait Shuffle: CopyLane {
     /// 3.0), not with 8 (AVX2: 1.70 against 1.24, 2.71 against 2.43, 2.70
     /// against 2.45; a block serves half as many outputs for the same work).
     const PERMUTE_REPEATING: bool = Self::PERMUTE && Self::LANES >= 16;
-    /// Lane indices for [`Shuffle::permute`].
+    /// Lane indices for [`Permute::permute`].
     type Index: Copy;
     /// `[o[0] - base, .., o[LANES - 1] - base]`, from the first `LANES`
     /// elements of `o` (each at least `base`, at most `base + LANES - 1`
@@ -32,7 +32,7 @@ pub(crate) trait Shuffle: CopyLane {
 
 macro_rules! impl_shuffle {
     ($t:ty, $n:literal, $index:ty, $permute_is_fast:expr) => {
-        impl Shuffle for $t {
+        impl Permute for $t {
             const PERMUTE: bool = $permute_is_fast;
             type Index = $index;
             #[inline(always)]
@@ -73,7 +73,7 @@ impl_shuffle!(f32x16, 16, u32x16, cfg!(target_feature = "avx512f"));
 mod tests {
     use super::*;
 
-    fn permutes<L: Shuffle>() {
+    fn permutes<L: Permute>() {
         let src: [f32; 16] = core::array::from_fn(|i| 10.0 + i as f32);
         // Windows starting at 7 + j / 2 for outputs j (an x2 upscale).
         let offsets: [u32; 16] = core::array::from_fn(|j| 7 + j as u32 / 2);
