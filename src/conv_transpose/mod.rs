@@ -174,7 +174,7 @@ impl Plan {
 /// ```
 ///
 /// # Errors
-/// As [`conv_transpose_output_shape`].
+/// As [`conv_transpose_output_shape`](crate::conv_transpose_output_shape).
 pub fn conv_transpose_scratch_len(
     shape: &[usize],
     layout: Layout,
@@ -190,7 +190,7 @@ pub fn conv_transpose_scratch_len(
 /// `input` has logical shape `shape` = `(N, C_in, spatial...)` in `layout`;
 /// `weight` is PyTorch's `(C_in, C_out / groups, k...)` (`weight_shape`) in
 /// that order whatever the layout; `bias`, if given, has `C_out` elements;
-/// `output` gets [`conv_transpose_output_shape`] in `layout`. `scratch` must
+/// `output` gets [`conv_transpose_output_shape`](crate::conv_transpose_output_shape) in `layout`. `scratch` must
 /// hold at least [`conv_transpose_scratch_len`] elements. Within 1e-4
 /// (absolute and relative) of PyTorch for inputs in [-1, 1]; the same inputs
 /// give the same bits on every call.

@@ -286,7 +286,7 @@ impl ConvTransposeGeometry {
 /// ```
 ///
 /// # Errors
-/// As [`conv_transpose`], but for buffer lengths.
+/// As [`conv_transpose`](crate::conv_transpose), but for buffer lengths.
 pub fn conv_transpose_output_shape(
     shape: &[usize],
     weight_shape: &[usize],

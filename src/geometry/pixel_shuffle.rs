@@ -111,7 +111,7 @@ fn check_factor(parameter: &'static str, factor: usize) -> Result<usize, Error> 
 /// ```
 ///
 /// # Errors
-/// As [`pixel_shuffle`], but for buffer lengths.
+/// As [`pixel_shuffle`](crate::pixel_shuffle), but for buffer lengths.
 pub fn pixel_shuffle_output_shape(shape: &[usize], upscale_factor: usize) -> Result<Shape, Error> {
     Ok(
         ShuffleGeometry::shuffle(shape, Layout::ChannelsFirst, upscale_factor)?
@@ -128,7 +128,7 @@ pub fn pixel_shuffle_output_shape(shape: &[usize], upscale_factor: usize) -> Res
 /// ```
 ///
 /// # Errors
-/// As [`pixel_unshuffle`], but for buffer lengths.
+/// As [`pixel_unshuffle`](crate::pixel_unshuffle), but for buffer lengths.
 pub fn pixel_unshuffle_output_shape(
     shape: &[usize],
     downscale_factor: usize,

@@ -234,7 +234,7 @@ fn pooling_output_size(
 /// ```
 ///
 /// # Errors
-/// As [`max_pool`], but for buffer lengths.
+/// As [`max_pool`](crate::max_pool), but for buffer lengths.
 pub fn max_pool_output_shape(
     shape: &[usize],
     options: &MaxPoolOptions<'_>,

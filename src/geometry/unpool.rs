@@ -225,7 +225,7 @@ impl UnpoolGeometry {
     }
 }
 
-/// Output shape of `F.max_unpool{1,2,3}d` and of [`avg_unpool`] for pooled
+/// Output shape of `F.max_unpool{1,2,3}d` and of [`avg_unpool`](crate::avg_unpool) for pooled
 /// input of logical shape `shape`, as PyTorch computes it.
 ///
 /// ```
@@ -235,7 +235,7 @@ impl UnpoolGeometry {
 /// ```
 ///
 /// # Errors
-/// As [`max_unpool`], but for buffer lengths and indices.
+/// As [`max_unpool`](crate::max_unpool), but for buffer lengths and indices.
 pub fn unpool_output_shape(shape: &[usize], options: &UnpoolOptions<'_>) -> Result<Shape, Error> {
     Ok(
         UnpoolGeometry::new(shape, Layout::ChannelsFirst, options, "max_unpool")?

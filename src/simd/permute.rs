@@ -12,13 +12,6 @@ pub(crate) trait Permute: CopyLane {
     /// the impls); kernels that need it are skipped where it is not, as
     /// picking lane by lane measured slower than one output at a time.
     const PERMUTE: bool;
-    /// Whether the permuted channels-first blocks also take windows that
-    /// repeat (x2, x4), which the doubled kernel and the periodic zips
-    /// serve otherwise: with 16 lanes (AVX-512, one run: bilinear x2 1.03
-    /// against 1.33 ms, bicubic 1.61 against 1.84, trilinear 1.85 against
-    /// 3.0), not with 8 (AVX2: 1.70 against 1.24, 2.71 against 2.43, 2.70
-    /// against 2.45; a block serves half as many outputs for the same work).
-    const PERMUTE_REPEATING: bool = Self::PERMUTE && Self::LANES >= 16;
     /// Lane indices for [`Permute::permute`].
     type Index: Copy;
     /// `[o[0] - base, .., o[LANES - 1] - base]`, from the first `LANES`

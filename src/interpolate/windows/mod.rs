@@ -4,11 +4,16 @@
 //! branching; where a mode reads one input index twice (edge clamping), the
 //! two weights are summed onto it.
 //!
-//! The index formulas are ATen's, as transcribed in `reference`; the mode
-//! files (`nearest.rs`, `linear.rs`, `cubic.rs`, `antialias.rs`, `area.rs`)
-//! hold them.
+//! The index formulas are ATen's, from [`crate::geometry`]; the mode files
+//! (`linear.rs`, `cubic.rs`, `antialias.rs`, `area.rs`) turn them into
+//! windows, and nearest's one tap is its source index.
 
-use super::{antialias, area, cubic, linear};
+mod antialias;
+mod area;
+mod cubic;
+mod linear;
+pub(crate) mod table;
+
 use crate::geometry::antialias::{AntialiasAxis, Filter, vertical_pass_repeats_first_row};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
 use crate::geometry::upsample::{
@@ -51,23 +56,23 @@ enum Kind {
 
 /// One axis of a resampling: its window size and how to fill a window.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct AxisTaps {
+pub(crate) struct AxisWindows {
     kind: Kind,
     input_size: usize,
     taps: usize,
 }
 
-impl AxisTaps {
-    fn identity() -> AxisTaps {
-        AxisTaps {
+impl AxisWindows {
+    fn identity() -> AxisWindows {
+        AxisWindows {
             kind: Kind::Identity,
             input_size: 1,
             taps: 1,
         }
     }
 
-    fn new(kind: Kind, input_size: usize, taps: usize) -> AxisTaps {
-        AxisTaps {
+    fn new(kind: Kind, input_size: usize, taps: usize) -> AxisWindows {
+        AxisWindows {
             kind,
             input_size,
             taps: taps.clamp(1, input_size),
@@ -163,11 +168,11 @@ impl Window<'_> {
 
 /// The per-axis tables of `g`, padded axes first, or `None` when a window
 /// would be wider than [`MAX_TAPS`].
-pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
+pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_SPATIAL]> {
     use InterpolateMode as M;
     let (i, o) = (&g.input, &g.output);
     let first = MAX_SPATIAL - i.rank;
-    let mut axes = [AxisTaps::identity(); MAX_SPATIAL];
+    let mut axes = [AxisWindows::identity(); MAX_SPATIAL];
     let aa = g.antialias || g.mode == M::Lanczos;
     let collapse = aa && vertical_pass_repeats_first_row(g);
     let nearest_cl_kernel = nearest_channels_last_kernel(i, o);
@@ -178,12 +183,12 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
             || area_pixel_compute_scale(input_size, output_size, g.align_corners, scale);
         *slot = if aa {
             if input_size == output_size {
-                AxisTaps::new(Kind::Identity, input_size, 1)
+                AxisWindows::new(Kind::Identity, input_size, 1)
             } else {
                 let filter = Filter::for_mode(g.mode)?;
                 let axis =
                     AntialiasAxis::new(filter, input_size, output_size, g.align_corners, scale);
-                AxisTaps::new(
+                AxisWindows::new(
                     Kind::Antialias {
                         axis,
                         collapse: collapse && a == 1,
@@ -194,7 +199,7 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
             }
         } else {
             match g.mode {
-                M::Nearest | M::NearestExact => AxisTaps::new(
+                M::Nearest | M::NearestExact => AxisWindows::new(
                     Kind::Nearest {
                         exact: g.mode == M::NearestExact,
                         channels_last_kernel: nearest_cl_kernel,
@@ -206,9 +211,9 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
                 ),
                 M::Linear | M::Bilinear | M::Trilinear if input_size == output_size => {
                     // "scale_factor = 1, simply copy", whatever the scale.
-                    AxisTaps::new(Kind::Identity, input_size, 1)
+                    AxisWindows::new(Kind::Identity, input_size, 1)
                 }
-                M::Linear | M::Bilinear | M::Trilinear => AxisTaps::new(
+                M::Linear | M::Bilinear | M::Trilinear => AxisWindows::new(
                     Kind::Linear {
                         scale: pixel_scale(),
                         align_corners: g.align_corners,
@@ -217,7 +222,7 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
                     input_size,
                     2,
                 ),
-                M::Bicubic => AxisTaps::new(
+                M::Bicubic => AxisWindows::new(
                     Kind::Cubic {
                         scale: pixel_scale(),
                         align_corners: g.align_corners,
@@ -225,7 +230,7 @@ pub(crate) fn axes(g: &InterpolateGeometry) -> Option<[AxisTaps; MAX_SPATIAL]> {
                     input_size,
                     4,
                 ),
-                M::Area => AxisTaps::new(
+                M::Area => AxisWindows::new(
                     Kind::Area { output_size },
                     input_size,
                     input_size.div_ceil(output_size) + 1,

@@ -13,58 +13,74 @@
 //! ```
 //!
 //! Each input pixel is blended once per output row (per chunk), as in the
-//! general separable path, but the blends stay in registers instead of
+//! general pass, but the blends stay in registers instead of
 //! going through a stored row, which queued a store per vector behind the
 //! output stream. With 16 lanes (32 registers), two output rows that
 //! read the same source rows go in one pass, each source pixel loaded
-//! once for both. Columns that double take `doubled.rs` first: it needs
-//! no per-column weights, and measured faster on trilinear x2 (1.05-1.08
-//! against 1.29-1.30 ms here; bilinear and bicubic x2 within noise).
+//! once for both. Columns that double take `blend_x2` first: it needs no
+//! per-column weights, and measured faster on trilinear x2.
 
-use super::doubled::{MAX_T, blended_rows, by_group, each_row, each_row_paired};
-use super::taps::AxisTaps;
+use crate::interpolate::rows::{
+    MAX_T, blended_rows, by_group, each_row, each_row_paired, pixel_shape,
+};
+use crate::interpolate::windows::AxisWindows;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
 
 /// Output columns whose windows are found at once (5 KiB on the stack).
 const COLUMNS: usize = 256;
 
-/// `false` when the problem is not of that kind (nothing written).
-pub(crate) fn channels_last<L: CopyLane>(
-    input: &[f32],
+/// Channels-last pixels take groups of this many vectors with 2 taps
+/// where a pixel has more than 8 (SSE2's measured best for 64 channels:
+/// groups of 2 or 4 were slower).
+const GROUP_OF_TWO_TAPS: usize = 8;
+
+/// The shape this kernel takes a channels-last problem in, if any.
+fn shape(
     i: &Dims,
-    o: &Dims,
-    axes: &[AxisTaps; MAX_SPATIAL],
-    output: &mut [f32],
-) -> bool {
-    let rows = blended_rows(axes);
-    let Some(r) = rows.filter(|_| i.layout == Layout::ChannelsLast && i.c > 1) else {
-        return false;
-    };
-    // Groups of 8 vectors with 2 taps where there are more (64 channels in
-    // 4 lanes): SSE2, three alternating criterion runs, align_corners x2
-    // 3.73-3.94 -> 2.56-2.94 ms and x1.7 2.80-2.89 -> 1.63-2.01 against
-    // groups of 4; 2 was slower still (4.68-5.43 and 2.71-4.10).
-    by_pixel_shape!(
-        run,
-        L,
-        axes[2].taps(),
-        r,
-        i.c,
-        8,
-        (input, i, o, axes, output)
-    )
+    axes: &[AxisWindows; MAX_SPATIAL],
+    lanes: usize,
+) -> Option<(usize, usize, usize)> {
+    let r = blended_rows(axes)?;
+    if i.layout != Layout::ChannelsLast || i.c == 1 {
+        return None;
+    }
+    pixel_shape(axes[2].taps(), r, i.c, lanes, GROUP_OF_TWO_TAPS)
 }
 
-/// [`channels_last`] with `T` taps along W, `R` source rows per output
-/// row and `V` vectors of channels per pixel.
-fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+/// Whether the problem is channels-last with more than one channel, W
+/// windows of 2 or 4 taps, at most 4 source rows per output row, and
+/// whole vectors of channels in a supported group, with `lanes` lanes.
+pub(crate) fn fits(i: &Dims, axes: &[AxisWindows; MAX_SPATIAL], lanes: usize) -> bool {
+    shape(i, axes, lanes).is_some()
+}
+
+/// Resamples `input` into `output`, a problem [`fits`] holds for with
+/// `L`'s lanes.
+pub(crate) fn run<L: CopyLane>(
     input: &[f32],
     i: &Dims,
     o: &Dims,
-    axes: &[AxisTaps; MAX_SPATIAL],
+    axes: &[AxisWindows; MAX_SPATIAL],
     output: &mut [f32],
-) -> bool {
+) {
+    by_pixel_shape!(
+        run_shape,
+        L,
+        shape(i, axes, L::LANES),
+        (input, i, o, axes, output)
+    );
+}
+
+/// [`run`] with `T` taps along W, `R` source rows per output row and `V`
+/// vectors of channels per pixel.
+fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisWindows; MAX_SPATIAL],
+    output: &mut [f32],
+) {
     let ow = o.spatial[2];
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
@@ -98,12 +114,9 @@ fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
         };
         if L::LANES >= 16 {
             // Two output rows of the same source rows in one pass, each
-            // source pixel loaded once for both: the rows' loads, from L2
-            // (two rows of 128 64-channel pixels are 64 KiB), held
-            // channels-last x1.7 at PyTorch's speed (AVX-512, three A/B
-            // runs: 0.82-0.85x memcpy -> 0.65-0.85x, align_corners x2
-            // 0.76-0.93x -> 0.73-0.74x). Only where 32 vector registers
-            // hold both rows' windows (SSE2 and AVX2 have 16).
+            // source pixel loaded once for both (the rows' loads come from
+            // L2 once rows are long). Only where 32 vector registers hold
+            // both rows' windows (SSE2 and AVX2 have 16).
             let pair = |source: [&[f32]; R], hw: [[f32; R]; 2], [a, b]: [&mut [f32]; 2]| {
                 let out = [cut(a, span.clone()), cut(b, span.clone())];
                 by_group(source, out, c, group, |source, stride, out| {
@@ -115,7 +128,6 @@ fn run<L: CopyLane, const T: usize, const R: usize, const V: usize>(
             each_row::<R>(input, i, o, axes, c, output, single);
         }
     }
-    true
 }
 
 /// Output columns `starts.len()` of `P` rows (`out`, from the chunk's

@@ -2,7 +2,7 @@
 //! vectors have no one-instruction lane permute ([`Permute::PERMUTE`]
 //! false: x86_64's default SSE2): windows of 2 to 4 taps along W (linear,
 //! bilinear, bicubic, trilinear with `align_corners` or at odd scales),
-//! which the separable pass would otherwise compute one output at a time.
+//! which the general pass would otherwise compute one output at a time.
 //!
 //! ```text
 //! for each chunk of output columns (windows and splatted weights found once):
@@ -20,68 +20,69 @@
 //! count is not a multiple of 4) read the last plane again and are not
 //! written.
 //!
-//! [`Permute::PERMUTE`]: super::lanes::Permute::PERMUTE
+//! [`Permute::PERMUTE`]: crate::simd::Permute::PERMUTE
 
-use super::doubled::{SourceRows, blended_rows, column_blend};
-use super::taps::AxisTaps;
+use crate::interpolate::rows::{CHUNK, SourceRows, blended_rows, column_blend};
+use crate::interpolate::windows::AxisWindows;
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
-use crate::simd::FourPlanes as f32x4;
-use crate::simd::Lane;
+use crate::simd::{FourPlanes, Lane};
 
 /// Output columns whose windows are found at once.
 const COLUMNS: usize = 128;
 /// Interleaved input columns of one chunk (16 KiB on the stack).
 const SPAN: usize = 1024;
 
-/// Resamples channels-first `input` (geometry `i`) into `output` through
-/// `axes` when the W windows have 2 to 4 taps and each output row blends
-/// at most 4 source rows (depth taps at most 2): false, having written
-/// nothing, otherwise.
-pub(crate) fn channels_first(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisTaps; MAX_SPATIAL],
-    output: &mut [f32],
-) -> bool {
+/// Whether the W windows have 2 to 4 taps, each output row blends at most
+/// 4 source rows (depth taps at most 2), and the planes are channels-first
+/// (or channels-last with one channel, the same memory).
+pub(crate) fn fits(i: &Dims, axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
     let Some(r) = blended_rows(axes) else {
         return false;
     };
-    if i.layout == Layout::ChannelsLast && i.c > 1 {
-        return false;
-    }
-    match (axes[2].taps(), r) {
-        (2, 1) => run::<2, 1>(input, i, o, axes, output),
-        (2, 2) => run::<2, 2>(input, i, o, axes, output),
-        (2, 3) => run::<2, 3>(input, i, o, axes, output),
-        (2, 4) => run::<2, 4>(input, i, o, axes, output),
-        (3, 1) => run::<3, 1>(input, i, o, axes, output),
-        (3, 2) => run::<3, 2>(input, i, o, axes, output),
-        (3, 3) => run::<3, 3>(input, i, o, axes, output),
-        (3, 4) => run::<3, 4>(input, i, o, axes, output),
-        (4, 1) => run::<4, 1>(input, i, o, axes, output),
-        (4, 2) => run::<4, 2>(input, i, o, axes, output),
-        (4, 3) => run::<4, 3>(input, i, o, axes, output),
-        (4, 4) => run::<4, 4>(input, i, o, axes, output),
-        _ => return false,
-    }
-    true
+    (i.layout == Layout::ChannelsFirst || i.c == 1)
+        && (2..=4).contains(&axes[2].taps())
+        && (1..=4).contains(&r)
 }
 
-/// [`channels_first`] with `T` taps along W and `R` source rows per
-/// output row.
-fn run<const T: usize, const R: usize>(
+/// Resamples `input` into `output`, a problem [`fits`] holds for.
+pub(crate) fn run(
     input: &[f32],
     i: &Dims,
     o: &Dims,
-    axes: &[AxisTaps; MAX_SPATIAL],
+    axes: &[AxisWindows; MAX_SPATIAL],
+    output: &mut [f32],
+) {
+    let r = blended_rows(axes).unwrap_or(0);
+    match (axes[2].taps(), r) {
+        (2, 1) => run_shape::<2, 1>(input, i, o, axes, output),
+        (2, 2) => run_shape::<2, 2>(input, i, o, axes, output),
+        (2, 3) => run_shape::<2, 3>(input, i, o, axes, output),
+        (2, 4) => run_shape::<2, 4>(input, i, o, axes, output),
+        (3, 1) => run_shape::<3, 1>(input, i, o, axes, output),
+        (3, 2) => run_shape::<3, 2>(input, i, o, axes, output),
+        (3, 3) => run_shape::<3, 3>(input, i, o, axes, output),
+        (3, 4) => run_shape::<3, 4>(input, i, o, axes, output),
+        (4, 1) => run_shape::<4, 1>(input, i, o, axes, output),
+        (4, 2) => run_shape::<4, 2>(input, i, o, axes, output),
+        (4, 3) => run_shape::<4, 3>(input, i, o, axes, output),
+        (4, 4) => run_shape::<4, 4>(input, i, o, axes, output),
+        shape => debug_assert!(false, "four planes with (taps, rows) {shape:?}"),
+    }
+}
+
+/// [`run`] with `T` taps along W and `R` source rows per output row.
+fn run_shape<const T: usize, const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisWindows; MAX_SPATIAL],
     output: &mut [f32],
 ) {
     let ow = o.spatial[2];
     let planes = i.n * i.c;
     let mut starts = [0usize; COLUMNS];
-    let mut weights = [[f32x4::splat(0.0); T]; COLUMNS];
-    let mut cols = [f32x4::splat(0.0); SPAN];
+    let mut weights = [[FourPlanes::splat(0.0); T]; COLUMNS];
+    let mut cols = [FourPlanes::splat(0.0); SPAN];
     // Rows that planes past the last write to, so that every group writes
     // four rows of one length.
     let mut spare = [[0.0f32; COLUMNS]; 3];
@@ -96,7 +97,7 @@ fn run<const T: usize, const R: usize>(
             if n > 0 && h - l > SPAN {
                 break;
             }
-            (starts[n], weights[n]) = (s, w.map(f32x4::splat));
+            (starts[n], weights[n]) = (s, w.map(FourPlanes::splat));
             (lo, hi, n) = (l, h, n + 1);
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
@@ -104,7 +105,7 @@ fn run<const T: usize, const R: usize>(
             return;
         };
         let (in_plane, out_plane, in_row, out_row) = rows.sizes;
-        while let Some((first, count)) = rows.next_chunk(super::doubled::CHUNK) {
+        while let Some((first, count)) = rows.next_chunk(CHUNK) {
             for q in (0..planes).step_by(4) {
                 // Planes q .. q + 4, the last one repeated past the end.
                 let plane = |p: usize| (q + p).min(planes - 1) * in_plane;
@@ -160,9 +161,9 @@ fn interleave<const R: usize>(
     h: [f32; R],
     lo: usize,
     hi: usize,
-    cols: &mut [f32x4; SPAN],
+    cols: &mut [FourPlanes; SPAN],
 ) {
-    let vh = h.map(f32x4::splat);
+    let vh = h.map(FourPlanes::splat);
     let span = hi - lo;
     let full = span / 4 * 4;
     let blend = |p: usize, c: usize| column_blend(&src[p], &vh, c);
@@ -173,11 +174,11 @@ fn interleave<const R: usize>(
         .enumerate()
     {
         let c = lo + 4 * j;
-        let t = f32x4::transpose(core::array::from_fn(|p| blend(p, c)));
+        let t = FourPlanes::transpose(core::array::from_fn(|p| blend(p, c)));
         quad.copy_from_slice(&t);
     }
     for (c, col) in (lo + full..hi).zip(cols.get_mut(full..span).unwrap_or_default()) {
-        *col = f32x4::new(core::array::from_fn(|p| {
+        *col = FourPlanes::new(core::array::from_fn(|p| {
             let mut acc = 0.0;
             for (r, (s, &w)) in src[p].iter().zip(&h).enumerate() {
                 let v = s.get(c).copied().unwrap_or(0.0);
@@ -194,17 +195,17 @@ fn interleave<const R: usize>(
 /// row per plane, each as long as `starts`).
 #[inline(always)]
 fn columns<const T: usize>(
-    cols: &[f32x4; SPAN],
+    cols: &[FourPlanes; SPAN],
     lo: usize,
     starts: &[usize],
-    weights: &[[f32x4; T]],
+    weights: &[[FourPlanes; T]],
     out: [&mut [f32]; 4],
 ) {
     let n = starts.len();
     let [Some(o0), Some(o1), Some(o2), Some(o3)] = out.map(|o| o.get_mut(..n)) else {
         return;
     };
-    let column = |s: usize, w: &[f32x4; T]| {
+    let column = |s: usize, w: &[FourPlanes; T]| {
         // Every window lies in `cols` (`lo` is the least start): the
         // clamp never binds, and leaves the loads unchecked.
         let s = s.wrapping_sub(lo).min(SPAN - T);
@@ -219,9 +220,9 @@ fn columns<const T: usize>(
     let rows = o0.chunks_exact_mut(4).zip(o1.chunks_exact_mut(4));
     let rows = rows.zip(o2.chunks_exact_mut(4).zip(o3.chunks_exact_mut(4)));
     for ((s, w), ((r0, r1), (r2, r3))) in quads.zip(rows) {
-        let [v0, v1, v2, v3] = f32x4::transpose(core::array::from_fn(|i| column(s[i], &w[i])));
+        let [v0, v1, v2, v3] = FourPlanes::transpose(core::array::from_fn(|i| column(s[i], &w[i])));
         for (r, v) in [r0, r1, r2, r3].into_iter().zip([v0, v1, v2, v3]) {
-            <f32x4 as Lane>::store(v, r);
+            <FourPlanes as Lane>::store(v, r);
         }
     }
     let done = n / 4 * 4;
@@ -242,7 +243,7 @@ mod tests {
     use crate::geometry::interpolate::{
         InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
     };
-    use crate::interpolate::taps;
+    use crate::interpolate::windows::axis_windows;
 
     /// Against the reference: 1 to 9 planes (groups of 4 and the repeated
     /// last plane), widths across the transposes' tails and the column
@@ -302,8 +303,11 @@ mod tests {
                         crate::reference::interpolate(input, shape, layout, &opts, &mut want[..m])
                             .unwrap();
                         got.fill(f32::MAX);
-                        let axes = taps::axes(&g).unwrap();
-                        let took = channels_first(input, &g.input, &g.output, &axes, &mut got[..m]);
+                        let axes = axis_windows(&g).unwrap();
+                        let took = fits(&g.input, &axes);
+                        if took {
+                            run(input, &g.input, &g.output, &axes, &mut got[..m]);
+                        }
                         // Windows of 2 to 4 taps (one input column has 1).
                         let taps = axes[2].taps();
                         assert_eq!(

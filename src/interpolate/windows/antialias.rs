@@ -6,7 +6,7 @@
 //! first (each output row's taps over a span of input rows, vectorised along
 //! the row), then the width. Same taps, other rounding order.
 
-use super::taps::{MAX_TAPS, Window};
+use super::{MAX_TAPS, Window};
 use crate::geometry::antialias::AntialiasAxis;
 
 /// Output `o`'s normalised weights; `last` is the last valid window start.

@@ -3,7 +3,7 @@
 //! over the window size. The reference sums then divides; weighting first
 //! differs from it by roundings only.
 
-use super::taps::Window;
+use super::Window;
 use crate::geometry::adaptive::{end_index, start_index};
 
 /// Output `o` of `output_size` over `input_size` inputs; `last` is the

@@ -5,7 +5,7 @@
 //! moves a result by far less than the tolerance (the interpolant is
 //! continuous in it).
 
-use super::taps::Window;
+use super::Window;
 use crate::geometry::upsample::linear_taps;
 
 /// Output `o`'s two taps; `last` is the last valid window start.

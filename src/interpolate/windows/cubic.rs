@@ -1,7 +1,7 @@
 //! Bicubic windows (`HelperInterpCubic`, A = -0.75): four taps, indices
 //! clamped to the input (the clamped taps' weights summed on the edge).
 
-use super::taps::Window;
+use super::Window;
 use crate::geometry::upsample::cubic_taps;
 
 /// Output `o`'s four taps; `last` is the last valid window start.

@@ -1,0 +1,13 @@
+//! The interpolation kernels, one file (or folder) each, in the order
+//! [`plan`](super::plan) tries them. Each has `fits` (exactly what it
+//! takes) and `run`; none imports another (the layering check in
+//! `scripts/check-layers.sh` holds them to that), and what they share
+//! lives beside them: [`rows`](super::rows), [`blocks`](super::blocks),
+//! [`windows`](super::windows).
+
+pub(crate) mod blend_x2;
+pub(crate) mod copy_x2;
+pub(crate) mod four_planes_channels_first;
+pub(crate) mod general;
+pub(crate) mod permuted_rows;
+pub(crate) mod sliding_channels_last;

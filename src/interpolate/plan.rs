@@ -1,0 +1,147 @@
+//! Which kernel runs an interpolation: chosen once per call, from the
+//! checked geometry, its per-axis windows and the build's lanes, in this
+//! order (the first that takes the problem runs it):
+//!
+//! 1. [`Kernel::CopyX2`]: nearest or nearest-exact whose W axis doubles
+//!    every column: each source row written with every element twice. No
+//!    tables, no arithmetic.
+//! 2. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
+//!    window of 2 or 4 taps) whose W axis doubles with the same two
+//!    weight sets off the edges: a pair of outputs per input column, the
+//!    shifted windows taken by constant lane shuffles, no per-column
+//!    weights. Channels-first declines rows of a vector or more where the
+//!    target's permuted blocks take repeating windows (16 lanes with a
+//!    one-instruction permute): those are faster there.
+//! 3. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
+//!    taps at any scale, with whole vectors of channels: the vertical
+//!    blends of the input pixels an output reads kept in registers and
+//!    rolled along the row.
+//! 4. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
+//!    one-instruction lane permute (x86_64's SSE2, the portable builds),
+//!    channels-first W windows of 2 to 4 taps, four planes at a time so
+//!    that each output column is one multiply-add per tap for all four.
+//! 5. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
+//!    most one column table (256 outputs) of 2- or 4-tap windows every
+//!    block of which lies in one vector of inputs: each output row
+//!    straight from its blended source rows, a permute per tap.
+//! 6. [`Kernel::General`]: everything else the stack tables hold (windows
+//!    up to 64 taps, 64 source rows): a vertical sum per output row, then
+//!    the horizontal pass (periodic runs, permuted blocks, masked edges).
+//! 7. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
+//!    downscales past ~10x, area past ~60x): the reference on the checked
+//!    geometry.
+//!
+//! Each kernel's `fits` states exactly what it takes; `run` then cannot
+//! decline. The choice depends on the build only through [`Target`], so
+//! tests pin it for every lane width on any host.
+
+use super::kernels::{
+    blend_x2, copy_x2, four_planes_channels_first, general, permuted_rows, sliding_channels_last,
+};
+use super::windows::AxisWindows;
+use crate::geometry::interpolate::InterpolateGeometry;
+use crate::layout::MAX_SPATIAL;
+use crate::simd::Permute;
+
+/// What the plan needs to know of the build's vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// `f32` lanes per vector.
+    pub lanes: usize,
+    /// Whether a run-time lane permute is one instruction
+    /// ([`Permute::PERMUTE`]).
+    pub permute: bool,
+}
+
+impl Target {
+    /// The target of lane type `L` in this build.
+    pub fn of<L: Permute>() -> Target {
+        Target {
+            lanes: L::LANES,
+            permute: L::PERMUTE,
+        }
+    }
+
+    /// Whether the permuted blocks also take windows that repeat (x2, x4),
+    /// which the x2 kernels and the periodic runs serve otherwise: with 16
+    /// lanes a block serves twice the outputs of 8 for the same work, and
+    /// beat the x2 kernel there; with 8 it lost.
+    pub fn permutes_repeating_windows(&self) -> bool {
+        self.permute && self.lanes >= 16
+    }
+}
+
+/// The kernel that runs one interpolation (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kernel {
+    /// `kernels/copy_x2.rs`.
+    CopyX2,
+    /// `kernels/blend_x2.rs`.
+    BlendX2,
+    /// `kernels/sliding_channels_last.rs`.
+    SlidingChannelsLast,
+    /// `kernels/four_planes_channels_first.rs`.
+    FourPlanesChannelsFirst,
+    /// `kernels/permuted_rows.rs`.
+    PermutedRows,
+    /// `kernels/general/`.
+    General,
+    /// `reference::interpolate`, on the checked geometry.
+    Scalar,
+}
+
+impl Kernel {
+    /// The first kernel in the module docs' order that takes `g` with the
+    /// windows `axes` (`None`: a window wider than the tables) on `target`.
+    pub fn choose(
+        g: &InterpolateGeometry,
+        axes: Option<&[AxisWindows; MAX_SPATIAL]>,
+        target: Target,
+    ) -> Kernel {
+        let Some(axes) = axes else {
+            return Kernel::Scalar;
+        };
+        let (i, o) = (&g.input, &g.output);
+        if copy_x2::fits(i, o, axes) {
+            Kernel::CopyX2
+        } else if blend_x2::fits(i, o, axes, target) {
+            Kernel::BlendX2
+        } else if sliding_channels_last::fits(i, axes, target.lanes) {
+            Kernel::SlidingChannelsLast
+        } else if !target.permute && four_planes_channels_first::fits(i, axes) {
+            Kernel::FourPlanesChannelsFirst
+        } else if permuted_rows::fits(i, o, axes, target) {
+            Kernel::PermutedRows
+        } else if general::fits(axes) {
+            Kernel::General
+        } else {
+            Kernel::Scalar
+        }
+    }
+
+    /// Runs the kernel with lanes `L` (the lanes it was chosen for).
+    pub fn run<L: Permute>(
+        self,
+        input: &[f32],
+        g: &InterpolateGeometry,
+        axes: Option<&[AxisWindows; MAX_SPATIAL]>,
+        output: &mut [f32],
+    ) {
+        let (i, o) = (&g.input, &g.output);
+        match (self, axes) {
+            (Kernel::CopyX2, Some(axes)) => copy_x2::run::<L>(input, i, o, axes, output),
+            (Kernel::BlendX2, Some(axes)) => blend_x2::run::<L>(input, i, o, axes, output),
+            (Kernel::SlidingChannelsLast, Some(axes)) => {
+                sliding_channels_last::run::<L>(input, i, o, axes, output)
+            }
+            (Kernel::FourPlanesChannelsFirst, Some(axes)) => {
+                four_planes_channels_first::run(input, i, o, axes, output)
+            }
+            (Kernel::PermutedRows, Some(axes)) => {
+                permuted_rows::run::<L>(input, i, o, axes, output)
+            }
+            (Kernel::General, Some(axes)) => general::run::<L>(input, i, o, axes, output),
+            _ => crate::reference::interpolate::resample(input, g, output),
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The row driver every interpolation kernel that blends source rows
+//! shares: for each output row, its source rows (the products of a depth
+//! window of at most 2 taps and a height window) and their weights, found
+//! once per chunk of rows for every plane; rows that read the same source
+//! rows handed over together (pairs for x2 along the height, quads for x2
+//! along the depth too), so a kernel loads each source vector once for all.
+//!
+//! ```text
+//! for each chunk of output rows (source rows and weights found once):
+//!     for each plane (channels-first: an (n, c) image; channels-last: an n):
+//!         for each output row (or pair, or quad): kernel(source rows, weights, output rows)
+//! ```
+
+use super::windows::AxisWindows;
+use crate::layout::{Dims, MAX_SPATIAL};
+use crate::simd::CopyLane;
+
+/// `$run::<L, T, R, V>(args)` for a channels-last register kernel's
+/// [`pixel_shape`] `$shape` = `Some((T, R, V))`.
+macro_rules! by_pixel_shape {
+    ($run:ident, $lane:ty, $shape:expr, ($($arg:expr),*)) => {
+        match $shape {
+            Some((2, 1, 1)) => $run::<$lane, 2, 1, 1>($($arg),*),
+            Some((2, 2, 1)) => $run::<$lane, 2, 2, 1>($($arg),*),
+            Some((2, 4, 1)) => $run::<$lane, 2, 4, 1>($($arg),*),
+            Some((4, 4, 1)) => $run::<$lane, 4, 4, 1>($($arg),*),
+            Some((2, 1, 2)) => $run::<$lane, 2, 1, 2>($($arg),*),
+            Some((2, 2, 2)) => $run::<$lane, 2, 2, 2>($($arg),*),
+            Some((2, 4, 2)) => $run::<$lane, 2, 4, 2>($($arg),*),
+            Some((4, 4, 2)) => $run::<$lane, 4, 4, 2>($($arg),*),
+            Some((2, 1, 4)) => $run::<$lane, 2, 1, 4>($($arg),*),
+            Some((2, 2, 4)) => $run::<$lane, 2, 2, 4>($($arg),*),
+            Some((2, 4, 4)) => $run::<$lane, 2, 4, 4>($($arg),*),
+            Some((4, 4, 4)) => $run::<$lane, 4, 4, 4>($($arg),*),
+            Some((2, 1, 8)) => $run::<$lane, 2, 1, 8>($($arg),*),
+            Some((2, 2, 8)) => $run::<$lane, 2, 2, 8>($($arg),*),
+            Some((2, 4, 8)) => $run::<$lane, 2, 4, 8>($($arg),*),
+            Some((4, 4, 8)) => $run::<$lane, 4, 4, 8>($($arg),*),
+            shape => debug_assert!(false, "no channels-last kernel for {shape:?}"),
+        }
+    };
+}
+
+/// The shape `(T, R, V)` a channels-last register kernel takes for `taps`
+/// taps along W (2 or 4), `rows` source rows (1, 2 or 4; 4 with 4 taps)
+/// and pixels of `c` channels ([`pixel_group`] of them per pass), or
+/// `None`.
+pub(crate) fn pixel_shape(
+    taps: usize,
+    rows: usize,
+    c: usize,
+    lanes: usize,
+    two: usize,
+) -> Option<(usize, usize, usize)> {
+    let v = pixel_group(taps, c, lanes, two)?;
+    matches!((taps, rows), (2, 1 | 2 | 4) | (4, 4)).then_some((taps, rows, v))
+}
+
+/// Vectors of channels the channels-last register kernels take per pass
+/// of a pixel of `c` channels with `taps` taps along W: all of them when
+/// they are 1, 2, 4 or 8 vectors; for more (64 channels in 4 lanes),
+/// groups of `two` vectors with 2 taps (each kernel's measured best) and 8
+/// with 4, or 4 where the vectors are not whole groups of `two`. `None`
+/// when `c` is not whole vectors or not whole groups.
+pub(crate) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize) -> Option<usize> {
+    let v = c / lanes;
+    if !c.is_multiple_of(lanes) || v == 0 {
+        return None;
+    }
+    if matches!(v, 1 | 2 | 4 | 8) {
+        return Some(v);
+    }
+    // With 2 taps, groups of 4 where `v` is not whole groups of `two`
+    // (48 channels in 4 lanes), rather than no register kernel at all.
+    let g = if taps > 2 {
+        8
+    } else if v.is_multiple_of(two) {
+        two
+    } else {
+        4
+    };
+    if v.is_multiple_of(g) { Some(g) } else { None }
+}
+
+/// The most horizontal taps (bicubic).
+pub(crate) const MAX_T: usize = 4;
+
+/// Output rows whose source rows and weights are found at once, for every
+/// plane (a window per row and plane costs more than the row).
+pub(crate) const CHUNK: usize = 128;
+
+/// The source rows per output row [`each_row`] gives (depth taps times
+/// height taps), when the W axis blends (does not copy) and the depth
+/// window has at most 2 taps.
+pub(crate) fn blended_rows(axes: &[AxisWindows; MAX_SPATIAL]) -> Option<usize> {
+    let [ad, ah, aw] = axes;
+    (ad.taps() <= 2 && !aw.copies()).then(|| ad.taps() * ah.taps())
+}
+
+/// Runs `row` on every output row (`ow * c` floats) with its `R` source
+/// rows (`iw * c` floats each: the products of a depth window of at most
+/// 2 taps and a height window, `R` in all) and their weights.
+pub(crate) fn each_row<const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisWindows; MAX_SPATIAL],
+    c: usize,
+    output: &mut [f32],
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+) {
+    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+        return;
+    };
+    let (_, _, in_row, out_row) = rows.sizes;
+    while let Some((first, count)) = rows.next_chunk(CHUNK) {
+        for (src, dst) in rows.planes(input, output, first, count) {
+            for (&(at, w), out) in rows.sources.iter().zip(dst.chunks_exact_mut(out_row)) {
+                let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+                row(source, w, out);
+            }
+        }
+    }
+}
+
+/// [`each_row`], but two adjacent output rows that read the same source
+/// rows (x2 along the height: rows `2k + 1` and `2k + 2`) go to `pair`
+/// together, so that a kernel loads each source vector once for both.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn each_row_paired<const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisWindows; MAX_SPATIAL],
+    c: usize,
+    output: &mut [f32],
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+) {
+    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+        return;
+    };
+    let mut pairs = [false; CHUNK];
+    while let Some((first, count)) = rows.next_chunk(CHUNK) {
+        find_pairs(&rows.sources, count, &mut pairs);
+        for (src, dst) in rows.planes(input, output, first, count) {
+            rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+        }
+    }
+}
+
+/// [`each_row_paired`], and where two depths in a row read the same source
+/// rows (x2 along the depth: depths `2z + 1` and `2z + 2`), their rows go
+/// to `quad` four at a time (`[a, a + 1, b, b + 1]`: a pair of each
+/// depth) and their unpaired rows to `pair` (`[a, b]`), so that a kernel
+/// loads each source vector once for four rows (or two). For that a chunk
+/// holds whole depths where two fit in one: the first depth alone, then
+/// two at a time, in step with x2's pairs.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn each_row_quad<const R: usize>(
+    input: &[f32],
+    i: &Dims,
+    o: &Dims,
+    axes: &[AxisWindows; MAX_SPATIAL],
+    c: usize,
+    output: &mut [f32],
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+    mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]),
+) {
+    let oh = o.spatial[1];
+    if oh == 0 || 2 * oh > CHUNK {
+        return each_row_paired(input, i, o, axes, c, output, row, pair);
+    }
+    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+        return;
+    };
+    let (_, _, in_row, out_row) = rows.sizes;
+    let mut pairs = [false; CHUNK];
+    let mut depths = 1;
+    while let Some((first, count)) = rows.next_chunk(depths * oh) {
+        depths = 2;
+        // The two depths' rows read the same source rows where their
+        // first rows do (each row's are its depth's plus its height's).
+        let two = count == 2 * oh && rows.sources.get(oh).map(|s| s.0) == Some(rows.sources[0].0);
+        find_pairs(&rows.sources, if two { oh } else { count }, &mut pairs);
+        for (src, dst) in rows.planes(input, output, first, count) {
+            if !two {
+                rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+                continue;
+            }
+            let weight = |k: usize| rows.sources.get(k).map_or([0.0; R], |s| s.1);
+            let (a, b) = dst.split_at_mut(oh * out_row);
+            let (mut a, mut b) = (a.chunks_exact_mut(out_row), b.chunks_exact_mut(out_row));
+            let mut k = 0;
+            while let (Some(a0), Some(b0)) = (a.next(), b.next()) {
+                let at = rows.sources.get(k).map_or([0; R], |s| s.0);
+                let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+                if pairs.get(k) == Some(&true) {
+                    let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
+                    let w = [weight(k), weight(k + 1), weight(oh + k), weight(oh + k + 1)];
+                    quad(source, w, [a0, a1, b0, b1]);
+                    k += 2;
+                } else {
+                    pair(source, [weight(k), weight(oh + k)], [a0, b0]);
+                    k += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Marks in `pairs` the rows of `sources[..count]` that start a pair with
+/// the next (the same source rows), greedily from the first.
+fn find_pairs<const R: usize>(
+    sources: &[([usize; R], [f32; R]); CHUNK],
+    count: usize,
+    pairs: &mut [bool; CHUNK],
+) {
+    let mut k = 0;
+    while k + 1 < count {
+        let paired = sources[k].0 == sources[k + 1].0;
+        pairs[k] = paired;
+        k += if paired { 2 } else { 1 };
+    }
+    if let Some(last) = pairs.get_mut(k) {
+        *last = false;
+    }
+}
+
+/// One plane's rows of a chunk (`src` its input, `dst` the chunk's output
+/// rows) in order, the pairs `pairs` marks to `pair`, the others to `row`.
+#[inline(always)]
+fn rows_in_pairs<const R: usize>(
+    rows: &SourceRows<'_, R>,
+    pairs: &[bool; CHUNK],
+    src: &[f32],
+    dst: &mut [f32],
+    row: &mut impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    pair: &mut impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+) {
+    let (_, _, in_row, out_row) = rows.sizes;
+    let mut outs = dst.chunks_exact_mut(out_row);
+    let mut k = 0;
+    while let Some(out) = outs.next() {
+        let (at, w) = rows.sources.get(k).copied().unwrap_or(([0; R], [0.0; R]));
+        let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+        if pairs.get(k) == Some(&true) {
+            let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
+            pair(source, [w, w2], [out, outs.next().unwrap_or_default()]);
+            k += 2;
+        } else {
+            row(source, w, out);
+            k += 1;
+        }
+    }
+}
+
+/// The source rows (offsets in a plane) and weights of [`each_row`]'s
+/// output rows, `CHUNK` rows at a time.
+pub(crate) struct SourceRows<'a, const R: usize> {
+    pub(crate) sources: [([usize; R], [f32; R]); CHUNK],
+    axes: &'a [AxisWindows; MAX_SPATIAL],
+    /// Floats per input plane, output plane, input row, output row.
+    pub(crate) sizes: (usize, usize, usize, usize),
+    ih: usize,
+    oh: usize,
+    /// Output rows per plane, and the first of the next chunk.
+    rows: usize,
+    next: usize,
+    /// The depth window of the last depth (it changes every `oh` rows).
+    depth: (usize, usize, [f32; 2]),
+    /// The height windows, found once where there are at most `CHUNK`
+    /// (`heights` is 0 otherwise): every depth repeats them, and finding
+    /// a window per row was 5% of trilinear x2 channels-first.
+    height: [(usize, [f32; R]); CHUNK],
+    heights: usize,
+}
+
+impl<'a, const R: usize> SourceRows<'a, R> {
+    pub(crate) fn new(
+        i: &Dims,
+        o: &Dims,
+        axes: &'a [AxisWindows; MAX_SPATIAL],
+        c: usize,
+    ) -> Option<Self> {
+        let [id, ih, iw] = i.spatial;
+        let [od, oh, ow] = o.spatial;
+        let (kd, kh) = (axes[0].taps(), axes[1].taps());
+        if kd * kh != R || kd > 2 {
+            debug_assert!(false, "{kd} x {kh} source rows for {R}");
+            return None;
+        }
+        let (in_row, out_row) = (iw * c, ow * c);
+        let mut height = [(0usize, [0.0f32; R]); CHUNK];
+        let heights = if oh <= CHUNK { oh } else { 0 };
+        for (y, (start, w)) in height.iter_mut().enumerate().take(heights) {
+            *start = axes[1].window(y, w.get_mut(..kh).unwrap_or_default());
+        }
+        Some(SourceRows {
+            sources: [([0usize; R], [0.0f32; R]); CHUNK],
+            axes,
+            sizes: (id * ih * in_row, od * oh * out_row, in_row, out_row),
+            ih,
+            oh,
+            rows: od * oh,
+            next: 0,
+            depth: (usize::MAX, 0, [0.0; 2]),
+            height,
+            heights,
+        })
+    }
+
+    /// Every plane's input and the output rows `first..first + count` of
+    /// its output.
+    fn planes<'b>(
+        &self,
+        input: &'b [f32],
+        output: &'b mut [f32],
+        first: usize,
+        count: usize,
+    ) -> impl Iterator<Item = (&'b [f32], &'b mut [f32])> + use<'b, R> {
+        let (in_plane, out_plane, _, out_row) = self.sizes;
+        let rows = first * out_row..(first + count) * out_row;
+        let planes = input
+            .chunks_exact(in_plane)
+            .zip(output.chunks_exact_mut(out_plane));
+        planes.filter_map(move |(src, dst)| Some((src, dst.get_mut(rows.clone())?)))
+    }
+
+    /// Fills `sources` for the next chunk of at most `limit` rows: its
+    /// first row and row count.
+    pub(crate) fn next_chunk(&mut self, limit: usize) -> Option<(usize, usize)> {
+        let first = self.next;
+        let count = CHUNK.min(limit).min(self.rows.checked_sub(first)?);
+        if count == 0 {
+            return None;
+        }
+        self.next += count;
+        let [ad, ah, _] = self.axes;
+        let (kd, kh) = (ad.taps(), ah.taps());
+        let (oh, in_row) = (self.oh, self.sizes.2);
+        for (k, (at, w)) in self.sources.iter_mut().enumerate().take(count) {
+            let (z, y) = ((first + k) / oh, (first + k) % oh);
+            if self.depth.0 != z {
+                let mut wz = [0.0f32; 2];
+                let sz = ad.window(z, wz.get_mut(..kd).unwrap_or_default());
+                self.depth = (z, sz, wz);
+            }
+            let (_, sz, wz) = self.depth;
+            let (sy, wy) = match self.height.get(y).filter(|_| y < self.heights) {
+                Some(&window) => window,
+                None => {
+                    let mut wy = [0.0f32; R];
+                    (ah.window(y, wy.get_mut(..kh).unwrap_or_default()), wy)
+                }
+            };
+            for (r, (at, w)) in at.iter_mut().zip(w.iter_mut()).enumerate() {
+                let (dz, dy) = (r / kh, r % kh);
+                *at = ((sz + dz) * self.ih + sy + dy) * in_row;
+                // A depth weight of 1 (copied depths) leaves `wy` exact.
+                *w = wz[dz] * wy[dy];
+            }
+        }
+        Some((first, count))
+    }
+}
+
+/// Runs `pass(source, stride, out)` over the channel groups of
+/// channels-last rows of pixels of `c` channels, `group` at a time: the
+/// source rows and the `P` output rows from the group's first channel,
+/// pixels `stride` floats apart. A pixel of one group is one pass, with
+/// the stride `group` (a constant to the kernels).
+#[inline(always)]
+pub(crate) fn by_group<const R: usize, const P: usize>(
+    source: [&[f32]; R],
+    mut out: [&mut [f32]; P],
+    c: usize,
+    group: usize,
+    mut pass: impl FnMut([&[f32]; R], usize, [&mut [f32]; P]),
+) {
+    if c == group {
+        pass(source, group, out);
+        return;
+    }
+    for g in (0..c).step_by(group) {
+        let source = source.map(|s| s.get(g..).unwrap_or_default());
+        let out = out.each_mut().map(|o| o.get_mut(g..).unwrap_or_default());
+        pass(source, c, out);
+    }
+}
+
+/// `sum_r vh[r] * rows[r][at..at + LANES]` (a vector of `R` rows'
+/// columns from `at` blended), the first row multiplied and the rest
+/// fused in order.
+#[inline(always)]
+pub(crate) fn column_blend<L: CopyLane, const R: usize>(
+    rows: &[&[f32]; R],
+    vh: &[L; R],
+    at: usize,
+) -> L {
+    let mut acc = L::splat(0.0);
+    for (r, (s, &h)) in rows.iter().zip(vh).enumerate() {
+        let v = L::load(s.get(at..).unwrap_or_default());
+        acc = if r == 0 { v * h } else { v.mul_add(h, acc) };
+    }
+    acc
+}
+
+/// The blend of input pixel `p` (`V` vectors of channels, pixels `stride`
+/// floats apart) of the `R` channels-last source rows with the weights `vh`.
+#[inline(always)]
+pub(crate) fn pixel_blend<L: CopyLane, const R: usize, const V: usize>(
+    source: &[&[f32]; R],
+    vh: &[L; R],
+    p: usize,
+    stride: usize,
+) -> [L; V] {
+    let c = V * L::LANES;
+    let mut acc = [L::splat(0.0); V];
+    for (r, (s, &h)) in source.iter().zip(vh).enumerate() {
+        let Some(s) = s.get(p * stride..p * stride + c) else {
+            return acc;
+        };
+        for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
+            let v = L::load(v);
+            *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pixel_group;
+
+    #[test]
+    fn pixel_groups() {
+        // Whole pixels of 1, 2, 4 or 8 vectors, whatever the taps.
+        assert_eq!(pixel_group(2, 32, 4, 8), Some(8));
+        assert_eq!(pixel_group(4, 8, 4, 8), Some(2));
+        // 64 channels in 4 lanes: the caller's group with 2 taps, 8 with 4.
+        assert_eq!(pixel_group(2, 64, 4, 8), Some(8));
+        assert_eq!(pixel_group(2, 64, 4, 4), Some(4));
+        assert_eq!(pixel_group(4, 64, 4, 4), Some(8));
+        // 48 channels (12 vectors): groups of 4 with 2 taps, none with 4.
+        assert_eq!(pixel_group(2, 48, 4, 8), Some(4));
+        assert_eq!(pixel_group(4, 48, 4, 8), None);
+        // Not whole vectors, or not whole groups.
+        assert_eq!(pixel_group(2, 6, 4, 8), None);
+        assert_eq!(pixel_group(2, 40, 4, 8), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! Every interpolation kernel, at every lane width, against the reference
+//! (through the plan, as the public path runs them), and the plan's choice
+//! pinned for representative shapes.
+
+use super::plan::{Kernel, Target};
+use super::resample;
+use super::windows::{MAX_TAPS, axis_windows};
+use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions};
+use crate::layout::Layout;
+use crate::simd::Permute;
+use wide::{f32x4, f32x8, f32x16};
+
+/// The reference's output and [`resample`]'s for one problem.
+fn both<L: Permute>(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    opts: &InterpolateOptions,
+) -> (alloc_free::Buf, alloc_free::Buf) {
+    let g = InterpolateGeometry::new(shape, layout, opts).unwrap();
+    let n = g.output.numel();
+    let (mut want, mut got) = (alloc_free::Buf::zeros(n), alloc_free::Buf::zeros(n));
+    crate::reference::interpolate(input, shape, layout, opts, want.get_mut()).unwrap();
+    resample::<L>(input, &g, got.get_mut());
+    (want, got)
+}
+
+/// Every width of the kernels against the reference: widths `0..=3 *
+/// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts.
+fn against_reference<L: Permute>() {
+    let modes = [
+        (M::Nearest, None, false),
+        (M::NearestExact, None, false),
+        (M::Bilinear, Some(false), false),
+        (M::Bilinear, Some(true), false),
+        (M::Bicubic, Some(false), false),
+        (M::Bilinear, Some(false), true),
+        (M::Bicubic, None, true),
+        (M::Lanczos, None, true),
+        (M::Area, None, false),
+    ];
+    let sizes = |w: usize| [2 * w, 4 * w, w.div_ceil(2), w + 3, 1];
+    for (mode, align_corners, antialias) in modes {
+        for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+            for w in 1..=3 * L::LANES + 1 {
+                for c in [1, 3, L::LANES + 1] {
+                    for ow in sizes(w) {
+                        let shape = [1, c, 3, w];
+                        let size = [5, ow];
+                        let mut opts =
+                            InterpolateOptions::size(mode, &size).with_antialias(antialias);
+                        opts.align_corners = align_corners;
+                        let g = InterpolateGeometry::new(&shape, layout, &opts).unwrap();
+                        let input: alloc_free::Buf =
+                            alloc_free::Buf::from_fn(g.input.numel(), |j| {
+                                ((j * 7919) % 113) as f32 / 56.5 - 1.0
+                            });
+                        let (want, got) = both::<L>(input.get(), &shape, layout, &opts);
+                        let exact = matches!(mode, M::Nearest | M::NearestExact);
+                        for (a, b) in got.get().iter().zip(want.get()) {
+                            let ok = if exact {
+                                a.to_bits() == b.to_bits()
+                            } else {
+                                (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
+                            };
+                            assert!(ok, "{mode:?} {layout:?} {shape:?} -> {size:?}: {a} vs {b}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Fixed-capacity buffers (the crate is `no_std` without `alloc`).
+mod alloc_free {
+    pub struct Buf {
+        data: [f32; 32768],
+        len: usize,
+    }
+    impl Buf {
+        pub fn zeros(len: usize) -> Buf {
+            assert!(len <= 32768);
+            Buf {
+                data: [0.0; 32768],
+                len,
+            }
+        }
+        pub fn from_fn(len: usize, f: impl Fn(usize) -> f32) -> Buf {
+            let mut b = Buf::zeros(len);
+            for (j, v) in b.data[..len].iter_mut().enumerate() {
+                *v = f(j);
+            }
+            b
+        }
+        pub fn get(&self) -> &[f32] {
+            &self.data[..self.len]
+        }
+        pub fn get_mut(&mut self) -> &mut [f32] {
+            &mut self.data[..self.len]
+        }
+    }
+}
+
+/// An infinity in a row reaches only the channels-first outputs whose
+/// table window holds it: [`Edge`]'s span is wider than the windows it
+/// serves, and its mask keeps the rest of the span out.
+fn infinity_stays_in_its_windows<L: Permute>() {
+    for (mode, size) in [(M::Lanczos, 32), (M::Bicubic, 32), (M::Lanczos, 21)] {
+        let shape = [1, 1, 1, 64];
+        let size = [1, size];
+        let opts = InterpolateOptions::size(mode, &size).with_antialias(true);
+        let g = InterpolateGeometry::new(&shape, Layout::ChannelsFirst, &opts).unwrap();
+        let axes = axis_windows(&g).unwrap();
+        let mut weight = [0.0f32; MAX_TAPS];
+        for k in 0..64 {
+            let input = alloc_free::Buf::from_fn(64, |j| {
+                if j == k {
+                    f32::INFINITY
+                } else {
+                    ((j * 7919) % 113) as f32 / 56.5 - 1.0
+                }
+            });
+            let (want, got) = both::<L>(input.get(), &shape, Layout::ChannelsFirst, &opts);
+            let taps = axes[2].taps();
+            for (x, (a, b)) in got.get().iter().zip(want.get()).enumerate() {
+                let start = axes[2].window(x, &mut weight[..taps]);
+                if (start..start + taps).contains(&k) {
+                    continue;
+                }
+                assert!(
+                    (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs(),
+                    "{mode:?} 64 -> {size:?}, infinity at {k}: output {x} {a} vs {b}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn infinities_stay_in_their_windows() {
+    infinity_stays_in_its_windows::<f32x4>();
+    infinity_stays_in_its_windows::<f32x8>();
+    infinity_stays_in_its_windows::<f32x16>();
+}
+
+#[test]
+fn f32x4_matches_reference() {
+    against_reference::<f32x4>();
+}
+
+#[test]
+fn f32x8_matches_reference() {
+    against_reference::<f32x8>();
+}
+
+#[test]
+fn f32x16_matches_reference() {
+    against_reference::<f32x16>();
+}
+
+/// The kernel the plan chooses for `shape` in `layout` with `size` per
+/// spatial axis, on each of the targets SSE2 (4 lanes, no permute), NEON
+/// / SSSE3 / simd128 (4 lanes, permute), AVX2 (8) and AVX-512 (16).
+fn chosen(
+    mode: M,
+    shape: &[usize],
+    layout: Layout,
+    size: &[usize],
+    align_corners: Option<bool>,
+    antialias: bool,
+) -> [Kernel; 4] {
+    let mut opts = InterpolateOptions::size(mode, size).with_antialias(antialias);
+    opts.align_corners = align_corners;
+    let g = InterpolateGeometry::new(shape, layout, &opts).unwrap();
+    let axes = axis_windows(&g);
+    [(4, false), (4, true), (8, true), (16, true)]
+        .map(|(lanes, permute)| Kernel::choose(&g, axes.as_ref(), Target { lanes, permute }))
+}
+
+/// A plan case: mode, input shape, layout, output size, align_corners,
+/// antialias, and the kernel expected on each target of [`chosen`].
+type PlanCase = (
+    M,
+    &'static [usize],
+    Layout,
+    &'static [usize],
+    Option<bool>,
+    bool,
+    [Kernel; 4],
+);
+
+#[test]
+fn plan_chooses_by_shape_and_target() {
+    use Kernel::*;
+    use Layout::{ChannelsFirst as CF, ChannelsLast as CL};
+    #[rustfmt::skip]
+    let cases: &[PlanCase] = &[
+        // Nearest whose columns double: copies, on every target.
+        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [CopyX2; 4]),
+        (M::Nearest, &[1, 3, 20, 30], CL, &[40, 60], None, false, [CopyX2; 4]),
+        // Nearest x3: one tap, not doubled: the general pass.
+        (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [General; 4]),
+        // Bilinear x2 channels-first: the x2 blend, but with 16 lanes, where
+        // the permuted rows take repeating windows, up to one column table
+        // (256 outputs); past it the general pass.
+        (M::Bilinear, &[1, 64, 128, 128], CF, &[256, 256], Some(false), false,
+            [BlendX2, BlendX2, BlendX2, PermutedRows]),
+        (M::Bilinear, &[1, 3, 256, 256], CF, &[512, 512], Some(false), false,
+            [BlendX2, BlendX2, BlendX2, General]),
+        // Rows narrower than two vectors are not the x2 blend's, and
+        // below 16 lanes the permuted rows take no repeating windows.
+        (M::Bilinear, &[1, 4, 4, 6], CF, &[8, 12], Some(false), false,
+            [FourPlanesChannelsFirst, General, General, General]),
+        // Bicubic x2 channels-last with whole vectors of channels.
+        (M::Bicubic, &[1, 64, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
+        // RGB channels-last: no whole vectors, the general pass.
+        (M::Bicubic, &[1, 3, 32, 32], CL, &[64, 64], Some(false), false, [General; 4]),
+        // Bilinear x1.7: channels-last slides; channels-first takes four
+        // planes without a permute, the permuted rows with one (each
+        // vector of outputs reads within a vector of inputs).
+        (M::Bilinear, &[1, 64, 128, 128], CL, &[217, 217], Some(false), false,
+            [SlidingChannelsLast; 4]),
+        (M::Bilinear, &[1, 64, 128, 128], CF, &[217, 217], Some(false), false,
+            [FourPlanesChannelsFirst, PermutedRows, PermutedRows, PermutedRows]),
+        // align_corners x2 does not double the columns; 8 channels are not
+        // a whole 16-lane vector.
+        (M::Bilinear, &[1, 16, 64, 64], CL, &[128, 128], Some(true), false,
+            [SlidingChannelsLast; 4]),
+        (M::Bilinear, &[1, 8, 64, 64], CL, &[128, 128], Some(true), false,
+            [SlidingChannelsLast, SlidingChannelsLast, SlidingChannelsLast, General]),
+        // Wide windows: the general pass; wider than the tables: scalar.
+        (M::Lanczos, &[1, 64, 128, 128], CF, &[64, 64], None, true, [General; 4]),
+        (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Scalar; 4]),
+    ];
+    for &(mode, shape, layout, size, align_corners, antialias, want) in cases {
+        let got = chosen(mode, shape, layout, size, align_corners, antialias);
+        assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
+    }
+}
