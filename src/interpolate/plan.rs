@@ -38,7 +38,7 @@
 use super::kernels::{
     blend_x2, copy_x2, four_planes_channels_first, general, permuted_rows, sliding_channels_last,
 };
-use super::windows::AxisWindows;
+use super::windows::{AxisWindows, Problem};
 use crate::geometry::interpolate::InterpolateGeometry;
 use crate::layout::MAX_SPATIAL;
 use crate::simd::Permute;
@@ -101,16 +101,16 @@ impl Kernel {
         let Some(axes) = axes else {
             return Kernel::Scalar;
         };
-        let (i, o) = (&g.input, &g.output);
-        if copy_x2::fits(i, o, axes) {
+        let p = &Problem::new(g, axes);
+        if copy_x2::fits(p) {
             Kernel::CopyX2
-        } else if blend_x2::fits(i, o, axes, target) {
+        } else if blend_x2::fits(p, target) {
             Kernel::BlendX2
-        } else if sliding_channels_last::fits(i, axes, target.lanes) {
+        } else if sliding_channels_last::fits(p, target.lanes) {
             Kernel::SlidingChannelsLast
-        } else if !target.permute && four_planes_channels_first::fits(i, axes) {
+        } else if !target.permute && four_planes_channels_first::fits(p) {
             Kernel::FourPlanesChannelsFirst
-        } else if permuted_rows::fits(i, o, axes, target) {
+        } else if permuted_rows::fits(p, target) {
             Kernel::PermutedRows
         } else if general::fits(axes) {
             Kernel::General
@@ -127,21 +127,18 @@ impl Kernel {
         axes: Option<&[AxisWindows; MAX_SPATIAL]>,
         output: &mut [f32],
     ) {
-        let (i, o) = (&g.input, &g.output);
-        match (self, axes) {
-            (Kernel::CopyX2, Some(axes)) => copy_x2::run::<L>(input, i, o, axes, output),
-            (Kernel::BlendX2, Some(axes)) => blend_x2::run::<L>(input, i, o, axes, output),
-            (Kernel::SlidingChannelsLast, Some(axes)) => {
-                sliding_channels_last::run::<L>(input, i, o, axes, output)
-            }
-            (Kernel::FourPlanesChannelsFirst, Some(axes)) => {
-                four_planes_channels_first::run(input, i, o, axes, output)
-            }
-            (Kernel::PermutedRows, Some(axes)) => {
-                permuted_rows::run::<L>(input, i, o, axes, output)
-            }
-            (Kernel::General, Some(axes)) => general::run::<L>(input, i, o, axes, output),
-            _ => crate::reference::interpolate::resample(input, g, output),
+        let Some(axes) = axes.filter(|_| self != Kernel::Scalar) else {
+            return crate::reference::interpolate::resample(input, g, output);
+        };
+        let p = &Problem::new(g, axes);
+        match self {
+            Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
+            Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
+            Kernel::SlidingChannelsLast => sliding_channels_last::run::<L>(input, p, output),
+            Kernel::FourPlanesChannelsFirst => four_planes_channels_first::run(input, p, output),
+            Kernel::PermutedRows => permuted_rows::run::<L>(input, p, output),
+            Kernel::General => general::run::<L>(input, p, output),
+            Kernel::Scalar => crate::reference::interpolate::resample(input, g, output),
         }
     }
 }

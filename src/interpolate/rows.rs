@@ -11,7 +11,7 @@
 //!         for each output row (or pair, or quad): kernel(source rows, weights, output rows)
 //! ```
 
-use super::windows::AxisWindows;
+use super::windows::{AxisWindows, Problem};
 use crate::layout::{Dims, MAX_SPATIAL};
 use crate::simd::CopyLane;
 
@@ -102,13 +102,12 @@ pub(crate) fn blended_rows(axes: &[AxisWindows; MAX_SPATIAL]) -> Option<usize> {
 /// 2 taps and a height window, `R` in all) and their weights.
 pub(crate) fn each_row<const R: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
 ) {
+    let &Problem { i, o, axes } = p;
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
@@ -129,14 +128,13 @@ pub(crate) fn each_row<const R: usize>(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn each_row_paired<const R: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
 ) {
+    let &Problem { i, o, axes } = p;
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
@@ -159,18 +157,17 @@ pub(crate) fn each_row_paired<const R: usize>(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn each_row_quad<const R: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
     mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]),
 ) {
+    let &Problem { i, o, axes } = p;
     let oh = o.spatial[1];
     if oh == 0 || 2 * oh > CHUNK {
-        return each_row_paired(input, i, o, axes, c, output, row, pair);
+        return each_row_paired(input, p, c, output, row, pair);
     }
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;

@@ -32,8 +32,8 @@ use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, column_blend, each_row, each_row_paired, pixel_blend,
     pixel_shape,
 };
-use crate::interpolate::windows::AxisWindows;
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::interpolate::windows::{AxisWindows, Problem};
+use crate::layout::Layout;
 use crate::simd::CopyLane;
 
 /// The widest vector (f32x16): the vector edges' lane weights.
@@ -49,7 +49,8 @@ const GROUP_OF_TWO_TAPS: usize = 4;
 /// supported group; channels-first, vectors that fit the row's edges, on
 /// a target whose permuted blocks do not take repeating windows of rows
 /// this wide (the permuted-rows kernel is faster there).
-pub(crate) fn fits(i: &Dims, o: &Dims, axes: &[AxisWindows; MAX_SPATIAL], target: Target) -> bool {
+pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
+    let &Problem { i, o, axes } = p;
     let Some(r) = blended_rows(axes) else {
         return false;
     };
@@ -75,13 +76,8 @@ fn weights_fit(taps: usize, aw: &AxisWindows, iw: usize, ow: usize, lanes: usize
 
 /// Resamples `input` into `output` through `axes`, a problem [`fits`]
 /// holds for with `L`'s lanes.
-pub(crate) fn run<L: CopyLane>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
+pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { i, axes, .. } = p;
     let Some(r) = blended_rows(axes) else {
         debug_assert!(false, "blend_x2 without blended rows");
         return;
@@ -91,17 +87,17 @@ pub(crate) fn run<L: CopyLane>(
         // Whole vectors of channels, 1, 2, 4 or 8 per pass (kept in
         // registers).
         let shape = pixel_shape(taps, r, i.c, L::LANES, GROUP_OF_TWO_TAPS);
-        by_pixel_shape!(run_pixels, L, shape, (input, i, o, axes, output));
+        by_pixel_shape!(run_pixels, L, shape, (input, p, output));
         return;
     }
     match (taps, r) {
-        (2, 1) => run_rows::<L, 2, 1>(input, i, o, axes, output),
-        (2, 2) => run_rows::<L, 2, 2>(input, i, o, axes, output),
-        (2, 4) => run_rows::<L, 2, 4>(input, i, o, axes, output),
-        (4, 1) => run_rows::<L, 4, 1>(input, i, o, axes, output),
-        (4, 2) => run_rows::<L, 4, 2>(input, i, o, axes, output),
-        (4, 3) => run_rows::<L, 4, 3>(input, i, o, axes, output),
-        (4, 4) => run_rows::<L, 4, 4>(input, i, o, axes, output),
+        (2, 1) => run_rows::<L, 2, 1>(input, p, output),
+        (2, 2) => run_rows::<L, 2, 2>(input, p, output),
+        (2, 4) => run_rows::<L, 2, 4>(input, p, output),
+        (4, 1) => run_rows::<L, 4, 1>(input, p, output),
+        (4, 2) => run_rows::<L, 4, 2>(input, p, output),
+        (4, 3) => run_rows::<L, 4, 3>(input, p, output),
+        (4, 4) => run_rows::<L, 4, 4>(input, p, output),
         _ => debug_assert!(false, "blend_x2 with {taps} taps and {r} rows"),
     }
 }
@@ -223,11 +219,10 @@ impl<L: CopyLane, const T: usize> Plan<L, T> {
 /// Channels-first [`run`] with `T` horizontal and `R` vertical taps.
 fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     output: &mut [f32],
 ) {
+    let &Problem { i, o, axes } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, L::LANES) else {
         debug_assert!(false, "blend_x2 planned without its weights");
@@ -241,18 +236,17 @@ fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     let pair = |source: [&[f32]; R], hw, out: [&mut [f32]; 2]| {
         rows::<L, T, R, 2>(source, iw, hw, &plan, out);
     };
-    each_row_paired::<R>(input, i, o, axes, 1, output, single, pair);
+    each_row_paired::<R>(input, p, 1, output, single, pair);
 }
 
 /// Channels-last [`run`] with `T` horizontal and `R` vertical taps and `V`
 /// vectors of channels per pixel.
 fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     output: &mut [f32],
 ) {
+    let &Problem { i, o, axes } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, 0) else {
         debug_assert!(false, "blend_x2 planned without its weights");
@@ -260,7 +254,7 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     };
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
-    each_row::<R>(input, i, o, axes, c, output, |source, hw, out| {
+    each_row::<R>(input, p, c, output, |source, hw, out| {
         by_group(source, [out], c, group, |source, stride, [out]| {
             pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out);
         });

@@ -6,13 +6,14 @@
 //! by a multiply by 1.0 (a signalling NaN comes out quiet, as from the
 //! general pass). Written in order; no window tables or row edges.
 
-use crate::interpolate::windows::AxisWindows;
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::interpolate::windows::{AxisWindows, Problem};
+use crate::layout::Layout;
 use crate::simd::CopyLane;
 
 /// Whether every axis copies and output column `x` reads input column
 /// `x / 2`.
-pub(crate) fn fits(i: &Dims, o: &Dims, axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
+pub(crate) fn fits(p: &Problem<'_>) -> bool {
+    let &Problem { i, o, axes } = p;
     let (iw, ow) = (i.spatial[2], o.spatial[2]);
     let mut w = [0.0f32; 1];
     axes.iter().all(AxisWindows::copies)
@@ -21,14 +22,9 @@ pub(crate) fn fits(i: &Dims, o: &Dims, axes: &[AxisWindows; MAX_SPATIAL]) -> boo
 }
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for.
-pub(crate) fn run<L: CopyLane>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
-    debug_assert!(fits(i, o, axes));
+pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { i, o, axes } = p;
+    debug_assert!(fits(p));
     let [id, ih, iw] = i.spatial;
     let [od, oh, ow] = o.spatial;
     let mut w = [0.0f32; 1];

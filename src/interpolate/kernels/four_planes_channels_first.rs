@@ -23,8 +23,8 @@
 //! [`Permute::PERMUTE`]: crate::simd::Permute::PERMUTE
 
 use crate::interpolate::rows::{CHUNK, SourceRows, blended_rows, column_blend};
-use crate::interpolate::windows::AxisWindows;
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::interpolate::windows::Problem;
+use crate::layout::Layout;
 use crate::simd::{FourPlanes, Lane};
 
 /// Output columns whose windows are found at once.
@@ -35,7 +35,8 @@ const SPAN: usize = 1024;
 /// Whether the W windows have 2 to 4 taps, each output row blends at most
 /// 4 source rows (depth taps at most 2), and the planes are channels-first
 /// (or channels-last with one channel, the same memory).
-pub(crate) fn fits(i: &Dims, axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
+pub(crate) fn fits(p: &Problem<'_>) -> bool {
+    let &Problem { i, axes, .. } = p;
     let Some(r) = blended_rows(axes) else {
         return false;
     };
@@ -45,39 +46,29 @@ pub(crate) fn fits(i: &Dims, axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
 }
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for.
-pub(crate) fn run(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
+pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { axes, .. } = p;
     let r = blended_rows(axes).unwrap_or(0);
     match (axes[2].taps(), r) {
-        (2, 1) => run_shape::<2, 1>(input, i, o, axes, output),
-        (2, 2) => run_shape::<2, 2>(input, i, o, axes, output),
-        (2, 3) => run_shape::<2, 3>(input, i, o, axes, output),
-        (2, 4) => run_shape::<2, 4>(input, i, o, axes, output),
-        (3, 1) => run_shape::<3, 1>(input, i, o, axes, output),
-        (3, 2) => run_shape::<3, 2>(input, i, o, axes, output),
-        (3, 3) => run_shape::<3, 3>(input, i, o, axes, output),
-        (3, 4) => run_shape::<3, 4>(input, i, o, axes, output),
-        (4, 1) => run_shape::<4, 1>(input, i, o, axes, output),
-        (4, 2) => run_shape::<4, 2>(input, i, o, axes, output),
-        (4, 3) => run_shape::<4, 3>(input, i, o, axes, output),
-        (4, 4) => run_shape::<4, 4>(input, i, o, axes, output),
+        (2, 1) => run_shape::<2, 1>(input, p, output),
+        (2, 2) => run_shape::<2, 2>(input, p, output),
+        (2, 3) => run_shape::<2, 3>(input, p, output),
+        (2, 4) => run_shape::<2, 4>(input, p, output),
+        (3, 1) => run_shape::<3, 1>(input, p, output),
+        (3, 2) => run_shape::<3, 2>(input, p, output),
+        (3, 3) => run_shape::<3, 3>(input, p, output),
+        (3, 4) => run_shape::<3, 4>(input, p, output),
+        (4, 1) => run_shape::<4, 1>(input, p, output),
+        (4, 2) => run_shape::<4, 2>(input, p, output),
+        (4, 3) => run_shape::<4, 3>(input, p, output),
+        (4, 4) => run_shape::<4, 4>(input, p, output),
         shape => debug_assert!(false, "four planes with (taps, rows) {shape:?}"),
     }
 }
 
 /// [`run`] with `T` taps along W and `R` source rows per output row.
-fn run_shape<const T: usize, const R: usize>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
+fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { i, o, axes } = p;
     let ow = o.spatial[2];
     let planes = i.n * i.c;
     let mut starts = [0usize; COLUMNS];
@@ -304,9 +295,10 @@ mod tests {
                             .unwrap();
                         got.fill(f32::MAX);
                         let axes = axis_windows(&g).unwrap();
-                        let took = fits(&g.input, &axes);
+                        let problem = Problem::new(&g, &axes);
+                        let took = fits(&problem);
                         if took {
-                            run(input, &g.input, &g.output, &axes, &mut got[..m]);
+                            run(input, &problem, &mut got[..m]);
                         }
                         // Windows of 2 to 4 taps (one input column has 1).
                         let taps = axes[2].taps();

@@ -5,9 +5,9 @@
 use crate::interpolate::blocks::{Blend, Blocks, permuted_all, permuted_plan, permuted_rows};
 use crate::interpolate::plan::Target;
 use crate::interpolate::rows::{blended_rows, each_row, each_row_quad};
-use crate::interpolate::windows::AxisWindows;
+use crate::interpolate::windows::Problem;
 use crate::interpolate::windows::table::{ColumnTable, W_BY_TAP, W_CHUNK, W_POOL, find_regular};
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::layout::Layout;
 use crate::simd::Permute;
 
 /// The column table of a problem this kernel takes, and its blocks and
@@ -16,13 +16,8 @@ use crate::simd::Permute;
 /// a one-instruction permute, at most one table of 2- or 4-tap windows
 /// covering the whole row, every block of which fits one vector (windows
 /// that repeat only where the target permutes those).
-fn plan(
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    target: Target,
-    wt: &mut ColumnTable,
-) -> Option<(Blocks, usize)> {
+fn plan(p: &Problem<'_>, target: Target, wt: &mut ColumnTable) -> Option<(Blocks, usize)> {
+    let &Problem { i, o, axes } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let r = blended_rows(axes)?;
     let taps = axes[2].taps();
@@ -45,9 +40,9 @@ fn plan(
 /// Whether [`plan`] takes the problem. Not inlined: its table (about
 /// 25 KiB) is not live in the caller's frame.
 #[inline(never)]
-pub(crate) fn fits(i: &Dims, o: &Dims, axes: &[AxisWindows; MAX_SPATIAL], target: Target) -> bool {
+pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
     let mut wt = ColumnTable::new(1);
-    plan(i, o, axes, target, &mut wt).is_some()
+    plan(p, target, &mut wt).is_some()
 }
 
 /// Every output row straight from its source rows through
@@ -57,15 +52,9 @@ pub(crate) fn fits(i: &Dims, o: &Dims, axes: &[AxisWindows; MAX_SPATIAL], target
 /// a problem [`fits`] holds for with `L`'s lanes. Not inlined: its tables
 /// and the general kernel's are never live together.
 #[inline(never)]
-pub(crate) fn run<L: Permute>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
+pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
     let mut wt = ColumnTable::new(1);
-    let Some((blocks, r)) = plan(i, o, axes, Target::of::<L>(), &mut wt) else {
+    let Some((blocks, r)) = plan(p, Target::of::<L>(), &mut wt) else {
         debug_assert!(
             false,
             "permuted rows planned for a problem they do not take"
@@ -93,9 +82,9 @@ pub(crate) fn run<L: Permute>(
                         rows, weights, wt, blocks, outs,
                     );
                 };
-                each_row_quad::<$r>(input, i, o, axes, 1, output, row, pair, quad);
+                each_row_quad::<$r>(input, p, 1, output, row, pair, quad);
             } else {
-                each_row::<$r>(input, i, o, axes, 1, output, row);
+                each_row::<$r>(input, p, 1, output, row);
             }
         }};
     }

@@ -23,8 +23,8 @@
 use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, each_row, each_row_paired, pixel_shape,
 };
-use crate::interpolate::windows::AxisWindows;
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::interpolate::windows::Problem;
+use crate::layout::Layout;
 use crate::simd::CopyLane;
 
 /// Output columns whose windows are found at once (5 KiB on the stack).
@@ -36,11 +36,8 @@ const COLUMNS: usize = 256;
 const GROUP_OF_TWO_TAPS: usize = 8;
 
 /// The shape this kernel takes a channels-last problem in, if any.
-fn shape(
-    i: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    lanes: usize,
-) -> Option<(usize, usize, usize)> {
+fn shape(p: &Problem<'_>, lanes: usize) -> Option<(usize, usize, usize)> {
+    let &Problem { i, axes, .. } = p;
     let r = blended_rows(axes)?;
     if i.layout != Layout::ChannelsLast || i.c == 1 {
         return None;
@@ -51,36 +48,24 @@ fn shape(
 /// Whether the problem is channels-last with more than one channel, W
 /// windows of 2 or 4 taps, at most 4 source rows per output row, and
 /// whole vectors of channels in a supported group, with `lanes` lanes.
-pub(crate) fn fits(i: &Dims, axes: &[AxisWindows; MAX_SPATIAL], lanes: usize) -> bool {
-    shape(i, axes, lanes).is_some()
+pub(crate) fn fits(p: &Problem<'_>, lanes: usize) -> bool {
+    shape(p, lanes).is_some()
 }
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for with
 /// `L`'s lanes.
-pub(crate) fn run<L: CopyLane>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
-    by_pixel_shape!(
-        run_shape,
-        L,
-        shape(i, axes, L::LANES),
-        (input, i, o, axes, output)
-    );
+pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    by_pixel_shape!(run_shape, L, shape(p, L::LANES), (input, p, output));
 }
 
 /// [`run`] with `T` taps along W, `R` source rows per output row and `V`
 /// vectors of channels per pixel.
 fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
+    p: &Problem<'_>,
     output: &mut [f32],
 ) {
+    let &Problem { i, o, axes } = p;
     let ow = o.spatial[2];
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
@@ -123,9 +108,9 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                     rows::<L, T, R, V, 2>(source, hw, starts, weights, stride, out);
                 });
             };
-            each_row_paired::<R>(input, i, o, axes, c, output, single, pair);
+            each_row_paired::<R>(input, p, c, output, single, pair);
         } else {
-            each_row::<R>(input, i, o, axes, c, output, single);
+            each_row::<R>(input, p, c, output, single);
         }
     }
 }

@@ -19,7 +19,27 @@ use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
 use crate::geometry::upsample::{
     area_pixel_compute_scale, nearest_channels_last_kernel, nearest_source_index,
 };
-use crate::layout::MAX_SPATIAL;
+use crate::layout::{Dims, MAX_SPATIAL};
+
+/// A checked interpolation with its per-axis windows: what the plan and
+/// every kernel take (`i` and `o` the input and output geometry).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Problem<'a> {
+    pub i: &'a Dims,
+    pub o: &'a Dims,
+    pub axes: &'a [AxisWindows; MAX_SPATIAL],
+}
+
+impl<'a> Problem<'a> {
+    /// `g` with its windows `axes`.
+    pub fn new(g: &'a InterpolateGeometry, axes: &'a [AxisWindows; MAX_SPATIAL]) -> Self {
+        Problem {
+            i: &g.input,
+            o: &g.output,
+            axes,
+        }
+    }
+}
 
 /// The most taps per axis the fast path takes; wider windows (antialiased
 /// downscales past ~10x, area past 60x) go to the reference.

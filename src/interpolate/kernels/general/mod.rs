@@ -42,8 +42,8 @@ use crate::interpolate::plan::Target;
 use crate::interpolate::windows::table::{
     ColumnTable, Table, W_BY_TAP, W_CHUNK, W_POOL, find_regular,
 };
-use crate::interpolate::windows::{AxisWindows, MAX_TAPS};
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::interpolate::windows::{AxisWindows, MAX_TAPS, Problem};
+use crate::layout::{Layout, MAX_SPATIAL};
 use crate::simd::Permute;
 use edges::Edge;
 use horizontal::horizontal;
@@ -68,13 +68,8 @@ pub(crate) fn fits(axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
 
 /// Resamples `input` (geometry `i`) into `output` (geometry `o`) through the
 /// per-`[D, H, W]`-axis tables `axes`, a problem [`fits`] holds for.
-pub(crate) fn run<L: Permute>(
-    input: &[f32],
-    i: &Dims,
-    o: &Dims,
-    axes: &[AxisWindows; MAX_SPATIAL],
-    output: &mut [f32],
-) {
+pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { i, o, axes } = p;
     debug_assert!(fits(axes));
     let [ad, ah, aw] = axes;
     let (kd, kh, kw) = (ad.taps(), ah.taps(), aw.taps());
