@@ -1,17 +1,19 @@
 //! `no_std`, allocation-free `f32` kernels for every way PyTorch upsamples a
-//! tensor, with PyTorch's answers.
+//! tensor, with PyTorch's answers:
 //!
-//! # The four families
 //! 1. **Unpooling**: [`max_unpool`] puts each value back where [`max_pool`]
-//!    found it; [`avg_unpool`] spreads each pooled mean back over its window.
-//! 2. **Transposed convolution**: [`conv_transpose`], the learned upsampler
-//!    of decoders, U-Nets, GANs and vocoders.
+//!    found it (`F.max_unpool{1,2,3}d`); [`avg_unpool`] spreads each pooled
+//!    mean back over its window.
+//! 2. **Transposed convolution**: [`conv_transpose`]
+//!    (`F.conv_transpose{1,2,3}d`), the learned upsampler of decoders,
+//!    U-Nets, GANs and vocoders.
 //! 3. **Pixel shuffle**: [`pixel_shuffle`] moves channels into space (the
 //!    sub-pixel convolution upsampler); [`pixel_unshuffle`] is its inverse.
-//! 4. **Interpolation**: [`interpolate`] with every mode of
-//!    `F.interpolate`: nearest, nearest-exact, linear, bilinear, bicubic,
-//!    trilinear, area and lanczos, with `align_corners`, `size` or
-//!    `scale_factor` (and `recompute_scale_factor`), and `antialias`.
+//! 4. **Interpolation**: [`interpolate`] (`F.interpolate`, `nn.Upsample`)
+//!    with every [`InterpolateMode`] (nearest, nearest-exact, linear,
+//!    bilinear, bicubic, trilinear, area, lanczos) and every option of
+//!    [`InterpolateOptions`] (`size` or `scale_factor`, `align_corners`,
+//!    `recompute_scale_factor`, `antialias`).
 //!
 //! ```
 //! use upsample::{interpolate, interpolate_output_shape, InterpolateMode, InterpolateOptions, Layout};
@@ -27,77 +29,42 @@
 //! # Ok::<(), upsample::Error>(())
 //! ```
 //!
-//! # PyTorch to this crate
-//!
-//! | PyTorch | this crate |
-//! |---|---|
-//! | `F.interpolate(x, size=…, mode=…)` | [`interpolate`] with [`InterpolateOptions::size`] |
-//! | `F.interpolate(x, scale_factor=…, mode=…, align_corners=…, recompute_scale_factor=…, antialias=…)` | [`interpolate`] with [`InterpolateOptions::scale_factor`] and its `with_*` setters |
-//! | `nn.Upsample(...)` | [`interpolate`] with the same arguments |
-//! | `nn.UpsamplingNearest2d(...)` | [`interpolate`] with [`InterpolateMode::Nearest`] |
-//! | `nn.UpsamplingBilinear2d(...)` | [`interpolate`] with [`InterpolateMode::Bilinear`] and `align_corners = Some(true)` |
-//! | `F.pixel_shuffle(x, r)` / `F.pixel_unshuffle(x, r)` | [`pixel_shuffle`] / [`pixel_unshuffle`] |
-//! | `F.max_pool{1,2,3}d(x, ..., return_indices=True)` | [`max_pool`] with [`MaxPoolOptions`] |
-//! | `F.max_unpool{1,2,3}d(x, indices, ...)` | [`max_unpool`] with [`UnpoolOptions`] |
-//! | average unpooling (no PyTorch op) | [`avg_unpool`] with [`UnpoolOptions`] |
-//! | `F.conv_transpose{1,2,3}d(x, weight, bias, ...)` | [`conv_transpose`] with [`ConvTransposeOptions`] |
-//! | `x.contiguous(memory_format=torch.channels_last)` | [`Layout::ChannelsLast`] |
-//! | `y.shape` | the `*_output_shape` helpers ([`interpolate_output_shape`], …) |
-//!
-//! # Layouts and shapes
+//! # How calls look
 //! - A tensor is a `&[f32]` plus its logical shape `(N, C, spatial...)`
 //!   (1 to 3 spatial dimensions, as the op allows) and a [`Layout`]:
 //!   channels-first (`N, C, D, H, W` in memory, PyTorch's default) or
-//!   channels-last (`N, D, H, W, C`, image buffers and
-//!   `torch.channels_last`). The shape is always given in logical order.
-//! - Outputs go to a caller-provided `&mut [f32]` of exactly the length of the
-//!   shape the `*_output_shape` helper returns, in the input's layout.
-//!   `max_pool` indices are `i64`, flat within each `(n, c)` plane, as in
-//!   PyTorch, whatever the layout.
-//! - Per-dimension parameters are slices holding one value (applied to every
-//!   spatial dimension, like a Python scalar) or one per spatial dimension.
-//! - Nothing allocates, nothing panics: bad input returns an [`Error`] and
-//!   leaves the output untouched, but for [`max_unpool`]'s index outside its
-//!   plane, found as the output is written, which fills the output with
-//!   NaN so that no part of it looks like a result. Only [`conv_transpose`] may need scratch
-//!   memory, which the caller passes ([`conv_transpose_scratch_len`]).
-//! - [`reference`](mod@reference) holds a plain scalar twin of every op with the same
-//!   signature: the oracle the fast paths are tested against.
+//!   channels-last (`N, D, H, W, C`: `torch.channels_last`, image buffers).
+//!   The shape is always given in logical order.
+//! - Options take PyTorch's arguments; per-dimension ones are slices of one
+//!   value (for every spatial dimension, like a Python scalar) or one per
+//!   spatial dimension.
+//! - Outputs go to a caller-provided `&mut [f32]` of the shape that the
+//!   op's helper returns ([`interpolate_output_shape`],
+//!   [`max_pool_output_shape`], [`unpool_output_shape`],
+//!   [`pixel_shuffle_output_shape`], [`conv_transpose_output_shape`]), in
+//!   the input's layout. `max_pool` indices are `i64`, flat within each
+//!   `(n, c)` plane as in PyTorch, whatever the layout. Nothing allocates;
+//!   only [`conv_transpose`] takes scratch memory
+//!   ([`conv_transpose_scratch_len`]).
+//! - Nothing panics: bad input returns an [`Error`] whose variant says what
+//!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
+//!   [`Error::IndexOutOfRange`], found as the output is written, which
+//!   fills the output with NaN.
+//! - [`reference`](mod@reference) holds a plain scalar twin of every op,
+//!   with the same signature: the oracle the SIMD paths are tested against.
 //!
-//! # Errors
-//! | bad input | [`Error`] variant |
-//! |---|---|
-//! | slice length differs from its shape | [`Error::BufferLength`] |
-//! | wrong number of dimensions for the op or mode | [`Error::Rank`] |
-//! | a zero-sized axis | [`Error::ZeroDimension`] |
-//! | a size that overflows `usize` (or `i64` for indices) | [`Error::Overflow`] |
-//! | a per-dimension list of the wrong length | [`Error::ParameterCount`] |
-//! | zero kernel, stride, dilation, groups or factor | [`Error::InvalidParameter`] |
-//! | NaN, infinite, zero or negative scale factor | [`Error::InvalidScaleFactor`] |
-//! | option combination PyTorch rejects | [`Error::Unsupported`] |
-//! | output size below 1 | [`Error::EmptyOutput`] |
-//! | unpool `output_size` out of range | [`Error::OutputSize`] |
-//! | pooling padding above half the kernel | [`Error::PaddingTooLarge`] |
-//! | channels not divisible by groups or factor² | [`Error::NotDivisible`] |
-//! | `output_padding` not below stride or dilation | [`Error::OutputPaddingTooLarge`] |
-//! | unpool index outside its plane | [`Error::IndexOutOfRange`] |
+//! Nearest modes, pixel (un)shuffle, `max_pool` and `max_unpool` are
+//! bit-exact with PyTorch; the blending modes agree within
+//! `torch.testing.assert_close`'s float32 tolerance, `conv_transpose`
+//! within 1e-4. SIMD instructions are chosen at compile time, through
+//! `wide`: x86_64 builds use SSE2 unless built with
+//! `RUSTFLAGS="-C target-cpu=native"` (or `+avx2,+fma`, `+avx512f`), wasm32
+//! needs `+simd128`, aarch64 always has NEON.
 //!
-//! # Exactness
-//! | op | against PyTorch 2.15 (CPU, float32) |
-//! |---|---|
-//! | nearest, nearest-exact, pixel (un)shuffle, max_pool, max_unpool | bit-exact |
-//! | linear, bilinear, bicubic, trilinear, area, antialias, lanczos | within atol 1e-5, rtol 1.3e-6 |
-//! | avg_unpool | within atol 1e-5, rtol 1.3e-6 of PyTorch's conv_transpose construction |
-//! | conv_transpose | within 1e-4 absolute and relative for inputs in [-1, 1] |
-//!
-//! # Choosing the SIMD level
-//! Instructions are chosen at compile time (through `wide`), never at run
-//! time, so pick them with the target:
-//! - x86_64: SSE2 by default; `RUSTFLAGS="-C target-cpu=native"` (or
-//!   `-C target-feature=+avx2,+fma`, `+avx512f`) for wider lanes.
-//! - aarch64: NEON always; nothing to set.
-//! - wasm32: `RUSTFLAGS="-C target-feature=+simd128"`; without it, scalar.
-//! - Other targets (e.g. `thumbv7em-none-eabihf`): portable array code.
+//! The README (`README.md` in the crate's source) has the rest: the table
+//! of PyTorch calls and their equivalents here, each op's tolerance, every
+//! [`Error`] with the input that causes it, the PyTorch conformance suite,
+//! the tested targets and the performance against PyTorch.
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
