@@ -238,17 +238,8 @@ pub fn conv_transpose(
     if !g.fast_path_fits() {
         // Paddings, strides or dilations past 2^61 (2^29 on 32-bit
         // targets): the scalar twin, which takes them in `i128`.
-        return crate::reference::conv_transpose(
-            input,
-            shape,
-            layout,
-            weight,
-            weight_shape,
-            bias,
-            options,
-            output,
-            scratch,
-        );
+        crate::reference::conv_transpose::transpose(&g, input, weight, bias, output);
+        return Ok(());
     }
     let mut stack = [0.0f32; STACK_PANEL];
     let scratch = if needed == 0 { &mut stack[..] } else { scratch };

@@ -34,9 +34,21 @@ pub fn conv_transpose(
 ) -> Result<(), Error> {
     let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
     g.check_buffers(input, weight, bias, output)?;
+    transpose(&g, input, weight, bias, output);
+    Ok(())
+}
+
+/// [`conv_transpose`] on a checked geometry and buffers (also the fast
+/// path's fallback for strides, paddings or dilations past its `usize`
+/// arithmetic).
+pub(crate) fn transpose(
+    g: &ConvTransposeGeometry,
+    input: &[f32],
+    weight: &[f32],
+    bias: Option<&[f32]>,
+    output: &mut [f32],
+) {
     let (i, o) = (g.input, g.output);
-    let in_per_group = i.c / g.groups;
-    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
     for n in 0..o.n {
         for co in 0..o.c {
             let b = bias.map_or(0.0, |b| b[co]);
@@ -45,33 +57,50 @@ pub fn conv_transpose(
     }
     for n in 0..i.n {
         for ci in 0..i.c {
-            let group = ci / in_per_group;
             for_each_point(i.spatial, |ip| {
                 let x = input[i.offset(n, ci, ip)];
-                for cog in 0..g.out_per_group {
-                    let co = group * g.out_per_group + cog;
-                    let wbase = (ci * g.out_per_group + cog) * kvol;
-                    for_each_point(g.kernel, |t| {
-                        // o = i*stride + t*dilation - padding, if inside the output.
-                        let mut op = [0usize; MAX_SPATIAL];
-                        for a in 0..MAX_SPATIAL {
-                            // In u128: stride, dilation and padding may be huge.
-                            let pos = ip[a] as u128 * g.stride[a] as u128
-                                + t[a] as u128 * g.dilation[a] as u128;
-                            let pad = g.padding[a] as u128;
-                            if pos < pad || pos - pad >= o.spatial[a] as u128 {
-                                return;
-                            }
-                            op[a] = (pos - pad) as usize;
-                        }
-                        let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
-                        output[o.offset(n, co, op)] += x * w;
-                    });
-                }
+                each_tap(g, ci, ip, |co, op, w| {
+                    output[o.offset(n, co, op)] += x * weight[w];
+                });
             });
         }
     }
-    Ok(())
+}
+
+/// Calls `f(co, op, w)` for every output channel `co` of input channel
+/// `ci`'s group and kernel tap that input position `ip` reaches: output
+/// position `op = ip * stride + t * dilation - padding` (when inside the
+/// output) and the weight's index `w`.
+fn each_tap(
+    g: &ConvTransposeGeometry,
+    ci: usize,
+    ip: [usize; MAX_SPATIAL],
+    mut f: impl FnMut(usize, [usize; MAX_SPATIAL], usize),
+) {
+    let group = ci / (g.input.c / g.groups);
+    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+    for cog in 0..g.out_per_group {
+        let co = group * g.out_per_group + cog;
+        let wbase = (ci * g.out_per_group + cog) * kvol;
+        for_each_point(g.kernel, |t| {
+            let mut op = [0usize; MAX_SPATIAL];
+            for a in 0..MAX_SPATIAL {
+                // In u128: stride, dilation and padding may be huge.
+                let pos =
+                    ip[a] as u128 * g.stride[a] as u128 + t[a] as u128 * g.dilation[a] as u128;
+                let pad = g.padding[a] as u128;
+                if pos < pad || pos - pad >= g.output.spatial[a] as u128 {
+                    return;
+                }
+                op[a] = (pos - pad) as usize;
+            }
+            f(
+                co,
+                op,
+                wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2],
+            );
+        });
+    }
 }
 
 /// Plain convolution `F.conv{1,2,3}d(y, weight, stride, padding, dilation,
@@ -109,32 +138,13 @@ pub fn conv(
     let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
     g.check_buffers(output, weight, None, y)?;
     let (i, o) = (g.input, g.output);
-    let in_per_group = i.c / g.groups;
-    let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
     for n in 0..i.n {
         for ci in 0..i.c {
-            let group = ci / in_per_group;
             for_each_point(i.spatial, |ip| {
                 let mut sum = 0.0f32;
-                for cog in 0..g.out_per_group {
-                    let co = group * g.out_per_group + cog;
-                    let wbase = (ci * g.out_per_group + cog) * kvol;
-                    for_each_point(g.kernel, |t| {
-                        let mut op = [0usize; MAX_SPATIAL];
-                        for a in 0..MAX_SPATIAL {
-                            // In u128: stride, dilation and padding may be huge.
-                            let pos = ip[a] as u128 * g.stride[a] as u128
-                                + t[a] as u128 * g.dilation[a] as u128;
-                            let pad = g.padding[a] as u128;
-                            if pos < pad || pos - pad >= o.spatial[a] as u128 {
-                                return;
-                            }
-                            op[a] = (pos - pad) as usize;
-                        }
-                        let w = weight[wbase + (t[0] * g.kernel[1] + t[1]) * g.kernel[2] + t[2]];
-                        sum += y[o.offset(n, co, op)] * w;
-                    });
-                }
+                each_tap(&g, ci, ip, |co, op, w| {
+                    sum += y[o.offset(n, co, op)] * weight[w]
+                });
                 output[i.offset(n, ci, ip)] = sum;
             });
         }

@@ -7,7 +7,7 @@
 //! the golden cases made by real PyTorch check.
 
 mod antialias;
-mod conv_transpose;
+pub(crate) mod conv_transpose;
 pub(crate) mod interpolate;
 mod pixel_shuffle;
 mod pool;
