@@ -9,7 +9,9 @@
 //! `weight` is PyTorch's `(C_in, C_out / groups, k...)` whatever the layout.
 
 use crate::error::{Buffer, Error};
-use crate::geometry::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
+use crate::geometry::conv_transpose::{
+    ConvTransposeGeometry, ConvTransposeOptions, conv_transpose_entry_point,
+};
 use crate::layout::Layout;
 use crate::simd::{Lane, Native};
 use wide::{f32x4, f32x8, f32x16};
@@ -185,6 +187,7 @@ pub fn conv_transpose_scratch_len(
     Ok(Plan::new(&g)?.scratch_len())
 }
 
+conv_transpose_entry_point! {
 /// `torch.nn.functional.conv_transpose{1,2,3}d(input, weight, bias, **options)`.
 ///
 /// `input` has logical shape `shape` = `(N, C_in, spatial...)` in `layout`;
@@ -212,21 +215,20 @@ pub fn conv_transpose_scratch_len(
 /// [`Error::OutputPaddingTooLarge`]; [`Error::EmptyOutput`];
 /// [`Error::ParameterCount`]; [`Error::Overflow`]; [`Error::BufferLength`]
 /// (including a `scratch` shorter than [`conv_transpose_scratch_len`]).
-#[allow(clippy::too_many_arguments)]
-pub fn conv_transpose(
+pub fn conv_transpose = transpose
+}
+
+/// [`conv_transpose`] on a checked geometry and buffers: the scratch
+/// checked, then the driver with the plan's tile shape.
+fn transpose(
+    g: &ConvTransposeGeometry,
     input: &[f32],
-    shape: &[usize],
-    layout: Layout,
     weight: &[f32],
-    weight_shape: &[usize],
     bias: Option<&[f32]>,
-    options: &ConvTransposeOptions<'_>,
     output: &mut [f32],
     scratch: &mut [f32],
 ) -> Result<(), Error> {
-    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
-    g.check_buffers(input, weight, bias, output)?;
-    let plan = Plan::new(&g)?;
+    let plan = Plan::new(g)?;
     let needed = plan.scratch_len();
     if scratch.len() < needed {
         return Err(Error::BufferLength {
@@ -238,18 +240,18 @@ pub fn conv_transpose(
     if !g.fast_path_fits() {
         // Paddings, strides or dilations past 2^61 (2^29 on 32-bit
         // targets): the scalar twin, which takes them in `i128`.
-        crate::reference::conv_transpose::transpose(&g, input, weight, bias, output);
+        crate::reference::conv_transpose::transpose(g, input, weight, bias, output);
         return Ok(());
     }
     let mut stack = [0.0f32; STACK_PANEL];
     let scratch = if needed == 0 { &mut stack[..] } else { scratch };
     let (panel, packed) = scratch.split_at_mut(plan.panel_len.min(scratch.len()));
-    match layout {
+    match g.input.layout {
         Layout::ChannelsLast => {
-            dispatch::<true>(&g, plan, input, weight, bias, output, panel, packed)
+            dispatch::<true>(g, plan, input, weight, bias, output, panel, packed)
         }
         Layout::ChannelsFirst => {
-            dispatch::<false>(&g, plan, input, weight, bias, output, panel, packed)
+            dispatch::<false>(g, plan, input, weight, bias, output, panel, packed)
         }
     }
     Ok(())

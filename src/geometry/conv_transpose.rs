@@ -298,3 +298,36 @@ pub fn conv_transpose_output_shape(
             .shape(),
     )
 }
+
+/// Defines a `conv_transpose` entry point: the public op and its reference
+/// twin are both written through this, so that their signatures and
+/// checks cannot drift apart. It checks the call (shapes, options, buffer
+/// lengths), then returns
+/// `$run(&geometry, input, weight, bias, output, scratch)`.
+macro_rules! conv_transpose_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        #[allow(clippy::too_many_arguments)]
+        $vis fn $name(
+            input: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            weight: &[f32],
+            weight_shape: &[usize],
+            bias: Option<&[f32]>,
+            options: &$crate::ConvTransposeOptions<'_>,
+            output: &mut [f32],
+            scratch: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::conv_transpose::ConvTransposeGeometry::new(
+                shape,
+                layout,
+                weight_shape,
+                options,
+            )?;
+            g.check_buffers(input, weight, bias, output)?;
+            $run(&g, input, weight, bias, output, scratch)
+        }
+    };
+}
+pub(crate) use conv_transpose_entry_point;

@@ -389,3 +389,27 @@ pub fn interpolate_output_shape(
             .shape(),
     )
 }
+
+/// Defines an `interpolate` entry point: the public op and its reference
+/// twin are both written through this, so that their signatures and
+/// checks cannot drift apart. It checks the call (shape, options, buffer
+/// lengths: nothing is written on `Err`), then runs
+/// `$run(&geometry, input, output)`.
+macro_rules! interpolate_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            input: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::InterpolateOptions<'_>,
+            output: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::interpolate::InterpolateGeometry::new(shape, layout, options)?;
+            g.check_buffers(input, output)?;
+            $run(&g, input, output);
+            Ok(())
+        }
+    };
+}
+pub(crate) use interpolate_entry_point;

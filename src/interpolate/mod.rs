@@ -20,12 +20,11 @@ mod plan;
 mod tests;
 mod windows;
 
-use crate::error::Error;
-use crate::geometry::interpolate::{InterpolateGeometry, InterpolateOptions};
-use crate::layout::Layout;
+use crate::geometry::interpolate::{InterpolateGeometry, interpolate_entry_point};
 use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
 
+interpolate_entry_point! {
 /// `torch.nn.functional.interpolate(input, **options)`.
 ///
 /// `input` holds a tensor of logical shape `shape` = `(N, C, spatial...)`
@@ -48,22 +47,12 @@ use plan::{Kernel, Target};
 /// [`Error::ParameterCount`], [`Error::InvalidScaleFactor`],
 /// [`Error::EmptyOutput`], [`Error::Overflow`] for bad sizes;
 /// [`Error::BufferLength`] when a slice does not match its shape.
-pub fn interpolate(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &InterpolateOptions<'_>,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = InterpolateGeometry::new(shape, layout, options)?;
-    g.check_buffers(input, output)?;
-    resample::<Native>(input, &g, output);
-    Ok(())
+pub fn interpolate = resample::<Native>
 }
 
 /// Resamples `input` into `output` on a checked geometry and buffers with
 /// lanes `L`: the per-axis windows found, the kernel chosen, and run.
-fn resample<L: Permute>(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+fn resample<L: Permute>(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
     let axes = windows::axis_windows(g);
     let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<L>());
     kernel.run::<L>(input, g, axes.as_ref(), output);

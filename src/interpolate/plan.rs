@@ -128,7 +128,7 @@ impl Kernel {
         output: &mut [f32],
     ) {
         let Some(axes) = axes.filter(|_| self != Kernel::Scalar) else {
-            return crate::reference::interpolate::resample(input, g, output);
+            return crate::reference::interpolate::resample(g, input, output);
         };
         let p = &Problem::new(g, axes);
         match self {
@@ -138,7 +138,7 @@ impl Kernel {
             Kernel::FourPlanesChannelsFirst => four_planes_channels_first::run(input, p, output),
             Kernel::PermutedRows => permuted_rows::run::<L>(input, p, output),
             Kernel::General => general::run::<L>(input, p, output),
-            Kernel::Scalar => crate::reference::interpolate::resample(input, g, output),
+            Kernel::Scalar => crate::reference::interpolate::resample(g, input, output),
         }
     }
 }

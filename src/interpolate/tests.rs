@@ -21,7 +21,7 @@ fn both<L: Permute>(
     let n = g.output.numel();
     let (mut want, mut got) = (alloc_free::Buf::zeros(n), alloc_free::Buf::zeros(n));
     crate::reference::interpolate(input, shape, layout, opts, want.get_mut()).unwrap();
-    resample::<L>(input, &g, got.get_mut());
+    resample::<L>(&g, input, got.get_mut());
     (want, got)
 }
 

@@ -4,9 +4,12 @@
 //! adjoint of (used to test the geometry).
 
 use crate::error::Error;
-use crate::geometry::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
+use crate::geometry::conv_transpose::{
+    ConvTransposeGeometry, ConvTransposeOptions, conv_transpose_entry_point,
+};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
+conv_transpose_entry_point! {
 /// Reference twin of [`crate::conv_transpose`].
 ///
 /// ```
@@ -20,22 +23,10 @@ use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 ///
 /// # Errors
 /// As [`crate::conv_transpose`].
-#[allow(clippy::too_many_arguments)]
-pub fn conv_transpose(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    weight: &[f32],
-    weight_shape: &[usize],
-    bias: Option<&[f32]>,
-    options: &ConvTransposeOptions<'_>,
-    output: &mut [f32],
-    _scratch: &mut [f32],
-) -> Result<(), Error> {
-    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
-    g.check_buffers(input, weight, bias, output)?;
-    transpose(&g, input, weight, bias, output);
+pub fn conv_transpose = |g, input, weight, bias, output, _scratch| {
+    transpose(g, input, weight, bias, output);
     Ok(())
+}
 }
 
 /// [`conv_transpose`] on a checked geometry and buffers (also the fast

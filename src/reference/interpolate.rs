@@ -24,9 +24,8 @@
 //! rounding in linear / cubic results, and, rarely, by one source index in
 //! nearest-exact.
 
-use crate::error::Error;
 use crate::geometry::adaptive::{end_index, start_index};
-use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode, InterpolateOptions};
+use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode, interpolate_entry_point};
 use crate::geometry::upsample::{
     Taps, area_pixel_compute_scale, cubic_taps, in_vector_loop, linear_taps,
     nearest_channels_last_kernel, nearest_source_index, use_channels_last_kernel_2d,
@@ -34,6 +33,7 @@ use crate::geometry::upsample::{
 };
 use crate::layout::{Dims, Layout, MAX_SPATIAL, for_each_point};
 
+interpolate_entry_point! {
 /// Reference twin of [`crate::interpolate`].
 ///
 /// ```
@@ -47,22 +47,12 @@ use crate::layout::{Dims, Layout, MAX_SPATIAL, for_each_point};
 ///
 /// # Errors
 /// As [`crate::interpolate`].
-pub fn interpolate(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &InterpolateOptions<'_>,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = InterpolateGeometry::new(shape, layout, options)?;
-    g.check_buffers(input, output)?;
-    resample(input, &g, output);
-    Ok(())
+pub fn interpolate = resample
 }
 
 /// [`interpolate`] on a checked geometry and buffers (also the fast path's
 /// fallback for windows wider than its tables).
-pub(crate) fn resample(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+pub(crate) fn resample(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
     // The geometry only accepts lanczos together with antialias.
     if g.antialias || g.mode == InterpolateMode::Lanczos {
         super::antialias::interpolate_aa(input, g, output);
