@@ -42,11 +42,11 @@ interpolate_entry_point! {
 /// ```
 ///
 /// # Errors
-/// [`Error::Rank`] for a shape the mode does not take; [`Error::ZeroDimension`];
-/// [`Error::Unsupported`] for option combinations PyTorch rejects;
-/// [`Error::ParameterCount`], [`Error::InvalidScaleFactor`],
-/// [`Error::EmptyOutput`], [`Error::Overflow`] for bad sizes;
-/// [`Error::BufferLength`] when a slice does not match its shape.
+/// [`Error::Rank`](crate::Error::Rank) for a shape the mode does not take; [`Error::ZeroDimension`](crate::Error::ZeroDimension);
+/// [`Error::Unsupported`](crate::Error::Unsupported) for option combinations PyTorch rejects;
+/// [`Error::ParameterCount`](crate::Error::ParameterCount), [`Error::InvalidScaleFactor`](crate::Error::InvalidScaleFactor),
+/// [`Error::EmptyOutput`](crate::Error::EmptyOutput), [`Error::Overflow`](crate::Error::Overflow) for bad sizes;
+/// [`Error::BufferLength`](crate::Error::BufferLength) when a slice does not match its shape.
 pub fn interpolate = resample::<Native>
 }
 
