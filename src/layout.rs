@@ -223,6 +223,18 @@ impl Dims {
     pub fn check_len(&self, buffer: Buffer, len: usize) -> Result<(), Error> {
         check_len(buffer, self.numel(), len)
     }
+
+    /// Checks an op's input slice against this (input) geometry and its
+    /// output slice against `output`'s.
+    pub fn check_input_output(
+        &self,
+        output: &Dims,
+        input_buffer: &[f32],
+        output_buffer: &[f32],
+    ) -> Result<(), Error> {
+        self.check_len(Buffer::Input, input_buffer.len())?;
+        output.check_len(Buffer::Output, output_buffer.len())
+    }
 }
 
 /// Checks a slice's length against what a shape needs.

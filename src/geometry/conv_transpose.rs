@@ -6,7 +6,7 @@
 //! ```
 //! `weight` is PyTorch's `(C_in, C_out / groups, k...)` whatever the layout.
 
-use super::params::positive;
+use super::params::{positive, setters};
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, check_len, per_axis};
 /// The keyword arguments of `F.conv_transpose{1,2,3}d` besides the tensors.
@@ -48,54 +48,41 @@ impl<'a> ConvTransposeOptions<'a> {
             dilation: &[1],
         }
     }
-    /// Sets `stride`.
-    ///
-    /// ```
-    /// assert_eq!(upsample::ConvTransposeOptions::new().with_stride(&[2, 3]).stride, &[2, 3]);
-    /// ```
-    pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
-        self.stride = stride;
-        self
-    }
-    /// Sets `padding`.
-    ///
-    /// ```
-    /// assert_eq!(upsample::ConvTransposeOptions::new().with_padding(&[1]).padding, &[1]);
-    /// ```
-    pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
-        self.padding = padding;
-        self
-    }
-    /// Sets `output_padding`.
-    ///
-    /// ```
-    /// use upsample::ConvTransposeOptions;
-    /// let o = ConvTransposeOptions::new().with_stride(&[2]).with_output_padding(&[1]);
-    /// assert_eq!(upsample::conv_transpose_output_shape(&[1, 1, 3], &[1, 1, 3], &o)?.as_slice(), &[1, 1, 8]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_output_padding(mut self, output_padding: &'a [usize]) -> Self {
-        self.output_padding = output_padding;
-        self
-    }
-    /// Sets `groups`.
-    ///
-    /// ```
-    /// // Depthwise: one group per input channel.
-    /// assert_eq!(upsample::ConvTransposeOptions::new().with_groups(64).groups, 64);
-    /// ```
-    pub fn with_groups(mut self, groups: usize) -> Self {
-        self.groups = groups;
-        self
-    }
-    /// Sets `dilation`.
-    ///
-    /// ```
-    /// assert_eq!(upsample::ConvTransposeOptions::new().with_dilation(&[2]).dilation, &[2]);
-    /// ```
-    pub fn with_dilation(mut self, dilation: &'a [usize]) -> Self {
-        self.dilation = dilation;
-        self
+    setters! {
+        /// Sets `stride`.
+        ///
+        /// ```
+        /// assert_eq!(upsample::ConvTransposeOptions::new().with_stride(&[2, 3]).stride, &[2, 3]);
+        /// ```
+        fn with_stride(stride: &'a [usize]);
+        /// Sets `padding`.
+        ///
+        /// ```
+        /// assert_eq!(upsample::ConvTransposeOptions::new().with_padding(&[1]).padding, &[1]);
+        /// ```
+        fn with_padding(padding: &'a [usize]);
+        /// Sets `output_padding`.
+        ///
+        /// ```
+        /// use upsample::ConvTransposeOptions;
+        /// let o = ConvTransposeOptions::new().with_stride(&[2]).with_output_padding(&[1]);
+        /// assert_eq!(upsample::conv_transpose_output_shape(&[1, 1, 3], &[1, 1, 3], &o)?.as_slice(), &[1, 1, 8]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_output_padding(output_padding: &'a [usize]);
+        /// Sets `groups`.
+        ///
+        /// ```
+        /// // Depthwise: one group per input channel.
+        /// assert_eq!(upsample::ConvTransposeOptions::new().with_groups(64).groups, 64);
+        /// ```
+        fn with_groups(groups: usize);
+        /// Sets `dilation`.
+        ///
+        /// ```
+        /// assert_eq!(upsample::ConvTransposeOptions::new().with_dilation(&[2]).dilation, &[2]);
+        /// ```
+        fn with_dilation(dilation: &'a [usize]);
     }
 }
 

@@ -362,8 +362,7 @@ impl InterpolateGeometry {
 
     /// Checks the input and output slices against the geometry.
     pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_len(Buffer::Input, input.len())?;
-        self.output.check_len(Buffer::Output, output.len())
+        self.input.check_input_output(&self.output, input, output)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `F.max_pool{1,2,3}d`'s arguments, its checks (`pool{1,2,3}d_shape_check`)
 //! and output size (`pooling_output_shape`).
 
-use super::params::positive;
+use super::params::{pooling_window, positive, setters};
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
 /// The keyword arguments of `F.max_pool{1,2,3}d`. Each list takes one value
@@ -40,53 +40,43 @@ impl<'a> MaxPoolOptions<'a> {
             ceil_mode: false,
         }
     }
-    /// Sets `stride`.
-    ///
-    /// ```
-    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
-    /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]);
-    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
-        self.stride = stride;
-        self
-    }
-    /// Sets `padding`.
-    ///
-    /// ```
-    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
-    /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]).with_padding(&[1]);
-    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 5]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
-        self.padding = padding;
-        self
-    }
-    /// Sets `dilation`.
-    ///
-    /// ```
-    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
-    /// let o = MaxPoolOptions::new(&[2]).with_stride(&[1]).with_dilation(&[3]);
-    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 2]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_dilation(mut self, dilation: &'a [usize]) -> Self {
-        self.dilation = dilation;
-        self
-    }
-    /// Sets `ceil_mode`.
-    ///
-    /// ```
-    /// use upsample::{max_pool_output_shape, MaxPoolOptions};
-    /// let o = MaxPoolOptions::new(&[2]).with_ceil_mode(true);
-    /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_ceil_mode(mut self, ceil_mode: bool) -> Self {
-        self.ceil_mode = ceil_mode;
-        self
+    setters! {
+        /// Sets `stride`.
+        ///
+        /// ```
+        /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+        /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]);
+        /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_stride(stride: &'a [usize]);
+        /// Sets `padding`.
+        ///
+        /// ```
+        /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+        /// let o = MaxPoolOptions::new(&[3]).with_stride(&[1]).with_padding(&[1]);
+        /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 5]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_padding(padding: &'a [usize]);
+        /// Sets `dilation`.
+        ///
+        /// ```
+        /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+        /// let o = MaxPoolOptions::new(&[2]).with_stride(&[1]).with_dilation(&[3]);
+        /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 2]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_dilation(dilation: &'a [usize]);
+        /// Sets `ceil_mode`.
+        ///
+        /// ```
+        /// use upsample::{max_pool_output_shape, MaxPoolOptions};
+        /// let o = MaxPoolOptions::new(&[2]).with_ceil_mode(true);
+        /// assert_eq!(max_pool_output_shape(&[1, 1, 5], &o)?.as_slice(), &[1, 1, 3]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_ceil_mode(ceil_mode: bool);
     }
 }
 
@@ -116,17 +106,8 @@ impl MaxPoolGeometry {
     ) -> Result<Self, Error> {
         let input = Dims::new(shape, layout, "max_pool", 1, MAX_SPATIAL, Buffer::Input)?;
         let rank = input.rank;
-        let kernel = positive(
-            "kernel_size",
-            per_axis("kernel_size", options.kernel_size, rank, 1)?,
-            rank,
-        )?;
-        let stride = if options.stride.is_empty() {
-            kernel
-        } else {
-            positive("stride", per_axis("stride", options.stride, rank, 1)?, rank)?
-        };
-        let padding = per_axis("padding", options.padding, rank, 0)?;
+        let [kernel, stride, padding] =
+            pooling_window(options.kernel_size, options.stride, options.padding, rank)?;
         let dilation = positive(
             "dilation",
             per_axis("dilation", options.dilation, rank, 1)?,

@@ -2,7 +2,7 @@
 //! shared by max and average unpooling, and the windows that cover an
 //! output position.
 
-use super::params::positive;
+use super::params::{pooling_window, setters};
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
 /// The pooling geometry an unpooling undoes, as `F.max_unpool{1,2,3}d`
@@ -38,29 +38,25 @@ impl<'a> UnpoolOptions<'a> {
             output_size: None,
         }
     }
-    /// Sets `stride`.
-    ///
-    /// ```
-    /// use upsample::{unpool_output_shape, UnpoolOptions};
-    /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]);
-    /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 9]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_stride(mut self, stride: &'a [usize]) -> Self {
-        self.stride = stride;
-        self
-    }
-    /// Sets `padding`.
-    ///
-    /// ```
-    /// use upsample::{unpool_output_shape, UnpoolOptions};
-    /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]).with_padding(&[1]);
-    /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 7]);
-    /// # Ok::<(), upsample::Error>(())
-    /// ```
-    pub fn with_padding(mut self, padding: &'a [usize]) -> Self {
-        self.padding = padding;
-        self
+    setters! {
+        /// Sets `stride`.
+        ///
+        /// ```
+        /// use upsample::{unpool_output_shape, UnpoolOptions};
+        /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]);
+        /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 9]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_stride(stride: &'a [usize]);
+        /// Sets `padding`.
+        ///
+        /// ```
+        /// use upsample::{unpool_output_shape, UnpoolOptions};
+        /// let o = UnpoolOptions::new(&[3]).with_stride(&[2]).with_padding(&[1]);
+        /// assert_eq!(unpool_output_shape(&[1, 1, 4], &o)?.as_slice(), &[1, 1, 7]);
+        /// # Ok::<(), upsample::Error>(())
+        /// ```
+        fn with_padding(padding: &'a [usize]);
     }
     /// Sets `output_size` (spatial sizes only).
     ///
@@ -96,17 +92,8 @@ impl UnpoolGeometry {
     ) -> Result<Self, Error> {
         let input = Dims::new(shape, layout, op, 1, MAX_SPATIAL, Buffer::Input)?;
         let rank = input.rank;
-        let kernel = positive(
-            "kernel_size",
-            per_axis("kernel_size", options.kernel_size, rank, 1)?,
-            rank,
-        )?;
-        let stride = if options.stride.is_empty() {
-            kernel
-        } else {
-            positive("stride", per_axis("stride", options.stride, rank, 1)?, rank)?
-        };
-        let padding = per_axis("padding", options.padding, rank, 0)?;
+        let [kernel, stride, padding] =
+            pooling_window(options.kernel_size, options.stride, options.padding, rank)?;
         let requested = match options.output_size {
             None => None,
             Some(sizes) if sizes.len() == rank => Some(per_axis("output_size", sizes, rank, 1)?),
@@ -182,8 +169,7 @@ impl UnpoolGeometry {
 
     /// Checks the slices against the geometry.
     pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_len(Buffer::Input, input.len())?;
-        self.output.check_len(Buffer::Output, output.len())
+        self.input.check_input_output(&self.output, input, output)
     }
 
     /// Checks every index lies within its output plane, so the scatter
