@@ -1,6 +1,9 @@
 //! Every op rejects each kind of bad input with the error that names it, and
 //! leaves its output untouched.
 
+mod common;
+
+use common::{INDEX_SENTINEL, SENTINEL, untouched};
 use upsample::{
     Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
     MaxPoolOptions, UnpoolOptions, avg_unpool, conv_transpose, conv_transpose_output_shape,
@@ -9,17 +12,13 @@ use upsample::{
 };
 
 const CF: Layout = Layout::ChannelsFirst;
-const SENTINEL: f32 = 1234.5;
 
 /// Runs `f` on a sentinel-filled output of `len` elements, checks it fails
 /// with `want`, and that the output still holds only the sentinel.
 fn fails(len: usize, want: Error, f: impl Fn(&mut [f32]) -> Result<(), Error>) {
     let mut out = vec![SENTINEL; len];
     assert_eq!(f(&mut out), Err(want));
-    assert!(
-        out.iter().all(|&v| v == SENTINEL),
-        "output written on error {want:?}"
-    );
+    assert!(untouched(&out), "output written on error {want:?}");
 }
 
 /// As [`fails`], for the one error that writes: `max_unpool`'s index outside
@@ -51,8 +50,8 @@ fn interp(
         "public and reference disagree"
     );
     if fast.is_err() {
-        assert!(out.iter().all(|&v| v == SENTINEL));
-        assert!(out2.iter().all(|&v| v == SENTINEL));
+        assert!(untouched(&out));
+        assert!(untouched(&out2));
     }
     fast
 }
@@ -283,7 +282,7 @@ fn pixel_shuffle_errors() {
         let input = vec![0.0; in_len];
         let mut out = vec![SENTINEL; out_len];
         let a = pixel_shuffle(&input, shape, CF, r, &mut out);
-        assert!(a.is_ok() || out.iter().all(|&v| v == SENTINEL));
+        assert!(a.is_ok() || untouched(&out));
         let b = reference::pixel_shuffle(&input, shape, CF, r, &mut out);
         assert_eq!(a, b);
         a
@@ -359,7 +358,7 @@ fn pixel_shuffle_errors() {
             divisor: 2
         })
     );
-    assert!(out.iter().all(|&v| v == SENTINEL));
+    assert!(untouched(&out));
 }
 
 #[test]
@@ -372,10 +371,10 @@ fn max_pool_errors() {
             .min(1 << 20);
         let input = vec![0.0; n];
         let mut out = vec![SENTINEL; out_len];
-        let mut idx = vec![-7i64; idx_len];
+        let mut idx = vec![INDEX_SENTINEL; idx_len];
         let a = max_pool(&input, shape, CF, &opts, &mut out, &mut idx);
         if a.is_err() {
-            assert!(out.iter().all(|&v| v == SENTINEL) && idx.iter().all(|&i| i == -7));
+            assert!(untouched(&out) && untouched(&idx));
         }
         assert_eq!(
             a,
@@ -612,7 +611,7 @@ fn conv_transpose_errors() {
             &mut [],
         );
         if a.is_err() {
-            assert!(out.iter().all(|&v| v == SENTINEL));
+            assert!(untouched(&out));
         }
         let b = reference::conv_transpose(
             &input,

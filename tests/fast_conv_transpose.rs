@@ -4,40 +4,14 @@
 //! identity on the fast path, guard bands on output and scratch, scratch
 //! errors and run-to-run determinism. `QUICKCHECK_TESTS` sets the case count.
 
-use quickcheck::{QuickCheck, TestResult};
+mod common;
+
+use common::{Guarded, Rng, SENTINEL, check, dot, first_mismatch, same_bits, untouched};
+use quickcheck::TestResult;
 use upsample::{
     Buffer, ConvTransposeOptions, Error, Layout, conv_transpose, conv_transpose_output_shape,
     conv_transpose_scratch_len, reference,
 };
-
-/// SplitMix64: a tiny deterministic generator driven by quickcheck's seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-    fn f32(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
-    }
-    fn data(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.f32()).collect()
-    }
-}
-
-fn check(prop: fn(u64) -> TestResult, default: u64) {
-    let mut qc = QuickCheck::new();
-    if std::env::var_os("QUICKCHECK_TESTS").is_none() {
-        qc = qc.tests(if cfg!(miri) { 4 } else { default });
-    }
-    qc.quickcheck(prop);
-}
 
 /// A random problem: shapes, options, layout, data.
 #[derive(Debug)]
@@ -98,22 +72,16 @@ impl Problem {
             }
         }));
         let mut wshape = vec![shape[1], out_per_group];
-        wshape.extend((0..rank).map(|_| rng.range(1, 5)));
-        let stride: Vec<usize> = (0..rank).map(|_| rng.range(1, 4)).collect();
-        let dilation: Vec<usize> = (0..rank).map(|_| rng.range(1, 3)).collect();
-        let padding: Vec<usize> = (0..rank).map(|_| rng.range(0, 3)).collect();
-        let output_padding: Vec<usize> = (0..rank)
-            .map(|a| rng.range(0, stride[a].max(dilation[a]) - 1))
-            .collect();
-        let layout = if rng.range(0, 1) == 1 {
-            Layout::ChannelsLast
-        } else {
-            Layout::ChannelsFirst
-        };
+        wshape.extend(rng.ranges(rank, 1, 5));
+        let stride = rng.ranges(rank, 1, 4);
+        let dilation = rng.ranges(rank, 1, 3);
+        let padding = rng.ranges(rank, 0, 3);
+        let output_padding = rng.output_padding(&stride, &dilation);
+        let layout = rng.layout();
         let mut p = Problem {
-            x: rng.data(shape.iter().product()),
-            w: rng.data(wshape.iter().product()),
-            bias: (rng.range(0, 1) == 1).then(|| rng.data(groups * out_per_group)),
+            x: rng.signed_units(shape.iter().product()),
+            w: rng.signed_units(wshape.iter().product()),
+            bias: rng.coin().then(|| rng.signed_units(groups * out_per_group)),
             shape,
             wshape,
             stride,
@@ -150,12 +118,12 @@ impl Problem {
         out
     }
 
-    /// The fast path on sub-slices of sentinel-filled buffers; returns the
-    /// output after checking that nothing outside it (or the scratch) moved.
+    /// The fast path on guarded output and scratch (`lead` sentinels before
+    /// each, `tail` after); returns the output after checking that nothing
+    /// outside it (or the scratch) moved.
     fn fast(&self, lead: usize, tail: usize) -> Result<Vec<f32>, String> {
-        const SENTINEL: f32 = -7.25e30;
-        let mut out = vec![SENTINEL; lead + self.out_len + tail];
-        let mut scratch = vec![SENTINEL; lead + self.scratch_len + tail];
+        let mut out = Guarded::new(self.out_len, lead, tail);
+        let mut scratch = Guarded::new(self.scratch_len, lead, tail);
         conv_transpose(
             &self.x,
             &self.shape,
@@ -164,28 +132,26 @@ impl Problem {
             &self.wshape,
             self.bias.as_deref(),
             &self.opts(),
-            &mut out[lead..lead + self.out_len],
-            &mut scratch[lead..lead + self.scratch_len],
+            out.inner_mut(),
+            scratch.inner_mut(),
         )
         .map_err(|e| format!("fast path failed: {e}"))?;
-        let untouched = |v: &[f32]| v.iter().all(|x| x.to_bits() == SENTINEL.to_bits());
-        if !untouched(&out[..lead]) || !untouched(&out[lead + self.out_len..]) {
+        if !out.bands_intact() {
             return Err("output guard band overwritten".into());
         }
-        if !untouched(&scratch[..lead]) || !untouched(&scratch[lead + self.scratch_len..]) {
+        if !scratch.bands_intact() {
             return Err("scratch guard band overwritten".into());
         }
-        Ok(out[lead..lead + self.out_len].to_vec())
+        Ok(out.inner().to_vec())
     }
 }
 
+/// Within atol 1e-4 + rtol 1e-4 of the reference, element by element.
 fn close(got: &[f32], want: &[f32]) -> Result<(), String> {
-    for (k, (g, w)) in got.iter().zip(want).enumerate() {
-        if (g - w).is_nan() || (g - w).abs() > 1e-4 + 1e-4 * w.abs() {
-            return Err(format!("element {k}: got {g}, want {w}"));
-        }
+    match first_mismatch(got, want, |g, w| common::close(g, w, 1e-4, 1e-4)) {
+        Some((k, g, w)) => Err(format!("element {k}: got {g}, want {w}")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[test]
@@ -199,11 +165,7 @@ fn fast_matches_reference_with_guard_bands_and_determinism() {
         let result = p.fast(3, 17).and_then(|first| {
             close(&first, &want)?;
             let second = p.fast(0, 5)?;
-            if first
-                .iter()
-                .zip(&second)
-                .any(|(a, b)| a.to_bits() != b.to_bits())
-            {
+            if !same_bits(&first, &second) {
                 return Err("two calls differ".into());
             }
             Ok(())
@@ -229,15 +191,9 @@ fn fast_conv_transpose_is_the_adjoint_of_conv() {
             Ok(t) => t,
             Err(e) => return TestResult::error(e),
         };
-        let y = rng.data(p.out_len);
+        let y = rng.signed_units(p.out_len);
         let mut cy = vec![0.0; p.x.len()];
         reference::conv(&y, &p.shape, p.layout, &p.w, &p.wshape, &p.opts(), &mut cy).unwrap();
-        let dot = |a: &[f32], b: &[f32]| {
-            a.iter()
-                .zip(b)
-                .map(|(p, q)| f64::from(*p) * f64::from(*q))
-                .sum::<f64>()
-        };
         let (lhs, rhs) = (dot(&tx, &y), dot(&p.x, &cy));
         TestResult::from_bool((lhs - rhs).abs() <= 1e-4 * (1.0 + lhs.abs()))
     }
@@ -261,9 +217,9 @@ fn every_tail_of_every_tile() {
                     dilation: vec![1],
                     groups: 1,
                     layout,
-                    x: rng.data(3 * 2 * width),
-                    w: rng.data(3 * out_per_group * 12),
-                    bias: Some(rng.data(out_per_group)),
+                    x: rng.signed_units(3 * 2 * width),
+                    w: rng.signed_units(3 * out_per_group * 12),
+                    bias: Some(rng.signed_units(out_per_group)),
                     out_len: 0,
                     scratch_len: 0,
                 };
@@ -299,7 +255,7 @@ fn short_scratch_is_an_error() {
             .numel();
         let x = vec![0.5; 64 * 64];
         let w = vec![0.25; 64 * 32 * 16];
-        let mut out = vec![1.0; out_len];
+        let mut out = vec![SENTINEL; out_len];
         let mut scratch = vec![0.0; need - 1];
         let err = conv_transpose(
             &x,
@@ -321,7 +277,7 @@ fn short_scratch_is_an_error() {
                 actual: need - 1
             }
         );
-        assert!(out.iter().all(|&v| v == 1.0));
+        assert!(untouched(&out), "output written on error");
     }
 }
 

@@ -7,122 +7,17 @@
 //! at a random offset (so every alignment is met), and the guard bands on
 //! both sides must come back untouched.
 
-use quickcheck::{QuickCheck, TestResult};
+mod common;
+
+use common::{Guarded, Rng, check, first_difference, same_bits, untouched};
+use quickcheck::TestResult;
 use upsample::{Error, Layout, MaxPoolOptions, UnpoolOptions, reference};
 
-/// SplitMix64: a tiny deterministic generator driven by quickcheck's seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-    fn coin(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    /// Mostly small sizes, sometimes one past a multiple of 16 lanes, and
-    /// often 1 (a degenerate axis).
-    fn size(&mut self, max: usize) -> usize {
-        match self.range(0, 9) {
-            0 | 1 => 1,
-            2 => 16 * self.range(1, 2) + self.range(0, 1),
-            _ => self.range(1, max),
-        }
-    }
-    fn layout(&mut self) -> Layout {
-        if self.coin() {
-            Layout::ChannelsLast
-        } else {
-            Layout::ChannelsFirst
-        }
-    }
-    /// Random values with distinct bit patterns, so a misplaced copy shows.
-    fn data(&mut self, n: usize) -> Vec<f32> {
-        (0..n)
-            .map(|_| (self.next() >> 40) as f32 / (1u64 << 20) as f32 - 8.0)
-            .collect()
-    }
-    /// Values for max pooling: small integers (ties), with NaNs, infinities
-    /// and signed zeros mixed in.
-    fn pool_data(&mut self, n: usize) -> Vec<f32> {
-        let special = self.range(0, 3);
-        (0..n)
-            .map(|_| match (special, self.range(0, 15)) {
-                (1, 0) => f32::NAN,
-                (1, 1) => f32::from_bits(0x7fc0_1234), // NaN with a payload
-                (1 | 2, 2..=5) => f32::NEG_INFINITY,
-                (2, 6) => f32::INFINITY,
-                (3, 0..=7) => f32::NEG_INFINITY,
-                (_, 8) => -0.0,
-                (_, 9) => 0.0,
-                _ => self.range(0, 3) as f32,
-            })
-            .collect()
-    }
-}
+/// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
+const TESTS: u64 = 500;
 
-fn check(prop: fn(u64) -> TestResult) {
-    // QUICKCHECK_TESTS, when set, overrides the default count.
-    let mut qc = QuickCheck::new();
-    if std::env::var_os("QUICKCHECK_TESTS").is_none() {
-        qc = qc.tests(if cfg!(miri) { 4 } else { 500 });
-    }
-    qc.quickcheck(prop);
-}
-
-const GUARD: usize = 40;
-const SENTINEL_F32: f32 = -12345.678;
-const SENTINEL_I64: i64 = -0x5EED;
-
-/// A buffer of `len` elements at offset `offset` inside `GUARD`-element
-/// sentinel bands on both sides.
-struct Guarded<T> {
-    buf: Vec<T>,
-    offset: usize,
-    len: usize,
-    sentinel: T,
-}
-
-impl<T: Copy + PartialEq + std::fmt::Debug> Guarded<T> {
-    fn new(len: usize, offset: usize, sentinel: T) -> Self {
-        Guarded {
-            buf: vec![sentinel; len + offset + GUARD],
-            offset,
-            len,
-            sentinel,
-        }
-    }
-    fn inner(&mut self) -> &mut [T] {
-        &mut self.buf[self.offset..self.offset + self.len]
-    }
-    fn get(&self) -> &[T] {
-        &self.buf[self.offset..self.offset + self.len]
-    }
-    fn bands_intact(&self) -> bool {
-        let (head, rest) = self.buf.split_at(self.offset);
-        let tail = &rest[self.len..];
-        head.iter().chain(tail).all(|&v| v == self.sentinel)
-    }
-}
-
-fn same_bits(a: &[f32], b: &[f32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-}
-
-/// Where two f32 slices first differ bitwise, for failure messages.
-fn first_difference(a: &[f32], b: &[f32]) -> Option<(usize, f32, f32)> {
-    a.iter()
-        .zip(b)
-        .enumerate()
-        .find(|(_, (x, y))| x.to_bits() != y.to_bits())
-        .map(|(i, (x, y))| (i, *x, *y))
-}
+/// Sentinels after each output (before it: as many as its offset).
+const TAIL: usize = 40;
 
 #[test]
 fn pixel_shuffle_and_unshuffle_match_reference() {
@@ -144,28 +39,28 @@ fn pixel_shuffle_and_unshuffle_match_reference() {
         } else {
             vec![rng.range(1, 2), c, h * r, w * r]
         };
-        let input = rng.data(shape.iter().product());
+        let input = rng.wide_values(shape.iter().product());
         let mut want = vec![0.0; input.len()];
-        let mut got = Guarded::new(input.len(), rng.range(0, 16), SENTINEL_F32);
+        let mut got = Guarded::new(input.len(), rng.range(0, 16), TAIL);
         if shuffle {
             reference::pixel_shuffle(&input, &shape, layout, r, &mut want).unwrap();
-            upsample::pixel_shuffle(&input, &shape, layout, r, got.inner()).unwrap();
+            upsample::pixel_shuffle(&input, &shape, layout, r, got.inner_mut()).unwrap();
         } else {
             reference::pixel_unshuffle(&input, &shape, layout, r, &mut want).unwrap();
-            upsample::pixel_unshuffle(&input, &shape, layout, r, got.inner()).unwrap();
+            upsample::pixel_unshuffle(&input, &shape, layout, r, got.inner_mut()).unwrap();
         }
-        let ok = same_bits(got.get(), &want) && got.bands_intact();
+        let ok = same_bits(got.inner(), &want) && got.bands_intact();
         if !ok {
             eprintln!(
                 "pixel_{}shuffle {shape:?} r {r} {layout:?}: first difference {:?}, bands intact {}",
                 if shuffle { "" } else { "un" },
-                first_difference(got.get(), &want),
+                first_difference(got.inner(), &want),
                 got.bands_intact()
             );
         }
         TestResult::from_bool(ok)
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// Channels-last pixel_shuffle with output channels a multiple of 16 (the
@@ -181,18 +76,24 @@ fn pixel_shuffle_channels_last_by_16_channels() {
         for c in [16, 32, 48] {
             for (h, w) in [(1, 1), (2, 3), (3, 17)] {
                 let shape = [1, c * r * r, h, w];
-                let input = rng.data(shape.iter().product());
+                let input = rng.wide_values(shape.iter().product());
                 let mut want = vec![0.0; input.len()];
                 reference::pixel_shuffle(&input, &shape, Layout::ChannelsLast, r, &mut want)
                     .unwrap();
                 for offset in [0, 1, 3] {
-                    let mut got = Guarded::new(input.len(), offset, SENTINEL_F32);
-                    upsample::pixel_shuffle(&input, &shape, Layout::ChannelsLast, r, got.inner())
-                        .unwrap();
+                    let mut got = Guarded::new(input.len(), offset, TAIL);
+                    upsample::pixel_shuffle(
+                        &input,
+                        &shape,
+                        Layout::ChannelsLast,
+                        r,
+                        got.inner_mut(),
+                    )
+                    .unwrap();
                     assert!(
-                        same_bits(got.get(), &want),
+                        same_bits(got.inner(), &want),
                         "{shape:?} r {r} offset {offset}: first difference {:?}",
-                        first_difference(got.get(), &want)
+                        first_difference(got.inner(), &want)
                     );
                     assert!(got.bands_intact(), "{shape:?} r {r}: guard band written");
                 }
@@ -215,10 +116,10 @@ impl PoolGeometry {
         // One value for every axis, or one per axis.
         let per_axis = rng.coin();
         let count = if per_axis { rank } else { 1 };
-        let kernel: Vec<usize> = (0..count).map(|_| rng.range(1, 4)).collect();
+        let kernel = rng.ranges(count, 1, 4);
         let stride = match rng.range(0, 3) {
             0 => vec![],
-            _ => (0..count).map(|_| rng.range(1, 3)).collect(),
+            _ => rng.ranges(count, 1, 3),
         };
         let padding = kernel.iter().map(|&k| rng.range(0, k / 2)).collect();
         let dilation = (0..count)
@@ -266,15 +167,23 @@ fn max_pool_matches_reference() {
         let n = out_shape.numel();
         let (mut want, mut want_idx) = (vec![0.0; n], vec![0i64; n]);
         reference::max_pool(&input, &shape, layout, &opts, &mut want, &mut want_idx).unwrap();
-        let mut got = Guarded::new(n, rng.range(0, 16), SENTINEL_F32);
-        let mut idx = Guarded::new(n, rng.range(0, 8), SENTINEL_I64);
-        upsample::max_pool(&input, &shape, layout, &opts, got.inner(), idx.inner()).unwrap();
-        let ok = same_bits(got.get(), &want)
-            && idx.get() == want_idx.as_slice()
+        let mut got = Guarded::new(n, rng.range(0, 16), TAIL);
+        let mut idx = Guarded::new(n, rng.range(0, 8), TAIL);
+        upsample::max_pool(
+            &input,
+            &shape,
+            layout,
+            &opts,
+            got.inner_mut(),
+            idx.inner_mut(),
+        )
+        .unwrap();
+        let ok = same_bits(got.inner(), &want)
+            && idx.inner() == want_idx.as_slice()
             && got.bands_intact()
             && idx.bands_intact();
         if !ok {
-            let bad_index = idx.get().iter().zip(&want_idx).position(|(a, b)| a != b);
+            let bad_index = idx.inner().iter().zip(&want_idx).position(|(a, b)| a != b);
             eprintln!(
                 "max_pool {shape:?} {layout:?} k {:?} s {:?} p {:?} d {:?} ceil {}: \
                  values {:?}, index {:?}, bands {} {}",
@@ -283,15 +192,15 @@ fn max_pool_matches_reference() {
                 geo.padding,
                 geo.dilation,
                 opts.ceil_mode,
-                first_difference(got.get(), &want),
-                bad_index.map(|i| (i, idx.get()[i], want_idx[i])),
+                first_difference(got.inner(), &want),
+                bad_index.map(|i| (i, idx.inner()[i], want_idx[i])),
                 got.bands_intact(),
                 idx.bands_intact()
             );
         }
         TestResult::from_bool(ok)
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// An unpooling geometry and the input shape it applies to.
@@ -310,7 +219,7 @@ fn random_unpool(rng: &mut Rng) -> (Vec<usize>, PoolGeometry, Option<Vec<usize>>
     // Unpooling has no dilation; kernel == stride (replication) half the time.
     geo.dilation = vec![1];
     if rng.coin() {
-        geo.kernel = (0..rank).map(|_| rng.range(1, 4)).collect();
+        geo.kernel = rng.ranges(rank, 1, 4);
         geo.stride = if rng.coin() {
             vec![]
         } else {
@@ -353,7 +262,7 @@ fn max_unpool_matches_reference() {
         };
         let n: usize = shape.iter().product();
         let plane = out_shape[2..].iter().product::<usize>();
-        let input = rng.data(n);
+        let input = rng.wide_values(n);
         // Indices anywhere in the plane, with duplicates (later wins), and
         // sometimes one out of range (then the output must be all NaN).
         let mut indices: Vec<i64> = (0..n)
@@ -369,14 +278,15 @@ fn max_unpool_matches_reference() {
         }
         let mut want = vec![0.0; out_shape.numel()];
         let want_result = reference::max_unpool(&input, &indices, &shape, layout, &opts, &mut want);
-        let mut got = Guarded::new(want.len(), rng.range(0, 16), SENTINEL_F32);
-        let got_result = upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner());
+        let mut got = Guarded::new(want.len(), rng.range(0, 16), TAIL);
+        let got_result =
+            upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner_mut());
         let ok = got_result == want_result
             && got.bands_intact()
             && match want_result {
-                Ok(()) => same_bits(got.get(), &want),
-                Err(Error::IndexOutOfRange { .. }) => got.get().iter().all(|v| v.is_nan()),
-                Err(_) => got.get().iter().all(|&v| v == SENTINEL_F32),
+                Ok(()) => same_bits(got.inner(), &want),
+                Err(Error::IndexOutOfRange { .. }) => got.inner().iter().all(|v| v.is_nan()),
+                Err(_) => untouched(got.inner()),
             };
         if !ok {
             eprintln!(
@@ -385,13 +295,13 @@ fn max_unpool_matches_reference() {
                 geo.kernel,
                 geo.stride,
                 geo.padding,
-                first_difference(got.get(), &want),
+                first_difference(got.inner(), &want),
                 got.bands_intact()
             );
         }
         TestResult::from_bool(ok)
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 #[test]
@@ -409,7 +319,7 @@ fn avg_unpool_matches_reference() {
             return TestResult::discard();
         };
         // Signed zeros too: the reference's 0.0 + v turns -0.0 into 0.0.
-        let mut input = rng.data(shape.iter().product());
+        let mut input = rng.wide_values(shape.iter().product());
         for v in input.iter_mut() {
             if rng.range(0, 15) == 0 {
                 *v = if rng.coin() { -0.0 } else { 0.0 };
@@ -417,9 +327,9 @@ fn avg_unpool_matches_reference() {
         }
         let mut want = vec![0.0; out_shape.numel()];
         reference::avg_unpool(&input, &shape, layout, &opts, &mut want).unwrap();
-        let mut got = Guarded::new(want.len(), rng.range(0, 16), SENTINEL_F32);
-        upsample::avg_unpool(&input, &shape, layout, &opts, got.inner()).unwrap();
-        let ok = same_bits(got.get(), &want) && got.bands_intact();
+        let mut got = Guarded::new(want.len(), rng.range(0, 16), TAIL);
+        upsample::avg_unpool(&input, &shape, layout, &opts, got.inner_mut()).unwrap();
+        let ok = same_bits(got.inner(), &want) && got.bands_intact();
         if !ok {
             eprintln!(
                 "avg_unpool {shape:?} {layout:?} k {:?} s {:?} p {:?} size {output_size:?}: \
@@ -427,13 +337,13 @@ fn avg_unpool_matches_reference() {
                 geo.kernel,
                 geo.stride,
                 geo.padding,
-                first_difference(got.get(), &want),
+                first_difference(got.inner(), &want),
                 got.bands_intact()
             );
         }
         TestResult::from_bool(ok)
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// Planes larger than the cache-sized ones `max_unpool` zeroes whole take
@@ -451,7 +361,7 @@ fn max_unpool_large_planes_match_reference() {
         let out_shape = upsample::unpool_output_shape(&shape, &opts).unwrap();
         let plane: usize = out_shape[2..].iter().product();
         let n: usize = shape.iter().product();
-        let input = rng.data(n);
+        let input = rng.wide_values(n);
         let indices: Vec<i64> = (0..n)
             .map(|j| match rng.range(0, 5) {
                 0 => rng.range(0, plane - 1) as i64,
@@ -461,9 +371,9 @@ fn max_unpool_large_planes_match_reference() {
             .collect();
         let mut want = vec![0.0; out_shape.numel()];
         reference::max_unpool(&input, &indices, &shape, layout, &opts, &mut want).unwrap();
-        let mut got = Guarded::new(want.len(), 3, SENTINEL_F32);
-        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner()).unwrap();
-        assert!(same_bits(got.get(), &want), "{shape:?} {layout:?}");
+        let mut got = Guarded::new(want.len(), 3, TAIL);
+        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner_mut()).unwrap();
+        assert!(same_bits(got.inner(), &want), "{shape:?} {layout:?}");
         assert!(got.bands_intact());
     }
 }
@@ -485,29 +395,33 @@ fn max_unpool_after_max_pool_large() {
     ] {
         let pool = MaxPoolOptions::new(&[2]);
         let shape = upsample::max_pool_output_shape(&full, &pool).unwrap();
-        let source = rng.data(full.iter().product());
+        let source = rng.wide_values(full.iter().product());
         let (mut input, mut indices) = (vec![0.0; shape.numel()], vec![0i64; shape.numel()]);
         upsample::max_pool(&source, &full, layout, &pool, &mut input, &mut indices).unwrap();
         let opts = UnpoolOptions::new(&[2]);
         let mut want = vec![0.0; full.iter().product()];
         reference::max_unpool(&input, &indices, &shape, layout, &opts, &mut want).unwrap();
-        let mut got = Guarded::new(want.len(), 5, SENTINEL_F32);
-        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner()).unwrap();
-        assert!(same_bits(got.get(), &want), "{full:?} {layout:?}");
+        let mut got = Guarded::new(want.len(), 5, TAIL);
+        upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner_mut()).unwrap();
+        assert!(same_bits(got.inner(), &want), "{full:?} {layout:?}");
         assert!(got.bands_intact());
         let plane = (full[2] * full[3]) as i64;
         for (at, bad) in [(indices.len() - 7, plane), (indices.len() / 2 + 3, -1)] {
             let mut indices = indices.clone();
             indices[at] = bad;
-            let mut got = Guarded::new(want.len(), 5, SENTINEL_F32);
-            let result = upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner());
+            let mut got = Guarded::new(want.len(), 5, TAIL);
+            let result =
+                upsample::max_unpool(&input, &indices, &shape, layout, &opts, got.inner_mut());
             let named = Error::IndexOutOfRange {
                 position: at,
                 index: bad,
                 plane_size: plane as usize,
             };
             assert_eq!(result, Err(named), "{full:?} {layout:?}");
-            assert!(got.get().iter().all(|v| v.is_nan()), "{full:?} {layout:?}");
+            assert!(
+                got.inner().iter().all(|v| v.is_nan()),
+                "{full:?} {layout:?}"
+            );
             assert!(got.bands_intact());
         }
     }

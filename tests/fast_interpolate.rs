@@ -7,51 +7,17 @@
 //! sentinel-filled buffer, whose tail must stay untouched.
 //! `QUICKCHECK_TESTS` sets the case count.
 
-use quickcheck::{QuickCheck, TestResult};
+mod common;
+
+use common::{Guarded, MODES, Rng, check, close, identical};
+use quickcheck::TestResult;
 use upsample::{InterpolateMode as M, InterpolateOptions, Layout, reference};
 
-/// SplitMix64, driven by quickcheck's seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.range(0, items.len() - 1)]
-    }
-}
-
-const SENTINEL: f32 = -7.25e30;
+/// Sentinels after each output.
 const GUARD: usize = 37;
 
-fn check(prop: fn(u64) -> TestResult) {
-    let mut qc = QuickCheck::new();
-    if std::env::var_os("QUICKCHECK_TESTS").is_none() {
-        qc = qc.tests(if cfg!(miri) { 4 } else { 1000 });
-    }
-    qc.quickcheck(prop);
-}
-
-const MODES: [M; 8] = [
-    M::Nearest,
-    M::NearestExact,
-    M::Linear,
-    M::Bilinear,
-    M::Bicubic,
-    M::Trilinear,
-    M::Area,
-    M::Lanczos,
-];
+/// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
+const TESTS: u64 = 1000;
 
 /// A random call: shape, options (owned parts), layout, input.
 struct Call {
@@ -135,14 +101,11 @@ impl Call {
             M::Lanczos => rng.pick(&[None, Some(false)]),
             _ => rng.pick(&[None, Some(false), Some(true)]),
         };
-        let layout = rng.pick(&[Layout::ChannelsFirst, Layout::ChannelsLast]);
+        let layout = rng.layout();
         let unit = rng.range(0, 1) == 0;
         let n: usize = shape.iter().product();
         let input = (0..n)
-            .map(|_| {
-                let u = rng.unit();
-                if unit { u } else { 2.0 * u - 1.0 }
-            })
+            .map(|_| if unit { rng.unit() } else { rng.signed_unit() })
             .collect();
         Call {
             shape,
@@ -169,13 +132,13 @@ fn compare(call: &Call) -> TestResult {
     }
     let mut want = vec![0.0; len];
     reference::interpolate(&call.input, &call.shape, call.layout, &opts, &mut want).unwrap();
-    let mut buf = vec![SENTINEL; len + GUARD];
+    let mut got = Guarded::new(len, 0, GUARD);
     upsample::interpolate(
         &call.input,
         &call.shape,
         call.layout,
         &opts,
-        &mut buf[..len],
+        got.inner_mut(),
     )
     .unwrap();
     let describe = || {
@@ -191,16 +154,16 @@ fn compare(call: &Call) -> TestResult {
             call.antialias
         )
     };
-    if buf[len..].iter().any(|v| v.to_bits() != SENTINEL.to_bits()) {
+    if !got.bands_intact() {
         eprintln!("wrote past the output: {}", describe());
         return TestResult::failed();
     }
     let exact = matches!(call.mode, M::Nearest | M::NearestExact);
-    for (j, (&g, &w)) in buf[..len].iter().zip(&want).enumerate() {
+    for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
         let ok = if exact {
-            g.to_bits() == w.to_bits()
+            identical(g, w)
         } else {
-            (g as f64 - w as f64).abs() <= 1e-5 + 1.3e-6 * (w as f64).abs()
+            close(g, w, 1e-5, 1.3e-6)
         };
         if !ok {
             eprintln!(
@@ -221,7 +184,7 @@ fn fast_equals_reference_any_mode() {
         let mode = rng.pick(&MODES);
         compare(&Call::random(&mut rng, mode))
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 macro_rules! per_mode {
@@ -232,7 +195,7 @@ macro_rules! per_mode {
                 let mut rng = Rng(seed);
                 compare(&Call::random(&mut rng, $mode))
             }
-            check(prop);
+            check(prop, TESTS);
         }
     )*};
 }
@@ -319,7 +282,7 @@ fn benchmark_shapes() {
                 align_corners,
                 antialias,
                 layout,
-                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+                input: rng.signed_units(n),
             };
             assert!(!compare(&call).is_failure(), "{mode:?} {layout:?}");
         }
@@ -409,7 +372,7 @@ fn doubled_columns() {
                     align_corners: *align_corners,
                     antialias: false,
                     layout,
-                    input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+                    input: rng.signed_units(n),
                 };
                 assert!(
                     !compare(&call).is_failure(),
@@ -459,7 +422,7 @@ fn channels_last_windows() {
                 align_corners: *align_corners,
                 antialias,
                 layout: Layout::ChannelsLast,
-                input: (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect(),
+                input: rng.signed_units(n),
             };
             assert!(
                 !compare(&call).is_failure(),

@@ -13,17 +13,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{INDEX_SENTINEL, SENTINEL, logical_shape, same_or_close};
 use safetensors::{Dtype, SafeTensors};
 use serde_json::{Map, Value};
 use upsample::{
     ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
     UnpoolOptions,
 };
-
-/// What an output buffer holds before an op writes it: an element an op
-/// forgets to write shows up as a mismatch.
-const SENTINEL: f32 = 3.0e38;
-const INDEX_SENTINEL: i64 = i64::MIN;
 
 // ---------------------------------------------------------------------------
 // Reading cases
@@ -257,15 +255,7 @@ fn logical(physical: &[usize], layout: Layout, name: &str) -> Result<Vec<usize>,
             "tensor `{name}` has shape {physical:?}: need (N, C, spatial...)"
         ));
     }
-    Ok(match layout {
-        Layout::ChannelsFirst => physical.to_vec(),
-        Layout::ChannelsLast => {
-            let last = physical.len() - 1;
-            let mut shape = vec![physical[0], physical[last]];
-            shape.extend_from_slice(&physical[1..last]);
-            shape
-        }
-    })
+    Ok(logical_shape(physical, layout))
 }
 
 // ---------------------------------------------------------------------------
@@ -281,10 +271,7 @@ fn compare(got: &[f32], want: &[f32], atol: f64, rtol: f64) -> Option<String> {
     let mut failing = 0usize;
     let mut worst: Option<(f64, usize)> = None;
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
-        let ok = (g.is_nan() && w.is_nan())
-            || g == w
-            || ((g as f64 - w as f64).abs() <= atol + rtol * (w as f64).abs());
-        if !ok {
+        if !same_or_close(g, w, atol, rtol) {
             failing += 1;
             let err = (g as f64 - w as f64).abs();
             let err = if err.is_nan() { f64::INFINITY } else { err };

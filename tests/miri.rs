@@ -8,14 +8,17 @@
 //! well. Outputs are written into the middle of sentinel-filled buffers;
 //! the bands either side must come back untouched.
 
+mod common;
+
+use common::{ALT_INDEX_SENTINEL, ALT_SENTINEL, Guarded, INDEX_SENTINEL, same, same_or_close};
 use upsample::{
     ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout, MaxPoolOptions,
     UnpoolOptions, reference,
 };
 
 const LAYOUTS: [Layout; 2] = [Layout::ChannelsFirst, Layout::ChannelsLast];
+/// Sentinels either side of each output.
 const GUARD: usize = 5;
-const SENTINEL: f32 = 1.5e38;
 
 /// Deterministic values: distinct bit patterns in [-1, 1].
 fn values(n: usize, seed: u32) -> Vec<f32> {
@@ -53,40 +56,27 @@ fn pool_values(n: usize) -> Vec<f32> {
         .collect()
 }
 
-fn same(a: f32, b: f32) -> bool {
-    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
-}
-
-fn close(a: f32, b: f32, atol: f32, rtol: f32) -> bool {
-    same(a, b) || (a - b).abs() <= atol + rtol * b.abs()
-}
-
-/// Runs `public` and `reference` on guarded outputs of `len` elements and
-/// checks they agree (exactly when `tolerance` is `None`).
+/// Runs `public` on a guarded output of `len` elements and `reference` on
+/// one filled differently, and checks they agree (exactly when `tolerance`
+/// is `None`; NaN matches NaN of any payload, which miri randomises).
 fn compare(
     what: &str,
     len: usize,
-    tolerance: Option<(f32, f32)>,
+    tolerance: Option<(f64, f64)>,
     public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
     reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
 ) {
-    let mut got = vec![SENTINEL; len + 2 * GUARD];
-    let mut want = vec![-SENTINEL; len];
-    let r_public = public(&mut got[GUARD..GUARD + len]);
+    let mut got = Guarded::new(len, GUARD, GUARD);
+    let mut want = vec![ALT_SENTINEL; len];
+    let r_public = public(got.inner_mut());
     let r_reference = reference(&mut want);
     assert_eq!(r_public, r_reference, "{what}: results differ");
     r_public.unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        got[..GUARD]
-            .iter()
-            .chain(&got[GUARD + len..])
-            .all(|&v| v == SENTINEL),
-        "{what}: wrote outside its output"
-    );
-    for (k, (&g, &w)) in got[GUARD..GUARD + len].iter().zip(&want).enumerate() {
+    assert!(got.bands_intact(), "{what}: wrote outside its output");
+    for (k, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
         let ok = match tolerance {
             None => same(g, w),
-            Some((atol, rtol)) => close(g, w, atol, rtol),
+            Some((atol, rtol)) => same_or_close(g, w, atol, rtol),
         };
         assert!(ok, "{what}: element {k} of {len}: {g:?} vs {w:?}");
     }
@@ -273,8 +263,8 @@ fn max_pool_values_and_indices() {
                 .unwrap()
                 .numel();
             let input = pool_values(numel(shape));
-            let mut got_indices = vec![-7i64; n];
-            let mut want_indices = vec![-9i64; n];
+            let mut got_indices = vec![INDEX_SENTINEL; n];
+            let mut want_indices = vec![ALT_INDEX_SENTINEL; n];
             compare(
                 &format!("max_pool {shape:?} k={kernel:?} {layout:?}"),
                 n,

@@ -16,6 +16,9 @@
 //! before the buffer checks). The wasm32 run of this file (scripts/test-wasm.sh)
 //! covers 32-bit `usize`.
 
+mod common;
+
+use common::{INDEX_SENTINEL, SENTINEL, same_or_close, untouched};
 use upsample::{
     Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
     MaxPoolOptions, UnpoolOptions, reference,
@@ -28,7 +31,6 @@ const MAX: usize = usize::MAX;
 const HALF: usize = 1 << (usize::BITS / 2);
 /// The largest slice a test allocates.
 const MAX_ELEMENTS: usize = 1 << 22;
-const SENTINEL: f32 = 7.5;
 
 macro_rules! assert_err {
     ($result:expr, $pattern:pat $(if $guard:expr)?) => {{
@@ -60,12 +62,12 @@ fn data(n: usize) -> Vec<f32> {
 /// Runs `public` and `reference` on sentinel-filled outputs of `out_len`
 /// elements: both must return the same result; on `Err` neither wrote
 /// anything (but for `max_unpool`'s index outside its plane, after which
-/// both outputs are all NaN), on `Ok` they agree within `tolerance` (0: bit
-/// for bit).
+/// both outputs are all NaN), on `Ok` they agree within `tolerance`
+/// absolute and relative (0: equal, NaN matching NaN).
 fn both(
     what: &str,
     out_len: usize,
-    tolerance: f32,
+    tolerance: f64,
     public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
     reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -89,20 +91,14 @@ fn both(
             "{what}: not NaN on {result:?}"
         );
     } else if result.is_err() {
-        assert!(
-            got.iter().all(|&v| v == SENTINEL),
-            "{what}: written on {result:?}"
-        );
-        assert!(
-            want.iter().all(|&v| v == SENTINEL),
-            "{what}: written on {result:?}"
-        );
+        assert!(untouched(&got), "{what}: written on {result:?}");
+        assert!(untouched(&want), "{what}: written on {result:?}");
     } else {
         for (k, (&g, &w)) in got.iter().zip(&want).enumerate() {
-            let ok = g.to_bits() == w.to_bits()
-                || (g.is_nan() && w.is_nan())
-                || (g - w).abs() <= tolerance * (1.0 + w.abs());
-            assert!(ok, "{what}: element {k}: public {g} vs reference {w}");
+            assert!(
+                same_or_close(g, w, tolerance, tolerance),
+                "{what}: element {k}: public {g} vs reference {w}"
+            );
         }
     }
     result
@@ -413,7 +409,7 @@ fn max_pool_in(layout: Layout, shape: &[usize], opts: &MaxPoolOptions<'_>) -> Re
     let helper = upsample::max_pool_output_shape(shape, opts);
     let input = data(len(numel(shape)));
     let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
-    let (mut got, mut want) = (vec![-3i64; out_len], vec![-3i64; out_len]);
+    let (mut got, mut want) = (vec![INDEX_SENTINEL; out_len], vec![INDEX_SENTINEL; out_len]);
     let result = both(
         &format!("max_pool {shape:?} {layout:?} {opts:?}"),
         out_len,

@@ -2,78 +2,23 @@
 //! layout equivalence, round trips, identities between ops, and the adjoint
 //! identity of transposed convolution. `QUICKCHECK_TESTS` sets the case count.
 
-use quickcheck::{QuickCheck, TestResult};
+mod common;
+
+use common::{
+    MODES, Rng, SENTINEL, check, dot, logical_shape, physical_shape, same_bits, to_channels_first,
+    to_channels_last,
+};
+use quickcheck::TestResult;
 use upsample::{
     ConvTransposeOptions, InterpolateMode as M, InterpolateOptions, Layout, MaxPoolOptions,
     UnpoolOptions, reference,
 };
 
-/// SplitMix64: a tiny deterministic generator driven by quickcheck's seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + (self.next() % (hi - lo + 1) as u64) as usize
-    }
-    fn f32(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
-    }
-    fn data(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.f32()).collect()
-    }
-    fn shape(&mut self, rank: usize, max: usize) -> Vec<usize> {
-        let mut s = vec![self.range(1, 2), self.range(1, 3)];
-        s.extend((0..rank).map(|_| self.range(1, max)));
-        s
-    }
-}
-
-fn check(prop: fn(u64) -> TestResult) {
-    // QUICKCHECK_TESTS, when set, overrides the default count.
-    let mut qc = QuickCheck::new();
-    if std::env::var_os("QUICKCHECK_TESTS").is_none() {
-        qc = qc.tests(if cfg!(miri) { 4 } else { 300 });
-    }
-    qc.quickcheck(prop);
-}
-
-/// Channels-first data of logical `shape` rewritten channels-last.
-fn to_channels_last<T: Copy>(data: &[T], shape: &[usize]) -> Vec<T> {
-    let (n, c) = (shape[0], shape[1]);
-    let plane: usize = shape[2..].iter().product();
-    let mut out = Vec::with_capacity(data.len());
-    for b in 0..n {
-        for p in 0..plane {
-            for ch in 0..c {
-                out.push(data[(b * c + ch) * plane + p]);
-            }
-        }
-    }
-    out
-}
-
-fn same_bits(a: &[f32], b: &[f32]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
-}
+/// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
+const TESTS: u64 = 300;
 
 fn random_interpolate(rng: &mut Rng) -> (Vec<usize>, M, Vec<usize>, Option<bool>, bool) {
-    let modes = [
-        M::Nearest,
-        M::NearestExact,
-        M::Linear,
-        M::Bilinear,
-        M::Bicubic,
-        M::Trilinear,
-        M::Area,
-        M::Lanczos,
-    ];
-    let mode = modes[rng.range(0, modes.len() - 1)];
+    let mode = rng.pick(&MODES);
     let rank = match mode {
         M::Linear => 1,
         M::Bilinear | M::Bicubic | M::Lanczos => 2,
@@ -81,18 +26,40 @@ fn random_interpolate(rng: &mut Rng) -> (Vec<usize>, M, Vec<usize>, Option<bool>
         _ => rng.range(1, 3),
     };
     let shape = rng.shape(rank, 7);
-    let size: Vec<usize> = (0..rank).map(|_| rng.range(1, 12)).collect();
+    let size = rng.ranges(rank, 1, 12);
     let align_corners = match mode {
         M::Nearest | M::NearestExact | M::Area => None,
         M::Lanczos => Some(false),
-        _ => Some(rng.range(0, 1) == 1),
+        _ => Some(rng.coin()),
     };
     let antialias = match mode {
         M::Lanczos => true,
-        M::Bilinear | M::Bicubic => rng.range(0, 1) == 1,
+        M::Bilinear | M::Bicubic => rng.coin(),
         _ => false,
     };
     (shape, mode, size, align_corners, antialias)
+}
+
+/// The layout converters the properties below rely on: by hand on a small
+/// tensor, then channels-last and back is the identity, on data and shapes.
+#[test]
+fn layout_converters_round_trip() {
+    // Channel 0 holds 0 1 2, channel 1 holds 3 4 5.
+    let (shape, cf) = ([1, 2, 3], [0, 1, 2, 3, 4, 5]);
+    assert_eq!(to_channels_last(&cf, &shape), [0, 3, 1, 4, 2, 5]);
+    assert_eq!(physical_shape(&shape, Layout::ChannelsLast), [1, 3, 2]);
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let rank = rng.range(1, 3);
+        let shape = rng.shape(rank, 5);
+        let data: Vec<usize> = (0..shape.iter().product()).collect();
+        let back = to_channels_first(&to_channels_last(&data, &shape), &shape);
+        let shapes_ok = [Layout::ChannelsFirst, Layout::ChannelsLast]
+            .into_iter()
+            .all(|layout| logical_shape(&physical_shape(&shape, layout), layout) == shape);
+        TestResult::from_bool(back == data && shapes_ok)
+    }
+    check(prop, TESTS);
 }
 
 /// Every op gives the same numbers in either layout (the reference is
@@ -111,7 +78,7 @@ fn interpolate_layouts_agree() {
         let mut opts = InterpolateOptions::size(mode, &size).with_antialias(antialias);
         opts.align_corners = align_corners;
         let out_shape = upsample::interpolate_output_shape(&shape, &opts).unwrap();
-        let input = rng.data(shape.iter().product());
+        let input = rng.signed_units(shape.iter().product());
         let mut cf = vec![0.0; out_shape.numel()];
         let mut cl = vec![0.0; out_shape.numel()];
         reference::interpolate(&input, &shape, Layout::ChannelsFirst, &opts, &mut cf).unwrap();
@@ -131,7 +98,7 @@ fn interpolate_layouts_agree() {
         }
         TestResult::from_bool(ok)
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 #[test]
@@ -151,7 +118,7 @@ fn pool_and_unpool_layouts_agree() {
             .with_stride(&stride)
             .with_padding(&padding)
             .with_dilation(&dilation)
-            .with_ceil_mode(rng.range(0, 1) == 1);
+            .with_ceil_mode(rng.coin());
         let Ok(out_shape) = upsample::max_pool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };
@@ -202,7 +169,7 @@ fn pool_and_unpool_layouts_agree() {
         reference::avg_unpool(&o2, &out_shape, Layout::ChannelsLast, &uopts, &mut b).unwrap();
         TestResult::from_bool(same_bits(&to_channels_last(&a, &ushape), &b))
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// pixel_unshuffle(pixel_shuffle(x)) == x, bit for bit, in both layouts.
@@ -217,12 +184,8 @@ fn pixel_shuffle_round_trip() {
             rng.range(1, 5),
             rng.range(1, 5),
         ];
-        let input = rng.data(shape.iter().product());
-        let layout = if rng.range(0, 1) == 1 {
-            Layout::ChannelsLast
-        } else {
-            Layout::ChannelsFirst
-        };
+        let input = rng.signed_units(shape.iter().product());
+        let layout = rng.layout();
         let out_shape = upsample::pixel_shuffle_output_shape(&shape, r).unwrap();
         let mut mid = vec![0.0; input.len()];
         let mut back = vec![0.0; input.len()];
@@ -243,7 +206,7 @@ fn pixel_shuffle_round_trip() {
             same_bits(&back, &input) && same_bits(&to_channels_last(&cf, &out_shape), &cl),
         )
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// max_unpool(max_pool(x)) puts every maximum back at its index, and
@@ -260,7 +223,7 @@ fn max_unpool_restores_maxima() {
         let Ok(pooled) = upsample::max_pool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };
-        let input = rng.data(shape.iter().product());
+        let input = rng.signed_units(shape.iter().product());
         let n = pooled.numel();
         let (mut vals, mut idx) = (vec![0.0; n], vec![0i64; n]);
         reference::max_pool(
@@ -274,7 +237,8 @@ fn max_unpool_restores_maxima() {
         .unwrap();
         let spatial: Vec<usize> = shape[2..].to_vec();
         let uopts = UnpoolOptions::new(&kernel).with_output_size(&spatial);
-        let mut out = vec![f32::NAN; input.len()];
+        // An element left unwritten is neither 0 nor a maximum.
+        let mut out = vec![SENTINEL; input.len()];
         reference::max_unpool(
             &vals,
             &idx,
@@ -294,7 +258,7 @@ fn max_unpool_restores_maxima() {
         }
         TestResult::from_bool(out.iter().zip(&input).all(|(&o, &x)| o == 0.0 || o == x))
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// With kernel == stride and no padding, avg_unpool is nearest upsampling
@@ -305,14 +269,10 @@ fn avg_unpool_is_nearest_when_kernel_equals_stride() {
         let mut rng = Rng(seed);
         let rank = rng.range(1, 3);
         let shape = rng.shape(rank, 5);
-        let k: Vec<usize> = (0..rank).map(|_| rng.range(1, 4)).collect();
+        let k = rng.ranges(rank, 1, 4);
         let out: Vec<usize> = shape[2..].iter().zip(&k).map(|(s, k)| s * k).collect();
-        let input = rng.data(shape.iter().product());
-        let layout = if rng.range(0, 1) == 1 {
-            Layout::ChannelsLast
-        } else {
-            Layout::ChannelsFirst
-        };
+        let input = rng.signed_units(shape.iter().product());
+        let layout = rng.layout();
         let m = shape[0] * shape[1] * out.iter().product::<usize>();
         let (mut a, mut b) = (vec![0.0; m], vec![0.0; m]);
         reference::avg_unpool(&input, &shape, layout, &UnpoolOptions::new(&k), &mut a).unwrap();
@@ -326,7 +286,7 @@ fn avg_unpool_is_nearest_when_kernel_equals_stride() {
         .unwrap();
         TestResult::from_bool(same_bits(&a, &b))
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// `<conv_transpose(x), y> == <x, conv(y)>`: pins the geometry (which input
@@ -340,13 +300,11 @@ fn conv_transpose_is_the_adjoint_of_conv() {
         let mut shape = rng.shape(rank, 5);
         shape[1] = groups * rng.range(1, 2);
         let mut wshape = vec![shape[1], rng.range(1, 3)];
-        wshape.extend((0..rank).map(|_| rng.range(1, 3)));
-        let stride: Vec<usize> = (0..rank).map(|_| rng.range(1, 3)).collect();
-        let dilation: Vec<usize> = (0..rank).map(|_| rng.range(1, 2)).collect();
-        let padding: Vec<usize> = (0..rank).map(|_| rng.range(0, 2)).collect();
-        let output_padding: Vec<usize> = (0..rank)
-            .map(|a| rng.range(0, stride[a].max(dilation[a]) - 1))
-            .collect();
+        wshape.extend(rng.ranges(rank, 1, 3));
+        let stride = rng.ranges(rank, 1, 3);
+        let dilation = rng.ranges(rank, 1, 2);
+        let padding = rng.ranges(rank, 0, 2);
+        let output_padding = rng.output_padding(&stride, &dilation);
         let opts = ConvTransposeOptions::new()
             .with_stride(&stride)
             .with_padding(&padding)
@@ -356,14 +314,10 @@ fn conv_transpose_is_the_adjoint_of_conv() {
         let Ok(out_shape) = upsample::conv_transpose_output_shape(&shape, &wshape, &opts) else {
             return TestResult::discard();
         };
-        let layout = if rng.range(0, 1) == 1 {
-            Layout::ChannelsLast
-        } else {
-            Layout::ChannelsFirst
-        };
-        let x = rng.data(shape.iter().product());
-        let w = rng.data(wshape.iter().product());
-        let y = rng.data(out_shape.numel());
+        let layout = rng.layout();
+        let x = rng.signed_units(shape.iter().product());
+        let w = rng.signed_units(wshape.iter().product());
+        let y = rng.signed_units(out_shape.numel());
         let mut tx = vec![0.0; out_shape.numel()];
         reference::conv_transpose(
             &x,
@@ -379,16 +333,10 @@ fn conv_transpose_is_the_adjoint_of_conv() {
         .unwrap();
         let mut cy = vec![0.0; x.len()];
         reference::conv(&y, &shape, layout, &w, &wshape, &opts, &mut cy).unwrap();
-        let dot = |a: &[f32], b: &[f32]| {
-            a.iter()
-                .zip(b)
-                .map(|(p, q)| f64::from(*p) * f64::from(*q))
-                .sum::<f64>()
-        };
         let (lhs, rhs) = (dot(&tx, &y), dot(&x, &cy));
         TestResult::from_bool((lhs - rhs).abs() <= 1e-4 * (1.0 + lhs.abs()))
     }
-    check(prop);
+    check(prop, TESTS);
 }
 
 /// Bias adds once per output element.
