@@ -8,7 +8,10 @@ Usage
 
 `--out` defaults to `tests/golden/` beside this script's repository; `--seed`
 defaults to 0. The script runs real PyTorch on the CPU with one thread and
-per-case seeds, so a rerun with the same PyTorch gives byte-identical files.
+per-case seeds, so a rerun with the same PyTorch on the same CPU gives
+byte-identical files (conv_transpose's outputs move by an ulp or so with the
+oneDNN kernel PyTorch picks for the CPU; the committed ones were made on an
+earlier machine).
 Before writing it deletes the `*.safetensors` files in the op folders it
 writes (`DIR/<op>/`), and nothing else. It prints the number of cases per op.
 
@@ -408,6 +411,117 @@ def interpolate_corner_cases(w):
             x = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
             y = F.interpolate(in_memory_format(x, layout), **params)
             tol = EXACT if params["mode"] in ("nearest", "nearest-exact") else SMOOTH
+            params["layout"] = layout
+            w.save("interpolate", name, {"input": physical(x, layout), "output": physical(y, layout)},
+                   params, tol)
+
+
+# --------------------------------------------------------------------------
+# What users bring: special values, and rows thousands wide
+# --------------------------------------------------------------------------
+
+# Values near f32::MAX: sums of two or more of them, weighted by an
+# interpolation's taps, overflow.
+HUGE = (3.0e38, -3.0e38, 3.4028235e38, -3.4028235e38, 2.5e38, -2.5e38)
+SUBNORMAL = (1e-40, -1e-40, 1.4e-45, -1.4e-45, 1e-39)
+
+
+def special_input(rng, shape, huge=True):
+    """Standard-normal data with 3% NaN, 3% +inf and 3% -inf, 2% subnormals
+    and (`huge`) 2% values near f32::MAX."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    u = rng.uniform(size=shape)
+    x[u < 0.03] = np.nan
+    x[(u >= 0.03) & (u < 0.06)] = np.inf
+    x[(u >= 0.06) & (u < 0.09)] = -np.inf
+    sub = (u >= 0.09) & (u < 0.11)
+    x[sub] = rng.choice(np.array(SUBNORMAL, dtype=np.float32), size=int(sub.sum()))
+    if huge:
+        big = (u >= 0.11) & (u < 0.13)
+        x[big] = rng.choice(np.array(HUGE, dtype=np.float32), size=int(big.sum()))
+    return x
+
+
+# (mode, shape, spec, align_corners, antialias, tag): every smooth mode in
+# up-, down- and x2 sampling, and the nearest modes.
+SPECIAL_INTERP = [
+    ("linear", (2, 3, 17), dict(size=29), None, False, "up"),
+    ("linear", (1, 2, 23), dict(scale_factor=0.6), True, False, "down_ac"),
+    ("bilinear", (1, 3, 9, 11), dict(scale_factor=2.0), False, False, "x2"),
+    ("bilinear", (2, 4, 7, 10), dict(size=[13, 17]), True, False, "up_ac"),
+    ("bilinear", (1, 5, 12, 15), dict(size=[7, 8]), False, False, "down"),
+    ("bilinear", (1, 3, 16, 20), dict(size=[7, 9]), False, True, "aa_down"),
+    ("bicubic", (1, 3, 9, 11), dict(scale_factor=2.0), False, False, "x2"),
+    ("bicubic", (2, 4, 8, 7), dict(size=[15, 11]), True, False, "up_ac"),
+    ("bicubic", (1, 5, 14, 13), dict(size=[6, 9]), False, False, "down"),
+    ("bicubic", (1, 3, 16, 20), dict(size=[7, 9]), False, True, "aa_down"),
+    ("lanczos", (1, 3, 18, 17), dict(size=[8, 7]), None, True, "down"),
+    ("lanczos", (1, 2, 6, 7), dict(size=[13, 11]), None, True, "up"),
+    ("trilinear", (1, 4, 5, 6, 7), dict(scale_factor=2.0), False, False, "x2"),
+    ("trilinear", (1, 3, 6, 5, 7), dict(size=[4, 9, 5]), True, False, "mixed_ac"),
+    ("area", (1, 3, 17), dict(size=6), None, False, "1d"),
+    ("area", (2, 3, 13, 16), dict(size=[5, 7]), None, False, "2d"),
+    ("area", (1, 4, 9, 8, 10), dict(size=[4, 3, 6]), None, False, "3d"),
+    ("nearest", (1, 3, 9, 11), dict(scale_factor=[2.0, 1.7]), None, False, "2d"),
+    ("nearest-exact", (1, 3, 9, 11), dict(size=[5, 23]), None, False, "2d"),
+]
+
+
+def interpolate_special_cases(w):
+    """Every smooth mode (and nearest) on inputs holding NaN, +-inf,
+    subnormals and values near f32::MAX, both layouts: each output NaN,
+    infinite or finite as PyTorch's."""
+    for mode, shape, spec, ac, aa, tag in SPECIAL_INTERP:
+        for huge in (False, True):
+            for layout in (CF, CL):
+                params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                              align_corners=ac, recompute_scale_factor=None, antialias=aa)
+                name = f"special_{mode}_{tag}{'_huge' if huge else ''}_{short(layout)}"
+                x = torch.from_numpy(special_input(w.rng(name), shape, huge))
+                y = F.interpolate(in_memory_format(x, layout), **params)
+                tol = EXACT if mode in ("nearest", "nearest-exact") else SMOOTH
+                params["layout"] = layout
+                w.save("interpolate", name, {"input": physical(x, layout), "output": physical(y, layout)},
+                       params, tol)
+
+
+# (mode, shape, spec, align_corners, antialias, tag): rows 129 to 3218 wide
+# at non-integer scales and sizes, where a source coordinate computed in
+# another order than PyTorch's drifts past the tolerance; the other axes
+# short, to keep the cases small.
+WIDE_INTERP = [
+    ("bilinear", (1, 3, 3, 1477), dict(size=[12, 3218]), False, False, "1477_to_3218"),
+    ("bilinear", (1, 4, 3, 555), dict(size=[13, 511]), False, False, "555_to_511"),
+    ("bilinear", (1, 1, 6, 1236), dict(scale_factor=0.6, recompute_scale_factor=True), False, False, "1236_sf0p6_rc"),
+    ("bilinear", (1, 3, 2, 449), dict(scale_factor=1.5), False, False, "449_sf1p5"),
+    ("bilinear", (1, 4, 2, 311), dict(scale_factor=1.5), False, False, "311_sf1p5"),
+    ("bilinear", (1, 2, 2, 1023), dict(size=[3, 2979]), True, False, "1023_to_2979_ac"),
+    ("bilinear", (1, 3, 2, 2011), dict(size=[2, 733]), False, True, "aa_2011_to_733"),
+    ("linear", (1, 2, 1999), dict(scale_factor=1.37), False, False, "1999_sf1p37"),
+    ("linear", (1, 3, 2500), dict(size=1313), True, False, "2500_to_1313_ac"),
+    ("bicubic", (1, 3, 2, 1501), dict(scale_factor=1.7), False, False, "1501_sf1p7"),
+    ("bicubic", (1, 4, 3, 777), dict(size=[4, 2047]), True, False, "777_to_2047_ac"),
+    ("bicubic", (1, 3, 2, 1777), dict(size=[2, 401]), False, True, "aa_1777_to_401"),
+    ("lanczos", (1, 3, 2, 1313), dict(size=[2, 517]), None, True, "1313_to_517"),
+    ("trilinear", (1, 2, 2, 2, 1203), dict(size=[3, 3, 2999]), False, False, "1203_to_2999"),
+    ("area", (1, 3, 2, 2999), dict(size=[2, 1201]), None, False, "2999_to_1201"),
+    ("nearest", (1, 3, 2, 1999), dict(size=[3, 3007]), None, False, "1999_to_3007"),
+    ("nearest-exact", (1, 3, 2, 1999), dict(size=[3, 2875]), None, False, "1999_to_2875"),
+]
+
+
+def interpolate_wide_cases(w):
+    """Every mode on rows thousands wide, both layouts."""
+    for mode, shape, spec, ac, aa, tag in WIDE_INTERP:
+        for layout in (CF, CL):
+            params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                          align_corners=ac, recompute_scale_factor=spec.get("recompute_scale_factor"),
+                          antialias=aa)
+            name = f"wide_{mode}_{tag}_{short(layout)}"
+            rng = w.rng(name)
+            x = torch.from_numpy(rng.uniform(0.0, 1.0, shape).astype(np.float32))
+            y = F.interpolate(in_memory_format(x, layout), **params)
+            tol = EXACT if mode in ("nearest", "nearest-exact") else SMOOTH
             params["layout"] = layout
             w.save("interpolate", name, {"input": physical(x, layout), "output": physical(y, layout)},
                    params, tol)
@@ -824,6 +938,29 @@ def avg_unpool_cases(w):
             )
 
 
+def avg_unpool_special_cases(w):
+    """avg_unpool on inputs holding NaN, +-inf and subnormals (overlapping
+    windows sum them), both layouts. No values near f32::MAX: avg_unpool has
+    no PyTorch op, and where a sum of them overflows depends on the order of
+    the conv_transpose this construction runs, not on a definition."""
+    for in_spatial, kw, tag in [
+        ((5,), unpool_kw(3, stride=2, padding=1), "k3s2p1"),
+        ((6, 5), unpool_kw(3, stride=2, padding=1), "k3s2p1"),
+        ((5, 6), unpool_kw(2), "k2"),
+        ((4, 3, 5), unpool_kw(3, stride=1, padding=1), "k3s1p1"),
+    ]:
+        rank = len(in_spatial)
+        for layout in (CF, CL):
+            name = f"avg_unpool_special_{rank}d_{short(layout)}_{tag}"
+            x = torch.from_numpy(special_input(w.rng(name), (2, 3, *in_spatial), huge=False))
+            y = avg_unpool_torch(x, kw)
+            brute = avg_unpool_brute(x.numpy().astype(np.float64), kw, list(y.shape[2:]))
+            assert np.allclose(y.numpy(), brute.astype(np.float32), atol=1e-6, rtol=1e-6,
+                               equal_nan=True), name
+            w.save("avg_unpool", name, {"input": physical(x, layout), "output": physical(y, layout)},
+                   dict(kw, layout=layout), SMOOTH)
+
+
 # --------------------------------------------------------------------------
 # conv_transpose
 # --------------------------------------------------------------------------
@@ -915,6 +1052,31 @@ def conv_transpose_cases(w):
 # --------------------------------------------------------------------------
 
 
+def conv_transpose_special_cases(w):
+    """conv_transpose on inputs holding NaN, +-inf and subnormals (weights
+    and bias in [-1, 1]), both layouts."""
+    for spatial, cfg, tag in [
+        ((7,), ct(3, 2, 4, stride=2, padding=1), "k4s2p1"),
+        ((5, 6), ct(4, 3, 3, stride=2, padding=1, output_padding=1), "k3s2p1op1"),
+        ((6, 5), ct(3, 1, 4, stride=2, padding=1, groups=3), "depthwise"),
+        ((3, 4, 3), ct(2, 2, 2, stride=2), "k2s2"),
+    ]:
+        rank = len(spatial)
+        for layout in (CF, CL):
+            name = f"conv_transpose_special_{rank}d_{short(layout)}_{tag}"
+            rng = w.rng(name)
+            k = as_list(cfg["k"], rank)
+            kw = dict(cfg["kw"])
+            cin, cout_g, groups = cfg["cin"], cfg["cout_g"], kw["groups"]
+            x = torch.from_numpy(special_input(rng, (2, cin, *spatial), huge=False))
+            weight = torch.from_numpy(rng.uniform(-1, 1, (cin, cout_g, *k)).astype(np.float32))
+            bias = torch.from_numpy(rng.uniform(-1, 1, (cout_g * groups,)).astype(np.float32))
+            y = CONVT_FNS[rank](in_memory_format(x, layout), weight, bias, **kw)
+            tensors = {"input": physical(x, layout), "weight": weight.numpy().copy(),
+                       "bias": bias.numpy().copy(), "output": physical(y, layout)}
+            w.save("conv_transpose", name, tensors, dict(kw, layout=layout), CONV)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -939,11 +1101,15 @@ def main():
     w = Writer(out, args.seed)
     interpolate_cases(w)
     interpolate_corner_cases(w)
+    interpolate_special_cases(w)
+    interpolate_wide_cases(w)
     pixel_cases(w)
     max_pool_cases(w)
     max_unpool_cases(w)
     avg_unpool_cases(w)
+    avg_unpool_special_cases(w)
     conv_transpose_cases(w)
+    conv_transpose_special_cases(w)
 
     total = sum(w.counts.values())
     for op in OPS:

@@ -12,7 +12,8 @@
 //! parameter, the `fmaf`s in the cubic coefficients) were measured against
 //! PyTorch 2.15 on x86-64.
 
-use crate::layout::{Dims, Layout};
+use super::interpolate::{InterpolateGeometry, InterpolateMode};
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
 
 /// `Vectorized<float>::size()` in the AVX2 kernels: the channels-last
 /// kernels run channels `0..C - C % 8` through vector code and the rest
@@ -53,6 +54,33 @@ pub(crate) fn nearest_channels_last_kernel(i: &Dims, o: &Dims) -> bool {
         2 => use_channels_last_kernel_2d(i, o),
         3 => use_channels_last_kernel_3d(i),
         _ => false,
+    }
+}
+
+/// Whether ATen runs linear, bilinear or trilinear through
+/// `cpu_upsample_linear_channels_last` rather than the generic kernel: for
+/// bilinear when `_use_vectorized_kernel_cond_2d` holds or C == 3 (the
+/// `at::get_num_threads() == 1 && C == 3` clause of
+/// `upsample_bilinear2d_kernel_impl_float`, taken as with one thread: with
+/// more, PyTorch takes the generic kernel there), for trilinear when
+/// `_use_vectorized_kernel_cond_3d` holds.
+pub(crate) fn linear_channels_last_kernel(g: &InterpolateGeometry) -> bool {
+    let (i, o) = (&g.input, &g.output);
+    match g.mode {
+        InterpolateMode::Bilinear => use_channels_last_kernel_2d(i, o) || i.c == 3,
+        InterpolateMode::Trilinear => use_channels_last_kernel_3d(i),
+        _ => false,
+    }
+}
+
+/// Per padded `[D, H, W]` axis, whether the linear source index is one
+/// fused multiply-add ([`area_pixel_compute_source_index`]'s `fused`):
+/// in the 2-d channels-last kernel and the D and H axes of the 3-d one.
+pub(crate) fn linear_index_fused(g: &InterpolateGeometry) -> [bool; MAX_SPATIAL] {
+    match g.mode {
+        _ if !linear_channels_last_kernel(g) => [false; MAX_SPATIAL],
+        InterpolateMode::Bilinear => [true; MAX_SPATIAL],
+        _ => [true, true, false],
     }
 }
 

@@ -5,6 +5,7 @@
 //! SSSE3, NEON and simd128). The source may be a row in memory or the blend
 //! of up to 4 source rows computed as it is loaded.
 
+use super::exact::Flag;
 use super::plan::Target;
 use super::windows::table::{Table, W_BY_TAP, W_CHUNK, W_POOL};
 use crate::simd::{Lane, Permute};
@@ -97,31 +98,38 @@ pub(crate) fn permuted_plan(
     }
 }
 
-/// [`permuted`] over the blocks `blocks` of a row, reading `src`.
+/// Every block of `blocks` of a row, reading `src`; returns whether a
+/// loaded vector raised the exact fix-up's flag (`exact.rs`).
 #[inline(always)]
 pub(crate) fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
     src: &S,
     wt: &Table<N, P, T>,
     blocks: &Blocks,
     dst: &mut [f32],
-) where
+) -> bool
+where
     L: Permute,
     S: Source + ?Sized,
 {
     // One check per block of its load and store (the plan fits them: it
     // never fails), which covers every row of a blend.
     let (len, n) = (src.len(), dst.len());
+    let mut flag = Flag::<L>::new();
     for (x, at, shift) in blocks.each() {
         if at + L::LANES > len || x + L::LANES > n {
             debug_assert!(false, "block outside its row");
             continue;
         }
-        permute_block::<L, S, K, N, P, T>(src, wt, x, at, shift, dst);
+        flag.note(permute_block::<L, S, K, N, P, T>(
+            src, wt, x, at, shift, dst,
+        ));
     }
+    flag.raised()
 }
 
-/// Outputs `x..x + LANES` of [`permuted`]: `src[at..at + LANES]` loaded
-/// once, permuted by the windows' offsets (shifted by `shift`) per tap.
+/// Outputs `x..x + LANES` of a block: `src[at..at + LANES]` loaded once,
+/// permuted by the windows' offsets (shifted by `shift`) per tap. Returns
+/// the loaded vector.
 #[inline(always)]
 pub(crate) fn permute_block<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
     src: &S,
@@ -130,13 +138,15 @@ pub(crate) fn permute_block<L, S, const K: usize, const N: usize, const P: usize
     at: usize,
     shift: usize,
     dst: &mut [f32],
-) where
+) -> L
+where
     L: Permute,
     S: Source + ?Sized,
 {
     let v: L = src.load(at);
     let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
     apply_taps(v, idx, &w, shift).store(&mut dst[x..x + L::LANES]);
+    v
 }
 
 /// The lane indices and per-tap weights of the block at output `x`.
@@ -179,10 +189,12 @@ pub(crate) fn permuted_rows<
     wt: &Table<N, P, T>,
     blocks: &Blocks,
     outs: [&mut [f32]; M],
-) where
+) -> [bool; M]
+where
     L: Permute,
 {
     let weight = weight.map(|w| w.map(L::splat));
+    let mut flags = [Flag::<L>::new(); M];
     // The rows and outputs cut to one length each, so that one check per
     // block covers its loads and stores (the plan fits them: it never fails).
     let len = rows.iter().map(|r| r.len()).min().unwrap_or(0);
@@ -196,11 +208,13 @@ pub(crate) fn permuted_rows<
         }
         let v: [L; R] = core::array::from_fn(|r| L::load(&rows[r][at..at + L::LANES]));
         let (idx, w) = block_taps::<L, K, N, P, T>(wt, x);
-        for (out, weight) in outs.iter_mut().zip(&weight) {
+        for ((out, weight), flag) in outs.iter_mut().zip(&weight).zip(&mut flags) {
             let blend = weighted_sum(&v, weight);
+            flag.note(blend);
             apply_taps(blend, idx, &w, shift).store(&mut out[x..x + L::LANES]);
         }
     }
+    flags.map(Flag::raised)
 }
 
 /// The inputs of a channels-first row chunk: a row in memory (the input,

@@ -14,6 +14,7 @@
 #[macro_use]
 mod rows;
 mod blocks;
+mod exact;
 mod kernels;
 mod plan;
 #[cfg(test)]

@@ -11,8 +11,9 @@
 //!         for each output row (or pair, or quad): kernel(source rows, weights, output rows)
 //! ```
 
+use super::exact::{fix_row, zero_weight_rows};
 use super::windows::{AxisWindows, Problem};
-use crate::layout::{Dims, MAX_SPATIAL};
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::CopyLane;
 
 /// `$run::<L, T, R, V>(args)` for a channels-last register kernel's
@@ -100,25 +101,53 @@ pub(crate) fn blended_rows(axes: &[AxisWindows; MAX_SPATIAL]) -> Option<usize> {
 /// Runs `row` on every output row (`ow * c` floats) with its `R` source
 /// rows (`iw * c` floats each: the products of a depth window of at most
 /// 2 taps and a height window, `R` in all) and their weights.
+///
+/// `row` returns its [`Flag`](super::exact::Flag)'s verdict: where it is
+/// raised, the row's outputs that special inputs reach are recomputed
+/// exactly ([`settle`]).
 pub(crate) fn each_row<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
-    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
     while let Some((first, count)) = rows.next_chunk(CHUNK) {
-        for (src, dst) in rows.planes(input, output, first, count) {
-            for (&(at, w), out) in rows.sources.iter().zip(dst.chunks_exact_mut(out_row)) {
+        for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
+            let outs = rows.sources.iter().zip(dst.chunks_exact_mut(out_row));
+            for (k, (&(at, w), out)) in outs.enumerate() {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
-                row(source, w, out);
+                let flagged = row(source, w, out);
+                settle(p, input, (plane, first + k), flagged, (&source, &w), out);
             }
         }
+    }
+}
+
+/// After a kernel wrote output row `row` of plane `plane` (`out`) from
+/// `source` with `weight`: where its flag is raised, or a source row of
+/// weight zero holds a large value, the outputs that special inputs reach
+/// recomputed exactly ([`fix_row`]).
+#[inline(always)]
+fn settle<const R: usize>(
+    p: &Problem<'_>,
+    input: &[f32],
+    (plane, row): (usize, usize),
+    flagged: bool,
+    (source, weight): (&[&[f32]; R], &[f32; R]),
+    out: &mut [f32],
+) {
+    if flagged || (weight.contains(&0.0) && zero_weight_rows(source, weight)) {
+        let c = match p.i.layout {
+            Layout::ChannelsFirst => 1,
+            Layout::ChannelsLast => p.i.c,
+        };
+        fix_row(p, input, plane, row, p.columns.0..p.columns.1, 0..c, out);
     }
 }
 
@@ -131,18 +160,19 @@ pub(crate) fn each_row_paired<const R: usize>(
     p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
-    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
-    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
+    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
         return;
     };
     let mut pairs = [false; CHUNK];
     while let Some((first, count)) = rows.next_chunk(CHUNK) {
         find_pairs(&rows.sources, count, &mut pairs);
-        for (src, dst) in rows.planes(input, output, first, count) {
-            rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+        for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
+            let at = (input, plane, first);
+            rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
         }
     }
 }
@@ -160,11 +190,11 @@ pub(crate) fn each_row_quad<const R: usize>(
     p: &Problem<'_>,
     c: usize,
     output: &mut [f32],
-    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
-    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
-    mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]),
+    mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
+    mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
+    mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]) -> [bool; 4],
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let oh = o.spatial[1];
     if oh == 0 || 2 * oh > CHUNK {
         return each_row_paired(input, p, c, output, row, pair);
@@ -181,9 +211,10 @@ pub(crate) fn each_row_quad<const R: usize>(
         // first rows do (each row's are its depth's plus its height's).
         let two = count == 2 * oh && rows.sources.get(oh).map(|s| s.0) == Some(rows.sources[0].0);
         find_pairs(&rows.sources, if two { oh } else { count }, &mut pairs);
-        for (src, dst) in rows.planes(input, output, first, count) {
+        for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
             if !two {
-                rows_in_pairs(&rows, &pairs, src, dst, &mut row, &mut pair);
+                let at = (input, plane, first);
+                rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
                 continue;
             }
             let weight = |k: usize| rows.sources.get(k).map_or([0.0; R], |s| s.1);
@@ -193,13 +224,24 @@ pub(crate) fn each_row_quad<const R: usize>(
             while let (Some(a0), Some(b0)) = (a.next(), b.next()) {
                 let at = rows.sources.get(k).map_or([0; R], |s| s.0);
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+                let settle = |k: usize, flagged: bool, out: &mut [f32]| {
+                    let w = weight(k);
+                    settle(p, input, (plane, first + k), flagged, (&source, &w), out);
+                };
                 if pairs.get(k) == Some(&true) {
                     let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
                     let w = [weight(k), weight(k + 1), weight(oh + k), weight(oh + k + 1)];
-                    quad(source, w, [a0, a1, b0, b1]);
+                    let [fa0, fa1, fb0, fb1] =
+                        quad(source, w, [&mut *a0, &mut *a1, &mut *b0, &mut *b1]);
+                    settle(k, fa0, a0);
+                    settle(k + 1, fa1, a1);
+                    settle(oh + k, fb0, b0);
+                    settle(oh + k + 1, fb1, b1);
                     k += 2;
                 } else {
-                    pair(source, [weight(k), weight(oh + k)], [a0, b0]);
+                    let [fa, fb] = pair(source, [weight(k), weight(oh + k)], [&mut *a0, &mut *b0]);
+                    settle(k, fa, a0);
+                    settle(oh + k, fb, b0);
                     k += 1;
                 }
             }
@@ -227,14 +269,19 @@ fn find_pairs<const R: usize>(
 
 /// One plane's rows of a chunk (`src` its input, `dst` the chunk's output
 /// rows) in order, the pairs `pairs` marks to `pair`, the others to `row`.
+/// (`input`, the plane's index and the chunk's first row are for
+/// [`settle`].)
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn rows_in_pairs<const R: usize>(
+    p: &Problem<'_>,
     rows: &SourceRows<'_, R>,
     pairs: &[bool; CHUNK],
+    (input, plane, first): (&[f32], usize, usize),
     src: &[f32],
     dst: &mut [f32],
-    row: &mut impl FnMut([&[f32]; R], [f32; R], &mut [f32]),
-    pair: &mut impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]),
+    row: &mut impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
+    pair: &mut impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
 ) {
     let (_, _, in_row, out_row) = rows.sizes;
     let mut outs = dst.chunks_exact_mut(out_row);
@@ -244,10 +291,14 @@ fn rows_in_pairs<const R: usize>(
         let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
         if pairs.get(k) == Some(&true) {
             let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
-            pair(source, [w, w2], [out, outs.next().unwrap_or_default()]);
+            let out2 = outs.next().unwrap_or_default();
+            let [f1, f2] = pair(source, [w, w2], [&mut *out, &mut *out2]);
+            settle(p, input, (plane, first + k), f1, (&source, &w), out);
+            settle(p, input, (plane, first + k + 1), f2, (&source, &w2), out2);
             k += 2;
         } else {
-            row(source, w, out);
+            let flagged = row(source, w, out);
+            settle(p, input, (plane, first + k), flagged, (&source, &w), out);
             k += 1;
         }
     }
@@ -367,24 +418,28 @@ impl<'a, const R: usize> SourceRows<'a, R> {
 /// channels-last rows of pixels of `c` channels, `group` at a time: the
 /// source rows and the `P` output rows from the group's first channel,
 /// pixels `stride` floats apart. A pixel of one group is one pass, with
-/// the stride `group` (a constant to the kernels).
+/// the stride `group` (a constant to the kernels). Returns the passes'
+/// flags, row by row.
 #[inline(always)]
 pub(crate) fn by_group<const R: usize, const P: usize>(
     source: [&[f32]; R],
     mut out: [&mut [f32]; P],
     c: usize,
     group: usize,
-    mut pass: impl FnMut([&[f32]; R], usize, [&mut [f32]; P]),
-) {
+    mut pass: impl FnMut([&[f32]; R], usize, [&mut [f32]; P]) -> [bool; P],
+) -> [bool; P] {
     if c == group {
-        pass(source, group, out);
-        return;
+        return pass(source, group, out);
     }
+    let mut flags = [false; P];
     for g in (0..c).step_by(group) {
         let source = source.map(|s| s.get(g..).unwrap_or_default());
         let out = out.each_mut().map(|o| o.get_mut(g..).unwrap_or_default());
-        pass(source, c, out);
+        for (flag, f) in flags.iter_mut().zip(pass(source, c, out)) {
+            *flag |= f;
+        }
     }
+    flags
 }
 
 /// `sum_r vh[r] * rows[r][at..at + LANES]` (a vector of `R` rows'

@@ -29,6 +29,7 @@ use crate::geometry::antialias::{
     AntialiasAxis, AntialiasTaps, Filter, vertical_pass_repeats_first_row,
 };
 use crate::geometry::interpolate::InterpolateGeometry;
+use crate::layout::MAX_SPATIAL;
 
 /// `interpolate_aa_single_dim` / `interpolate_aa_single_dim_zero_strides`:
 /// `output = src[xmin] * w[0]; output += src[xmin + j] * w[j]` in float.
@@ -84,18 +85,25 @@ impl Pass {
     }
 }
 
-/// PyTorch's `_upsample_{bilinear,bicubic,lanczos}2d_aa` for float32 on CPU
+/// Output `op` (`[0, y, x]`) of plane `(n, c)` of PyTorch's
+/// `_upsample_{bilinear,bicubic,lanczos}2d_aa` for float32 on CPU
 /// (`upsample_{bilinear,bicubic,lanczos}2d_aa_kernel_impl` ->
 /// `separable_upsample_generic_Nd_kernel_impl<2, ...>`): a 2-d input
 /// `(N, C, H, W)` in either layout, geometry and buffer lengths already
 /// checked by the caller.
-pub(crate) fn interpolate_aa(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+pub(crate) fn value_at(
+    g: &InterpolateGeometry,
+    input: &[f32],
+    n: usize,
+    c: usize,
+    op: [usize; MAX_SPATIAL],
+) -> f32 {
     let Some(filter) = Filter::for_mode(g.mode) else {
         debug_assert!(
             false,
             "antialias is only validated for bilinear, bicubic and lanczos"
         );
-        return;
+        return 0.0;
     };
     let (src, dst) = (&g.input, &g.output);
     let [_, in_h, in_w] = src.spatial;
@@ -103,19 +111,13 @@ pub(crate) fn interpolate_aa(input: &[f32], g: &InterpolateGeometry, output: &mu
     // Scales are per padded [D, H, W] axis; a 2-d input uses H and W.
     let vertical = Pass::new(filter, in_h, out_h, g.align_corners, g.scales[1]);
     let horizontal = Pass::new(filter, in_w, out_w, g.align_corners, g.scales[2]);
-    let collapse = vertical_pass_repeats_first_row(g);
-    for n in 0..dst.n {
-        for c in 0..dst.c {
-            for oy in 0..out_h {
-                let row = if collapse { 0 } else { oy };
-                for ox in 0..out_w {
-                    // Horizontal pass (into ATen's temporary) then vertical.
-                    let value = vertical.apply(row, |y| {
-                        horizontal.apply(ox, |x| input[src.offset(n, c, [0, y, x])])
-                    });
-                    output[dst.offset(n, c, [0, oy, ox])] = value;
-                }
-            }
-        }
-    }
+    let row = if vertical_pass_repeats_first_row(g) {
+        0
+    } else {
+        op[1]
+    };
+    // Horizontal pass (into ATen's temporary) then vertical.
+    vertical.apply(row, |y| {
+        horizontal.apply(op[2], |x| input[src.offset(n, c, [0, y, x])])
+    })
 }

@@ -27,9 +27,8 @@
 use crate::geometry::adaptive::{end_index, start_index};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode, interpolate_entry_point};
 use crate::geometry::upsample::{
-    Taps, area_pixel_compute_scale, cubic_taps, in_vector_loop, linear_taps,
-    nearest_channels_last_kernel, nearest_source_index, use_channels_last_kernel_2d,
-    use_channels_last_kernel_3d,
+    Taps, area_pixel_compute_scale, cubic_taps, in_vector_loop, linear_channels_last_kernel,
+    linear_index_fused, linear_taps, nearest_channels_last_kernel, nearest_source_index,
 };
 use crate::layout::{Dims, Layout, MAX_SPATIAL, for_each_point};
 
@@ -53,49 +52,68 @@ pub fn interpolate = resample
 /// [`interpolate`] on a checked geometry and buffers (also the fast path's
 /// fallback for windows wider than its tables).
 pub(crate) fn resample(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
+    let o = g.output;
+    for n in 0..o.n {
+        for c in 0..o.c {
+            for_each_point(o.spatial, |op| {
+                output[o.offset(n, c, op)] = value_at(g, input, n, c, op);
+            });
+        }
+    }
+}
+
+/// Output `op` (padded `[D, H, W]`) of plane `(n, c)`: one element of
+/// [`resample`]'s result, computed alone (the fast paths recompute an
+/// output this way where a special value could make their order of
+/// operations differ from PyTorch's).
+pub(crate) fn value_at(
+    g: &InterpolateGeometry,
+    input: &[f32],
+    n: usize,
+    c: usize,
+    op: [usize; MAX_SPATIAL],
+) -> f32 {
     // The geometry only accepts lanczos together with antialias.
     if g.antialias || g.mode == InterpolateMode::Lanczos {
-        super::antialias::interpolate_aa(input, g, output);
-        return;
+        return super::antialias::value_at(g, input, n, c, op);
     }
     match g.mode {
-        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(input, g, output),
-        InterpolateMode::Area => area(input, g, output),
+        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(g, input, n, c, op),
+        InterpolateMode::Area => area(g, input, n, c, op),
         InterpolateMode::Linear
         | InterpolateMode::Bilinear
         | InterpolateMode::Trilinear
         | InterpolateMode::Bicubic
-        | InterpolateMode::Lanczos => separable(input, g, output),
+        | InterpolateMode::Lanczos => separable(g, input, n, c, op),
     }
 }
 
 /// Nearest / nearest-exact: a copy of the source element, no arithmetic.
-fn nearest(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+fn nearest(
+    g: &InterpolateGeometry,
+    input: &[f32],
+    n: usize,
+    c: usize,
+    op: [usize; MAX_SPATIAL],
+) -> f32 {
     let (i, o) = (g.input, g.output);
     let exact = g.mode == InterpolateMode::NearestExact;
     // `cpu_upsample_nearest_channels_last` (index helpers `nearest_idx` /
     // `nearest_exact_idx`) or the generic kernel (`HelperInterpNearest` /
     // `HelperInterpNearestExact`, always for 1-d).
     let channels_last_kernel = nearest_channels_last_kernel(&i, &o);
-    let first = MAX_SPATIAL - i.rank;
-    for n in 0..i.n {
-        for c in 0..i.c {
-            for_each_point(o.spatial, |op| {
-                let mut ip = [0; MAX_SPATIAL];
-                for a in first..MAX_SPATIAL {
-                    ip[a] = nearest_source_index(
-                        exact,
-                        channels_last_kernel,
-                        op[a],
-                        i.spatial[a],
-                        o.spatial[a],
-                        g.scales[a],
-                    );
-                }
-                output[o.offset(n, c, op)] = input[i.offset(n, c, ip)];
-            });
-        }
+    let mut ip = [0; MAX_SPATIAL];
+    for a in MAX_SPATIAL - i.rank..MAX_SPATIAL {
+        ip[a] = nearest_source_index(
+            exact,
+            channels_last_kernel,
+            op[a],
+            i.spatial[a],
+            o.spatial[a],
+            g.scales[a],
+        );
     }
+    input[i.offset(n, c, ip)]
 }
 
 // ---------------------------------------------------------------------------
@@ -184,62 +202,48 @@ fn channels_last_sum(
 
 /// Linear, bilinear, trilinear (`HelperInterpLinear`) and bicubic
 /// (`HelperInterpCubic`) through `upsample_generic_Nd_kernel_impl`, or,
-/// where ATen takes it, `cpu_upsample_linear_channels_last`: for bilinear
-/// when `_use_vectorized_kernel_cond_2d` holds or C == 3 (the
-/// `at::get_num_threads() == 1 && C == 3` clause of
-/// `upsample_bilinear2d_kernel_impl_float`, taken as with one thread: with
-/// more, PyTorch takes the generic kernel there), for trilinear when
-/// `_use_vectorized_kernel_cond_3d` holds.
-fn separable(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+/// where ATen takes it ([`linear_channels_last_kernel`]),
+/// `cpu_upsample_linear_channels_last`.
+fn separable(
+    g: &InterpolateGeometry,
+    input: &[f32],
+    n: usize,
+    c: usize,
+    op: [usize; MAX_SPATIAL],
+) -> f32 {
     let (i, o) = (g.input, g.output);
     let cubic = g.mode == InterpolateMode::Bicubic;
-    let channels_last_kernel = match g.mode {
-        InterpolateMode::Bilinear => use_channels_last_kernel_2d(&i, &o) || i.c == 3,
-        InterpolateMode::Trilinear => use_channels_last_kernel_3d(&i),
-        _ => false,
-    };
+    let channels_last_kernel = linear_channels_last_kernel(g);
     // Which axes' source index is fused (see area_pixel_compute_source_index).
-    let fused_linear_index = match g.mode {
-        _ if !channels_last_kernel => [false; MAX_SPATIAL],
-        InterpolateMode::Bilinear => [true; MAX_SPATIAL],
-        _ => [true, true, false],
-    };
+    let fused_linear_index = linear_index_fused(g);
     let first = MAX_SPATIAL - i.rank;
-    let mut scale = [0.0f32; MAX_SPATIAL];
-    for (a, s) in scale.iter_mut().enumerate().skip(first) {
-        *s = area_pixel_compute_scale(i.spatial[a], o.spatial[a], g.align_corners, g.scales[a]);
+    // Padded axes (size 1, not in the PyTorch tensor) keep this
+    // placeholder; both sums start below them.
+    let mut taps = [Taps {
+        index: [0; 4],
+        weight: [1.0, 0.0, 0.0, 0.0],
+        len: 1,
+    }; MAX_SPATIAL];
+    for a in first..MAX_SPATIAL {
+        let scale =
+            area_pixel_compute_scale(i.spatial[a], o.spatial[a], g.align_corners, g.scales[a]);
+        taps[a] = if cubic {
+            cubic_taps(op[a], i.spatial[a], scale, g.align_corners)
+        } else {
+            linear_taps(
+                op[a],
+                i.spatial[a],
+                o.spatial[a],
+                scale,
+                g.align_corners,
+                fused_linear_index[a],
+            )
+        };
     }
-    for n in 0..i.n {
-        for c in 0..i.c {
-            for_each_point(o.spatial, |op| {
-                // Padded axes (size 1, not in the PyTorch tensor) keep this
-                // placeholder; both sums start below them.
-                let mut taps = [Taps {
-                    index: [0; 4],
-                    weight: [1.0, 0.0, 0.0, 0.0],
-                    len: 1,
-                }; MAX_SPATIAL];
-                for a in first..MAX_SPATIAL {
-                    taps[a] = if cubic {
-                        cubic_taps(op[a], i.spatial[a], scale[a], g.align_corners)
-                    } else {
-                        linear_taps(
-                            op[a],
-                            i.spatial[a],
-                            o.spatial[a],
-                            scale[a],
-                            g.align_corners,
-                            fused_linear_index[a],
-                        )
-                    };
-                }
-                output[o.offset(n, c, op)] = if channels_last_kernel {
-                    channels_last_sum(input, &i, (n, c), &taps, first)
-                } else {
-                    generic_sum(input, &i, (n, c), &taps, first, [0; MAX_SPATIAL])
-                };
-            });
-        }
+    if channels_last_kernel {
+        channels_last_sum(input, &i, (n, c), &taps, first)
+    } else {
+        generic_sum(input, &i, (n, c), &taps, first, [0; MAX_SPATIAL])
     }
 }
 
@@ -258,44 +262,39 @@ fn separable(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
 /// float sum from 0 over the window, outer axis outermost, then
 /// `sum / kd / kh / kw` (a division by a padded axis' 1 is exact); the
 /// channels-last kernels' vector loop divides by `kd * kh * kw` at once.
-fn area(input: &[f32], g: &InterpolateGeometry, output: &mut [f32]) {
+fn area(
+    g: &InterpolateGeometry,
+    input: &[f32],
+    n: usize,
+    c: usize,
+    op: [usize; MAX_SPATIAL],
+) -> f32 {
     let (i, o) = (g.input, g.output);
     if o.plane() == 1 {
-        for n in 0..i.n {
-            for c in 0..i.c {
-                let mut sum = 0.0f64;
-                for_each_point(i.spatial, |ip| sum += input[i.offset(n, c, ip)] as f64);
-                output[o.offset(n, c, [0; MAX_SPATIAL])] = sum as f32 / i.plane() as f32;
-            }
-        }
-        return;
+        let mut sum = 0.0f64;
+        for_each_point(i.spatial, |ip| sum += input[i.offset(n, c, ip)] as f64);
+        return sum as f32 / i.plane() as f32;
     }
     // `input.suggest_memory_format()` is channels-last.
     let channels_last_kernel = i.layout == Layout::ChannelsLast;
-    for n in 0..i.n {
-        for c in 0..i.c {
-            for_each_point(o.spatial, |op| {
-                let mut start = [0; MAX_SPATIAL];
-                let mut end = [0; MAX_SPATIAL];
-                for a in 0..MAX_SPATIAL {
-                    start[a] = start_index(op[a], o.spatial[a], i.spatial[a]);
-                    end[a] = end_index(op[a], o.spatial[a], i.spatial[a]);
-                }
-                let mut sum = 0.0f32;
-                for z in start[0]..end[0] {
-                    for y in start[1]..end[1] {
-                        for x in start[2]..end[2] {
-                            sum += input[i.offset(n, c, [z, y, x])];
-                        }
-                    }
-                }
-                let [kd, kh, kw] = [end[0] - start[0], end[1] - start[1], end[2] - start[2]];
-                output[o.offset(n, c, op)] = if channels_last_kernel && in_vector_loop(c, i.c) {
-                    sum / (kd * kh * kw) as f32
-                } else {
-                    sum / kd as f32 / kh as f32 / kw as f32
-                };
-            });
+    let mut start = [0; MAX_SPATIAL];
+    let mut end = [0; MAX_SPATIAL];
+    for a in 0..MAX_SPATIAL {
+        start[a] = start_index(op[a], o.spatial[a], i.spatial[a]);
+        end[a] = end_index(op[a], o.spatial[a], i.spatial[a]);
+    }
+    let mut sum = 0.0f32;
+    for z in start[0]..end[0] {
+        for y in start[1]..end[1] {
+            for x in start[2]..end[2] {
+                sum += input[i.offset(n, c, [z, y, x])];
+            }
         }
+    }
+    let [kd, kh, kw] = [end[0] - start[0], end[1] - start[1], end[2] - start[2]];
+    if channels_last_kernel && in_vector_loop(c, i.c) {
+        sum / (kd * kh * kw) as f32
+    } else {
+        sum / kd as f32 / kh as f32 / kw as f32
     }
 }

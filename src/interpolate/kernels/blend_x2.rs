@@ -27,6 +27,7 @@
 //! computes with the general path's weights; the edge columns (clamped
 //! windows) keep their own.
 
+use crate::interpolate::exact::Flag;
 use crate::interpolate::plan::Target;
 use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, column_blend, each_row, each_row_paired, pixel_blend,
@@ -50,7 +51,7 @@ const GROUP_OF_TWO_TAPS: usize = 4;
 /// a target whose permuted blocks do not take repeating windows of rows
 /// this wide (the permuted-rows kernel is faster there).
 pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let Some(r) = blended_rows(axes) else {
         return false;
     };
@@ -222,7 +223,7 @@ fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     p: &Problem<'_>,
     output: &mut [f32],
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, L::LANES) else {
         debug_assert!(false, "blend_x2 planned without its weights");
@@ -231,10 +232,11 @@ fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     // Two output rows of the same source rows (x2 along the height) in
     // one pass, each source vector loaded once for both.
     let single = |source: [&[f32]; R], hw, out: &mut [f32]| {
-        rows::<L, T, R, 1>(source, iw, [hw], &plan, [out]);
+        let [flag] = rows::<L, T, R, 1>(source, iw, [hw], &plan, [out]);
+        flag
     };
     let pair = |source: [&[f32]; R], hw, out: [&mut [f32]; 2]| {
-        rows::<L, T, R, 2>(source, iw, hw, &plan, out);
+        rows::<L, T, R, 2>(source, iw, hw, &plan, out)
     };
     each_row_paired::<R>(input, p, 1, output, single, pair);
 }
@@ -246,7 +248,7 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     p: &Problem<'_>,
     output: &mut [f32],
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let Some(plan) = Plan::<L, T>::new(&axes[2], iw, ow, 0) else {
         debug_assert!(false, "blend_x2 planned without its weights");
@@ -255,9 +257,10 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
     each_row::<R>(input, p, c, output, |source, hw, out| {
-        by_group(source, [out], c, group, |source, stride, [out]| {
-            pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out);
+        let [flag] = by_group(source, [out], c, group, |source, stride, [out]| {
+            [pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out)]
         });
+        flag
     });
 }
 
@@ -296,7 +299,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
     hw: [[f32; R]; P],
     plan: &Plan<L, T>,
     mut out: [&mut [f32]; P],
-) {
+) -> [bool; P] {
     let (ve, vo) = (&plan.even, &plan.odd);
     let half = T / 2;
     let lanes = L::LANES;
@@ -314,16 +317,22 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
     let end = iw - half;
     let chunks = source.map(|s| s.get(..iw).unwrap_or_default().chunks_exact(lanes));
     let mut chunks = chunks.map(|c| c.map(L::load));
+    // Every blended vector noted for the exact fix-up (`exact.rs`).
+    let mut flags = [Flag::<L>::new(); P];
     let mut next = || {
         let mut v = [L::splat(0.0); R];
         for (v, c) in v.iter_mut().zip(chunks.iter_mut()) {
             *v = c.next()?;
         }
-        Some(blends(&v))
+        let b = blends(&v);
+        for (flag, &b) in flags.iter_mut().zip(&b) {
+            flag.note(b);
+        }
+        Some(b)
     };
     // `iw >= 2 * LANES`: two chunks at least.
     let (Some(mut b0), Some(b1)) = (next(), next()) else {
-        return;
+        return [false; P];
     };
     // The left edges (outputs 0 .. T), a vector from output 0 whose lanes
     // past T the bulk overwrites.
@@ -354,7 +363,12 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
     let (r0, r1) = if iw.is_multiple_of(lanes) && b1.is_none() {
         (prev, b0)
     } else {
-        (blend_at(from), blend_at(from + lanes))
+        let (r0, r1) = (blend_at(from), blend_at(from + lanes));
+        for (p, flag) in flags.iter_mut().enumerate() {
+            flag.note(r0[p]);
+            flag.note(r1[p]);
+        }
+        (r0, r1)
     };
     // The bulk ends on the last pair only where T == LANES, where the
     // right edges' vector holds nothing else.
@@ -381,6 +395,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const P: usize>(
             k = q + lanes;
         }
     });
+    flags.map(Flag::raised)
 }
 
 /// `sum_t w[t] * c[t]`, a lane per output (the vector edges), where
@@ -457,7 +472,7 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     plan: &Plan<L, T>,
     stride: usize,
     out: &mut [f32],
-) {
+) -> bool {
     let (ve, vo, edges) = (&plan.even, &plan.odd, plan.edges());
     let half = T / 2;
     let c = V * L::LANES;
@@ -472,9 +487,13 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
             }
         }
     };
+    // Every pixel's blend noted once for the exact fix-up (`exact.rs`).
+    let mut flag = Flag::<L>::new();
+    let mut note = |b: &[L; V]| b.iter().for_each(|&v| flag.note(v));
     // Pixels 0 ..= T, then along the row k - T/2 ..= k + T/2.
     let mut b: [[L; V]; MAX_T + 1] =
         core::array::from_fn(|t| if t <= T { blend(t) } else { [zero; V] });
+    b.iter().take(T + 1).for_each(&mut note);
     let edge = |out: &mut [f32],
                 b: &[[L; V]; MAX_T + 1],
                 base: usize,
@@ -529,6 +548,7 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                 if $r < T + 1 {
                     pair(&b, $r, out, k + $r);
                     b[$r] = blend(k + $r + 1 + half);
+                    note(&b[$r]);
                 }
             )*};
         }
@@ -543,9 +563,11 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                 b[t] = b[t + 1];
             }
             b[T] = blend(k + 1 + half);
+            note(&b[T]);
         }
     }
     // The window now holds pixels iw - T - 1 ..= iw - 1.
     let window = b;
     edge(out, &window, iw - T - 1, right);
+    flag.raised()
 }

@@ -13,7 +13,7 @@ use crate::simd::CopyLane;
 /// Whether every axis copies and output column `x` reads input column
 /// `x / 2`.
 pub(crate) fn fits(p: &Problem<'_>) -> bool {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let (iw, ow) = (i.spatial[2], o.spatial[2]);
     let mut w = [0.0f32; 1];
     axes.iter().all(AxisWindows::copies)
@@ -23,7 +23,7 @@ pub(crate) fn fits(p: &Problem<'_>) -> bool {
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for.
 pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     debug_assert!(fits(p));
     let [id, ih, iw] = i.spatial;
     let [od, oh, ow] = o.spatial;

@@ -22,6 +22,7 @@
 //!
 //! [`Permute::PERMUTE`]: crate::simd::Permute::PERMUTE
 
+use crate::interpolate::exact::{Flag, fix_row, zero_weight_rows};
 use crate::interpolate::rows::{CHUNK, SourceRows, blended_rows, column_blend};
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
@@ -68,7 +69,7 @@ pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
 
 /// [`run`] with `T` taps along W and `R` source rows per output row.
 fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let ow = o.spatial[2];
     let planes = i.n * i.c;
     let mut starts = [0usize; COLUMNS];
@@ -120,8 +121,18 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
                         row_or_spare(d2, s2, row, n),
                         row_or_spare(d3, s3, row, n),
                     ];
-                    interleave::<R>(&src, h, lo, hi, &mut cols);
+                    let flagged = interleave::<R>(&src, h, lo, hi, &mut cols);
                     columns::<T>(&cols, lo, starts, weights, out);
+                    // The exact fix-up (`exact.rs`), plane by plane.
+                    let planes_here = dst.iter_mut().zip(&src).enumerate().take(planes - q);
+                    for (j, (plane_out, src)) in planes_here {
+                        if flagged || (h.contains(&0.0) && zero_weight_rows(src, &h)) {
+                            let row = first + k;
+                            let at = row * out_row;
+                            let out = plane_out.get_mut(at..at + out_row).unwrap_or_default();
+                            fix_row(p, input, q + j, row, x0..x0 + n, 0..1, out);
+                        }
+                    }
                 }
             }
         }
@@ -147,13 +158,15 @@ fn row_or_spare<'a>(
 /// input column `lo + j`, for `lo + j < hi`: a vector of 4 columns per
 /// plane, transposed.
 #[inline(always)]
+/// Returns whether a blend raised the exact fix-up's flag (`exact.rs`).
 fn interleave<const R: usize>(
     src: &[[&[f32]; R]; 4],
     h: [f32; R],
     lo: usize,
     hi: usize,
     cols: &mut [FourPlanes; SPAN],
-) {
+) -> bool {
+    let mut flag = Flag::<FourPlanes>::new();
     let vh = h.map(FourPlanes::splat);
     let span = hi - lo;
     let full = span / 4 * 4;
@@ -166,6 +179,7 @@ fn interleave<const R: usize>(
     {
         let c = lo + 4 * j;
         let t = FourPlanes::transpose(core::array::from_fn(|p| blend(p, c)));
+        t.iter().for_each(|&v| flag.note(v));
         quad.copy_from_slice(&t);
     }
     for (c, col) in (lo + full..hi).zip(cols.get_mut(full..span).unwrap_or_default()) {
@@ -177,7 +191,9 @@ fn interleave<const R: usize>(
             }
             acc
         }));
+        flag.note(*col);
     }
+    flag.raised()
 }
 
 /// The output columns of the chunk (windows `starts`, splatted weights

@@ -17,7 +17,7 @@ use crate::simd::Permute;
 /// covering the whole row, every block of which fits one vector (windows
 /// that repeat only where the target permutes those).
 fn plan(p: &Problem<'_>, target: Target, wt: &mut ColumnTable) -> Option<(Blocks, usize)> {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let ([_, _, iw], ow) = (i.spatial, o.spatial[2]);
     let r = blended_rows(axes)?;
     let taps = axes[2].taps();
@@ -66,7 +66,7 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
         ($r:literal, $k:literal) => {{
             let row = |rows: [&[f32]; $r], weight: [f32; $r], out: &mut [f32]| {
                 let src = Blend::new(rows, weight);
-                permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out);
+                permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out)
             };
             if $r >= 4 {
                 // Pairs of rows only from 4 source rows (trilinear,
@@ -75,12 +75,12 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                 let pair = |rows: [&[f32]; $r], weights, outs: [&mut [f32]; 2]| {
                     permuted_rows::<L, 2, $r, $k, W_CHUNK, W_POOL, W_BY_TAP>(
                         rows, weights, wt, blocks, outs,
-                    );
+                    )
                 };
                 let quad = |rows: [&[f32]; $r], weights, outs: [&mut [f32]; 4]| {
                     permuted_rows::<L, 4, $r, $k, W_CHUNK, W_POOL, W_BY_TAP>(
                         rows, weights, wt, blocks, outs,
-                    );
+                    )
                 };
                 each_row_quad::<$r>(input, p, 1, output, row, pair, quad);
             } else {

@@ -20,12 +20,14 @@
 //! once for both. Columns that double take `blend_x2` first: it needs no
 //! per-column weights, and measured faster on trilinear x2.
 
+use crate::interpolate::exact::Flag;
 use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, each_row, each_row_paired, pixel_shape,
 };
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
 use crate::simd::CopyLane;
+use core::cell::Cell;
 
 /// Output columns whose windows are found at once (5 KiB on the stack).
 const COLUMNS: usize = 256;
@@ -65,7 +67,7 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     p: &Problem<'_>,
     output: &mut [f32],
 ) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     let ow = o.spatial[2];
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
@@ -87,15 +89,21 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
             out.get_mut(span).unwrap_or_default()
         }
         let single = |source: [&[f32]; R], hw: [f32; R], out: &mut [f32]| {
-            by_group(
+            let [flag] = by_group(
                 source,
                 [cut(out, span.clone())],
                 c,
                 group,
                 |source, stride, out| {
-                    rows::<L, T, R, V, 1>(source, [hw], starts, weights, stride, out);
+                    rows::<L, T, R, V, 1>(source, [hw], starts, weights, stride, out)
                 },
             );
+            flag
+        };
+        // The exact fix-up looks at this chunk's columns.
+        let p = &Problem {
+            columns: (x0, x0 + n),
+            ..*p
         };
         if L::LANES >= 16 {
             // Two output rows of the same source rows in one pass, each
@@ -105,8 +113,8 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
             let pair = |source: [&[f32]; R], hw: [[f32; R]; 2], [a, b]: [&mut [f32]; 2]| {
                 let out = [cut(a, span.clone()), cut(b, span.clone())];
                 by_group(source, out, c, group, |source, stride, out| {
-                    rows::<L, T, R, V, 2>(source, hw, starts, weights, stride, out);
-                });
+                    rows::<L, T, R, V, 2>(source, hw, starts, weights, stride, out)
+                })
             };
             each_row_paired::<R>(input, p, c, output, single, pair);
         } else {
@@ -127,12 +135,14 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
     weights: &[[f32; MAX_T]],
     stride: usize,
     mut out: [&mut [f32]; P],
-) {
+) -> [bool; P] {
     let vh = hw.map(|h| h.map(L::splat));
     let zero = L::splat(0.0);
     let c = V * L::LANES;
+    // Every blend noted for the exact fix-up (`exact.rs`).
+    let flags = Cell::new([Flag::<L>::new(); P]);
     // The vertical blends of input pixel `p`, one per output row.
-    let blend = |p: usize| -> [[L; V]; P] {
+    let pixel_blends = |p: usize| -> [[L; V]; P] {
         let mut acc = [[zero; V]; P];
         for (r, s) in source.iter().enumerate() {
             let Some(s) = s.get(p * stride..p * stride + c) else {
@@ -151,8 +161,17 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
         }
         acc
     };
+    let blend = |p: usize| -> [[L; V]; P] {
+        let acc = pixel_blends(p);
+        let mut f = flags.get();
+        for (f, a) in f.iter_mut().zip(&acc) {
+            a.iter().for_each(|&v| f.note(v));
+        }
+        flags.set(f);
+        acc
+    };
     let Some(&first) = starts.first() else {
-        return;
+        return [false; P];
     };
     // Pixels cur .. cur + T (indexed only by constants, so that they stay
     // in registers).
@@ -191,11 +210,12 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
                 }
             }
             let Some(out) = out.get_mut(x * stride..x * stride + c) else {
-                return;
+                return flags.get().map(Flag::raised);
             };
             for (o, v) in out.chunks_exact_mut(L::LANES).zip(acc) {
                 v.store(o);
             }
         }
     }
+    flags.get().map(Flag::raised)
 }

@@ -17,26 +17,34 @@ pub(crate) mod table;
 use crate::geometry::antialias::{AntialiasAxis, Filter, vertical_pass_repeats_first_row};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
 use crate::geometry::upsample::{
-    area_pixel_compute_scale, nearest_channels_last_kernel, nearest_source_index,
+    area_pixel_compute_scale, linear_index_fused, nearest_channels_last_kernel,
+    nearest_source_index,
 };
 use crate::layout::{Dims, MAX_SPATIAL};
 
 /// A checked interpolation with its per-axis windows: what the plan and
-/// every kernel take (`i` and `o` the input and output geometry).
+/// every kernel take (`i` and `o` the input and output geometry of `g`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Problem<'a> {
+    pub g: &'a InterpolateGeometry,
     pub i: &'a Dims,
     pub o: &'a Dims,
     pub axes: &'a [AxisWindows; MAX_SPATIAL],
+    /// The output columns a kernel pass writes: all of them, but for a
+    /// kernel that takes its rows in chunks of columns (the range the
+    /// exact fix-up looks at).
+    pub columns: (usize, usize),
 }
 
 impl<'a> Problem<'a> {
     /// `g` with its windows `axes`.
     pub fn new(g: &'a InterpolateGeometry, axes: &'a [AxisWindows; MAX_SPATIAL]) -> Self {
         Problem {
+            g,
             i: &g.input,
             o: &g.output,
             axes,
+            columns: (0, g.output.spatial[2]),
         }
     }
 }
@@ -59,6 +67,8 @@ enum Kind {
         scale: f32,
         align_corners: bool,
         output_size: usize,
+        /// Whether PyTorch's kernel for the call fuses the source index.
+        fused: bool,
     },
     Cubic {
         scale: f32,
@@ -142,12 +152,13 @@ impl AxisWindows {
                 scale,
                 align_corners,
                 output_size,
+                fused,
             } => linear::window(
                 o,
-                self.input_size,
-                output_size,
+                (self.input_size, output_size),
                 scale,
                 align_corners,
+                fused,
                 last,
                 &mut window,
             ),
@@ -196,6 +207,7 @@ pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_
     let aa = g.antialias || g.mode == M::Lanczos;
     let collapse = aa && vertical_pass_repeats_first_row(g);
     let nearest_cl_kernel = nearest_channels_last_kernel(i, o);
+    let fused_linear_index = linear_index_fused(g);
     for (a, slot) in axes.iter_mut().enumerate().skip(first) {
         let (input_size, output_size) = (i.spatial[a], o.spatial[a]);
         let scale = g.scales[a];
@@ -238,6 +250,7 @@ pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_
                         scale: pixel_scale(),
                         align_corners: g.align_corners,
                         output_size,
+                        fused: fused_linear_index[a],
                     },
                     input_size,
                     2,

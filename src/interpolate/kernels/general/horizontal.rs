@@ -195,7 +195,9 @@ fn permuted<L: Permute, const K: usize, const N: usize, const P: usize, const T:
     let mut x = from;
     while x + lanes <= to {
         match block_fit::<K>(&wt.offset, x, lanes, src.len()) {
-            Some((at, shift)) => permute_block::<L, _, K, N, P, T>(src, wt, x, at, shift, dst),
+            Some((at, shift)) => {
+                permute_block::<L, _, K, N, P, T>(src, wt, x, at, shift, dst);
+            }
             None => scalar_taps::<K, N, P, T>(src, wt, dst, x, x + lanes),
         }
         x += lanes;

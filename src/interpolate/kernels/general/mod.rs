@@ -38,6 +38,7 @@ mod periodic;
 mod vertical;
 
 use crate::interpolate::blocks::{Blend, Blocks, Source, permuted_all, permuted_plan};
+use crate::interpolate::exact::{any_special, fix_row};
 use crate::interpolate::plan::Target;
 use crate::interpolate::windows::table::{
     ColumnTable, Table, W_BY_TAP, W_CHUNK, W_POOL, find_regular,
@@ -69,7 +70,7 @@ pub(crate) fn fits(axes: &[AxisWindows; MAX_SPATIAL]) -> bool {
 /// Resamples `input` (geometry `i`) into `output` (geometry `o`) through the
 /// per-`[D, H, W]`-axis tables `axes`, a problem [`fits`] holds for.
 pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
-    let &Problem { i, o, axes } = p;
+    let &Problem { i, o, axes, .. } = p;
     debug_assert!(fits(axes));
     let [ad, ah, aw] = axes;
     let (kd, kh, kw) = (ad.taps(), ah.taps(), aw.taps());
@@ -136,11 +137,14 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                             let (zs, zw) = dt.get(z);
                             for y in 0..ht.len {
                                 let (ys, yw) = ht.get(y);
+                                // Every row of the windows, those of weight
+                                // zero too: PyTorch multiplies them, and a
+                                // NaN there is NaN in its answer.
                                 let mut count = 0;
                                 for (dz, &wz) in zw.iter().enumerate() {
                                     for (dy, &wy) in yw.iter().enumerate() {
                                         let w = wz * wy;
-                                        if w != 0.0 && count < MAX_ROWS {
+                                        if count < MAX_ROWS {
                                             let row = (zs + dz) * ih + ys + dy;
                                             rows[count] = (
                                                 plane * in_plane
@@ -161,31 +165,58 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                                     return;
                                 };
                                 let rows = &rows[..count];
-                                if let Some(blocks) = &fused
-                                    && fused_row::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                let fused = fused.as_ref().and_then(|blocks| {
+                                    fused_row::<L, W_CHUNK, W_POOL, W_BY_TAP>(
                                         input, rows, span, &wt, blocks, dst,
                                     )
-                                {
-                                    continue;
-                                }
-                                // One row of weight 1 is read in place;
-                                // any other sum goes through `temp`.
-                                let src = if let ([(offset, 1.0)], true) = (rows, width == channels)
-                                {
-                                    let Some(src) = input.get(*offset..offset + span * width)
-                                    else {
-                                        debug_assert!(false, "input row out of bounds");
-                                        return;
-                                    };
-                                    src
-                                } else {
-                                    let t = temp.get_mut(..span * width).unwrap_or_default();
-                                    vertical::<L>(input, rows, channels, width, t);
-                                    &*t
+                                });
+                                let flagged = match fused {
+                                    Some(flagged) => flagged,
+                                    None => {
+                                        // One row of weight 1 is read in
+                                        // place (and checked for the
+                                        // fix-up); any other sum goes
+                                        // through `temp`.
+                                        let (src, flagged) = if let ([(offset, 1.0)], true) =
+                                            (rows, width == channels)
+                                        {
+                                            let Some(src) =
+                                                input.get(*offset..offset + span * width)
+                                            else {
+                                                debug_assert!(false, "input row out of bounds");
+                                                return;
+                                            };
+                                            (src, any_special(src))
+                                        } else {
+                                            let t =
+                                                temp.get_mut(..span * width).unwrap_or_default();
+                                            let flagged =
+                                                vertical::<L>(input, rows, channels, width, t);
+                                            (&*t, flagged)
+                                        };
+                                        horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                            src, width, &wt, lo, regular, &edges, dst, channels,
+                                            halves,
+                                        );
+                                        flagged
+                                    }
                                 };
-                                horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                    src, width, &wt, lo, regular, &edges, dst, channels, halves,
-                                );
+                                // The exact fix-up (`exact.rs`) where a sum
+                                // was special, or a row of weight zero holds
+                                // a large value.
+                                let reach = (span - 1) * channels + width;
+                                let zero_large = rows.iter().any(|&(offset, w)| {
+                                    w == 0.0
+                                        && any_special(
+                                            input.get(offset..offset + reach).unwrap_or_default(),
+                                        )
+                                });
+                                if flagged || zero_large {
+                                    let at = plane * out_plane + row * out_row;
+                                    let out = output.get_mut(at..at + out_row).unwrap_or_default();
+                                    let columns = ox0..ox0 + wt.len;
+                                    fix_row(p, input, plane, row, columns, c0..c0 + width, out);
+                                }
                             }
                         }
                         c0 += width;
@@ -201,8 +232,9 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
 
 /// A channels-first row chunk straight from its input rows `rows` (offset,
 /// weight) through [`permuted_all`], without the vertical sum in a temp
-/// row: false, having written nothing, where that does not apply (more
-/// than 4 rows, windows of other than 2 or 4 taps, or blocks that do not fit).
+/// row: its flag for the exact fix-up, or `None`, having written nothing,
+/// where that does not apply (more than 4 rows, windows of other than 2 or
+/// 4 taps, or blocks that do not fit).
 fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
     input: &[f32],
     rows: &[(usize, f32)],
@@ -210,7 +242,7 @@ fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
     wt: &Table<N, P, T>,
     blocks: &Blocks,
     dst: &mut [f32],
-) -> bool {
+) -> Option<bool> {
     fn blend<'a, const R: usize>(
         input: &'a [f32],
         rows: &[(usize, f32)],
@@ -227,19 +259,18 @@ fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
         wt: &Table<N, P, T>,
         blocks: &Blocks,
         dst: &mut [f32],
-    ) -> bool {
+    ) -> Option<bool> {
         match (src, wt.taps) {
-            (Some(src), 2) => permuted_all::<L, S, 2, N, P, T>(&src, wt, blocks, dst),
-            (Some(src), 4) => permuted_all::<L, S, 4, N, P, T>(&src, wt, blocks, dst),
-            _ => return false,
+            (Some(src), 2) => Some(permuted_all::<L, S, 2, N, P, T>(&src, wt, blocks, dst)),
+            (Some(src), 4) => Some(permuted_all::<L, S, 4, N, P, T>(&src, wt, blocks, dst)),
+            _ => None,
         }
-        true
     }
     match rows.len() {
         1 => run::<L, _, N, P, T>(blend::<1>(input, rows, span), wt, blocks, dst),
         2 => run::<L, _, N, P, T>(blend::<2>(input, rows, span), wt, blocks, dst),
         3 => run::<L, _, N, P, T>(blend::<3>(input, rows, span), wt, blocks, dst),
         4 => run::<L, _, N, P, T>(blend::<4>(input, rows, span), wt, blocks, dst),
-        _ => false,
+        _ => None,
     }
 }

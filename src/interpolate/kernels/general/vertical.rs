@@ -2,24 +2,29 @@
 //! weighted and summed along the row into a temporary row.
 
 use super::MAX_ROWS;
+use crate::interpolate::exact::Flag;
 use crate::simd::Permute;
 
 /// `dst` = the weighted sum of the input rows `rows` (offset, weight):
-/// `dst.len() / width` pixels of `width` channels, `stride` apart in the input.
+/// `dst.len() / width` pixels of `width` channels, `stride` apart in the
+/// input. Returns whether a sum raised the exact fix-up's flag
+/// (`exact.rs`).
 pub(super) fn vertical<L: Permute>(
     input: &[f32],
     rows: &[(usize, f32)],
     stride: usize,
     width: usize,
     dst: &mut [f32],
-) {
+) -> bool {
+    let mut flag = Flag::<L>::new();
     if width == stride {
-        combine::<L>(input, rows, 0, dst);
+        combine::<L>(input, rows, 0, dst, &mut flag);
     } else {
         for (p, segment) in dst.chunks_exact_mut(width).enumerate() {
-            combine::<L>(input, rows, p * stride, segment);
+            combine::<L>(input, rows, p * stride, segment, &mut flag);
         }
     }
+    flag.raised()
 }
 
 /// `dst[j] = sum_k w_k * input[offset_k + shift + j]`, with the row
@@ -28,25 +33,34 @@ pub(super) fn vertical<L: Permute>(
 /// buffer, a `MAX_ROWS`-sized one (1 KiB) costs as much as the sum itself
 /// (measured: 40% of bilinear x2 channels-first).
 #[inline(always)]
-fn combine<L: Permute>(input: &[f32], rows: &[(usize, f32)], shift: usize, dst: &mut [f32]) {
+fn combine<L: Permute>(
+    input: &[f32],
+    rows: &[(usize, f32)],
+    shift: usize,
+    dst: &mut [f32],
+    flag: &mut Flag<L>,
+) {
+    let f = flag;
     match rows.len() {
-        0 | 1 => combine_rows::<L, 1>(input, rows, shift, dst),
-        2 => combine_rows::<L, 2>(input, rows, shift, dst),
-        3 => combine_rows::<L, 3>(input, rows, shift, dst),
-        4 => combine_rows::<L, 4>(input, rows, shift, dst),
-        5..=8 => combine_rows::<L, 8>(input, rows, shift, dst),
-        9..=16 => combine_rows::<L, 16>(input, rows, shift, dst),
-        _ => combine_rows::<L, MAX_ROWS>(input, rows, shift, dst),
+        0 | 1 => combine_rows::<L, 1>(input, rows, shift, dst, f),
+        2 => combine_rows::<L, 2>(input, rows, shift, dst, f),
+        3 => combine_rows::<L, 3>(input, rows, shift, dst, f),
+        4 => combine_rows::<L, 4>(input, rows, shift, dst, f),
+        5..=8 => combine_rows::<L, 8>(input, rows, shift, dst, f),
+        9..=16 => combine_rows::<L, 16>(input, rows, shift, dst, f),
+        _ => combine_rows::<L, MAX_ROWS>(input, rows, shift, dst, f),
     }
 }
 
-/// [`combine`] with tables of `K >= rows.len()` rows.
+/// [`combine`] with tables of `K >= rows.len()` rows, each sum noted in
+/// `flag`.
 #[inline(always)]
 fn combine_rows<L: Permute, const K: usize>(
     input: &[f32],
     rows: &[(usize, f32)],
     shift: usize,
     dst: &mut [f32],
+    flag: &mut Flag<L>,
 ) {
     let n = dst.len();
     let mut src: [&[f32]; K] = [&[]; K];
@@ -83,6 +97,7 @@ fn combine_rows<L: Permute, const K: usize>(
             }
             let out = &mut dst[v..v + U * L::LANES];
             for (u, a) in acc.iter().enumerate() {
+                flag.note(*a);
                 a.store(&mut out[u * L::LANES..]);
             }
             v += U * L::LANES;
@@ -93,6 +108,7 @@ fn combine_rows<L: Permute, const K: usize>(
         for (s, &w) in rest.iter().zip(wrest) {
             acc = L::splat(w).mul_add(L::load(&s[v..]), acc);
         }
+        flag.note(acc);
         acc.store(&mut dst[v..]);
         v += L::LANES;
     }
@@ -101,6 +117,7 @@ fn combine_rows<L: Permute, const K: usize>(
         for (s, &w) in rest.iter().zip(wrest) {
             acc += w * s[j];
         }
+        flag.note(L::splat(acc));
         dst[j] = acc;
     }
 }

@@ -1,0 +1,149 @@
+//! PyTorch's answer where an input is NaN, infinite or near `f32::MAX`.
+//!
+//! The kernels sum the taps of a window in another order than PyTorch
+//! (the height before the width), and their per-axis windows have a fixed
+//! number of taps: where PyTorch reads one input twice (a clamped edge)
+//! the table sums the two weights onto it, and where a window is shorter
+//! the table pads it with zero weights on inputs PyTorch does not read.
+//! On finite inputs of moderate size all of that changes only the
+//! rounding. On special values it changes the answer: `0 * inf` is NaN,
+//! `inf * a + inf * b` is NaN when `a` and `b` have opposite signs though
+//! `inf * (a + b)` is not, and whether a sum of values near `f32::MAX`
+//! overflows depends on its order.
+//!
+//! So every blending kernel notes each blended vector it computes (a
+//! vertical blend of its source rows, which holds every input an output
+//! row's windows read) in a [`Flag`]: one multiply-add, `flag += b * b`,
+//! which turns infinite or NaN at a NaN, an infinity or a value of
+//! magnitude 2^64 or more. Where it does, [`fix_row`] recomputes the
+//! row's outputs whose windows hold an input that is NaN, infinite or of
+//! magnitude 2^60 or more through the reference, one at a time, in
+//! PyTorch's order. A row whose vertical window gives a source row the
+//! weight zero is checked for such values too ([`zero_weight_rows`]):
+//! PyTorch multiplies that row's sum along W by zero, and an overflowed
+//! sum times zero is NaN, while the kernel's blend of it is zero.
+//!
+//! Nothing here costs more than the one multiply-add per blended vector
+//! where the inputs are ordinary; the recomputation runs only on rows
+//! that hold such a value. Left out, and said in the README: an input
+//! near `f32::MAX` weighted by a nonzero vertical weight below about
+//! 2^-64, whose row PyTorch sums into an overflow.
+
+use super::windows::{MAX_TAPS, Problem};
+use crate::layout::Layout;
+use crate::simd::CopyLane;
+use core::ops::Range;
+
+/// Inputs of at least this magnitude (and NaN, infinities) make an output
+/// be recomputed by the reference where a row is flagged.
+const LARGE: f32 = 1.152_921_5e18; // 2^60
+
+/// Whether `x` is NaN, infinite or of magnitude [`LARGE`] or more.
+#[inline(always)]
+fn special(x: f32) -> bool {
+    x.is_nan() || x.abs() >= LARGE
+}
+
+/// The running note of one output row's blended vectors: NaN or infinite
+/// once any of them was NaN, infinite or of magnitude 2^64 or more.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Flag<L>(L);
+
+impl<L: CopyLane> Flag<L> {
+    /// Nothing noted yet.
+    #[inline(always)]
+    pub fn new() -> Self {
+        Flag(L::splat(0.0))
+    }
+
+    /// Notes the blended vector `b`.
+    #[inline(always)]
+    pub fn note(&mut self, b: L) {
+        self.0 = b.mul_add(b, self.0);
+    }
+
+    /// Whether a noted vector was special.
+    #[inline(always)]
+    pub fn raised(self) -> bool {
+        let mut bits = [0u32; 16];
+        // Zero times a finite note is zero; times an infinite or NaN one, NaN.
+        (self.0 * L::splat(0.0)).nan().store_bits(&mut bits);
+        bits.iter().any(|&b| b != 0)
+    }
+}
+
+/// Whether `x` holds a value that is NaN, infinite or of magnitude
+/// [`LARGE`] or more.
+#[inline]
+pub(crate) fn any_special(x: &[f32]) -> bool {
+    x.iter().fold(false, |found, &v| found | special(v))
+}
+
+/// Whether a source row given the weight zero in `weights` (as ATen
+/// multiplies a row's sum along W by its weight) holds a value that is
+/// NaN, infinite or of magnitude [`LARGE`] or more: the flag does not see
+/// such a row's large values, which its blend multiplies by zero.
+#[inline]
+pub(crate) fn zero_weight_rows<const R: usize>(rows: &[&[f32]; R], weights: &[f32; R]) -> bool {
+    rows.iter()
+        .zip(weights)
+        .filter(|&(_, &w)| w == 0.0)
+        .any(|(row, _)| any_special(row))
+}
+
+/// Recomputes through the reference the outputs of `columns` (and, for
+/// channels-last, `channels`) of output row `row` (`z * out_h + y`) of
+/// plane `plane` (channels-first: `n * C + c`; channels-last: `n`) whose
+/// windows hold an input that is NaN, infinite or of magnitude [`LARGE`]
+/// or more. `out` is that row of that plane: `out_w` floats channels-first,
+/// `out_w * C` channels-last. Nothing is done for modes that only copy.
+pub(crate) fn fix_row(
+    p: &Problem<'_>,
+    input: &[f32],
+    plane: usize,
+    row: usize,
+    columns: Range<usize>,
+    channels: Range<usize>,
+    out: &mut [f32],
+) {
+    let &Problem { g, i, o, axes, .. } = p;
+    if axes.iter().all(|a| a.copies()) {
+        return;
+    }
+    let (z, y) = (row / o.spatial[1], row % o.spatial[1]);
+    let mut weight = [0.0f32; MAX_TAPS];
+    let window = |a: usize, at: usize, weight: &mut [f32; MAX_TAPS]| {
+        let taps = axes[a].taps();
+        (axes[a].window(at, &mut weight[..taps]), taps)
+    };
+    let (zs, kd) = window(0, z, &mut weight);
+    let (ys, kh) = window(1, y, &mut weight);
+    let (n, cs) = match i.layout {
+        Layout::ChannelsFirst => (plane / i.c, plane % i.c..plane % i.c + 1),
+        Layout::ChannelsLast => (plane, channels),
+    };
+    for x in columns {
+        let (xs, kw) = window(2, x, &mut weight);
+        for c in cs.clone() {
+            let mut found = false;
+            for dz in 0..kd {
+                for dy in 0..kh {
+                    for dx in 0..kw {
+                        let at = i.offset(n, c, [zs + dz, ys + dy, xs + dx]);
+                        found |= input.get(at).is_some_and(|&v| special(v));
+                    }
+                }
+            }
+            if found {
+                let at = match i.layout {
+                    Layout::ChannelsFirst => x,
+                    Layout::ChannelsLast => x * i.c + c,
+                };
+                let value = crate::reference::interpolate::value_at(g, input, n, c, [z, y, x]);
+                if let Some(slot) = out.get_mut(at) {
+                    *slot = value;
+                }
+            }
+        }
+    }
+}
