@@ -3,13 +3,16 @@
 //! for the rest, over random shapes (1-sized axes, widths off the lane
 //! count, up- and downsampling, odd per-axis scales), both layouts, every
 //! mode and rank, `size` or `scale_factor` with every
-//! `recompute_scale_factor`. Each call writes into the front of a larger
+//! `recompute_scale_factor`, rows up to 2100 wide, and inputs holding NaN,
+//! infinities, subnormals and values near `f32::MAX` (NaN where the
+//! reference has NaN, the same infinity where it has one, the tolerance
+//! elsewhere). Each call writes into the front of a larger
 //! sentinel-filled buffer, whose tail must stay untouched.
 //! `QUICKCHECK_TESTS` sets the case count.
 
 mod common;
 
-use common::{Guarded, MODES, Rng, check, close, identical};
+use common::{Guarded, MODES, Rng, check, close, identical, same_or_close};
 use quickcheck::TestResult;
 use upsample::{InterpolateMode as M, InterpolateOptions, Layout, reference};
 
@@ -66,6 +69,8 @@ impl Call {
             2 => rng.range(15, 18),
             _ => rng.range(1, max_side),
         };
+        // Sometimes rows hundreds to thousands wide, the other axes short.
+        let wide = rank > 1 && rng.range(0, 7) == 0;
         let channels = match rng.range(0, 3) {
             0 => 1,
             1 => rng.range(2, 5),
@@ -74,6 +79,13 @@ impl Call {
         };
         let mut shape = vec![rng.range(1, 2), channels];
         shape.extend((0..rank).map(|_| side(rng)));
+        if wide {
+            shape[1] = rng.range(1, 4);
+            for d in &mut shape[2..1 + rank] {
+                *d = rng.range(1, 3);
+            }
+            shape[1 + rank] = rng.range(129, 2100);
+        }
         let (size, scale_factor, recompute) = if rng.range(0, 1) == 0 {
             let size = (0..rank)
                 .map(|a| {
@@ -102,11 +114,14 @@ impl Call {
             _ => rng.pick(&[None, Some(false), Some(true)]),
         };
         let layout = rng.layout();
-        let unit = rng.range(0, 1) == 0;
         let n: usize = shape.iter().product();
-        let input = (0..n)
-            .map(|_| if unit { rng.unit() } else { rng.signed_unit() })
-            .collect();
+        let input = match rng.range(0, 3) {
+            0 => (0..n).map(|_| rng.unit()).collect(),
+            1 => rng.signed_units(n),
+            // What users bring: NaN, infinities, subnormals, values near
+            // f32::MAX.
+            kind => rng.special_values(n, kind == 3),
+        };
         Call {
             shape,
             mode,
@@ -158,12 +173,14 @@ fn compare(call: &Call) -> TestResult {
         eprintln!("wrote past the output: {}", describe());
         return TestResult::failed();
     }
+    // NaN where the reference has NaN, the same infinity where it has
+    // one, the tolerance elsewhere.
     let exact = matches!(call.mode, M::Nearest | M::NearestExact);
     for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
         let ok = if exact {
             identical(g, w)
         } else {
-            close(g, w, 1e-5, 1.3e-6)
+            same_or_close(g, w, 1e-5, 1.3e-6)
         };
         if !ok {
             eprintln!(

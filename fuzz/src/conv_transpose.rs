@@ -6,7 +6,7 @@
 
 use upsample::{ConvTransposeOptions, Layout, reference};
 
-use crate::{Bytes, CONV, Twist, check_single, numel, unit_values};
+use crate::{Bytes, CONV, Twist, check_single, numel, smooth_values};
 
 const MAX_ELEMENTS: usize = 16384;
 /// The most multiply-adds a case may take.
@@ -112,7 +112,7 @@ pub fn run(data: &[u8]) {
         (weight_len, bias_len)
     };
     let output_len = twist.length(Twist::OutputLength, output_len, &mut b);
-    let data = unit_values(b.rest(), input_len + weight_len + bias_len);
+    let data = smooth_values(b.rest(), input_len + weight_len + bias_len, false);
     let (input, rest) = data.split_at(input_len);
     let (weight, bias) = rest.split_at(weight_len);
     let bias = with_bias.then_some(bias);

@@ -15,7 +15,10 @@
 //! * on success the outputs agree: bit for bit for the copying ops (nearest,
 //!   nearest-exact, pixel (un)shuffle, max_pool values and indices,
 //!   max_unpool), within the crate's documented tolerance otherwise (inputs
-//!   in [-1, 1] there, so the tolerances mean what they say); NaN matches NaN;
+//!   in [-1, 1] there, so the tolerances mean what they say, with NaN,
+//!   infinities, subnormals and values near `f32::MAX` mixed in by half the
+//!   cases: `smooth_values`); NaN matches NaN, an infinity only the same
+//!   infinity;
 //! * nothing outside the output slice changed: each output is the middle of a
 //!   larger buffer filled with a sentinel (public and reference get different
 //!   sentinels, so an element either forgets to write shows up too).
@@ -241,12 +244,38 @@ pub fn fill<T: AnyBitPattern>(bytes: &[u8], n: usize) -> Vec<T> {
         .collect()
 }
 
-/// `n` values in [-1, 1): `i16 / 32768`, for the ops compared within a tolerance.
-pub fn unit_values(bytes: &[u8], n: usize) -> Vec<f32> {
-    fill::<i16>(bytes, n)
-        .into_iter()
-        .map(|v| f32::from(v) / 32768.0)
-        .collect()
+/// What users bring to the smooth ops: NaN, both infinities, subnormals,
+/// and values near `f32::MAX` (last two), whose weighted sums overflow.
+const USER_SPECIALS: [f32; 8] = [
+    f32::NAN,
+    f32::INFINITY,
+    f32::NEG_INFINITY,
+    1e-40,
+    -1.4e-45,
+    f32::from_bits(0xffc0_0001), // a negative NaN with a payload
+    f32::MAX,
+    -3.0e38,
+];
+
+/// `n` values for an op compared within a tolerance: by the first byte,
+/// values in [-1, 1) (`i16 / 32768`) alone, or with one value in eight from
+/// [`USER_SPECIALS`] (with `huge`, its values near `f32::MAX` too), which
+/// the public op must place as the reference does: NaN where it has NaN,
+/// the same infinity where it has one.
+pub fn smooth_values(bytes: &[u8], n: usize, huge: bool) -> Vec<f32> {
+    let Some((&kind, rest)) = bytes.split_first() else {
+        return vec![0.0; n];
+    };
+    let specials = if huge { 8 } else { 6 };
+    let values = fill::<i16>(rest, n).into_iter().map(|v| {
+        let special = usize::from(v as u16 >> 13);
+        if kind & 1 == 1 && (v & 7) == 0 {
+            USER_SPECIALS[special % specials]
+        } else {
+            f32::from(v) / 32768.0
+        }
+    });
+    values.collect()
 }
 
 /// Values the copying ops must move bit for bit: ties, both zeros, both

@@ -15,7 +15,7 @@ use upsample::{Layout, MaxPoolOptions, UnpoolOptions, reference};
 
 use crate::{
     Bytes, Guarded, PUBLIC_SENTINEL, REFERENCE_SENTINEL, SMOOTH, Tolerance, Twist, assert_agree,
-    assert_same_indices, check_single, copy_values, fill, numel, same_outcome, unit_values,
+    assert_same_indices, check_single, copy_values, fill, numel, same_outcome, smooth_values,
 };
 
 const MAX_ELEMENTS: usize = 16384;
@@ -349,7 +349,7 @@ fn avg_unpool(
     }
     let input_len = twist.length(Twist::InputLength, input_len, b);
     let output_len = twist.length(Twist::OutputLength, output_len, b);
-    let input = unit_values(b.rest(), input_len);
+    let input = smooth_values(b.rest(), input_len, false);
     let case = Case {
         twist,
         op: "avg_unpool",

@@ -20,7 +20,9 @@ use upsample::{
     UnpoolOptions, reference,
 };
 
-use crate::{Bytes, CONV, SMOOTH, Tolerance, check_single, copy_values, fill, numel, unit_values};
+use crate::{
+    Bytes, CONV, SMOOTH, Tolerance, check_single, copy_values, fill, numel, smooth_values,
+};
 
 const MAX_ELEMENTS: usize = 1 << 14;
 const MAX_WORK: u128 = 1 << 21;
@@ -242,7 +244,7 @@ fn interpolate(b: &mut Bytes<'_>, shape: &[usize], layout: Layout, rank: usize) 
     let output_len = budget(output_len, work);
     let (input, tolerance) = match mode {
         M::Nearest | M::NearestExact => (copy_values(b.rest(), input_len), Tolerance::Exact),
-        _ => (unit_values(b.rest(), input_len), SMOOTH),
+        _ => (smooth_values(b.rest(), input_len, true), SMOOTH),
     };
     let case = Case {
         op: "interpolate",
@@ -455,7 +457,7 @@ fn unpool(b: &mut Bytes<'_>, shape: &[usize], layout: Layout, rank: usize, max: 
             |out| reference::max_unpool(&input, &indices, shape, layout, &options, out),
         );
     } else {
-        let input = unit_values(b.rest(), input_len);
+        let input = smooth_values(b.rest(), input_len, false);
         check_single(
             what,
             &case,
@@ -520,7 +522,7 @@ fn conv_transpose(b: &mut Bytes<'_>, shape: &[usize], layout: Layout, rank: usiz
         Err(_) => 0,
     };
     let output_len = budget(output_len, if too_much_scratch { u128::MAX } else { work });
-    let data = unit_values(b.rest(), input_len + weight_len + bias_len);
+    let data = smooth_values(b.rest(), input_len + weight_len + bias_len, false);
     let (input, rest) = data.split_at(input_len);
     let (weight, bias) = rest.split_at(weight_len);
     let bias = with_bias.then_some(bias);

@@ -30,6 +30,7 @@
 //! 2^-64, whose row PyTorch sums into an overflow.
 
 use super::windows::{MAX_TAPS, Problem};
+use crate::geometry::interpolate::InterpolateMode;
 use crate::layout::Layout;
 use crate::simd::CopyLane;
 use core::ops::Range;
@@ -96,7 +97,9 @@ pub(crate) fn zero_weight_rows<const R: usize>(rows: &[&[f32]; R], weights: &[f3
 /// plane `plane` (channels-first: `n * C + c`; channels-last: `n`) whose
 /// windows hold an input that is NaN, infinite or of magnitude [`LARGE`]
 /// or more. `out` is that row of that plane: `out_w` floats channels-first,
-/// `out_w * C` channels-last. Nothing is done for modes that only copy.
+/// `out_w * C` channels-last. Nothing is done for nearest and nearest-exact,
+/// which copy (an axis whose size does not change copies too, but PyTorch
+/// computes it as `x * 1 + x * 0` in the linear modes: NaN at an infinity).
 pub(crate) fn fix_row(
     p: &Problem<'_>,
     input: &[f32],
@@ -107,7 +110,10 @@ pub(crate) fn fix_row(
     out: &mut [f32],
 ) {
     let &Problem { g, i, o, axes, .. } = p;
-    if axes.iter().all(|a| a.copies()) {
+    if matches!(
+        g.mode,
+        InterpolateMode::Nearest | InterpolateMode::NearestExact
+    ) {
         return;
     }
     let (z, y) = (row / o.spatial[1], row % o.spatial[1]);

@@ -26,8 +26,11 @@ fn both<L: Permute>(
 }
 
 /// Every width of the kernels against the reference: widths `0..=3 *
-/// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts.
-fn against_reference<L: Permute>() {
+/// LANES + 1` around x2, x4, x0.5 and odd sizes, both layouts, with
+/// `special` inputs (NaN, infinities and values near `f32::MAX` at
+/// scattered positions) or ordinary ones. NaN where the reference has
+/// NaN, the same infinity where it has one, the tolerance elsewhere.
+fn against_reference<L: Permute>(special: bool) {
     let modes = [
         (M::Nearest, None, false),
         (M::NearestExact, None, false),
@@ -53,7 +56,13 @@ fn against_reference<L: Permute>() {
                         let g = InterpolateGeometry::new(&shape, layout, &opts).unwrap();
                         let input: alloc_free::Buf =
                             alloc_free::Buf::from_fn(g.input.numel(), |j| {
-                                ((j * 7919) % 113) as f32 / 56.5 - 1.0
+                                match (special, (j * 37 + w) % 23) {
+                                    (true, 0) => f32::NAN,
+                                    (true, 5) => f32::INFINITY,
+                                    (true, 11) => f32::NEG_INFINITY,
+                                    (true, 17) => f32::MAX,
+                                    _ => ((j * 7919) % 113) as f32 / 56.5 - 1.0,
+                                }
                             });
                         let (want, got) = both::<L>(input.get(), &shape, layout, &opts);
                         let exact = matches!(mode, M::Nearest | M::NearestExact);
@@ -61,7 +70,9 @@ fn against_reference<L: Permute>() {
                             let ok = if exact {
                                 a.to_bits() == b.to_bits()
                             } else {
-                                (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
+                                a == b
+                                    || (a.is_nan() && b.is_nan())
+                                    || (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
                             };
                             assert!(ok, "{mode:?} {layout:?} {shape:?} -> {size:?}: {a} vs {b}");
                         }
@@ -146,17 +157,20 @@ fn infinities_stay_in_their_windows() {
 
 #[test]
 fn f32x4_matches_reference() {
-    against_reference::<f32x4>();
+    against_reference::<f32x4>(false);
+    against_reference::<f32x4>(true);
 }
 
 #[test]
 fn f32x8_matches_reference() {
-    against_reference::<f32x8>();
+    against_reference::<f32x8>(false);
+    against_reference::<f32x8>(true);
 }
 
 #[test]
 fn f32x16_matches_reference() {
-    against_reference::<f32x16>();
+    against_reference::<f32x16>(false);
+    against_reference::<f32x16>(true);
 }
 
 /// The kernel the plan chooses for `shape` in `layout` with `size` per

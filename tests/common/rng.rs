@@ -90,6 +90,24 @@ impl Rng {
             .collect()
     }
 
+    /// `n` values in `[-1, 1)` with what users bring mixed in: about 3% NaN,
+    /// 3% +inf, 3% -inf, 2% subnormals, and (`huge`) 2% values near
+    /// `f32::MAX`, whose weighted sums overflow.
+    pub fn special_values(&mut self, n: usize, huge: bool) -> Vec<f32> {
+        (0..n)
+            .map(|_| match self.range(0, 99) {
+                0..=2 => f32::NAN,
+                3..=5 => f32::INFINITY,
+                6..=8 => f32::NEG_INFINITY,
+                9 => 1e-40,
+                10 => -1.4e-45,
+                11 if huge => f32::MAX,
+                12 if huge => -3.0e38,
+                _ => self.signed_unit(),
+            })
+            .collect()
+    }
+
     /// `n` values for max pooling: small integers (ties), with NaNs,
     /// infinities and signed zeros mixed in.
     pub fn pool_data(&mut self, n: usize) -> Vec<f32> {
