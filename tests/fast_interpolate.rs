@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Guarded, MODES, Rng, check, close, identical, same_or_close};
+use common::{Guarded, MODES, Rng, check, identical, same_or_close};
 use quickcheck::TestResult;
 use upsample::{InterpolateMode as M, InterpolateOptions, Layout, reference};
 
