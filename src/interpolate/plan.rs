@@ -5,29 +5,31 @@
 //! 1. [`Kernel::CopyX2`]: nearest or nearest-exact whose W axis doubles
 //!    every column: each source row written with every element twice. No
 //!    tables, no arithmetic.
-//! 2. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
+//! 2. [`Kernel::PermutedRows`] first where the target's permuted blocks
+//!    take repeating windows (16 lanes with a one-instruction permute),
+//!    which beat the x2 blend there (see 6).
+//! 3. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
 //!    window of 2 or 4 taps) whose W axis doubles with the same two
 //!    weight sets off the edges: a pair of outputs per input column, the
 //!    shifted windows taken by constant lane shuffles, no per-column
-//!    weights. Channels-first declines rows of a vector or more where the
-//!    target's permuted blocks take repeating windows (16 lanes with a
-//!    one-instruction permute): those are faster there.
-//! 3. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
+//!    weights; also the rows too wide for the permuted rows' one column
+//!    table.
+//! 4. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
 //!    taps at any scale, with whole vectors of channels: the vertical
 //!    blends of the input pixels an output reads kept in registers and
 //!    rolled along the row.
-//! 4. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
+//! 5. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
 //!    one-instruction lane permute (x86_64's SSE2, the portable builds),
 //!    channels-first W windows of 2 to 4 taps, four planes at a time so
 //!    that each output column is one multiply-add per tap for all four.
-//! 5. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
+//! 6. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
 //!    straight from its blended source rows, a permute per tap.
-//! 6. [`Kernel::General`]: everything else the stack tables hold (windows
+//! 7. [`Kernel::General`]: everything else the stack tables hold (windows
 //!    up to 64 taps, 64 source rows): a vertical sum per output row, then
 //!    the horizontal pass (periodic runs, permuted blocks, masked edges).
-//! 7. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
+//! 8. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
 //!    downscales past ~10x, area past ~60x): the reference on the checked
 //!    geometry.
 //!
@@ -104,6 +106,10 @@ impl Kernel {
         let p = &Problem::new(g, axes);
         if copy_x2::fits(p) {
             Kernel::CopyX2
+        } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
+            // With 16 lanes, the permuted rows beat the x2 blend where
+            // they apply (a block serves 16 outputs).
+            Kernel::PermutedRows
         } else if blend_x2::fits(p, target) {
             Kernel::BlendX2
         } else if sliding_channels_last::fits(p, target.lanes) {

@@ -217,11 +217,10 @@ fn plan_chooses_by_shape_and_target() {
         (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [General; 4]),
         // Bilinear x2 channels-first: the x2 blend, but with 16 lanes, where
         // the permuted rows take repeating windows, up to one column table
-        // (256 outputs); past it the general pass.
+        // (256 outputs); past it the x2 blend again.
         (M::Bilinear, &[1, 64, 128, 128], CF, &[256, 256], Some(false), false,
             [BlendX2, BlendX2, BlendX2, PermutedRows]),
-        (M::Bilinear, &[1, 3, 256, 256], CF, &[512, 512], Some(false), false,
-            [BlendX2, BlendX2, BlendX2, General]),
+        (M::Bilinear, &[1, 3, 256, 256], CF, &[512, 512], Some(false), false, [BlendX2; 4]),
         // Rows narrower than two vectors are not the x2 blend's, and
         // below 16 lanes the permuted rows take no repeating windows.
         (M::Bilinear, &[1, 4, 4, 6], CF, &[8, 12], Some(false), false,

@@ -47,9 +47,7 @@ const GROUP_OF_TWO_TAPS: usize = 4;
 /// Whether the W axis doubles (every column off the edges has the shape of
 /// the module docs) with 2 or 4 taps, each output row blends at most 4
 /// source rows, and: channels-last, whole vectors of channels in a
-/// supported group; channels-first, vectors that fit the row's edges, on
-/// a target whose permuted blocks do not take repeating windows of rows
-/// this wide (the permuted-rows kernel is faster there).
+/// supported group; channels-first, vectors that fit the row's edges.
 pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
     let &Problem { i, o, axes, .. } = p;
     let Some(r) = blended_rows(axes) else {
@@ -61,9 +59,7 @@ pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
         return pixel_shape(taps, r, i.c, target.lanes, GROUP_OF_TWO_TAPS).is_some()
             && weights_fit(taps, aw, iw, ow, 0);
     }
-    !(target.permutes_repeating_windows() && ow >= target.lanes)
-        && matches!((taps, r), (2, 1 | 2 | 4) | (4, 1..=4))
-        && weights_fit(taps, aw, iw, ow, target.lanes)
+    matches!((taps, r), (2, 1 | 2 | 4) | (4, 1..=4)) && weights_fit(taps, aw, iw, ow, target.lanes)
 }
 
 /// Whether [`Weights::new`] finds the plan for `taps` taps.

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A/B timing of two builds of the criterion benches: OLD_DIR and NEW_DIR
+# each hold bench binaries (`interpolate`, `copying`, `conv_transpose`,
+# as `cargo bench --no-run` builds them under target/release/deps/), run
+# alternately, ROUNDS rounds, so that both see the same host. Each run
+# times the op ("crate") and its memcpy; scripts/bench_ab_table.py then
+# prints, per case, the median over rounds of each side's criterion
+# median and of the ratio new / old of their ratios to memcpy.
+#
+#   scripts/bench-ab.sh OLD_DIR NEW_DIR OUT [ROUNDS] [BENCHES]
+#
+# BENCHES defaults to "interpolate copying conv_transpose". Keep the
+# machine otherwise idle.
+set -euo pipefail
+old="${1:?usage: scripts/bench-ab.sh OLD_DIR NEW_DIR OUT [ROUNDS] [BENCHES]}"
+new="${2:?}"
+out="${3:?}"
+rounds="${4:-3}"
+benches="${5:-interpolate copying conv_transpose}"
+python="${PYTHON:-python3}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+args=(--bench --warm-up-time 0.3 --measurement-time 1 '/(crate|memcpy)$')
+for r in $(seq 1 "$rounds"); do
+  for b in $benches; do
+    for side in old new; do
+      dir=$old
+      [ "$side" = new ] && dir=$new
+      echo "== round $r, $b, $side, $(date -u +%H:%M:%S)"
+      CRITERION_HOME="$out/$side-$r" "$dir/$b" "${args[@]}" >"$out/$side-$r-$b.log" 2>&1
+    done
+  done
+done
+"$python" "$(dirname "$0")/bench_ab_table.py" "$out"
