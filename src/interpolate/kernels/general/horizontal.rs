@@ -61,6 +61,45 @@ pub(super) fn horizontal<L: Permute, const N: usize, const P: usize, const T: us
     }
 }
 
+/// Channels-last [`horizontal`] for pixels of fewer channels than a vector
+/// (RGB, RGBA): each channel of `src` deinterleaved into a row of its own
+/// (`planar`, then its outputs after it), resampled as a channels-first
+/// row (periodic runs, masked edges), and written back into its lane of
+/// every output pixel. One pixel at a time, a tap per channel was scalar.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn horizontal_few_channels<
+    L: Permute,
+    const N: usize,
+    const P: usize,
+    const T: usize,
+>(
+    src: &[f32],
+    width: usize,
+    wt: &Table<N, P, T>,
+    (lo, regular, edges): (usize, Option<Regular>, &[Option<Edge>; 2]),
+    dst: &mut [f32],
+    stride: usize,
+    (halves, planar): (&mut [f32], &mut [f32]),
+) {
+    let span = src.len() / width;
+    let (row, outs) = planar.split_at_mut(planar.len() - N);
+    let (Some(row), Some(outs)) = (row.get_mut(..span), outs.get_mut(..wt.len)) else {
+        debug_assert!(false, "scratch too short for a row of one channel");
+        return;
+    };
+    for ch in 0..width {
+        for (v, pixel) in row.iter_mut().zip(src.chunks_exact(width)) {
+            *v = pixel[ch];
+        }
+        horizontal::<L, N, P, T>(row, 1, wt, lo, regular, edges, outs, 1, halves);
+        for (&v, pixel) in outs.iter().zip(dst.chunks_mut(stride)) {
+            if let Some(d) = pixel.get_mut(ch) {
+                *d = v;
+            }
+        }
+    }
+}
+
 /// One channels-last output pixel: `d[c] = sum_k w_k * src[s + k * width + c]`.
 #[inline(always)]
 fn pixel<L: Permute>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f32]) {

@@ -47,7 +47,7 @@ use crate::interpolate::windows::{AxisWindows, MAX_TAPS, Problem};
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::simd::Permute;
 use edges::Edge;
-use horizontal::horizontal;
+use horizontal::{horizontal, horizontal_few_channels};
 use vertical::vertical;
 
 /// Output rows (or depths) per table.
@@ -79,17 +79,23 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
         Layout::ChannelsFirst => (i.n * i.c, 1),
         Layout::ChannelsLast => (i.n, i.c),
     };
+    // Channels-last with fewer channels than a vector (RGB, RGBA): each
+    // channel of the vertical sum deinterleaved into a row of its own and
+    // resampled as channels-first rows are (`horizontal_few_channels`).
+    let few = channels > 1 && channels < L::LANES;
     // The vertical sum, and for channels-first the deinterleaved row of a
     // halving (see `periodic`), zeroed once here rather than per row.
     // Channels-last has no halvings and takes the whole of it as the sum:
     // twice the pixels per column table, so fewer inputs summed again for
     // the next table's overlapping windows.
     let mut scratch = [0.0f32; 2 * TEMP];
-    let (temp, halves) = if channels == 1 {
+    let (temp, halves) = if channels == 1 || few {
         scratch.split_at_mut(TEMP)
     } else {
         (&mut scratch[..], &mut [][..])
     };
+    // One channel's row of the sum and of the outputs, for `few`.
+    let mut planar = [0.0f32; TEMP + W_CHUNK];
     // Channels per pass, so that one window of pixels fits the temp row.
     let block = channels.min(temp.len() / kw);
     let [id, ih, iw] = i.spatial;
@@ -110,7 +116,7 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
             while ox0 < ow {
                 let (lo, hi) = wt.fill(aw, ox0, ow - ox0, temp.len() / block);
                 let span = hi - lo;
-                let regular = if channels == 1 {
+                let regular = if channels == 1 || few {
                     find_regular(&wt, L::LANES)
                 } else {
                     None
@@ -194,10 +200,22 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                                                 vertical::<L>(input, rows, channels, width, t);
                                             (&*t, flagged)
                                         };
-                                        horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
-                                            src, width, &wt, lo, regular, &edges, dst, channels,
-                                            halves,
-                                        );
+                                        if few {
+                                            horizontal_few_channels::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                                src,
+                                                width,
+                                                &wt,
+                                                (lo, regular, &edges),
+                                                dst,
+                                                channels,
+                                                (halves, &mut planar),
+                                            );
+                                        } else {
+                                            horizontal::<L, W_CHUNK, W_POOL, W_BY_TAP>(
+                                                src, width, &wt, lo, regular, &edges, dst,
+                                                channels, halves,
+                                            );
+                                        }
                                         flagged
                                     }
                                 };
