@@ -42,10 +42,43 @@ macro_rules! by_pixel_shape {
     };
 }
 
+/// `$run::<W>(args)` with `W` the vector of [`pixel_lanes`] of `$c` on
+/// lanes `$lane`: `$lane`, its half or its quarter.
+macro_rules! at_pixel_lanes {
+    ($run:ident, $lane:ty, $c:expr, ($($arg:expr),*)) => {{
+        use $crate::simd::{CopyLane, Lane};
+        match $crate::interpolate::rows::pixel_lanes($c, <$lane as Lane>::LANES) {
+            w if w == <$lane as Lane>::LANES => $run::<$lane>($($arg),*),
+            w if w == <<$lane as CopyLane>::Half as Lane>::LANES => {
+                $run::<<$lane as CopyLane>::Half>($($arg),*)
+            }
+            w if w == <<<$lane as CopyLane>::Half as CopyLane>::Half as Lane>::LANES => {
+                $run::<<<$lane as CopyLane>::Half as CopyLane>::Half>($($arg),*)
+            }
+            w => debug_assert!(false, "no pixel lanes {w} for {} channels", $c),
+        }
+    }};
+}
+
+/// The lanes the channels-last register kernels take pixels of `c`
+/// channels in on a target of `lanes` lanes: the widest of 16, 8 and 4
+/// lanes, at most `lanes`, that divides `c` (an RGBA pixel is one 4-lane
+/// vector on an AVX2 or AVX-512 build too), or 0.
+pub(crate) const fn pixel_lanes(c: usize, lanes: usize) -> usize {
+    let mut w = lanes;
+    while w >= 4 {
+        if c.is_multiple_of(w) {
+            return w;
+        }
+        w /= 2;
+    }
+    0
+}
+
 /// The shape `(T, R, V)` a channels-last register kernel takes for `taps`
 /// taps along W (2 or 4), `rows` source rows (1, 2 or 4; 4 with 4 taps)
-/// and pixels of `c` channels ([`pixel_group`] of them per pass), or
-/// `None`.
+/// and pixels of `c` channels ([`pixel_group`] of them per pass, in
+/// vectors of [`pixel_lanes`]), or `None`.
 pub(crate) fn pixel_shape(
     taps: usize,
     rows: usize,
@@ -53,7 +86,7 @@ pub(crate) fn pixel_shape(
     lanes: usize,
     two: usize,
 ) -> Option<(usize, usize, usize)> {
-    let v = pixel_group(taps, c, lanes, two)?;
+    let v = pixel_group(taps, c, pixel_lanes(c, lanes), two)?;
     matches!((taps, rows), (2, 1 | 2 | 4) | (4, 4)).then_some((taps, rows, v))
 }
 
@@ -64,6 +97,9 @@ pub(crate) fn pixel_shape(
 /// with 4, or 4 where the vectors are not whole groups of `two`. `None`
 /// when `c` is not whole vectors or not whole groups.
 pub(crate) const fn pixel_group(taps: usize, c: usize, lanes: usize, two: usize) -> Option<usize> {
+    if lanes == 0 {
+        return None;
+    }
     let v = c / lanes;
     if !c.is_multiple_of(lanes) || v == 0 {
         return None;
@@ -485,6 +521,18 @@ pub(crate) fn pixel_blend<L: CopyLane, const R: usize, const V: usize>(
 #[cfg(test)]
 mod tests {
     use super::pixel_group;
+
+    #[test]
+    fn pixel_lanes_divide_the_pixel() {
+        use super::pixel_lanes;
+        assert_eq!(pixel_lanes(64, 16), 16);
+        assert_eq!(pixel_lanes(8, 16), 8);
+        assert_eq!(pixel_lanes(4, 16), 4);
+        assert_eq!(pixel_lanes(12, 8), 4);
+        assert_eq!(pixel_lanes(4, 4), 4);
+        assert_eq!(pixel_lanes(3, 16), 0);
+        assert_eq!(pixel_lanes(6, 4), 0);
+    }
 
     #[test]
     fn pixel_groups() {

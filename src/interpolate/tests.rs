@@ -236,12 +236,15 @@ fn plan_chooses_by_shape_and_target() {
             [SlidingChannelsLast; 4]),
         (M::Bilinear, &[1, 64, 128, 128], CF, &[217, 217], Some(false), false,
             [FourPlanesChannelsFirst, PermutedRows, PermutedRows, PermutedRows]),
-        // align_corners x2 does not double the columns; 8 channels are not
-        // a whole 16-lane vector.
+        // align_corners x2 does not double the columns; 8 channels take
+        // 8-lane vectors on a 16-lane build, RGBA 4-lane ones everywhere.
         (M::Bilinear, &[1, 16, 64, 64], CL, &[128, 128], Some(true), false,
             [SlidingChannelsLast; 4]),
         (M::Bilinear, &[1, 8, 64, 64], CL, &[128, 128], Some(true), false,
-            [SlidingChannelsLast, SlidingChannelsLast, SlidingChannelsLast, General]),
+            [SlidingChannelsLast; 4]),
+        (M::Bicubic, &[1, 4, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
+        (M::Bilinear, &[2, 4, 30, 40], CL, &[51, 68], Some(false), false,
+            [SlidingChannelsLast; 4]),
         // Wide windows: the general pass; wider than the tables: scalar.
         (M::Lanczos, &[1, 64, 128, 128], CF, &[64, 64], None, true, [General; 4]),
         (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Scalar; 4]),

@@ -13,6 +13,9 @@ use wide::{f32x4, f32x8, f32x16};
 /// meet bitwise operations, so a lane can carry any 32-bit pattern (an index,
 /// even one that reads as a NaN) unchanged on every target.
 pub(crate) trait CopyLane: Lane {
+    /// The vector of half as many lanes (4 lanes: itself), for kernels
+    /// that take pixels narrower than the build's vectors.
+    type Half: CopyLane;
     /// Mask of the lanes where `self > other` (false where either is NaN).
     fn greater(self, other: Self) -> Self;
     /// Mask of the lanes where `self == other` (false where either is NaN).
@@ -53,8 +56,9 @@ pub(crate) trait CopyLane: Lane {
 }
 
 macro_rules! impl_copy_lane {
-    ($t:ty, $n:literal, zip: $zip:expr, unzip: $unzip:expr) => {
+    ($t:ty, $n:literal, $half:ty, zip: $zip:expr, unzip: $unzip:expr) => {
         impl CopyLane for $t {
+            type Half = $half;
             #[inline(always)]
             fn greater(self, other: Self) -> Self {
                 <$t>::simd_gt(self, other)
@@ -121,6 +125,7 @@ macro_rules! impl_copy_lane {
 impl_copy_lane!(
     f32x4,
     4,
+    f32x4,
     zip: |a: f32x4, b: f32x4| (a.unpack_lo(b), a.unpack_hi(b)),
     unzip: |a: f32x4, b: f32x4| {
         // [a0 b0 a1 b1], [a2 b2 a3 b3] -> [a0 a2 b0 b2], [a1 a3 b1 b3]
@@ -135,6 +140,7 @@ impl_copy_lane!(
 impl_copy_lane!(
     f32x8,
     8,
+    f32x4,
     zip: |a: f32x8, b: f32x8| {
         let (lo, hi) = zip_lanes(a.to_array(), b.to_array());
         (f32x8::new(lo), f32x8::new(hi))
@@ -144,6 +150,7 @@ impl_copy_lane!(
 impl_copy_lane!(
     f32x16,
     16,
+    f32x8,
     zip: |a: f32x16, b: f32x16| {
         let (lo, hi) = zip_lanes(a.to_array(), b.to_array());
         (f32x16::new(lo), f32x16::new(hi))

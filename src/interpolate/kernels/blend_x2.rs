@@ -62,6 +62,15 @@ pub(crate) fn fits(p: &Problem<'_>, target: Target) -> bool {
     matches!((taps, r), (2, 1 | 2 | 4) | (4, 1..=4)) && weights_fit(taps, aw, iw, ow, target.lanes)
 }
 
+/// Channels-last [`run`] with whole vectors `W` of channels, 1, 2, 4 or 8
+/// per pass (kept in registers).
+fn run_channels_last<W: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let &Problem { i, axes, .. } = p;
+    let r = blended_rows(axes).unwrap_or(0);
+    let shape = pixel_shape(axes[2].taps(), r, i.c, W::LANES, GROUP_OF_TWO_TAPS);
+    by_pixel_shape!(run_pixels, W, shape, (input, p, output));
+}
+
 /// Whether [`Weights::new`] finds the plan for `taps` taps.
 fn weights_fit(taps: usize, aw: &AxisWindows, iw: usize, ow: usize, lanes: usize) -> bool {
     match taps {
@@ -81,10 +90,7 @@ pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32
     };
     let taps = axes[2].taps();
     if i.layout == Layout::ChannelsLast && i.c > 1 {
-        // Whole vectors of channels, 1, 2, 4 or 8 per pass (kept in
-        // registers).
-        let shape = pixel_shape(taps, r, i.c, L::LANES, GROUP_OF_TWO_TAPS);
-        by_pixel_shape!(run_pixels, L, shape, (input, p, output));
+        at_pixel_lanes!(run_channels_last, L, i.c, (input, p, output));
         return;
     }
     match (taps, r) {

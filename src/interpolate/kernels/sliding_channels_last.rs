@@ -57,7 +57,12 @@ pub(crate) fn fits(p: &Problem<'_>, lanes: usize) -> bool {
 /// Resamples `input` into `output`, a problem [`fits`] holds for with
 /// `L`'s lanes.
 pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
-    by_pixel_shape!(run_shape, L, shape(p, L::LANES), (input, p, output));
+    at_pixel_lanes!(run_lanes, L, p.i.c, (input, p, output));
+}
+
+/// [`run`] with pixels in vectors `W` ([`pixel_lanes`](crate::interpolate::rows::pixel_lanes)).
+fn run_lanes<W: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    by_pixel_shape!(run_shape, W, shape(p, W::LANES), (input, p, output));
 }
 
 /// [`run`] with `T` taps along W, `R` source rows per output row and `V`
