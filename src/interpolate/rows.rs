@@ -14,7 +14,7 @@
 use super::exact::{fix_row, zero_weight_rows};
 use super::windows::{AxisWindows, Problem};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
-use crate::simd::CopyLane;
+use crate::simd::{CopyLane, Lane};
 
 /// `$run::<L, T, R, V>(args)` for a channels-last register kernel's
 /// [`pixel_shape`] `$shape` = `Some((T, R, V))`.
@@ -63,8 +63,13 @@ macro_rules! at_pixel_lanes {
 /// The lanes the channels-last register kernels take pixels of `c`
 /// channels in on a target of `lanes` lanes: the widest of 16, 8 and 4
 /// lanes, at most `lanes`, that divides `c` (an RGBA pixel is one 4-lane
-/// vector on an AVX2 or AVX-512 build too), or 0.
+/// vector on an AVX2 or AVX-512 build too); 4 for pixels of 2 or 3
+/// channels (RGB), whose vectors overlap the next pixel (see
+/// [`load_pixel`]); else 0.
 pub(crate) const fn pixel_lanes(c: usize, lanes: usize) -> usize {
+    if c < 4 {
+        return 4;
+    }
     let mut w = lanes;
     while w >= 4 {
         if c.is_multiple_of(w) {
@@ -86,7 +91,14 @@ pub(crate) fn pixel_shape(
     lanes: usize,
     two: usize,
 ) -> Option<(usize, usize, usize)> {
-    let v = pixel_group(taps, c, pixel_lanes(c, lanes), two)?;
+    let w = pixel_lanes(c, lanes);
+    // Pixels narrower than a vector take one vector, which overlaps the
+    // next pixel.
+    let v = if c < w {
+        1
+    } else {
+        pixel_group(taps, c, w, two)?
+    };
     matches!((taps, rows), (2, 1 | 2 | 4) | (4, 4)).then_some((taps, rows, v))
 }
 
@@ -504,18 +516,61 @@ pub(crate) fn pixel_blend<L: CopyLane, const R: usize, const V: usize>(
     p: usize,
     stride: usize,
 ) -> [L; V] {
-    let c = V * L::LANES;
     let mut acc = [L::splat(0.0); V];
     for (r, (s, &h)) in source.iter().zip(vh).enumerate() {
-        let Some(s) = s.get(p * stride..p * stride + c) else {
-            return acc;
-        };
-        for (a, v) in acc.iter_mut().zip(s.chunks_exact(L::LANES)) {
-            let v = L::load(v);
+        let v: [L; V] = load_pixel(s, p * stride);
+        for (a, v) in acc.iter_mut().zip(v) {
             *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
         }
     }
     acc
+}
+
+/// The most floats one pass of a pixel holds (8 vectors of 16 lanes).
+const MAX_PIXEL: usize = 128;
+
+/// `V` vectors from `s[at..]`. A pixel narrower than its vector (RGB in 4
+/// lanes) reads into the next pixel, whose values ride along in the spare
+/// lanes (they are stored over, or noted by the exact fix-up's flag at
+/// worst, which then recomputes); past the end of `s` (the row's last
+/// pixel), zeros.
+#[inline(always)]
+pub(crate) fn load_pixel<L: Lane, const V: usize>(s: &[f32], at: usize) -> [L; V] {
+    let c = V * L::LANES;
+    match s.get(at..at + c) {
+        Some(s) => core::array::from_fn(|k| L::load(&s[k * L::LANES..])),
+        None => {
+            let mut padded = [0.0f32; MAX_PIXEL];
+            let tail = s.get(at..).unwrap_or_default();
+            let n = tail.len().min(c);
+            padded[..n].copy_from_slice(&tail[..n]);
+            core::array::from_fn(|k| L::load(&padded[k * L::LANES..]))
+        }
+    }
+}
+
+/// Stores `V` vectors at `out[at..]`, cut at the end of `out` (the row's
+/// last pixel, when a pixel is narrower than its vector: elsewhere the
+/// spare lanes are stored over by the next pixel, written after it).
+#[inline(always)]
+pub(crate) fn store_pixel<L: Lane, const V: usize>(out: &mut [f32], at: usize, v: [L; V]) {
+    let c = V * L::LANES;
+    match out.get_mut(at..at + c) {
+        Some(o) => {
+            for (o, v) in o.chunks_exact_mut(L::LANES).zip(v) {
+                v.store(o);
+            }
+        }
+        None => {
+            let mut padded = [0.0f32; MAX_PIXEL];
+            for (k, v) in v.iter().enumerate() {
+                v.store(&mut padded[k * L::LANES..]);
+            }
+            let tail = out.get_mut(at..).unwrap_or_default();
+            let n = tail.len().min(c);
+            tail[..n].copy_from_slice(&padded[..n]);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -530,8 +585,11 @@ mod tests {
         assert_eq!(pixel_lanes(4, 16), 4);
         assert_eq!(pixel_lanes(12, 8), 4);
         assert_eq!(pixel_lanes(4, 4), 4);
-        assert_eq!(pixel_lanes(3, 16), 0);
+        // RGB, and two channels: one 4-lane vector, overlapping the next pixel.
+        assert_eq!(pixel_lanes(3, 16), 4);
+        assert_eq!(pixel_lanes(2, 8), 4);
         assert_eq!(pixel_lanes(6, 4), 0);
+        assert_eq!(pixel_lanes(5, 16), 0);
     }
 
     #[test]

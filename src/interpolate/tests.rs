@@ -227,8 +227,12 @@ fn plan_chooses_by_shape_and_target() {
             [FourPlanesChannelsFirst, General, General, General]),
         // Bicubic x2 channels-last with whole vectors of channels.
         (M::Bicubic, &[1, 64, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
-        // RGB channels-last: no whole vectors, the general pass.
-        (M::Bicubic, &[1, 3, 32, 32], CL, &[64, 64], Some(false), false, [General; 4]),
+        // RGB channels-last: a 4-lane vector per pixel, overlapping the
+        // next; 5 channels are no whole vectors: the general pass.
+        (M::Bicubic, &[1, 3, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
+        (M::Bilinear, &[1, 3, 30, 40], CL, &[51, 68], Some(false), false,
+            [SlidingChannelsLast; 4]),
+        (M::Bicubic, &[1, 5, 32, 32], CL, &[64, 64], Some(false), false, [General; 4]),
         // Bilinear x1.7: channels-last slides; channels-first takes four
         // planes without a permute, the permuted rows with one (each
         // vector of outputs reads within a vector of inputs).

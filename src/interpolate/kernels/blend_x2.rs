@@ -31,7 +31,7 @@ use crate::interpolate::exact::Flag;
 use crate::interpolate::plan::Target;
 use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, column_blend, each_row, each_row_paired, pixel_blend,
-    pixel_shape,
+    pixel_shape, store_pixel,
 };
 use crate::interpolate::windows::{AxisWindows, Problem};
 use crate::layout::Layout;
@@ -477,18 +477,11 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
 ) -> bool {
     let (ve, vo, edges) = (&plan.even, &plan.odd, plan.edges());
     let half = T / 2;
-    let c = V * L::LANES;
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
     // The vertical blend of input pixel `p`.
     let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p, stride);
-    let store = |out: &mut [f32], x: usize, v: [L; V]| {
-        if let Some(o) = out.get_mut(x * stride..x * stride + c) {
-            for (o, v) in o.chunks_exact_mut(L::LANES).zip(v) {
-                v.store(o);
-            }
-        }
-    };
+    let store = |out: &mut [f32], x: usize, v: [L; V]| store_pixel(out, x * stride, v);
     // Every pixel's blend noted once for the exact fix-up (`exact.rs`).
     let mut flag = Flag::<L>::new();
     let mut note = |b: &[L; V]| b.iter().for_each(|&v| flag.note(v));

@@ -22,7 +22,7 @@
 
 use crate::interpolate::exact::Flag;
 use crate::interpolate::rows::{
-    MAX_T, blended_rows, by_group, each_row, each_row_paired, pixel_shape,
+    MAX_T, blended_rows, by_group, each_row, each_row_paired, load_pixel, pixel_shape, store_pixel,
 };
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
@@ -143,18 +143,14 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
 ) -> [bool; P] {
     let vh = hw.map(|h| h.map(L::splat));
     let zero = L::splat(0.0);
-    let c = V * L::LANES;
     // Every blend noted for the exact fix-up (`exact.rs`).
     let flags = Cell::new([Flag::<L>::new(); P]);
     // The vertical blends of input pixel `p`, one per output row.
     let pixel_blends = |p: usize| -> [[L; V]; P] {
         let mut acc = [[zero; V]; P];
         for (r, s) in source.iter().enumerate() {
-            let Some(s) = s.get(p * stride..p * stride + c) else {
-                return acc;
-            };
-            for (k, v) in s.chunks_exact(L::LANES).enumerate() {
-                let v = L::load(v);
+            let v: [L; V] = load_pixel(s, p * stride);
+            for (k, v) in v.into_iter().enumerate() {
                 for (a, h) in acc.iter_mut().zip(&vh) {
                     a[k] = if r == 0 {
                         v * h[r]
@@ -214,12 +210,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
                     *a = if t == 0 { v * w } else { v.mul_add(w, *a) };
                 }
             }
-            let Some(out) = out.get_mut(x * stride..x * stride + c) else {
-                return flags.get().map(Flag::raised);
-            };
-            for (o, v) in out.chunks_exact_mut(L::LANES).zip(acc) {
-                v.store(o);
-            }
+            store_pixel(out, x * stride, acc);
         }
     }
     flags.get().map(Flag::raised)
