@@ -88,10 +88,9 @@ pub fn max_unpool(
 /// The body of [`max_unpool`] on checked buffers. Each channels-first plane
 /// (or channels-last image) has its indices checked as it is written,
 /// while they are in cache, instead of in a pass over all of them first
-/// (8 MiB of `i64` more to read in the benchmark, which put the op at 1.13x
-/// memcpy): where every index lies in its own cell, [`Cells`] checks them
-/// for free; elsewhere the unit's indices are checked just before its
-/// scatter.
+/// (which would read every `i64` index from memory twice): where every index
+/// lies in its own cell, [`Cells`] checks them for free; elsewhere the
+/// unit's indices are checked just before its scatter.
 fn unpool_max(
     g: &UnpoolGeometry,
     layout: Layout,
@@ -128,8 +127,8 @@ fn unpool_max(
 /// positions tile exactly (`output = input * stride` on every axis). When
 /// every index lies in its own position's cell, as `max_pool` with
 /// `kernel <= stride` makes them, each output row is written once, in order,
-/// with the value or zero, instead of zeroing the plane and scattering into
-/// it (41% zeroing and 37% scattering in a profile, 1.49x memcpy).
+/// with the value or zero, instead of zeroing the plane and then scattering
+/// into it (two passes over the output).
 #[derive(Clone, Copy)]
 struct Cells {
     /// Input rows `(z, y)` per plane, and positions per row.
@@ -307,10 +306,10 @@ impl Cells {
     /// than 2^24 elements; -1 beyond the cell's span), then each output
     /// pixel of the cell takes the values whose offset is its own and zeros
     /// elsewhere; each chunk of pixels' offsets must have met a position
-    /// each. Reading the indices between the writes measured 0.88x memcpy,
-    /// against 1.05-1.12x converting a row's worth first. Channels past the
-    /// last whole vector go one at a time; more than `CHUNK` channels go to
-    /// the scatter.
+    /// each. The offsets are converted pixel by pixel, between the writes,
+    /// rather than a row's worth first, so that reading the indices overlaps
+    /// the writes. Channels past the last whole vector go one at a time; more
+    /// than `CHUNK` channels go to the scatter.
     fn channels_last<L: CopyLane>(
         &self,
         values: &[f32],
@@ -576,7 +575,7 @@ fn plus_zero(src: &[f32], out: &mut [f32]) {
     }
 }
 
-/// [`plus_zero`] a vector at a time: `plus_zero`'s own loop ran a
+/// [`plus_zero`] a vector at a time: `plus_zero`'s own loop runs a
 /// 16-channel pixel in its scalar tail.
 #[inline(always)]
 fn plus_zero_lanes(src: &[f32], out: &mut [f32]) {
@@ -699,8 +698,8 @@ fn replicate_channels_last(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]
         // the same one: copying that row read it back from L2 (it is
         // larger than L1), where the source row is still in L1.
         let in_row = sub(input, (iz * h + iy) * w * c, w * c);
-        // Each pixel from its source (not a copy of its left neighbour:
-        // that became a `memcpy` call per pixel, 77% of the time in perf).
+        // Each pixel from its source (not a copy of its left neighbour,
+        // which becomes a `memcpy` call per pixel).
         for (ox, pixel) in row.chunks_exact_mut(c).enumerate() {
             match in_row.chunks_exact(c).nth(sum_over(ox, p, s)) {
                 None => pixel.fill(0.0),
