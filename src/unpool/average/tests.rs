@@ -1,37 +1,15 @@
 //! The replication and averaging kernels at every lane width against the
-//! reference's formula.
+//! reference.
 
 use super::{average_channels_last, average_plane, replicate_channels_last, replicate_plane};
-use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions, covering};
-use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
+use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions};
+use crate::layout::Layout;
 use crate::simd::CopyLane;
 use wide::{f32x4, f32x8, f32x16};
 
-/// The reference's formula for one output of one plane (channels-first)
-/// or one batch (channels-last, channel `ch`).
-fn expected(g: &UnpoolGeometry, input: &[f32], point: [usize; MAX_SPATIAL], ch: usize) -> f32 {
-    let (c, [_, h, w]) = (g.input.c, g.input.spatial);
-    let spans: [(usize, usize); MAX_SPATIAL] = core::array::from_fn(|a| covering(g, a, point[a]));
-    let mut sum = 0.0f32;
-    let mut count = 0usize;
-    for z in spans[0].0..spans[0].1 {
-        for y in spans[1].0..spans[1].1 {
-            for x in spans[2].0..spans[2].1 {
-                let at = (z * h + y) * w + x;
-                sum += if g.input.layout == Layout::ChannelsLast {
-                    input[at * c + ch]
-                } else {
-                    input[at]
-                };
-                count += 1;
-            }
-        }
-    }
-    if count == 0 { 0.0 } else { sum / count as f32 }
-}
-
-/// The averaging and replication kernels at width `L` against the
-/// reference's formula, for a spread of geometries in both layouts.
+/// The averaging and replication kernels at width `L` against
+/// [`crate::reference::avg_unpool`], bit for bit, for a spread of
+/// geometries in both layouts.
 fn kernels_at_width<L: CopyLane>() {
     let shapes: [&[usize]; 4] = [
         &[1, 1, 45],
@@ -62,8 +40,11 @@ fn kernels_at_width<L: CopyLane>() {
                 let input: [f32; 4096] =
                     core::array::from_fn(|i| ((i * 7919 + case) % 29) as f32 * 0.37 - 5.0);
                 let input = &input[..n];
-                let mut got = [0.0f32; 16384];
                 let m = g.output.numel();
+                let mut want = [0.0f32; 16384];
+                let want = &mut want[..m];
+                crate::reference::avg_unpool(input, shape, layout, &opts, want).unwrap();
+                let mut got = [0.0f32; 16384];
                 let got = &mut got[..m];
                 let (plane, out_plane, c) = (g.input.plane(), g.output.plane(), g.input.c);
                 match layout {
@@ -92,41 +73,19 @@ fn kernels_at_width<L: CopyLane>() {
                         }
                     }
                 }
-                let mut j = 0;
-                for b in 0..g.input.n {
-                    let batch = &input[b * plane * c..(b + 1) * plane * c];
-                    let mut check = |ch: usize, data: &[f32]| {
-                        for_each_point(g.output.spatial, |point| {
-                            let want = expected(&g, data, point, ch);
-                            let at = match layout {
-                                Layout::ChannelsFirst => j,
-                                Layout::ChannelsLast => {
-                                    let [_, oh, ow] = g.output.spatial;
-                                    b * out_plane * c
-                                        + ((point[0] * oh + point[1]) * ow + point[2]) * c
-                                        + ch
-                                }
-                            };
-                            assert_eq!(
-                                got[at].to_bits(),
-                                want.to_bits(),
-                                "{shape:?} {layout:?} k{k} s{s} p{p} {point:?} ch {ch}"
-                            );
-                            j += 1;
-                        });
-                    };
-                    for ch in 0..c {
-                        match layout {
-                            Layout::ChannelsFirst => check(0, &batch[ch * plane..(ch + 1) * plane]),
-                            Layout::ChannelsLast => check(ch, batch),
-                        }
-                    }
+                for (j, (got, want)) in got.iter().zip(want.iter()).enumerate() {
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "{shape:?} {layout:?} k{k} s{s} p{p} at {j}"
+                    );
                 }
             }
         }
     }
 }
 
+/// [`kernels_at_width`] at 4, 8 and 16 lanes.
 #[test]
 fn kernels_at_every_width() {
     kernels_at_width::<f32x4>();
