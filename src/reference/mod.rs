@@ -10,7 +10,7 @@ mod antialias;
 mod conv_transpose;
 pub(crate) mod interpolate;
 mod pixel_shuffle;
-mod pool;
+pub(crate) mod pool;
 mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
