@@ -1,0 +1,105 @@
+//! The vector kernels at every lane width against the scalar
+//! transcription.
+
+use super::channels_first::pool_plane;
+use super::channels_last::pool_channels_last;
+use super::scalar::pool_plane_scalar;
+use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
+use crate::layout::Layout;
+use crate::simd::CopyLane;
+use wide::{f32x4, f32x8, f32x16};
+
+/// Deterministic test values: small integers (ties), NaNs and -inf.
+fn values(n: usize, seed: usize) -> [f32; 4096] {
+    core::array::from_fn(|i| {
+        let h = ((i as u64 * 2654435761 + seed as u64 * 40503) % 97) as usize;
+        match h {
+            _ if i >= n => 0.0,
+            0 => f32::NAN,
+            1..=8 => f32::NEG_INFINITY,
+            _ => (h % 4) as f32,
+        }
+    })
+}
+
+/// The vector kernels at width `L` against the scalar transcription,
+/// for a spread of geometries in both layouts.
+fn kernels_at_width<L: CopyLane>() {
+    let shapes: [&[usize]; 5] = [
+        &[1, 3, 40],
+        &[1, 2, 9, 37],
+        &[1, 20, 5, 6],
+        &[1, 2, 4, 5, 19],
+        &[1, 17, 2, 3, 4],
+    ];
+    for (case, shape) in shapes.into_iter().enumerate() {
+        for (k, s, p, d, ceil) in [
+            (2, 2, 0, 1, false),
+            (3, 1, 1, 1, false),
+            (3, 2, 1, 1, true),
+            (2, 3, 1, 2, true),
+            (1, 1, 0, 1, false),
+            (4, 2, 2, 1, true),
+        ] {
+            let (kernel, stride, padding, dilation) = ([k], [s], [p], [d]);
+            let opts = MaxPoolOptions::new(&kernel)
+                .with_stride(&stride)
+                .with_padding(&padding)
+                .with_dilation(&dilation)
+                .with_ceil_mode(ceil);
+            for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                let Ok(g) = MaxPoolGeometry::new(shape, layout, &opts) else {
+                    continue;
+                };
+                let n = g.input.numel();
+                let input = values(n, case);
+                let input = &input[..n];
+                let m = g.output.numel();
+                let (mut want, mut want_idx) = ([0.0f32; 4096], [0i64; 4096]);
+                let (mut got, mut got_idx) = ([0.0f32; 4096], [0i64; 4096]);
+                let (plane, out_plane) = (g.input.plane(), g.output.plane());
+                if layout == Layout::ChannelsFirst {
+                    let pairs = input.chunks_exact(plane).zip(
+                        want[..m]
+                            .chunks_exact_mut(out_plane)
+                            .zip(want_idx[..m].chunks_exact_mut(out_plane)),
+                    );
+                    for (i, (o, x)) in pairs {
+                        pool_plane_scalar(&g, false, i, o, x);
+                    }
+                    let pairs = input.chunks_exact(plane).zip(
+                        got[..m]
+                            .chunks_exact_mut(out_plane)
+                            .zip(got_idx[..m].chunks_exact_mut(out_plane)),
+                    );
+                    for (i, (o, x)) in pairs {
+                        pool_plane::<L>(&g, false, i, o, x);
+                    }
+                } else {
+                    // The scalar oracle for channels-last is the same
+                    // function with no vector blocks.
+                    pool_channels_last::<L>(&g, false, input, &mut want[..m], &mut want_idx[..m]);
+                    pool_channels_last::<L>(&g, true, input, &mut got[..m], &mut got_idx[..m]);
+                }
+                for j in 0..m {
+                    assert_eq!(
+                        got[j].to_bits(),
+                        want[j].to_bits(),
+                        "{shape:?} {layout:?} k{k} s{s} p{p} d{d} at {j}"
+                    );
+                    assert_eq!(
+                        got_idx[j], want_idx[j],
+                        "{shape:?} {layout:?} k{k} s{s} p{p} d{d} index at {j}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn kernels_at_every_width() {
+    kernels_at_width::<f32x4>();
+    kernels_at_width::<f32x8>();
+    kernels_at_width::<f32x16>();
+}
