@@ -1,10 +1,10 @@
 //! Channels-first max pool: `L` neighbouring output columns of a row per
 //! vector, over the interior columns (whose windows the border does not
-//! clip in x); the others through the scalar window.
+//! clip in x); the others through the reference's window.
 
-use super::scalar::{Window, flat, window_max};
-use super::{Best, NO_INDEX};
+use super::{Best, NO_INDEX, scalar_window};
 use crate::geometry::pool::MaxPoolGeometry;
+use crate::reference::pool::{Window, initial_index};
 use crate::simd::CopyLane;
 use wide::f32x4;
 
@@ -25,11 +25,10 @@ fn interior_columns(g: &MaxPoolGeometry) -> core::ops::Range<usize> {
 }
 
 /// One channels-first plane: interior columns in blocks of `L` neighbouring
-/// columns ([`Pool`](crate::simd::Pool) in the public path), then 4-lane blocks, the rest one
-/// by one.
+/// columns ([`Pool`](crate::simd::Pool) in the public path), then 4-lane
+/// blocks, the rest one by one through the reference's window.
 pub(super) fn pool_plane<L: CopyLane>(
     g: &MaxPoolGeometry,
-    quirk: bool,
     input: &[f32],
     output: &mut [f32],
     indices: &mut [i64],
@@ -43,13 +42,11 @@ pub(super) fn pool_plane<L: CopyLane>(
     for ((z, y), (out_row, index_row)) in points.zip(rows) {
         let row = Window::new(g, [z, y, 0]);
         let mut done = interior.start;
-        done = pool_columns::<L>(g, quirk, input, row, done, interior.end, out_row, index_row);
-        done = pool_columns::<f32x4>(g, quirk, input, row, done, interior.end, out_row, index_row);
+        done = pool_columns::<L>(g, input, row, done, interior.end, out_row, index_row);
+        done = pool_columns::<f32x4>(g, input, row, done, interior.end, out_row, index_row);
         let columns = (0..interior.start).chain(done..ow);
         for ox in columns {
-            let window = Window::new(g, [z, y, ox]);
-            let value = |at: usize| input.get(at).copied().unwrap_or(f32::NAN);
-            let (max, index) = window_max(g, window, quirk, value);
+            let (max, index) = scalar_window(g, &Window::new(g, [z, y, ox]), input, 1, 0);
             if let (Some(o), Some(i)) = (out_row.get_mut(ox), index_row.get_mut(ox)) {
                 (*o, *i) = (max, index);
             }
@@ -60,11 +57,9 @@ pub(super) fn pool_plane<L: CopyLane>(
 /// Interior columns `from..to` of one output row in blocks of `L`
 /// neighbouring columns; returns where the whole blocks end. `row` holds the
 /// row's depth and height spans (its x span is unused).
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn pool_columns<L: CopyLane>(
     g: &MaxPoolGeometry,
-    quirk: bool,
     input: &[f32],
     row: Window,
     from: usize,
@@ -78,9 +73,7 @@ fn pool_columns<L: CopyLane>(
     let (kx, sx, px, dx) = (p.kernel[2], p.stride[2], p.padding[2], p.dilation[2]);
     let [sz, sy, _] = row.spans;
     // The initial index of column ox is `initial + x0(ox)` (wrapping).
-    let clamp = |v: usize| v.min(i64::MAX as usize) as i64;
-    let first_depth = if quirk { 0 } else { clamp(sz.start) };
-    let initial = flat(g, first_depth, clamp(sy.start), 0);
+    let initial = initial_index(g, [sz.start, sy.start, 0]);
     let mut ox = from;
     let mut last = false;
     while ox + n <= to || (!last && ox < to && to - from >= n) {

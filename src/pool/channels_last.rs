@@ -1,26 +1,24 @@
 //! Channels-last max pool (`C > 1`): the channels of each output pixel in
 //! the lanes, one window walk per block of `L` channels; the channels past
-//! the last whole block through the scalar window.
+//! the last whole block through the reference's window.
 
-use super::scalar::{Span, Window, window_max};
-use super::{Best, NO_INDEX};
+use super::{Best, NO_INDEX, scalar_window};
 use crate::geometry::pool::MaxPoolGeometry;
+use crate::reference::pool::{Span, Window, initial_index};
 use crate::simd::CopyLane;
 use wide::f32x4;
 
 /// One batch of a channels-last max pool (C > 1): the channels of each
-/// output pixel in blocks of `L` ([`Pool`](crate::simd::Pool) in the public path), then 4-lane
-/// blocks, then one by one.
+/// output pixel in blocks of `L` ([`Pool`](crate::simd::Pool) in the public
+/// path), then 4-lane blocks, then one by one through the reference's window.
 pub(super) fn pool_channels_last<L: CopyLane>(
     g: &MaxPoolGeometry,
-    payloads_fit: bool,
     input: &[f32],
     output: &mut [f32],
     indices: &mut [i64],
 ) {
     let c = g.input.c;
     let [od, oh, ow] = g.output.spatial;
-    let quirk = g.input.rank == 3;
     let mut pixels = output.chunks_exact_mut(c).zip(indices.chunks_exact_mut(c));
     for z in 0..od {
         for y in 0..oh {
@@ -30,18 +28,14 @@ pub(super) fn pool_channels_last<L: CopyLane>(
                     return;
                 };
                 let mut window = row;
-                window.spans[2] = Span::new(&g.params, g.input.spatial[2], 2, x);
-                let initial = window.initial_index(g, quirk);
-                let mut done = 0;
-                if payloads_fit {
-                    done = pool_pixel::<L>(g, window, initial, input, out, idx, done);
-                    done = pool_pixel::<f32x4>(g, window, initial, input, out, idx, done);
-                }
+                window.spans[2] = Span::new(g, 2, x);
+                let initial = initial_index(g, window.spans.map(|s| s.start));
+                let done = pool_pixel::<L>(g, window, initial, input, out, idx, 0);
+                let done = pool_pixel::<f32x4>(g, window, initial, input, out, idx, done);
                 let rest = out.get_mut(done..).unwrap_or_default().iter_mut();
                 let rest = rest.zip(idx.get_mut(done..).unwrap_or_default());
                 for (ch, (o, i)) in (done..).zip(rest) {
-                    let value = |at: usize| input.get(at * c + ch).copied().unwrap_or(f32::NAN);
-                    (*o, *i) = window_max(g, window, quirk, value);
+                    (*o, *i) = scalar_window(g, &window, input, c, ch);
                 }
             }
         }

@@ -9,7 +9,8 @@
 //!
 //! The fast path keeps, per lane, the running maximum and the index of the
 //! element it came from (a `u32` payload carried in an `f32` lane, moved only
-//! by bitwise selects), and takes each element of the window in order:
+//! by bitwise selects; see [`Best`]), and takes each element of the window
+//! in order:
 //!
 //! ```text
 //! take  = v > max || v is NaN          (the reference's test, lane by lane)
@@ -24,24 +25,27 @@
 //!   `unzip` (stride 2; for a 2-wide window both halves), and any other
 //!   stride gathers.
 //!
-//! Windows that the border clips in x, channels past the last whole vector
-//! and planes too large for `u32` payloads take the scalar transcription of
-//! the reference ([`scalar`]), which also serves as the oracle in the unit
-//! tests.
+//! Both walk the reference's windows ([`Window`]) and take a window's
+//! initial index from it
+//! ([`initial_index`](crate::reference::pool::initial_index), which applies
+//! PyTorch's depth-offset quirk of the 3-d channels-last kernel). The
+//! windows that the border clips in x and the channels past the last whole
+//! vector go through the reference's own loop ([`Window::max`]); a tensor
+//! whose planes are too large for `u32` payloads goes through the reference
+//! whole ([`max_pool_checked`]).
 
 mod channels_first;
 mod channels_last;
-mod scalar;
 #[cfg(test)]
 mod tests;
 
 use crate::error::Error;
 use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
-use crate::layout::Layout;
+use crate::layout::{Layout, MAX_SPATIAL};
+use crate::reference::pool::{Window, max_pool_checked};
 use crate::simd::{CopyLane, Pool};
 use channels_first::pool_plane;
 use channels_last::pool_channels_last;
-use scalar::pool_plane_scalar;
 
 /// `torch.nn.functional.max_pool{1,2,3}d(input, **options, return_indices=True)`.
 ///
@@ -80,7 +84,10 @@ pub fn max_pool(
     let i = g.input;
     let plane = i.plane();
     // u32 payloads need every in-plane index below u32::MAX (the marker).
-    let payloads_fit = u32::try_from(plane).is_ok_and(|p| p < NO_INDEX);
+    if !u32::try_from(plane).is_ok_and(|p| p < NO_INDEX) {
+        max_pool_checked(&g, input, output, indices);
+        return Ok(());
+    }
     match layout {
         Layout::ChannelsLast if i.c > 1 => {
             let batch = plane * i.c;
@@ -89,23 +96,18 @@ pub fn max_pool(
                 .chunks_exact_mut(out_batch)
                 .zip(indices.chunks_exact_mut(out_batch));
             for (input, (output, indices)) in input.chunks_exact(batch).zip(outs) {
-                pool_channels_last::<Pool>(&g, payloads_fit, input, output, indices);
+                pool_channels_last::<Pool>(&g, input, output, indices);
             }
         }
         _ => {
             // Channels-first, or channels-last with one channel (the same
-            // memory), whose 3-d kernel keeps PyTorch's depth-offset quirk.
-            let quirk = layout == Layout::ChannelsLast && i.rank == 3;
+            // memory, whose 3-d kernel keeps PyTorch's depth-offset quirk).
             let out_plane = g.output.plane();
             let outs = output
                 .chunks_exact_mut(out_plane)
                 .zip(indices.chunks_exact_mut(out_plane));
             for (input, (output, indices)) in input.chunks_exact(plane).zip(outs) {
-                if payloads_fit {
-                    pool_plane::<Pool>(&g, quirk, input, output, indices);
-                } else {
-                    pool_plane_scalar(&g, quirk, input, output, indices);
-                }
+                pool_plane::<Pool>(&g, input, output, indices);
             }
         }
     }
@@ -157,4 +159,23 @@ impl<L: CopyLane> Best<L> {
             payload: L::select(take, later.payload, self.payload),
         }
     }
+}
+
+/// The reference's maximum of one window of one channel: point `[z, y, x]`
+/// reads `input[((z * H + y) * W + x) * c + ch]` (`c = 1`, `ch = 0` for a
+/// channels-first plane); a read past the input (which no valid geometry
+/// makes) is NaN.
+#[inline]
+fn scalar_window(
+    g: &MaxPoolGeometry,
+    window: &Window,
+    input: &[f32],
+    c: usize,
+    ch: usize,
+) -> (f32, i64) {
+    let [_, h, w] = g.input.spatial;
+    window.max(g, |[z, y, x]: [usize; MAX_SPATIAL]| {
+        let at = ((z * h + y) * w + x) * c + ch;
+        input.get(at).copied().unwrap_or(f32::NAN)
+    })
 }

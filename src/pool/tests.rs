@@ -1,9 +1,7 @@
-//! The vector kernels at every lane width against the scalar
-//! transcription.
+//! The vector kernels at every lane width against the reference.
 
 use super::channels_first::pool_plane;
 use super::channels_last::pool_channels_last;
-use super::scalar::pool_plane_scalar;
 use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
 use crate::layout::Layout;
 use crate::simd::CopyLane;
@@ -22,7 +20,7 @@ fn values(n: usize, seed: usize) -> [f32; 4096] {
     })
 }
 
-/// The vector kernels at width `L` against the scalar transcription,
+/// The vector kernels at width `L` against [`crate::reference::max_pool`],
 /// for a spread of geometries in both layouts.
 fn kernels_at_width<L: CopyLane>() {
     let shapes: [&[usize]; 5] = [
@@ -57,29 +55,27 @@ fn kernels_at_width<L: CopyLane>() {
                 let m = g.output.numel();
                 let (mut want, mut want_idx) = ([0.0f32; 4096], [0i64; 4096]);
                 let (mut got, mut got_idx) = ([0.0f32; 4096], [0i64; 4096]);
+                crate::reference::max_pool(
+                    input,
+                    shape,
+                    layout,
+                    &opts,
+                    &mut want[..m],
+                    &mut want_idx[..m],
+                )
+                .unwrap();
                 let (plane, out_plane) = (g.input.plane(), g.output.plane());
                 if layout == Layout::ChannelsFirst {
-                    let pairs = input.chunks_exact(plane).zip(
-                        want[..m]
-                            .chunks_exact_mut(out_plane)
-                            .zip(want_idx[..m].chunks_exact_mut(out_plane)),
-                    );
-                    for (i, (o, x)) in pairs {
-                        pool_plane_scalar(&g, false, i, o, x);
-                    }
                     let pairs = input.chunks_exact(plane).zip(
                         got[..m]
                             .chunks_exact_mut(out_plane)
                             .zip(got_idx[..m].chunks_exact_mut(out_plane)),
                     );
                     for (i, (o, x)) in pairs {
-                        pool_plane::<L>(&g, false, i, o, x);
+                        pool_plane::<L>(&g, i, o, x);
                     }
                 } else {
-                    // The scalar oracle for channels-last is the same
-                    // function with no vector blocks.
-                    pool_channels_last::<L>(&g, false, input, &mut want[..m], &mut want_idx[..m]);
-                    pool_channels_last::<L>(&g, true, input, &mut got[..m], &mut got_idx[..m]);
+                    pool_channels_last::<L>(&g, input, &mut got[..m], &mut got_idx[..m]);
                 }
                 for j in 0..m {
                     assert_eq!(
@@ -97,6 +93,7 @@ fn kernels_at_width<L: CopyLane>() {
     }
 }
 
+/// [`kernels_at_width`] at 4, 8 and 16 lanes.
 #[test]
 fn kernels_at_every_width() {
     kernels_at_width::<f32x4>();
