@@ -100,3 +100,52 @@ fn kernels_at_every_width() {
     kernels_at_width::<f32x8>();
     kernels_at_width::<f32x16>();
 }
+
+/// PyTorch's 3-d channels-last kernel starts a window's index without its
+/// depth offset, so a window with no element above `-inf` reports
+/// `y * W + x` of its first position where every other kernel reports
+/// `(z * H + y) * W + x`: checked on the public path at every block width
+/// and tail (one channel through the plane kernel, 17 through the channel
+/// blocks and a scalar tail), for interior and border columns.
+#[test]
+fn depth_offset_quirk_of_3d_channels_last() {
+    // (1, C, 4, 3, 40), kernel 3, stride 2, padding 1: output (2, 2, 20).
+    let (d, h, w, oh, ow) = (4, 3, 40, 2, 20);
+    let opts = MaxPoolOptions::new(&[3])
+        .with_stride(&[2])
+        .with_padding(&[1]);
+    let input = [f32::NEG_INFINITY; 17 * 4 * 3 * 40];
+    for c in [1, 17] {
+        let shape = [1, c, d, h, w];
+        for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+            let m = c * 2 * oh * ow;
+            let (mut output, mut indices) = ([0.0f32; 17 * 80], [0i64; 17 * 80]);
+            let input = &input[..c * d * h * w];
+            crate::max_pool(
+                input,
+                &shape,
+                layout,
+                &opts,
+                &mut output[..m],
+                &mut indices[..m],
+            )
+            .unwrap();
+            // Output depth 1 starts at input depth 1; its first row at y = 0.
+            for ox in 0..ow {
+                let x = (2 * ox).saturating_sub(1);
+                let want = match layout {
+                    Layout::ChannelsFirst => (h * w + x) as i64,
+                    Layout::ChannelsLast => x as i64,
+                };
+                for ch in 0..c {
+                    let at = match layout {
+                        Layout::ChannelsFirst => (ch * 2 + 1) * oh * ow + ox,
+                        Layout::ChannelsLast => (oh * ow + ox) * c + ch,
+                    };
+                    assert_eq!(indices[at], want, "C {c} {layout:?} ox {ox} ch {ch}");
+                    assert_eq!(output[at], f32::NEG_INFINITY);
+                }
+            }
+        }
+    }
+}
