@@ -81,6 +81,7 @@ mod pixel_shuffle;
 mod pool;
 pub mod reference;
 mod simd;
+mod slices;
 mod unpool;
 
 pub use conv_transpose::{conv_transpose, conv_transpose_scratch_len};

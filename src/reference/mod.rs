@@ -10,7 +10,7 @@ mod antialias;
 pub(crate) mod conv_transpose;
 pub(crate) mod interpolate;
 mod pixel_shuffle;
-mod pool;
+pub(crate) mod pool;
 mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};

@@ -1,5 +1,10 @@
 //! Reference max pool with indices, after ATen's `cpu_max_pool`
 //! (`aten/src/ATen/native/cpu/MaxPoolKernel.cpp`).
+//!
+//! The window of one output point ([`Window`]), its initial index and its
+//! maximum ([`Window::max`]) are also the fast path's (`crate::pool`) for
+//! what it does not vectorise: windows the border clips, channels past the
+//! last whole vector, and planes too large for its `u32` payloads.
 
 use crate::error::Error;
 use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
@@ -29,71 +34,147 @@ pub fn max_pool(
 ) -> Result<(), Error> {
     let g = MaxPoolGeometry::new(shape, layout, options)?;
     g.check_buffers(input, output, indices)?;
-    let (i, o, p) = (g.input, g.output, g.params);
-    let [_, ih, iw] = i.spatial;
+    max_pool_checked(&g, input, output, indices);
+    Ok(())
+}
+
+/// [`max_pool`] on buffers checked against `g`: every output point of every
+/// `(n, c)` plane, one window at a time.
+pub(crate) fn max_pool_checked(
+    g: &MaxPoolGeometry,
+    input: &[f32],
+    output: &mut [f32],
+    indices: &mut [i64],
+) {
+    let (i, o) = (g.input, g.output);
     for n in 0..i.n {
         for c in 0..i.c {
             for_each_point(o.spatial, |op| {
-                // Window start and end per axis, as cpu_max_pool:
-                //   i0 = o*stride - pad; i1 = min(i0 + (k-1)*dilation + 1, size)
-                //   while i0 < 0: i0 += dilation
-                // In i128 (kernel, dilation and padding may be near usize::MAX);
-                // `while i0 < 0 { i0 += dilation }` is done in one step.
-                let mut start = [0i64; MAX_SPATIAL];
-                let mut end = [0i64; MAX_SPATIAL];
-                for a in 0..MAX_SPATIAL {
-                    let (s, k, d) = (
-                        p.stride[a] as i128,
-                        p.kernel[a] as i128,
-                        p.dilation[a] as i128,
-                    );
-                    let mut i0 = op[a] as i128 * s - p.padding[a] as i128;
-                    let i1 = (i0 + (k - 1) * d + 1).min(i.spatial[a] as i128);
-                    if i0 < 0 {
-                        i0 += (-i0 + d - 1) / d * d;
-                    }
-                    start[a] = i0.min(i64::MAX as i128) as i64;
-                    end[a] = i1.max(0) as i64;
-                }
-                // Wrapping, as ATen's int64 arithmetic: only an empty window far in the
-                // padding can leave the plane here.
-                let flat = |z: i64, y: i64, x: i64| {
-                    z.wrapping_mul(ih as i64)
-                        .wrapping_add(y)
-                        .wrapping_mul(iw as i64)
-                        .wrapping_add(x)
-                };
-                // PyTorch's 3-d channels-last kernel (cpu_max_pool_channels_last)
-                // starts the index without the depth offset: a window with no
-                // value above -inf (or no element at all) reports it so.
-                let first_depth = match (layout, i.rank) {
-                    (Layout::ChannelsLast, 3) => 0,
-                    _ => start[0],
-                };
-                let mut max_index = flat(first_depth, start[1], start[2]);
-                let mut max_value = f32::NEG_INFINITY;
-                let mut z = start[0];
-                while z < end[0] {
-                    let mut y = start[1];
-                    while y < end[1] {
-                        let mut x = start[2];
-                        while x < end[2] {
-                            let value = input[i.offset(n, c, [z as usize, y as usize, x as usize])];
-                            if value > max_value || value.is_nan() {
-                                max_value = value;
-                                max_index = flat(z, y, x);
-                            }
-                            x = x.saturating_add(p.dilation[2].min(i64::MAX as usize) as i64);
-                        }
-                        y = y.saturating_add(p.dilation[1].min(i64::MAX as usize) as i64);
-                    }
-                    z = z.saturating_add(p.dilation[0].min(i64::MAX as usize) as i64);
-                }
+                let (max, index) = Window::new(g, op).max(g, |p| input[i.offset(n, c, p)]);
                 let at = o.offset(n, c, op);
-                output[at] = max_value;
-                indices[at] = max_index;
+                output[at] = max;
+                indices[at] = index;
             });
         }
     }
-    Ok(())
+}
+
+/// One axis of one window: positions `start, start + step, ..` below `end`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    /// The first position at or after 0, where PyTorch's initial index
+    /// points even when the window is empty (at most `i64::MAX`).
+    pub(crate) start: usize,
+    /// One past the last position the window may reach.
+    pub(crate) end: usize,
+    /// The dilation.
+    pub(crate) step: usize,
+}
+
+impl Span {
+    /// `cpu_max_pool`'s window along axis `a` for output position `o`:
+    ///
+    /// ```text
+    /// i0 = o*stride - pad
+    /// i1 = min(i0 + (k-1)*dilation + 1, size)
+    /// while i0 < 0: i0 += dilation
+    /// ```
+    ///
+    /// in `i128` (kernel, dilation and padding may be near `usize::MAX`;
+    /// the geometry keeps `(k-1)*dilation` below 2^120).
+    #[inline]
+    pub(crate) fn new(g: &MaxPoolGeometry, a: usize, o: usize) -> Span {
+        let p = &g.params;
+        let (k, s, pad, d) = (p.kernel[a], p.stride[a], p.padding[a], p.dilation[a]);
+        let i0 = o as i128 * s as i128 - pad as i128;
+        let i1 = (i0 + (k as i128 - 1) * d as i128 + 1).min(g.input.spatial[a] as i128);
+        let start = if i0 >= 0 {
+            i0
+        } else {
+            // The `while` in one step: the first multiple of the dilation
+            // at or past the deficit (at most `pad`), less the deficit.
+            let deficit = (-i0) as usize;
+            ((d - deficit % d) % d) as i128
+        };
+        Span {
+            start: start.min(i64::MAX as i128) as usize,
+            end: i1.max(0) as usize,
+            step: d,
+        }
+    }
+
+    /// The window's positions along this axis, in order.
+    #[inline]
+    pub(crate) fn positions(self) -> impl Iterator<Item = usize> {
+        (self.start..self.end.max(self.start)).step_by(self.step)
+    }
+}
+
+/// The window of one output point, one [`Span`] per `[D, H, W]` axis.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Window {
+    /// The `[D, H, W]` spans.
+    pub(crate) spans: [Span; MAX_SPATIAL],
+}
+
+impl Window {
+    /// The window of output point `point` (`[z, y, x]`).
+    #[inline]
+    pub(crate) fn new(g: &MaxPoolGeometry, point: [usize; MAX_SPATIAL]) -> Window {
+        Window {
+            spans: core::array::from_fn(|a| Span::new(g, a, point[a])),
+        }
+    }
+
+    /// `cpu_max_pool`'s loop over the window: the first maximum in window
+    /// order, except that a NaN always wins (so the last NaN does), with
+    /// its in-plane index; `value(p)` reads the element at point `p`.
+    #[inline]
+    pub(crate) fn max(
+        &self,
+        g: &MaxPoolGeometry,
+        value: impl Fn([usize; MAX_SPATIAL]) -> f32,
+    ) -> (f32, i64) {
+        let [sz, sy, sx] = self.spans;
+        let mut max_value = f32::NEG_INFINITY;
+        let mut max_index = initial_index(g, self.spans.map(|s| s.start));
+        for z in sz.positions() {
+            for y in sy.positions() {
+                for x in sx.positions() {
+                    let value = value([z, y, x]);
+                    if value > max_value || value.is_nan() {
+                        max_value = value;
+                        max_index = flat_index(g, [z, y, x]);
+                    }
+                }
+            }
+        }
+        (max_value, max_index)
+    }
+}
+
+/// The index a window reports when no element beats `-inf` (or it has
+/// none): the flat index of its first position `start`, except that
+/// PyTorch's 3-d channels-last kernel (`cpu_max_pool_channels_last`)
+/// leaves out the depth offset.
+#[inline]
+pub(crate) fn initial_index(g: &MaxPoolGeometry, start: [usize; MAX_SPATIAL]) -> i64 {
+    let [z, y, x] = start;
+    let z = match (g.input.layout, g.input.rank) {
+        (Layout::ChannelsLast, 3) => 0,
+        _ => z,
+    };
+    flat_index(g, [z, y, x])
+}
+
+/// `(z * H + y) * W + x` in `i64`, wrapping as ATen's `int64` arithmetic:
+/// only an empty window far in the padding can leave the plane here.
+#[inline]
+fn flat_index(g: &MaxPoolGeometry, point: [usize; MAX_SPATIAL]) -> i64 {
+    let [_, h, w] = g.input.spatial.map(|v| v as i64);
+    let [z, y, x] = point.map(|v| v as i64);
+    z.wrapping_mul(h)
+        .wrapping_add(y)
+        .wrapping_mul(w)
+        .wrapping_add(x)
 }

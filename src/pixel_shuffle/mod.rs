@@ -1,0 +1,115 @@
+//! `torch.nn.functional.pixel_shuffle` and `pixel_unshuffle`.
+//!
+//! ```text
+//! pixel_shuffle:   out[n, c, h*r + i, w*r + j] = in[n, c*r*r + i*r + j, h, w]
+//! pixel_unshuffle: the inverse
+//! ```
+//!
+//! Both are pure copies, and each layout reduces to an interleave:
+//!
+//! ```text
+//! channels-first shuffle:   out row (c, y*r + i) = interleave of the r input rows
+//!                           (c*r*r + i*r + j, y) for j in 0..r
+//! channels-last shuffle:    the r*r output pixels of input pixel (y, x) hold its
+//!                           C*r*r values de-interleaved by r*r ([C][r*r] -> [r*r][C])
+//! unshuffle:                the same with interleave and de-interleave swapped
+//! ```
+//!
+//! How each case runs:
+//!
+//! | factor | channels-first | channels-last |
+//! |---|---|---|
+//! | 2, 4 | `zip` / `unzip` networks of `CopyLane` vectors per row | shuffle: 4x4 transposes per pixel (`[C][r*r]` to `[r*r][C]`), 16 channels at a time where `C` is a multiple of 16; unshuffle 2: a `zip` network per pixel, 4: 4x4 transposes |
+//! | 3 | fixed-size chunks the compiler vectorises | 4x4 transposes of `[C][9]` (16 channels at a time likewise), a ninth stream by hand |
+//! | other | strided scalar copies | strided scalar copies |
+//!
+//! Every kernel runs on [`PixelShuffle`](crate::simd::PixelShuffle)
+//! vectors, 4 lanes whatever the target (`crate::simd` says why). The
+//! kernels take the geometry as proof of the slice lengths: all chunk sizes
+//! are products of validated, non-zero sizes, and every slice access is a
+//! chunk, a zip, a `get` or a range clamped to the slice.
+//!
+//! - [`channels_first`]: the row interleaves of channels-first tensors;
+//! - [`channels_last`]: the pixel transposes of channels-last tensors;
+//! - [`interleave`]: the `zip` / `unzip` networks both layouts use;
+//! - [`transpose`]: the 4x4 tile transposes of channels-last pixels.
+
+mod channels_first;
+mod channels_last;
+mod interleave;
+mod transpose;
+
+use crate::error::Error;
+use crate::geometry::pixel_shuffle::ShuffleGeometry;
+use crate::layout::Layout;
+use crate::slices::copy;
+use channels_first::{shuffle_channels_first, unshuffle_channels_first};
+use channels_last::{shuffle_channels_last, unshuffle_channels_last};
+
+/// `torch.nn.functional.pixel_shuffle(input, upscale_factor)`.
+///
+/// `input` has logical shape `shape` = `(N, C*r*r, H, W)` in `layout`;
+/// `output` gets `(N, C, H*r, W*r)` in the same layout. Exact (a copy).
+///
+/// ```
+/// use upsample::{pixel_shuffle, Layout};
+/// let input = [1.0, 2.0, 3.0, 4.0]; // (1, 4, 1, 1)
+/// let mut output = [0.0; 4]; // (1, 1, 2, 2)
+/// pixel_shuffle(&input, &[1, 4, 1, 1], Layout::ChannelsFirst, 2, &mut output).unwrap();
+/// assert_eq!(output, [1.0, 2.0, 3.0, 4.0]);
+/// ```
+///
+/// # Errors
+/// [`Error::Rank`] unless the shape is 4-d; [`Error::ZeroDimension`];
+/// [`Error::InvalidParameter`] for a zero factor; [`Error::NotDivisible`]
+/// when `C` is not a multiple of `r*r`; [`Error::BufferLength`].
+pub fn pixel_shuffle(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    upscale_factor: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ShuffleGeometry::shuffle(shape, layout, upscale_factor)?;
+    g.check_buffers(input, output)?;
+    match layout {
+        _ if g.factor == 1 => copy(input, output),
+        Layout::ChannelsFirst => shuffle_channels_first(&g, input, output),
+        Layout::ChannelsLast => shuffle_channels_last(&g, input, output),
+    }
+    Ok(())
+}
+
+/// `torch.nn.functional.pixel_unshuffle(input, downscale_factor)`.
+///
+/// `input` has logical shape `shape` = `(N, C, H*r, W*r)` in `layout`;
+/// `output` gets `(N, C*r*r, H, W)` in the same layout. Exact (a copy).
+///
+/// ```
+/// use upsample::{pixel_unshuffle, Layout};
+/// let input = [1.0, 2.0, 3.0, 4.0]; // (1, 1, 2, 2)
+/// let mut output = [0.0; 4]; // (1, 4, 1, 1)
+/// pixel_unshuffle(&input, &[1, 1, 2, 2], Layout::ChannelsFirst, 2, &mut output).unwrap();
+/// assert_eq!(output, [1.0, 2.0, 3.0, 4.0]);
+/// ```
+///
+/// # Errors
+/// [`Error::Rank`] unless the shape is 4-d; [`Error::ZeroDimension`];
+/// [`Error::InvalidParameter`] for a zero factor; [`Error::NotDivisible`]
+/// when `H` or `W` is not a multiple of `r`; [`Error::BufferLength`].
+pub fn pixel_unshuffle(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    downscale_factor: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ShuffleGeometry::unshuffle(shape, layout, downscale_factor)?;
+    g.check_buffers(input, output)?;
+    match layout {
+        _ if g.factor == 1 => copy(input, output),
+        Layout::ChannelsFirst => unshuffle_channels_first(&g, input, output),
+        Layout::ChannelsLast => unshuffle_channels_last(&g, input, output),
+    }
+    Ok(())
+}
