@@ -224,3 +224,27 @@ pub fn max_pool_output_shape(
         .output
         .shape())
 }
+
+/// Defines a `max_pool` entry point: the public op and its reference twin
+/// are both written through this, so that their signatures and checks
+/// cannot drift apart. It checks the call, then runs
+/// `$run(&geometry, input, output, indices)`.
+macro_rules! max_pool_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            input: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::MaxPoolOptions<'_>,
+            output: &mut [f32],
+            indices: &mut [i64],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::pool::MaxPoolGeometry::new(shape, layout, options)?;
+            g.check_buffers(input, output, indices)?;
+            $run(&g, input, output, indices);
+            Ok(())
+        }
+    };
+}
+pub(crate) use max_pool_entry_point;

@@ -257,3 +257,59 @@ pub(crate) fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize)
         }
     }
 }
+
+/// Defines a `max_unpool` entry point: the public op and its reference
+/// twin are both written through this, so that their signatures and
+/// checks cannot drift apart. It checks the call (not the indices' values,
+/// which the body checks), then returns
+/// `$run(&geometry, input, indices, output)`.
+macro_rules! max_unpool_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            input: &[f32],
+            indices: &[i64],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::UnpoolOptions<'_>,
+            output: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::unpool::UnpoolGeometry::new(
+                shape,
+                layout,
+                options,
+                "max_unpool",
+            )?;
+            g.check_buffers(input, output)?;
+            g.input.check_len($crate::Buffer::Indices, indices.len())?;
+            $run(&g, input, indices, output)
+        }
+    };
+}
+pub(crate) use max_unpool_entry_point;
+
+/// Defines an `avg_unpool` entry point, as [`max_unpool_entry_point`]
+/// does: it checks the call, then runs `$run(&geometry, input, output)`.
+macro_rules! avg_unpool_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            input: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::UnpoolOptions<'_>,
+            output: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::unpool::UnpoolGeometry::new(
+                shape,
+                layout,
+                options,
+                "avg_unpool",
+            )?;
+            g.check_buffers(input, output)?;
+            $run(&g, input, output);
+            Ok(())
+        }
+    };
+}
+pub(crate) use avg_unpool_entry_point;

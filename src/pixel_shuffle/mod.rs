@@ -39,13 +39,13 @@ mod channels_last;
 mod interleave;
 mod transpose;
 
-use crate::error::Error;
-use crate::geometry::pixel_shuffle::ShuffleGeometry;
+use crate::geometry::pixel_shuffle::{ShuffleGeometry, pixel_shuffle_entry_point};
 use crate::layout::Layout;
 use crate::slices::copy;
 use channels_first::{shuffle_channels_first, unshuffle_channels_first};
 use channels_last::{shuffle_channels_last, unshuffle_channels_last};
 
+pixel_shuffle_entry_point! {
 /// `torch.nn.functional.pixel_shuffle(input, upscale_factor)`.
 ///
 /// `input` has logical shape `shape` = `(N, C*r*r, H, W)` in `layout`;
@@ -60,26 +60,22 @@ use channels_last::{shuffle_channels_last, unshuffle_channels_last};
 /// ```
 ///
 /// # Errors
-/// [`Error::Rank`] unless the shape is 4-d; [`Error::ZeroDimension`];
-/// [`Error::InvalidParameter`] for a zero factor; [`Error::NotDivisible`]
-/// when `C` is not a multiple of `r*r`; [`Error::BufferLength`].
-pub fn pixel_shuffle(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    upscale_factor: usize,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = ShuffleGeometry::shuffle(shape, layout, upscale_factor)?;
-    g.check_buffers(input, output)?;
-    match layout {
-        _ if g.factor == 1 => copy(input, output),
-        Layout::ChannelsFirst => shuffle_channels_first(&g, input, output),
-        Layout::ChannelsLast => shuffle_channels_last(&g, input, output),
-    }
-    Ok(())
+/// [`Error::Rank`](crate::Error::Rank) unless the shape is 4-d; [`Error::ZeroDimension`](crate::Error::ZeroDimension);
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a zero factor; [`Error::NotDivisible`](crate::Error::NotDivisible)
+/// when `C` is not a multiple of `r*r`; [`Error::BufferLength`](crate::Error::BufferLength).
+pub fn pixel_shuffle(upscale_factor) = ShuffleGeometry::shuffle => shuffle
 }
 
+/// [`pixel_shuffle`] on a checked geometry and buffers.
+fn shuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
+    match g.input.layout {
+        _ if g.factor == 1 => copy(input, output),
+        Layout::ChannelsFirst => shuffle_channels_first(g, input, output),
+        Layout::ChannelsLast => shuffle_channels_last(g, input, output),
+    }
+}
+
+pixel_shuffle_entry_point! {
 /// `torch.nn.functional.pixel_unshuffle(input, downscale_factor)`.
 ///
 /// `input` has logical shape `shape` = `(N, C, H*r, W*r)` in `layout`;
@@ -94,22 +90,17 @@ pub fn pixel_shuffle(
 /// ```
 ///
 /// # Errors
-/// [`Error::Rank`] unless the shape is 4-d; [`Error::ZeroDimension`];
-/// [`Error::InvalidParameter`] for a zero factor; [`Error::NotDivisible`]
-/// when `H` or `W` is not a multiple of `r`; [`Error::BufferLength`].
-pub fn pixel_unshuffle(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    downscale_factor: usize,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = ShuffleGeometry::unshuffle(shape, layout, downscale_factor)?;
-    g.check_buffers(input, output)?;
-    match layout {
+/// [`Error::Rank`](crate::Error::Rank) unless the shape is 4-d; [`Error::ZeroDimension`](crate::Error::ZeroDimension);
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a zero factor; [`Error::NotDivisible`](crate::Error::NotDivisible)
+/// when `H` or `W` is not a multiple of `r`; [`Error::BufferLength`](crate::Error::BufferLength).
+pub fn pixel_unshuffle(downscale_factor) = ShuffleGeometry::unshuffle => unshuffle
+}
+
+/// [`pixel_unshuffle`] on a checked geometry and buffers.
+fn unshuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
+    match g.input.layout {
         _ if g.factor == 1 => copy(input, output),
-        Layout::ChannelsFirst => unshuffle_channels_first(&g, input, output),
-        Layout::ChannelsLast => unshuffle_channels_last(&g, input, output),
+        Layout::ChannelsFirst => unshuffle_channels_first(g, input, output),
+        Layout::ChannelsLast => unshuffle_channels_last(g, input, output),
     }
-    Ok(())
 }

@@ -39,14 +39,14 @@ mod channels_last;
 #[cfg(test)]
 mod tests;
 
-use crate::error::Error;
-use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
+use crate::geometry::pool::{MaxPoolGeometry, max_pool_entry_point};
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::reference::pool::{Window, max_pool_checked};
 use crate::simd::{CopyLane, Pool};
 use channels_first::pool_plane;
 use channels_last::pool_channels_last;
 
+max_pool_entry_point! {
 /// `torch.nn.functional.max_pool{1,2,3}d(input, **options, return_indices=True)`.
 ///
 /// `input` has logical shape `shape` = `(N, C, spatial...)` in `layout`;
@@ -65,30 +65,25 @@ use channels_last::pool_channels_last;
 /// ```
 ///
 /// # Errors
-/// [`Error::Rank`], [`Error::ZeroDimension`], [`Error::ParameterCount`],
-/// [`Error::InvalidParameter`] (zero kernel, stride or dilation),
-/// [`Error::PaddingTooLarge`], [`Error::EmptyOutput`], [`Error::Overflow`],
-/// [`Error::BufferLength`].
+/// [`Error::Rank`](crate::Error::Rank), [`Error::ZeroDimension`](crate::Error::ZeroDimension), [`Error::ParameterCount`](crate::Error::ParameterCount),
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) (zero kernel, stride or dilation),
+/// [`Error::PaddingTooLarge`](crate::Error::PaddingTooLarge), [`Error::EmptyOutput`](crate::Error::EmptyOutput), [`Error::Overflow`](crate::Error::Overflow),
+/// [`Error::BufferLength`](crate::Error::BufferLength).
 ///
 /// [`max_pool_output_shape`]: crate::max_pool_output_shape
-pub fn max_pool(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &MaxPoolOptions<'_>,
-    output: &mut [f32],
-    indices: &mut [i64],
-) -> Result<(), Error> {
-    let g = MaxPoolGeometry::new(shape, layout, options)?;
-    g.check_buffers(input, output, indices)?;
+pub fn max_pool = pool
+}
+
+/// [`max_pool`] on a checked geometry and buffers.
+fn pool(g: &MaxPoolGeometry, input: &[f32], output: &mut [f32], indices: &mut [i64]) {
     let i = g.input;
     let plane = i.plane();
     // u32 payloads need every in-plane index below u32::MAX (the marker).
     if !u32::try_from(plane).is_ok_and(|p| p < NO_INDEX) {
-        max_pool_checked(&g, input, output, indices);
-        return Ok(());
+        max_pool_checked(g, input, output, indices);
+        return;
     }
-    match layout {
+    match g.input.layout {
         Layout::ChannelsLast if i.c > 1 => {
             let batch = plane * i.c;
             let out_batch = g.output.plane() * i.c;
@@ -96,7 +91,7 @@ pub fn max_pool(
                 .chunks_exact_mut(out_batch)
                 .zip(indices.chunks_exact_mut(out_batch));
             for (input, (output, indices)) in input.chunks_exact(batch).zip(outs) {
-                pool_channels_last::<Pool>(&g, input, output, indices);
+                pool_channels_last::<Pool>(g, input, output, indices);
             }
         }
         _ => {
@@ -107,11 +102,10 @@ pub fn max_pool(
                 .chunks_exact_mut(out_plane)
                 .zip(indices.chunks_exact_mut(out_plane));
             for (input, (output, indices)) in input.chunks_exact(plane).zip(outs) {
-                pool_plane::<Pool>(&g, input, output, indices);
+                pool_plane::<Pool>(g, input, output, indices);
             }
         }
     }
-    Ok(())
 }
 
 /// The payload of a lane that has taken no element yet: its index is the

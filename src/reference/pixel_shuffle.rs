@@ -2,10 +2,9 @@
 //! `pixel_unshuffle` (`aten/src/ATen/native/PixelShuffle.cpp`): a view and
 //! permute, written here as the index map it amounts to.
 
-use crate::error::Error;
-use crate::geometry::pixel_shuffle::ShuffleGeometry;
-use crate::layout::Layout;
+use crate::geometry::pixel_shuffle::{ShuffleGeometry, pixel_shuffle_entry_point};
 
+pixel_shuffle_entry_point! {
 /// Reference twin of [`crate::pixel_shuffle`].
 ///
 /// ```
@@ -17,15 +16,11 @@ use crate::layout::Layout;
 ///
 /// # Errors
 /// As [`crate::pixel_shuffle`].
-pub fn pixel_shuffle(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    upscale_factor: usize,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = ShuffleGeometry::shuffle(shape, layout, upscale_factor)?;
-    g.check_buffers(input, output)?;
+pub fn pixel_shuffle(upscale_factor) = ShuffleGeometry::shuffle => shuffle
+}
+
+/// [`pixel_shuffle`] on a checked geometry and buffers.
+fn shuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
     let (r, o) = (g.factor, g.output);
     let [_, oh, ow] = o.spatial;
     for n in 0..o.n {
@@ -40,9 +35,9 @@ pub fn pixel_shuffle(
             }
         }
     }
-    Ok(())
 }
 
+pixel_shuffle_entry_point! {
 /// Reference twin of [`crate::pixel_unshuffle`].
 ///
 /// ```
@@ -54,15 +49,11 @@ pub fn pixel_shuffle(
 ///
 /// # Errors
 /// As [`crate::pixel_unshuffle`].
-pub fn pixel_unshuffle(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    downscale_factor: usize,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = ShuffleGeometry::unshuffle(shape, layout, downscale_factor)?;
-    g.check_buffers(input, output)?;
+pub fn pixel_unshuffle(downscale_factor) = ShuffleGeometry::unshuffle => unshuffle
+}
+
+/// [`pixel_unshuffle`] on a checked geometry and buffers.
+fn unshuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
     let (r, i) = (g.factor, g.input);
     let [_, ih, iw] = i.spatial;
     for n in 0..i.n {
@@ -77,5 +68,4 @@ pub fn pixel_unshuffle(
             }
         }
     }
-    Ok(())
 }

@@ -6,10 +6,10 @@
 //! what it does not vectorise: windows the border clips, channels past the
 //! last whole vector, and planes too large for its `u32` payloads.
 
-use crate::error::Error;
-use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
+use crate::geometry::pool::{MaxPoolGeometry, max_pool_entry_point};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
+max_pool_entry_point! {
 /// Reference twin of [`crate::max_pool`].
 ///
 /// ```
@@ -24,18 +24,7 @@ use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 ///
 /// # Errors
 /// As [`crate::max_pool`].
-pub fn max_pool(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &MaxPoolOptions<'_>,
-    output: &mut [f32],
-    indices: &mut [i64],
-) -> Result<(), Error> {
-    let g = MaxPoolGeometry::new(shape, layout, options)?;
-    g.check_buffers(input, output, indices)?;
-    max_pool_checked(&g, input, output, indices);
-    Ok(())
+pub fn max_pool = max_pool_checked
 }
 
 /// [`max_pool`] on buffers checked against `g`: every output point of every

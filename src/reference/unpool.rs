@@ -3,9 +3,12 @@
 //! (no ATen op: the mean of the pooled values whose windows cover a point).
 
 use crate::error::Error;
-use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions, covering};
-use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
+use crate::geometry::unpool::{
+    UnpoolGeometry, avg_unpool_entry_point, covering, max_unpool_entry_point,
+};
+use crate::layout::{MAX_SPATIAL, for_each_point};
 
+max_unpool_entry_point! {
 /// Reference twin of [`crate::max_unpool`].
 ///
 /// ```
@@ -19,16 +22,16 @@ use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 ///
 /// # Errors
 /// As [`crate::max_unpool`].
-pub fn max_unpool(
+pub fn max_unpool = scatter
+}
+
+/// [`max_unpool`] on a checked geometry and buffers.
+fn scatter(
+    g: &UnpoolGeometry,
     input: &[f32],
     indices: &[i64],
-    shape: &[usize],
-    layout: Layout,
-    options: &UnpoolOptions<'_>,
     output: &mut [f32],
 ) -> Result<(), Error> {
-    let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
-    g.check_buffers(input, output)?;
     // ATen reports "Found an invalid max index" after scattering. The
     // indices are checked first here, and an error fills the output with
     // NaN, as the public op does (which checks as it writes).
@@ -54,6 +57,7 @@ pub fn max_unpool(
     Ok(())
 }
 
+avg_unpool_entry_point! {
 /// Reference twin of [`crate::avg_unpool`].
 ///
 /// ```
@@ -68,15 +72,11 @@ pub fn max_unpool(
 ///
 /// # Errors
 /// As [`crate::avg_unpool`].
-pub fn avg_unpool(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &UnpoolOptions<'_>,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = UnpoolGeometry::new(shape, layout, options, "avg_unpool")?;
-    g.check_buffers(input, output)?;
+pub fn avg_unpool = average
+}
+
+/// [`avg_unpool`] on a checked geometry and buffers.
+fn average(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
     let (i, o) = (g.input, g.output);
     for n in 0..i.n {
         for c in 0..i.c {
@@ -86,7 +86,7 @@ pub fn avg_unpool(
                 let mut first = [0usize; MAX_SPATIAL];
                 let mut last = [0usize; MAX_SPATIAL]; // exclusive
                 for a in 0..MAX_SPATIAL {
-                    (first[a], last[a]) = covering(&g, a, op[a]);
+                    (first[a], last[a]) = covering(g, a, op[a]);
                 }
                 let mut sum = 0.0f32;
                 let mut count = 0usize;
@@ -102,5 +102,4 @@ pub fn avg_unpool(
             });
         }
     }
-    Ok(())
 }

@@ -40,11 +40,12 @@
 mod average;
 mod max;
 
-use crate::error::{Buffer, Error};
-use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions};
+use crate::error::Error;
+use crate::geometry::unpool::{UnpoolGeometry, avg_unpool_entry_point, max_unpool_entry_point};
 use crate::layout::Layout;
 use max::unpool_max;
 
+max_unpool_entry_point! {
 /// `torch.nn.functional.max_unpool{1,2,3}d(input, indices, **options)`.
 ///
 /// `input` and `indices` have logical shape `shape` = `(N, C, spatial...)`
@@ -71,18 +72,17 @@ use max::unpool_max;
 /// [`Error::EmptyOutput`], [`Error::Overflow`], [`Error::BufferLength`].
 ///
 /// [`unpool_output_shape`]: crate::unpool_output_shape
-pub fn max_unpool(
+pub fn max_unpool = unpool_max_checked
+}
+
+/// [`max_unpool`] on a checked geometry and buffers.
+fn unpool_max_checked(
+    g: &UnpoolGeometry,
     input: &[f32],
     indices: &[i64],
-    shape: &[usize],
-    layout: Layout,
-    options: &UnpoolOptions<'_>,
     output: &mut [f32],
 ) -> Result<(), Error> {
-    let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
-    g.check_buffers(input, output)?;
-    g.input.check_len(Buffer::Indices, indices.len())?;
-    let written = unpool_max(&g, layout, input, indices, output);
+    let written = unpool_max(g, g.input.layout, input, indices, output);
     if written.is_err() {
         // The planes before the bad index hold their results: none may
         // look like one.
@@ -91,6 +91,7 @@ pub fn max_unpool(
     written
 }
 
+avg_unpool_entry_point! {
 /// Average unpooling: spreads each pooled mean back over its window.
 ///
 /// `input` has logical shape `shape` = `(N, C, spatial...)` in `layout`;
@@ -112,24 +113,20 @@ pub fn max_unpool(
 /// As [`max_unpool`], but for indices.
 ///
 /// [`unpool_output_shape`]: crate::unpool_output_shape
-pub fn avg_unpool(
-    input: &[f32],
-    shape: &[usize],
-    layout: Layout,
-    options: &UnpoolOptions<'_>,
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let g = UnpoolGeometry::new(shape, layout, options, "avg_unpool")?;
-    g.check_buffers(input, output)?;
+pub fn avg_unpool = unpool_average
+}
+
+/// [`avg_unpool`] on a checked geometry and buffers.
+fn unpool_average(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
     let (i, o) = (g.input, g.output);
-    match layout {
+    match g.input.layout {
         Layout::ChannelsLast if i.c > 1 => {
             let (batch, out_batch) = (i.plane() * i.c, o.plane() * i.c);
             for (input, output) in input
                 .chunks_exact(batch)
                 .zip(output.chunks_exact_mut(out_batch))
             {
-                average::channels_last(&g, input, output);
+                average::channels_last(g, input, output);
             }
         }
         _ => {
@@ -138,9 +135,8 @@ pub fn avg_unpool(
                 .chunks_exact(i.plane())
                 .zip(output.chunks_exact_mut(o.plane()))
             {
-                average::plane(&g, input, output);
+                average::plane(g, input, output);
             }
         }
     }
-    Ok(())
 }
