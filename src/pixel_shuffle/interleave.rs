@@ -201,7 +201,7 @@ fn deinterleave4<L: CopyLane>(input: &[f32], mut outs: [&mut [f32]; 4]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wide::{f32x4, f32x8, f32x16};
+    use crate::simd::testing::test_every_width;
 
     /// The row kernels at lane width `L` against their definitions, over
     /// lengths that hit every tail.
@@ -234,12 +234,9 @@ mod tests {
         }
     }
 
-    /// [`rows_at_width`] at 4, 8 and 16 lanes.
-    #[test]
-    fn row_kernels_at_every_width() {
-        rows_at_width::<f32x4>();
-        rows_at_width::<f32x8>();
-        rows_at_width::<f32x16>();
+    test_every_width! {
+        /// [`rows_at_width`] at 4, 8 and 16 lanes.
+        mod row_kernels_at_every_width: |L| { rows_at_width::<L>() }
     }
 
     /// The three-way interleave and de-interleave against their
