@@ -262,7 +262,9 @@ pub(crate) fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize)
 /// twin are both written through this, so that their signatures and
 /// checks cannot drift apart. It checks the call (not the indices' values,
 /// which the body checks), then returns
-/// `$run(&geometry, input, indices, output)`.
+/// `$run(&geometry, input, indices, output)`, after filling the whole
+/// output with NaN if that found an index out of range (so that no output
+/// written before the bad index looks like a result).
 macro_rules! max_unpool_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
         $(#[$attr])*
@@ -282,7 +284,11 @@ macro_rules! max_unpool_entry_point {
             )?;
             g.check_buffers(input, output)?;
             g.input.check_len($crate::Buffer::Indices, indices.len())?;
-            $run(&g, input, indices, output)
+            let written = $run(&g, input, indices, output);
+            if matches!(written, Err($crate::Error::IndexOutOfRange { .. })) {
+                output.fill(f32::NAN);
+            }
+            written
         }
     };
 }

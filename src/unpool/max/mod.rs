@@ -21,13 +21,12 @@ use scatter::{Zeroed, scatter_channels_last, scatter_plane};
 /// unit's indices are checked just before its scatter.
 pub(super) fn unpool_max(
     g: &UnpoolGeometry,
-    layout: Layout,
     input: &[f32],
     indices: &[i64],
     output: &mut [f32],
 ) -> Result<(), Error> {
     // Channels-first, or one channel (the same memory), go a plane at a time.
-    let c = match layout {
+    let c = match g.input.layout {
         Layout::ChannelsLast => g.input.c,
         Layout::ChannelsFirst => 1,
     };
