@@ -138,27 +138,3 @@ pub fn pixel_unshuffle_output_shape(
             .shape(),
     )
 }
-
-/// Defines a `pixel_shuffle` or `pixel_unshuffle` entry point (`$factor`
-/// names the factor, `$geometry` checks the call): the public op and its
-/// reference twin are both written through this, so that their signatures
-/// and checks cannot drift apart. It checks the call, then runs
-/// `$run(&geometry, input, output)`.
-macro_rules! pixel_shuffle_entry_point {
-    ($(#[$attr:meta])* $vis:vis fn $name:ident($factor:ident) = $geometry:path => $run:expr) => {
-        $(#[$attr])*
-        $vis fn $name(
-            input: &[f32],
-            shape: &[usize],
-            layout: $crate::Layout,
-            $factor: usize,
-            output: &mut [f32],
-        ) -> Result<(), $crate::Error> {
-            let g = $geometry(shape, layout, $factor)?;
-            g.check_buffers(input, output)?;
-            $run(&g, input, output);
-            Ok(())
-        }
-    };
-}
-pub(crate) use pixel_shuffle_entry_point;

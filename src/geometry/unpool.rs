@@ -294,27 +294,16 @@ macro_rules! max_unpool_entry_point {
 }
 pub(crate) use max_unpool_entry_point;
 
-/// Defines an `avg_unpool` entry point, as [`max_unpool_entry_point`]
-/// does: it checks the call, then runs `$run(&geometry, input, output)`.
+/// Defines an `avg_unpool` entry point (see `geometry::map_entry_point`); it runs
+/// `$run(&geometry, input, output)`.
 macro_rules! avg_unpool_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
-        $(#[$attr])*
-        $vis fn $name(
-            input: &[f32],
-            shape: &[usize],
-            layout: $crate::Layout,
-            options: &$crate::UnpoolOptions<'_>,
-            output: &mut [f32],
-        ) -> Result<(), $crate::Error> {
-            let g = $crate::geometry::unpool::UnpoolGeometry::new(
-                shape,
-                layout,
-                options,
-                "avg_unpool",
-            )?;
-            g.check_buffers(input, output)?;
-            $run(&g, input, output);
-            Ok(())
+        $crate::geometry::map_entry_point! {
+            $(#[$attr])*
+            $vis fn $name(options: &$crate::UnpoolOptions<'_>)
+                = |shape, layout, options| {
+                    $crate::geometry::unpool::UnpoolGeometry::new(shape, layout, options, "avg_unpool")
+                } => $run
         }
     };
 }

@@ -2,9 +2,10 @@
 //! `pixel_unshuffle` (`aten/src/ATen/native/PixelShuffle.cpp`): a view and
 //! permute, written here as the index map it amounts to.
 
-use crate::geometry::pixel_shuffle::{ShuffleGeometry, pixel_shuffle_entry_point};
+use crate::geometry::map_entry_point;
+use crate::geometry::pixel_shuffle::ShuffleGeometry;
 
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// Reference twin of [`crate::pixel_shuffle`].
 ///
 /// ```
@@ -16,7 +17,7 @@ pixel_shuffle_entry_point! {
 ///
 /// # Errors
 /// As [`crate::pixel_shuffle`].
-pub fn pixel_shuffle(upscale_factor) = ShuffleGeometry::shuffle => shuffle
+pub fn pixel_shuffle(upscale_factor: usize) = ShuffleGeometry::shuffle => shuffle
 }
 
 /// [`pixel_shuffle`] on a checked geometry and buffers.
@@ -37,7 +38,7 @@ fn shuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
     }
 }
 
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// Reference twin of [`crate::pixel_unshuffle`].
 ///
 /// ```
@@ -49,7 +50,7 @@ pixel_shuffle_entry_point! {
 ///
 /// # Errors
 /// As [`crate::pixel_unshuffle`].
-pub fn pixel_unshuffle(downscale_factor) = ShuffleGeometry::unshuffle => unshuffle
+pub fn pixel_unshuffle(downscale_factor: usize) = ShuffleGeometry::unshuffle => unshuffle
 }
 
 /// [`pixel_unshuffle`] on a checked geometry and buffers.
