@@ -2,12 +2,24 @@
 
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, Shape};
-/// A checked pixel (un)shuffle: input and output geometry and the factor.
+/// A checked pixel (un)shuffle: input and output geometry, the factor and
+/// which way it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ShuffleGeometry {
     pub input: Dims,
     pub output: Dims,
     pub factor: usize,
+    pub direction: Direction,
+}
+
+/// Which way a [`ShuffleGeometry`] moves values between the large tensor
+/// `(N, C, H*r, W*r)` and the small one `(N, C*r*r, H, W)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// `pixel_shuffle`: from the small tensor (the input) to the large one.
+    Shuffle,
+    /// `pixel_unshuffle`: from the large tensor (the input) to the small one.
+    Unshuffle,
 }
 
 impl ShuffleGeometry {
@@ -40,6 +52,7 @@ impl ShuffleGeometry {
             input,
             output,
             factor,
+            direction: Direction::Shuffle,
         })
     }
 
@@ -81,6 +94,7 @@ impl ShuffleGeometry {
             input,
             output,
             factor,
+            direction: Direction::Unshuffle,
         })
     }
 
