@@ -95,7 +95,7 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
             (lo, hi, n) = (l, h, n + 1);
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
-        let Some(mut rows) = SourceRows::<R>::new(i, o, axes, 1) else {
+        let Some(mut rows) = SourceRows::<R>::new(p) else {
             return;
         };
         let (in_plane, out_plane, in_row, out_row) = rows.sizes;
