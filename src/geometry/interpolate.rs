@@ -359,11 +359,6 @@ impl InterpolateGeometry {
             scales,
         })
     }
-
-    /// Checks the input and output slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
-    }
 }
 
 /// The output shape of `F.interpolate(x, **options)` for `x` of logical

@@ -97,11 +97,6 @@ impl ShuffleGeometry {
             direction: Direction::Unshuffle,
         })
     }
-
-    /// Checks the slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
-    }
 }
 
 fn check_factor(parameter: &'static str, factor: usize) -> Result<usize, Error> {

@@ -167,11 +167,6 @@ impl UnpoolGeometry {
         })
     }
 
-    /// Checks the slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
-    }
-
     /// Checks every index lies within its output plane, so the scatter
     /// that follows cannot fail.
     pub fn check_indices(&self, indices: &[i64]) -> Result<(), Error> {
@@ -282,7 +277,7 @@ macro_rules! max_unpool_entry_point {
                 options,
                 "max_unpool",
             )?;
-            g.check_buffers(input, output)?;
+            g.input.check_input_output(&g.output, input, output)?;
             g.input.check_len($crate::Buffer::Indices, indices.len())?;
             let written = $run(&g, input, indices, output);
             if matches!(written, Err($crate::Error::IndexOutOfRange { .. })) {
