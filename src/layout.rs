@@ -181,6 +181,16 @@ impl Dims {
         self.spatial[0] * self.spatial[1] * self.spatial[2]
     }
 
+    /// Elements per spatial position of one memory plane: 1 channels-first
+    /// (a plane is one channel's image), `C` channels-last (a plane is one
+    /// image, every channel of a position together).
+    pub fn pixel(&self) -> usize {
+        match self.layout {
+            Layout::ChannelsFirst => 1,
+            Layout::ChannelsLast => self.c,
+        }
+    }
+
     /// Total element count.
     pub fn numel(&self) -> usize {
         self.n * self.c * self.plane()

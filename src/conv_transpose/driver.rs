@@ -2,7 +2,7 @@
 //! weight packing and tiling around the micro-kernel of [`super::kernel`].
 
 use super::kernel::{Taps, tile};
-use crate::geometry::conv_transpose::ConvTransposeGeometry;
+use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
 use crate::simd::Lane;
 use wide::f32x8;
 
@@ -170,16 +170,13 @@ fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 /// reads contiguous rows of channels and stores whole vectors in both
 /// layouts. Read in place, the channels of a channels-first plane lie a
 /// plane apart (4 KiB for a 32x32 plane), all in one L1 set.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
-    g: &ConvTransposeGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
+    operands: Operands<'_>,
     output: &mut [f32],
     panel: &mut [f32],
     packed: &mut [f32],
 ) {
+    let g = operands.g;
     let (i, o) = (g.input, g.output);
     let kc = i.c / g.groups;
     let m = g.out_per_group;
@@ -191,11 +188,17 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     for n in 0..i.n {
         for group in 0..g.groups {
             let (source, base, spatial_stride): (&[f32], usize, usize) = if CL {
-                (input, n * iplane * i.c + group * kc, i.c)
+                (operands.input, n * iplane * i.c + group * kc, i.c)
             } else if kc == 1 {
-                (input, (n * i.c + group) * iplane, 1)
+                (operands.input, (n * i.c + group) * iplane, 1)
             } else {
-                transpose(input, (n * i.c + group * kc) * iplane, kc, iplane, packed);
+                transpose(
+                    operands.input,
+                    (n * i.c + group * kc) * iplane,
+                    kc,
+                    iplane,
+                    packed,
+                );
                 (packed, 0, kc)
             };
             // Channels-first output is written channels-last into `staging`
@@ -212,7 +215,7 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
             for co0 in (0..m).step_by(mrl) {
                 let lanes = mrl.min(m - co0);
                 let mut b = [0.0f32; MAX_TILE_LANES];
-                if let Some(bias) = bias {
+                if let Some(bias) = operands.bias {
                     let first = group * m + co0;
                     for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes)) {
                         *d = *s;
@@ -225,7 +228,7 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                 let Some(panel) = panel.get_mut(..kvol * kc * mrl) else {
                     return;
                 };
-                pack(g, weight, group, co0, lanes, panel);
+                pack(g, operands.weight, group, co0, lanes, panel);
                 let panel: &[f32] = panel;
                 for rd in residues(g, 0) {
                     for rh in residues(g, 1) {
@@ -446,15 +449,13 @@ fn pack(
 /// phase, each writing every other pixel of every other row, ran at a
 /// third of the speed.
 pub(super) fn run_depthwise_channels_last<L: Lane>(
-    g: &ConvTransposeGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
+    operands: Operands<'_>,
     output: &mut [f32],
     panel: &mut [f32],
 ) {
     /// W phases kept per row (larger strides find theirs per pixel).
     const CACHED: usize = 16;
+    let (g, input) = (operands.g, operands.input);
     let (i, o) = (g.input, g.output);
     let c = i.c;
     let width = c.div_ceil(L::LANES) * L::LANES;
@@ -466,7 +467,7 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
     if width > c {
         panel.fill(0.0);
     }
-    transpose_strided(weight, 0, kvol, c, kvol, panel, width);
+    transpose_strided(operands.weight, 0, kvol, c, kvol, panel, width);
     let panel: &[f32] = panel;
     let (sw, pw) = (g.stride[2], g.padding[2]);
     // Each W phase with the range of its outputs whose taps are all inside
@@ -487,7 +488,7 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
         let mut chunks = out.chunks_exact_mut(L::LANES);
         for (k, dst) in (&mut chunks).enumerate() {
             let from = k * L::LANES;
-            match bias.and_then(|b| b.get(from..from + L::LANES)) {
+            match operands.bias.and_then(|b| b.get(from..from + L::LANES)) {
                 Some(b) => dst.copy_from_slice(b),
                 None => dst.fill(0.0),
             }
@@ -495,7 +496,11 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
         let tail = chunks.into_remainder();
         let from = c - tail.len();
         for (k, d) in tail.iter_mut().enumerate() {
-            *d = bias.and_then(|b| b.get(from + k)).copied().unwrap_or(0.0);
+            *d = operands
+                .bias
+                .and_then(|b| b.get(from + k))
+                .copied()
+                .unwrap_or(0.0);
         }
     };
     for rd in residues(g, 0) {
@@ -599,14 +604,12 @@ fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
 /// channels make every tap one full-width multiply-add where lanes over one
 /// channel's positions would need a gather or a scatter per phase.
 pub(super) fn run_depthwise_channels_first<L: Lane>(
-    g: &ConvTransposeGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
+    operands: Operands<'_>,
     output: &mut [f32],
     panel: &mut [f32],
     packed: &mut [f32],
 ) {
+    let (g, input) = (operands.g, operands.input);
     let (c, iplane, oplane) = (g.input.c, g.input.plane(), g.output.plane());
     let (source, target) = packed.split_at_mut((c * iplane).min(packed.len()));
     let Some(target) = target.get_mut(..c * oplane) else {
@@ -617,7 +620,12 @@ pub(super) fn run_depthwise_channels_first<L: Lane>(
     single.output.n = 1;
     for n in 0..g.input.n {
         transpose(input, n * c * iplane, c, iplane, source);
-        run_depthwise_channels_last::<L>(&single, source, weight, bias, target, panel);
+        let image = Operands {
+            g: &single,
+            input: source,
+            ..operands
+        };
+        run_depthwise_channels_last::<L>(image, target, panel);
         let first = n * c * oplane;
         if let Some(out) = output.get_mut(first..first + c * oplane) {
             transpose(target, 0, oplane, c, out);

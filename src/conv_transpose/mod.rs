@@ -10,7 +10,7 @@
 
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{
-    ConvTransposeGeometry, ConvTransposeOptions, conv_transpose_entry_point,
+    ConvTransposeGeometry, ConvTransposeOptions, Operands, conv_transpose_entry_point,
 };
 use crate::layout::Layout;
 use crate::simd::{Lane, Native};
@@ -220,14 +220,8 @@ pub fn conv_transpose = transpose
 
 /// [`conv_transpose`] on a checked geometry and buffers: the scratch
 /// checked, then the driver with the plan's tile shape.
-fn transpose(
-    g: &ConvTransposeGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
-    output: &mut [f32],
-    scratch: &mut [f32],
-) -> Result<(), Error> {
+fn transpose(operands: Operands<'_>, output: &mut [f32], scratch: &mut [f32]) -> Result<(), Error> {
+    let g = operands.g;
     let plan = Plan::new(g)?;
     let needed = plan.scratch_len();
     if scratch.len() < needed {
@@ -240,57 +234,46 @@ fn transpose(
     if !g.fast_path_fits() {
         // Paddings, strides or dilations past 2^61 (2^29 on 32-bit
         // targets): the scalar twin, which takes them in `i128`.
-        crate::reference::conv_transpose::transpose(g, input, weight, bias, output);
+        crate::reference::conv_transpose::transpose(operands, output);
         return Ok(());
     }
     let mut stack = [0.0f32; STACK_PANEL];
     let scratch = if needed == 0 { &mut stack[..] } else { scratch };
     let (panel, packed) = scratch.split_at_mut(plan.panel_len.min(scratch.len()));
     match g.input.layout {
-        Layout::ChannelsLast => {
-            dispatch::<true>(g, plan, input, weight, bias, output, panel, packed)
-        }
-        Layout::ChannelsFirst => {
-            dispatch::<false>(g, plan, input, weight, bias, output, panel, packed)
-        }
+        Layout::ChannelsLast => dispatch::<true>(plan, operands, output, panel, packed),
+        Layout::ChannelsFirst => dispatch::<false>(plan, operands, output, panel, packed),
     }
     Ok(())
 }
 
 /// Runs the driver with the tile shape of `plan`.
-#[allow(clippy::too_many_arguments)]
 fn dispatch<const CL: bool>(
-    g: &ConvTransposeGeometry,
     plan: Plan,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
+    operands: Operands<'_>,
     output: &mut [f32],
     panel: &mut [f32],
     packed: &mut [f32],
 ) {
-    let (a, b, c, d, e) = (g, input, weight, bias, output);
     if plan.depthwise && CL {
         return match plan.lanes {
-            4 => driver::run_depthwise_channels_last::<f32x4>(a, b, c, d, e, panel),
-            8 => driver::run_depthwise_channels_last::<f32x8>(a, b, c, d, e, panel),
-            _ => driver::run_depthwise_channels_last::<Native>(a, b, c, d, e, panel),
+            4 => driver::run_depthwise_channels_last::<f32x4>(operands, output, panel),
+            8 => driver::run_depthwise_channels_last::<f32x8>(operands, output, panel),
+            _ => driver::run_depthwise_channels_last::<Native>(operands, output, panel),
         };
     }
     if plan.depthwise {
-        let p = packed;
         return match plan.lanes {
-            4 => driver::run_depthwise_channels_first::<f32x4>(a, b, c, d, e, panel, p),
-            8 => driver::run_depthwise_channels_first::<f32x8>(a, b, c, d, e, panel, p),
-            _ => driver::run_depthwise_channels_first::<Native>(a, b, c, d, e, panel, p),
+            4 => driver::run_depthwise_channels_first::<f32x4>(operands, output, panel, packed),
+            8 => driver::run_depthwise_channels_first::<f32x8>(operands, output, panel, packed),
+            _ => driver::run_depthwise_channels_first::<Native>(operands, output, panel, packed),
         };
     }
-    let p = packed;
     match (plan.lanes, plan.vectors) {
-        (4, 1) => driver::run::<f32x4, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
-        (8, 1) => driver::run::<f32x8, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
-        (16, 1) => driver::run::<f32x16, 1, NR_ONE, CL>(a, b, c, d, e, panel, p),
-        _ => driver::run::<Native, 2, NR_TWO, CL>(a, b, c, d, e, panel, p),
+        (4, 1) => driver::run::<f32x4, 1, NR_ONE, CL>(operands, output, panel, packed),
+        (8, 1) => driver::run::<f32x8, 1, NR_ONE, CL>(operands, output, panel, packed),
+        (16, 1) => driver::run::<f32x16, 1, NR_ONE, CL>(operands, output, panel, packed),
+        _ => driver::run::<Native, 2, NR_TWO, CL>(operands, output, panel, packed),
     }
 }
 
@@ -313,15 +296,7 @@ mod tests {
             .collect()
     }
 
-    type Runner = fn(
-        &ConvTransposeGeometry,
-        &[f32],
-        &[f32],
-        Option<&[f32]>,
-        &mut [f32],
-        &mut [f32],
-        &mut [f32],
-    );
+    type Runner = fn(Operands<'_>, &mut [f32], &mut [f32], &mut [f32]);
 
     /// Every lane width and tile shape against the reference on geometries
     /// with odd channels, tails, dilation, groups and 1-3 spatial dims.
@@ -369,7 +344,13 @@ mod tests {
             let mut got = vec![f32::NAN; want.len()];
             let mut panel = vec![0.0; 1 << 16];
             let mut packed = vec![0.0; 1 << 16];
-            run(&g, &x, &w, Some(&b), &mut got, &mut panel, &mut packed);
+            let operands = Operands {
+                g: &g,
+                input: &x,
+                weight: &w,
+                bias: Some(&b),
+            };
+            run(operands, &mut got, &mut panel, &mut packed);
             for (k, (a, e)) in got.iter().zip(&want).enumerate() {
                 assert!(
                     (a - e).abs() <= 1e-4 + 1e-4 * e.abs(),
@@ -391,9 +372,9 @@ mod tests {
         against_reference(driver::run::<f32x16, 2, 8, true>, Cl, false);
         against_reference(driver::run::<f32x16, 4, 6, true>, Cl, false);
         let depthwise: [Runner; 3] = [
-            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x4>(g, x, w, b, o, p),
-            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x8>(g, x, w, b, o, p),
-            |g, x, w, b, o, p, _| driver::run_depthwise_channels_last::<f32x16>(g, x, w, b, o, p),
+            |x, o, p, _| driver::run_depthwise_channels_last::<f32x4>(x, o, p),
+            |x, o, p, _| driver::run_depthwise_channels_last::<f32x8>(x, o, p),
+            |x, o, p, _| driver::run_depthwise_channels_last::<f32x16>(x, o, p),
         ];
         for run in depthwise {
             against_reference(run, Cl, true);

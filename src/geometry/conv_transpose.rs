@@ -261,6 +261,16 @@ impl ConvTransposeGeometry {
     }
 }
 
+/// What a checked transposed convolution reads: its geometry, input,
+/// weight and bias (lengths checked against the geometry).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operands<'a> {
+    pub g: &'a ConvTransposeGeometry,
+    pub input: &'a [f32],
+    pub weight: &'a [f32],
+    pub bias: Option<&'a [f32]>,
+}
+
 /// Output shape of `F.conv_transpose{1,2,3}d(x, weight, **options)` for `x`
 /// of logical shape `shape` and a weight of shape `weight_shape`
 /// `(C_in, C_out / groups, k...)`.
@@ -289,8 +299,8 @@ pub fn conv_transpose_output_shape(
 /// Defines a `conv_transpose` entry point: the public op and its reference
 /// twin are both written through this, so that their signatures and
 /// checks cannot drift apart. It checks the call (shapes, options, buffer
-/// lengths), then returns
-/// `$run(&geometry, input, weight, bias, output, scratch)`.
+/// lengths), then returns `$run(operands, output, scratch)` with the
+/// [`Operands`] of the call.
 macro_rules! conv_transpose_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
         $(#[$attr])*
@@ -313,7 +323,13 @@ macro_rules! conv_transpose_entry_point {
                 options,
             )?;
             g.check_buffers(input, weight, bias, output)?;
-            $run(&g, input, weight, bias, output, scratch)
+            let operands = $crate::geometry::conv_transpose::Operands {
+                g: &g,
+                input,
+                weight,
+                bias,
+            };
+            $run(operands, output, scratch)
         }
     };
 }

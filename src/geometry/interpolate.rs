@@ -359,11 +359,6 @@ impl InterpolateGeometry {
             scales,
         })
     }
-
-    /// Checks the input and output slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
-    }
 }
 
 /// The output shape of `F.interpolate(x, **options)` for `x` of logical
@@ -389,25 +384,14 @@ pub fn interpolate_output_shape(
     )
 }
 
-/// Defines an `interpolate` entry point: the public op and its reference
-/// twin are both written through this, so that their signatures and
-/// checks cannot drift apart. It checks the call (shape, options, buffer
-/// lengths: nothing is written on `Err`), then runs
+/// Defines an `interpolate` entry point (see `geometry::map_entry_point`); it runs
 /// `$run(&geometry, input, output)`.
 macro_rules! interpolate_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
-        $(#[$attr])*
-        $vis fn $name(
-            input: &[f32],
-            shape: &[usize],
-            layout: $crate::Layout,
-            options: &$crate::InterpolateOptions<'_>,
-            output: &mut [f32],
-        ) -> Result<(), $crate::Error> {
-            let g = $crate::geometry::interpolate::InterpolateGeometry::new(shape, layout, options)?;
-            g.check_buffers(input, output)?;
-            $run(&g, input, output);
-            Ok(())
+        $crate::geometry::map_entry_point! {
+            $(#[$attr])*
+            $vis fn $name(options: &$crate::InterpolateOptions<'_>)
+                = $crate::geometry::interpolate::InterpolateGeometry::new => $run
         }
     };
 }

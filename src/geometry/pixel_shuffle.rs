@@ -2,12 +2,24 @@
 
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, Shape};
-/// A checked pixel (un)shuffle: input and output geometry and the factor.
+/// A checked pixel (un)shuffle: input and output geometry, the factor and
+/// which way it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ShuffleGeometry {
     pub input: Dims,
     pub output: Dims,
     pub factor: usize,
+    pub direction: Direction,
+}
+
+/// Which way a [`ShuffleGeometry`] moves values between the large tensor
+/// `(N, C, H*r, W*r)` and the small one `(N, C*r*r, H, W)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// `pixel_shuffle`: from the small tensor (the input) to the large one.
+    Shuffle,
+    /// `pixel_unshuffle`: from the large tensor (the input) to the small one.
+    Unshuffle,
 }
 
 impl ShuffleGeometry {
@@ -40,6 +52,7 @@ impl ShuffleGeometry {
             input,
             output,
             factor,
+            direction: Direction::Shuffle,
         })
     }
 
@@ -81,12 +94,8 @@ impl ShuffleGeometry {
             input,
             output,
             factor,
+            direction: Direction::Unshuffle,
         })
-    }
-
-    /// Checks the slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
     }
 }
 
@@ -138,27 +147,3 @@ pub fn pixel_unshuffle_output_shape(
             .shape(),
     )
 }
-
-/// Defines a `pixel_shuffle` or `pixel_unshuffle` entry point (`$factor`
-/// names the factor, `$geometry` checks the call): the public op and its
-/// reference twin are both written through this, so that their signatures
-/// and checks cannot drift apart. It checks the call, then runs
-/// `$run(&geometry, input, output)`.
-macro_rules! pixel_shuffle_entry_point {
-    ($(#[$attr:meta])* $vis:vis fn $name:ident($factor:ident) = $geometry:path => $run:expr) => {
-        $(#[$attr])*
-        $vis fn $name(
-            input: &[f32],
-            shape: &[usize],
-            layout: $crate::Layout,
-            $factor: usize,
-            output: &mut [f32],
-        ) -> Result<(), $crate::Error> {
-            let g = $geometry(shape, layout, $factor)?;
-            g.check_buffers(input, output)?;
-            $run(&g, input, output);
-            Ok(())
-        }
-    };
-}
-pub(crate) use pixel_shuffle_entry_point;

@@ -164,8 +164,7 @@ impl MaxPoolGeometry {
         output: &[f32],
         indices: &[i64],
     ) -> Result<(), Error> {
-        self.input.check_len(Buffer::Input, input.len())?;
-        self.output.check_len(Buffer::Output, output.len())?;
+        self.input.check_input_output(&self.output, input, output)?;
         self.output.check_len(Buffer::Indices, indices.len())
     }
 }

@@ -167,11 +167,6 @@ impl UnpoolGeometry {
         })
     }
 
-    /// Checks the slices against the geometry.
-    pub fn check_buffers(&self, input: &[f32], output: &[f32]) -> Result<(), Error> {
-        self.input.check_input_output(&self.output, input, output)
-    }
-
     /// Checks every index lies within its output plane, so the scatter
     /// that follows cannot fail.
     pub fn check_indices(&self, indices: &[i64]) -> Result<(), Error> {
@@ -262,7 +257,9 @@ pub(crate) fn covering(g: &UnpoolGeometry, a: usize, o: usize) -> (usize, usize)
 /// twin are both written through this, so that their signatures and
 /// checks cannot drift apart. It checks the call (not the indices' values,
 /// which the body checks), then returns
-/// `$run(&geometry, input, indices, output)`.
+/// `$run(&geometry, input, indices, output)`, after filling the whole
+/// output with NaN if that found an index out of range (so that no output
+/// written before the bad index looks like a result).
 macro_rules! max_unpool_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
         $(#[$attr])*
@@ -280,35 +277,28 @@ macro_rules! max_unpool_entry_point {
                 options,
                 "max_unpool",
             )?;
-            g.check_buffers(input, output)?;
+            g.input.check_input_output(&g.output, input, output)?;
             g.input.check_len($crate::Buffer::Indices, indices.len())?;
-            $run(&g, input, indices, output)
+            let written = $run(&g, input, indices, output);
+            if matches!(written, Err($crate::Error::IndexOutOfRange { .. })) {
+                output.fill(f32::NAN);
+            }
+            written
         }
     };
 }
 pub(crate) use max_unpool_entry_point;
 
-/// Defines an `avg_unpool` entry point, as [`max_unpool_entry_point`]
-/// does: it checks the call, then runs `$run(&geometry, input, output)`.
+/// Defines an `avg_unpool` entry point (see `geometry::map_entry_point`); it runs
+/// `$run(&geometry, input, output)`.
 macro_rules! avg_unpool_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
-        $(#[$attr])*
-        $vis fn $name(
-            input: &[f32],
-            shape: &[usize],
-            layout: $crate::Layout,
-            options: &$crate::UnpoolOptions<'_>,
-            output: &mut [f32],
-        ) -> Result<(), $crate::Error> {
-            let g = $crate::geometry::unpool::UnpoolGeometry::new(
-                shape,
-                layout,
-                options,
-                "avg_unpool",
-            )?;
-            g.check_buffers(input, output)?;
-            $run(&g, input, output);
-            Ok(())
+        $crate::geometry::map_entry_point! {
+            $(#[$attr])*
+            $vis fn $name(options: &$crate::UnpoolOptions<'_>)
+                = |shape, layout, options| {
+                    $crate::geometry::unpool::UnpoolGeometry::new(shape, layout, options, "avg_unpool")
+                } => $run
         }
     };
 }

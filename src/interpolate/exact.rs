@@ -32,6 +32,7 @@
 use super::windows::{MAX_TAPS, Problem};
 use crate::geometry::interpolate::InterpolateMode;
 use crate::layout::Layout;
+use crate::reference::interpolate as reference;
 use crate::simd::CopyLane;
 use core::ops::Range;
 
@@ -145,7 +146,8 @@ pub(crate) fn fix_row(
                     Layout::ChannelsFirst => x,
                     Layout::ChannelsLast => x * i.c + c,
                 };
-                let value = crate::reference::interpolate::value_at(g, input, n, c, [z, y, x]);
+                let spatial = [z, y, x];
+                let value = reference::value_at(g, input, reference::At { n, c, spatial });
                 if let Some(slot) = out.get_mut(at) {
                     *slot = value;
                 }

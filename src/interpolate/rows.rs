@@ -13,7 +13,7 @@
 
 use super::exact::{fix_row, zero_weight_rows};
 use super::windows::{AxisWindows, Problem};
-use crate::layout::{Dims, Layout, MAX_SPATIAL};
+use crate::layout::MAX_SPATIAL;
 use crate::simd::{CopyLane, Lane};
 
 /// `$run::<L, T, R, V>(args)` for a channels-last register kernel's
@@ -156,12 +156,10 @@ pub(crate) fn blended_rows(axes: &[AxisWindows; MAX_SPATIAL]) -> Option<usize> {
 pub(crate) fn each_row<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
-    c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
 ) {
-    let &Problem { i, o, axes, .. } = p;
-    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+    let Some(mut rows) = SourceRows::<R>::new(p) else {
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
@@ -191,11 +189,16 @@ fn settle<const R: usize>(
     out: &mut [f32],
 ) {
     if flagged || (weight.contains(&0.0) && zero_weight_rows(source, weight)) {
-        let c = match p.i.layout {
-            Layout::ChannelsFirst => 1,
-            Layout::ChannelsLast => p.i.c,
-        };
-        fix_row(p, input, plane, row, p.columns.0..p.columns.1, 0..c, out);
+        let channels = 0..p.i.pixel();
+        fix_row(
+            p,
+            input,
+            plane,
+            row,
+            p.columns.0..p.columns.1,
+            channels,
+            out,
+        );
     }
 }
 
@@ -206,13 +209,11 @@ fn settle<const R: usize>(
 pub(crate) fn each_row_paired<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
-    c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
 ) {
-    let &Problem { i, o, axes, .. } = p;
-    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+    let Some(mut rows) = SourceRows::<R>::new(p) else {
         return;
     };
     let mut pairs = [false; CHUNK];
@@ -236,18 +237,16 @@ pub(crate) fn each_row_paired<const R: usize>(
 pub(crate) fn each_row_quad<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
-    c: usize,
     output: &mut [f32],
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
     mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]) -> [bool; 4],
 ) {
-    let &Problem { i, o, axes, .. } = p;
-    let oh = o.spatial[1];
+    let oh = p.o.spatial[1];
     if oh == 0 || 2 * oh > CHUNK {
-        return each_row_paired(input, p, c, output, row, pair);
+        return each_row_paired(input, p, output, row, pair);
     }
-    let Some(mut rows) = SourceRows::<R>::new(i, o, axes, c) else {
+    let Some(mut rows) = SourceRows::<R>::new(p) else {
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
@@ -374,12 +373,11 @@ pub(crate) struct SourceRows<'a, const R: usize> {
 }
 
 impl<'a, const R: usize> SourceRows<'a, R> {
-    pub(crate) fn new(
-        i: &Dims,
-        o: &Dims,
-        axes: &'a [AxisWindows; MAX_SPATIAL],
-        c: usize,
-    ) -> Option<Self> {
+    /// The source rows of `p`'s output rows, rows of pixels of
+    /// [`pixel`](crate::layout::Dims::pixel) floats.
+    pub(crate) fn new(p: &Problem<'a>) -> Option<Self> {
+        let &Problem { i, o, axes, .. } = p;
+        let c = i.pixel();
         let [id, ih, iw] = i.spatial;
         let [od, oh, ow] = o.spatial;
         let (kd, kh) = (axes[0].taps(), axes[1].taps());

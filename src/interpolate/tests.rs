@@ -8,7 +8,7 @@ use super::windows::{MAX_TAPS, axis_windows};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions};
 use crate::layout::Layout;
 use crate::simd::Permute;
-use wide::{f32x4, f32x8, f32x16};
+use crate::simd::testing::test_every_width;
 
 /// The reference's output and [`resample`]'s for one problem.
 fn both<L: Permute>(
@@ -148,29 +148,17 @@ fn infinity_stays_in_its_windows<L: Permute>() {
     }
 }
 
-#[test]
-fn infinities_stay_in_their_windows() {
-    infinity_stays_in_its_windows::<f32x4>();
-    infinity_stays_in_its_windows::<f32x8>();
-    infinity_stays_in_its_windows::<f32x16>();
+test_every_width! {
+    /// [`infinity_stays_in_its_windows`] at 4, 8 and 16 lanes.
+    mod infinities_stay_in_their_windows: |L| { infinity_stays_in_its_windows::<L>() }
 }
 
-#[test]
-fn f32x4_matches_reference() {
-    against_reference::<f32x4>(false);
-    against_reference::<f32x4>(true);
-}
-
-#[test]
-fn f32x8_matches_reference() {
-    against_reference::<f32x8>(false);
-    against_reference::<f32x8>(true);
-}
-
-#[test]
-fn f32x16_matches_reference() {
-    against_reference::<f32x16>(false);
-    against_reference::<f32x16>(true);
+test_every_width! {
+    /// [`against_reference`] at 4, 8 and 16 lanes, on ordinary and special inputs.
+    mod matches_reference: |L| {
+        against_reference::<L>(false);
+        against_reference::<L>(true);
+    }
 }
 
 /// The kernel the plan chooses for `shape` in `layout` with `size` per

@@ -56,10 +56,14 @@ pub(super) fn gather(input: &[f32], first: usize, step: usize, out: &mut [f32]) 
     }
 }
 
-/// How many whole `K`-interleaved elements `rows` and `out` share.
+/// How many elements of each of `K` rows (of lengths `rows`) go through
+/// whole `L` vectors when they interleave into, or out of, one row of
+/// `joined` elements: as many as all of them hold (and `joined / K`),
+/// rounded down to whole vectors; the tail functions take the rest.
 #[inline(always)]
-fn common_len<const K: usize>(rows: &[&[f32]; K], out: usize) -> usize {
-    rows.iter().fold(out / K, |m, r| m.min(r.len()))
+fn whole_vectors<L: CopyLane, const K: usize>(rows: [usize; K], joined: usize) -> usize {
+    let m = rows.iter().fold(joined / K, |m, &len| m.min(len));
+    m / L::LANES * L::LANES
 }
 
 /// `out[K*m + j] = rows[j][m]` for `m` from `from` on, one element at a time.
@@ -90,8 +94,7 @@ fn deinterleave_tail<const K: usize>(input: &[f32], outs: [&mut [f32]; K], from:
 #[inline(always)]
 pub(super) fn interleave2<L: CopyLane>(rows: [&[f32]; 2], out: &mut [f32]) {
     let n = L::LANES;
-    let m = common_len(&rows, out.len());
-    let whole = m / n * n;
+    let whole = whole_vectors::<L, 2>(rows.map(<[f32]>::len), out.len());
     // Exactly `whole / n` blocks in each, so the zip runs on one counter.
     let out_blocks = out.get_mut(..2 * whole).unwrap_or_default();
     let [a, b] = rows.map(|r| r.get(..whole).unwrap_or_default().chunks_exact(n));
@@ -116,8 +119,7 @@ fn interleave3(rows: [&[f32]; 3], out: &mut [f32]) {
 #[inline(always)]
 pub(super) fn interleave4<L: CopyLane>(rows: [&[f32]; 4], out: &mut [f32]) {
     let n = L::LANES;
-    let m = common_len(&rows, out.len());
-    let whole = m / n * n;
+    let whole = whole_vectors::<L, 4>(rows.map(<[f32]>::len), out.len());
     let out_blocks = out.get_mut(..4 * whole).unwrap_or_default();
     let [a, b, c, d] = rows.map(|r| r.get(..whole).unwrap_or_default().chunks_exact(n));
     for ((((o, a), b), c), d) in out_blocks
@@ -144,8 +146,7 @@ pub(super) fn interleave4<L: CopyLane>(rows: [&[f32]; 4], out: &mut [f32]) {
 #[inline(always)]
 pub(super) fn deinterleave2<L: CopyLane>(input: &[f32], mut outs: [&mut [f32]; 2]) {
     let n = L::LANES;
-    let m = outs.iter().fold(input.len() / 2, |m, o| m.min(o.len()));
-    let whole = m / n * n;
+    let whole = whole_vectors::<L, 2>(outs.each_ref().map(|o| o.len()), input.len());
     let in_blocks = input.get(..2 * whole).unwrap_or_default();
     let [a, b] = outs
         .each_mut()
@@ -175,8 +176,7 @@ fn deinterleave3(input: &[f32], outs: [&mut [f32]; 3]) {
 #[inline(always)]
 fn deinterleave4<L: CopyLane>(input: &[f32], mut outs: [&mut [f32]; 4]) {
     let n = L::LANES;
-    let m = outs.iter().fold(input.len() / 4, |m, o| m.min(o.len()));
-    let whole = m / n * n;
+    let whole = whole_vectors::<L, 4>(outs.each_ref().map(|o| o.len()), input.len());
     let in_blocks = input.get(..4 * whole).unwrap_or_default();
     let [a, b, c, d] = outs
         .each_mut()
@@ -201,7 +201,7 @@ fn deinterleave4<L: CopyLane>(input: &[f32], mut outs: [&mut [f32]; 4]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wide::{f32x4, f32x8, f32x16};
+    use crate::simd::testing::test_every_width;
 
     /// The row kernels at lane width `L` against their definitions, over
     /// lengths that hit every tail.
@@ -234,12 +234,9 @@ mod tests {
         }
     }
 
-    /// [`rows_at_width`] at 4, 8 and 16 lanes.
-    #[test]
-    fn row_kernels_at_every_width() {
-        rows_at_width::<f32x4>();
-        rows_at_width::<f32x8>();
-        rows_at_width::<f32x16>();
+    test_every_width! {
+        /// [`rows_at_width`] at 4, 8 and 16 lanes.
+        mod row_kernels_at_every_width: |L| { rows_at_width::<L>() }
     }
 
     /// The three-way interleave and de-interleave against their

@@ -39,13 +39,14 @@ mod channels_last;
 mod interleave;
 mod transpose;
 
-use crate::geometry::pixel_shuffle::{ShuffleGeometry, pixel_shuffle_entry_point};
+use crate::geometry::map_entry_point;
+use crate::geometry::pixel_shuffle::{Direction, ShuffleGeometry};
 use crate::layout::Layout;
 use crate::slices::copy;
 use channels_first::{shuffle_channels_first, unshuffle_channels_first};
 use channels_last::{shuffle_channels_last, unshuffle_channels_last};
 
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// `torch.nn.functional.pixel_shuffle(input, upscale_factor)`.
 ///
 /// `input` has logical shape `shape` = `(N, C*r*r, H, W)` in `layout`;
@@ -63,19 +64,10 @@ pixel_shuffle_entry_point! {
 /// [`Error::Rank`](crate::Error::Rank) unless the shape is 4-d; [`Error::ZeroDimension`](crate::Error::ZeroDimension);
 /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a zero factor; [`Error::NotDivisible`](crate::Error::NotDivisible)
 /// when `C` is not a multiple of `r*r`; [`Error::BufferLength`](crate::Error::BufferLength).
-pub fn pixel_shuffle(upscale_factor) = ShuffleGeometry::shuffle => shuffle
+pub fn pixel_shuffle(upscale_factor: usize) = ShuffleGeometry::shuffle => permute
 }
 
-/// [`pixel_shuffle`] on a checked geometry and buffers.
-fn shuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
-    match g.input.layout {
-        _ if g.factor == 1 => copy(input, output),
-        Layout::ChannelsFirst => shuffle_channels_first(g, input, output),
-        Layout::ChannelsLast => shuffle_channels_last(g, input, output),
-    }
-}
-
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// `torch.nn.functional.pixel_unshuffle(input, downscale_factor)`.
 ///
 /// `input` has logical shape `shape` = `(N, C, H*r, W*r)` in `layout`;
@@ -93,14 +85,19 @@ pixel_shuffle_entry_point! {
 /// [`Error::Rank`](crate::Error::Rank) unless the shape is 4-d; [`Error::ZeroDimension`](crate::Error::ZeroDimension);
 /// [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a zero factor; [`Error::NotDivisible`](crate::Error::NotDivisible)
 /// when `H` or `W` is not a multiple of `r`; [`Error::BufferLength`](crate::Error::BufferLength).
-pub fn pixel_unshuffle(downscale_factor) = ShuffleGeometry::unshuffle => unshuffle
+pub fn pixel_unshuffle(downscale_factor: usize) = ShuffleGeometry::unshuffle => permute
 }
 
-/// [`pixel_unshuffle`] on a checked geometry and buffers.
-fn unshuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
-    match g.input.layout {
+/// [`pixel_shuffle`] and [`pixel_unshuffle`] on a checked geometry and
+/// buffers: a copy for factor 1, else the direction's kernel for the layout.
+fn permute(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
+    use Direction::{Shuffle, Unshuffle};
+    use Layout::{ChannelsFirst, ChannelsLast};
+    match (g.direction, g.input.layout) {
         _ if g.factor == 1 => copy(input, output),
-        Layout::ChannelsFirst => unshuffle_channels_first(g, input, output),
-        Layout::ChannelsLast => unshuffle_channels_last(g, input, output),
+        (Shuffle, ChannelsFirst) => shuffle_channels_first(g, input, output),
+        (Shuffle, ChannelsLast) => shuffle_channels_last(g, input, output),
+        (Unshuffle, ChannelsFirst) => unshuffle_channels_first(g, input, output),
+        (Unshuffle, ChannelsLast) => unshuffle_channels_last(g, input, output),
     }
 }

@@ -5,7 +5,7 @@ use super::channels_last::pool_channels_last;
 use crate::geometry::pool::{MaxPoolGeometry, MaxPoolOptions};
 use crate::layout::Layout;
 use crate::simd::CopyLane;
-use wide::{f32x4, f32x8, f32x16};
+use crate::simd::testing::{assert_same_bits, test_every_width};
 
 /// Deterministic test values: small integers (ties), NaNs and -inf.
 fn values(n: usize, seed: usize) -> [f32; 4096] {
@@ -77,28 +77,19 @@ fn kernels_at_width<L: CopyLane>() {
                 } else {
                     pool_channels_last::<L>(&g, input, &mut got[..m], &mut got_idx[..m]);
                 }
-                for j in 0..m {
-                    assert_eq!(
-                        got[j].to_bits(),
-                        want[j].to_bits(),
-                        "{shape:?} {layout:?} k{k} s{s} p{p} d{d} at {j}"
-                    );
-                    assert_eq!(
-                        got_idx[j], want_idx[j],
-                        "{shape:?} {layout:?} k{k} s{s} p{p} d{d} index at {j}"
-                    );
+                let case = format_args!("{shape:?} {layout:?} k{k} s{s} p{p} d{d}");
+                assert_same_bits(&got[..m], &want[..m], case);
+                for (j, (got, want)) in got_idx[..m].iter().zip(&want_idx[..m]).enumerate() {
+                    assert_eq!(got, want, "{case}: index at {j}");
                 }
             }
         }
     }
 }
 
-/// [`kernels_at_width`] at 4, 8 and 16 lanes.
-#[test]
-fn kernels_at_every_width() {
-    kernels_at_width::<f32x4>();
-    kernels_at_width::<f32x8>();
-    kernels_at_width::<f32x16>();
+test_every_width! {
+    /// [`kernels_at_width`] at 4, 8 and 16 lanes.
+    mod kernels_at_every_width: |L| { kernels_at_width::<L>() }
 }
 
 /// PyTorch's 3-d channels-last kernel starts a window's index without its

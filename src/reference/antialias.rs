@@ -25,11 +25,11 @@
 //! AVX2 / AVX-512 builds of PyTorch contract some of them into FMAs, which
 //! moves their results by an ulp or so.
 
+use super::interpolate::At;
 use crate::geometry::antialias::{
     AntialiasAxis, AntialiasTaps, Filter, vertical_pass_repeats_first_row,
 };
 use crate::geometry::interpolate::InterpolateGeometry;
-use crate::layout::MAX_SPATIAL;
 
 /// `interpolate_aa_single_dim` / `interpolate_aa_single_dim_zero_strides`:
 /// `output = src[xmin] * w[0]; output += src[xmin + j] * w[j]` in float.
@@ -85,19 +85,14 @@ impl Pass {
     }
 }
 
-/// Output `op` (`[0, y, x]`) of plane `(n, c)` of PyTorch's
+/// Output `at` (spatial `[0, y, x]`) of PyTorch's
 /// `_upsample_{bilinear,bicubic,lanczos}2d_aa` for float32 on CPU
 /// (`upsample_{bilinear,bicubic,lanczos}2d_aa_kernel_impl` ->
 /// `separable_upsample_generic_Nd_kernel_impl<2, ...>`): a 2-d input
 /// `(N, C, H, W)` in either layout, geometry and buffer lengths already
 /// checked by the caller.
-pub(crate) fn value_at(
-    g: &InterpolateGeometry,
-    input: &[f32],
-    n: usize,
-    c: usize,
-    op: [usize; MAX_SPATIAL],
-) -> f32 {
+pub(crate) fn value_at(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
+    let At { n, c, spatial: op } = at;
     let Some(filter) = Filter::for_mode(g.mode) else {
         debug_assert!(
             false,

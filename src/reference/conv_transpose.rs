@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::geometry::conv_transpose::{
-    ConvTransposeGeometry, ConvTransposeOptions, conv_transpose_entry_point,
+    ConvTransposeGeometry, ConvTransposeOptions, Operands, conv_transpose_entry_point,
 };
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
@@ -23,8 +23,8 @@ conv_transpose_entry_point! {
 ///
 /// # Errors
 /// As [`crate::conv_transpose`].
-pub fn conv_transpose = |g, input, weight, bias, output, _scratch| {
-    transpose(g, input, weight, bias, output);
+pub fn conv_transpose = |operands, output, _scratch| {
+    transpose(operands, output);
     Ok(())
 }
 }
@@ -32,17 +32,12 @@ pub fn conv_transpose = |g, input, weight, bias, output, _scratch| {
 /// [`conv_transpose`] on a checked geometry and buffers (also the fast
 /// path's fallback for strides, paddings or dilations past its `usize`
 /// arithmetic).
-pub(crate) fn transpose(
-    g: &ConvTransposeGeometry,
-    input: &[f32],
-    weight: &[f32],
-    bias: Option<&[f32]>,
-    output: &mut [f32],
-) {
+pub(crate) fn transpose(operands: Operands<'_>, output: &mut [f32]) {
+    let (g, input) = (operands.g, operands.input);
     let (i, o) = (g.input, g.output);
     for n in 0..o.n {
         for co in 0..o.c {
-            let b = bias.map_or(0.0, |b| b[co]);
+            let b = operands.bias.map_or(0.0, |b| b[co]);
             for_each_point(o.spatial, |op| output[o.offset(n, co, op)] = b);
         }
     }
@@ -51,7 +46,7 @@ pub(crate) fn transpose(
             for_each_point(i.spatial, |ip| {
                 let x = input[i.offset(n, ci, ip)];
                 each_tap(g, ci, ip, |co, op, w| {
-                    output[o.offset(n, co, op)] += x * weight[w];
+                    output[o.offset(n, co, op)] += x * operands.weight[w];
                 });
             });
         }

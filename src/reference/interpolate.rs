@@ -49,53 +49,50 @@ interpolate_entry_point! {
 pub fn interpolate = resample
 }
 
+/// Where one output element lies: batch `n`, channel `c` and the padded
+/// `[D, H, W]` point `spatial` of its plane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct At {
+    pub n: usize,
+    pub c: usize,
+    pub spatial: [usize; MAX_SPATIAL],
+}
+
 /// [`interpolate`] on a checked geometry and buffers (also the fast path's
 /// fallback for windows wider than its tables).
 pub(crate) fn resample(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
     let o = g.output;
     for n in 0..o.n {
         for c in 0..o.c {
-            for_each_point(o.spatial, |op| {
-                output[o.offset(n, c, op)] = value_at(g, input, n, c, op);
+            for_each_point(o.spatial, |spatial| {
+                output[o.offset(n, c, spatial)] = value_at(g, input, At { n, c, spatial });
             });
         }
     }
 }
 
-/// Output `op` (padded `[D, H, W]`) of plane `(n, c)`: one element of
-/// [`resample`]'s result, computed alone (the fast paths recompute an
+/// One element of [`resample`]'s result, computed alone (the fast paths recompute an
 /// output this way where a special value could make their order of
 /// operations differ from PyTorch's).
-pub(crate) fn value_at(
-    g: &InterpolateGeometry,
-    input: &[f32],
-    n: usize,
-    c: usize,
-    op: [usize; MAX_SPATIAL],
-) -> f32 {
+pub(crate) fn value_at(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     // The geometry only accepts lanczos together with antialias.
     if g.antialias || g.mode == InterpolateMode::Lanczos {
-        return super::antialias::value_at(g, input, n, c, op);
+        return super::antialias::value_at(g, input, at);
     }
     match g.mode {
-        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(g, input, n, c, op),
-        InterpolateMode::Area => area(g, input, n, c, op),
+        InterpolateMode::Nearest | InterpolateMode::NearestExact => nearest(g, input, at),
+        InterpolateMode::Area => area(g, input, at),
         InterpolateMode::Linear
         | InterpolateMode::Bilinear
         | InterpolateMode::Trilinear
         | InterpolateMode::Bicubic
-        | InterpolateMode::Lanczos => separable(g, input, n, c, op),
+        | InterpolateMode::Lanczos => separable(g, input, at),
     }
 }
 
 /// Nearest / nearest-exact: a copy of the source element, no arithmetic.
-fn nearest(
-    g: &InterpolateGeometry,
-    input: &[f32],
-    n: usize,
-    c: usize,
-    op: [usize; MAX_SPATIAL],
-) -> f32 {
+fn nearest(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
+    let At { n, c, spatial: op } = at;
     let (i, o) = (g.input, g.output);
     let exact = g.mode == InterpolateMode::NearestExact;
     // `cpu_upsample_nearest_channels_last` (index helpers `nearest_idx` /
@@ -120,83 +117,89 @@ fn nearest(
 // Linear, bilinear, trilinear, bicubic: the weighted sums
 // ---------------------------------------------------------------------------
 
-/// `Interpolate<n, ...>::eval` of the generic kernel: along axis `a`, the
-/// weighted sum of the weighted sums along the inner axes, the outermost
-/// spatial axis outermost. Written `out = t0 * w0 + t1 * w1 (+ t2 * w2 +
-/// t3 * w3)`; built as `fma(t0, w0, t1 * w1)`, then `fma(tj, wj, out)`.
-fn generic_sum(
-    input: &[f32],
-    i: &Dims,
-    (n, c): (usize, usize),
-    taps: &[Taps; MAX_SPATIAL],
-    a: usize,
-    mut point: [usize; MAX_SPATIAL],
-) -> f32 {
-    let t = &taps[a];
-    let mut value = [0.0f32; 4];
-    for (slot, &index) in value.iter_mut().zip(&t.index).take(t.len) {
-        point[a] = index;
-        *slot = if a + 1 == MAX_SPATIAL {
-            input[i.offset(n, c, point)]
-        } else {
-            generic_sum(input, i, (n, c), taps, a + 1, point)
-        };
-    }
-    let mut out = libm::fmaf(value[0], t.weight[0], value[1] * t.weight[1]);
-    for (&v, &w) in value.iter().zip(&t.weight).take(t.len).skip(2) {
-        out = libm::fmaf(v, w, out);
-    }
-    out
+/// The taps of one output of [`separable`] on input plane `(n, c)`: what
+/// both of ATen's weighted sums read.
+struct Neighbourhood<'a> {
+    input: &'a [f32],
+    i: Dims,
+    n: usize,
+    c: usize,
+    taps: [Taps; MAX_SPATIAL],
 }
 
-/// `cpu_upsample_linear_channels_last`: one weight per corner of the
-/// 2^rank neighbourhood, the product of its axes' lambdas outermost axis
-/// first (`w011 = d0lambda * h1lambda * w1lambda`), then the sum
-/// `i000 * w000 + i001 * w001 + ...` over the corners, innermost axis
-/// fastest. As built: the scalar tail fuses it from the left
-/// (`out = fma(i0, w0, i1 * w1)`, then `out = fma(ik, wk, out)`), the vector
-/// loop from the right (`fma(i0, w0, fma(i1, w1, ... fma(iL, wL, iL-1 *
-/// wL-1)))` for the last corner L).
-fn channels_last_sum(
-    input: &[f32],
-    i: &Dims,
-    (n, c): (usize, usize),
-    taps: &[Taps; MAX_SPATIAL],
-    first: usize,
-) -> f32 {
-    let count = 1usize << (MAX_SPATIAL - first);
-    let mut value = [0.0f32; 1 << MAX_SPATIAL];
-    let mut weight = [1.0f32; 1 << MAX_SPATIAL];
-    for corner in 0..count {
-        let mut point = [0; MAX_SPATIAL];
-        for a in first..MAX_SPATIAL {
-            let side = (corner >> (MAX_SPATIAL - 1 - a)) & 1;
-            point[a] = taps[a].index[side];
-            weight[corner] = if a == first {
-                taps[a].weight[side]
+impl Neighbourhood<'_> {
+    /// The input element at `point` of the plane.
+    fn read(&self, point: [usize; MAX_SPATIAL]) -> f32 {
+        self.input[self.i.offset(self.n, self.c, point)]
+    }
+
+    /// `Interpolate<n, ...>::eval` of the generic kernel: along axis `a`,
+    /// the weighted sum of the weighted sums along the inner axes, the
+    /// outermost spatial axis outermost. Written `out = t0 * w0 + t1 * w1
+    /// (+ t2 * w2 + t3 * w3)`; built as `fma(t0, w0, t1 * w1)`, then
+    /// `fma(tj, wj, out)`.
+    fn generic_sum(&self, a: usize, mut point: [usize; MAX_SPATIAL]) -> f32 {
+        let t = &self.taps[a];
+        let mut value = [0.0f32; 4];
+        for (slot, &index) in value.iter_mut().zip(&t.index).take(t.len) {
+            point[a] = index;
+            *slot = if a + 1 == MAX_SPATIAL {
+                self.read(point)
             } else {
-                weight[corner] * taps[a].weight[side]
+                self.generic_sum(a + 1, point)
             };
         }
-        value[corner] = input[i.offset(n, c, point)];
+        let mut out = libm::fmaf(value[0], t.weight[0], value[1] * t.weight[1]);
+        for (&v, &w) in value.iter().zip(&t.weight).take(t.len).skip(2) {
+            out = libm::fmaf(v, w, out);
+        }
+        out
     }
-    if in_vector_loop(c, i.c) {
-        let last = count - 1;
-        let mut out = libm::fmaf(
-            value[last],
-            weight[last],
-            value[last - 1] * weight[last - 1],
-        );
-        for k in (0..last - 1).rev() {
-            out = libm::fmaf(value[k], weight[k], out);
+
+    /// `cpu_upsample_linear_channels_last`: one weight per corner of the
+    /// 2^rank neighbourhood (axes `first..`), the product of its axes'
+    /// lambdas outermost axis first (`w011 = d0lambda * h1lambda *
+    /// w1lambda`), then the sum `i000 * w000 + i001 * w001 + ...` over the
+    /// corners, innermost axis fastest. As built: the scalar tail fuses it
+    /// from the left (`out = fma(i0, w0, i1 * w1)`, then `out = fma(ik, wk,
+    /// out)`), the vector loop from the right (`fma(i0, w0, fma(i1, w1, ...
+    /// fma(iL, wL, iL-1 * wL-1)))` for the last corner L).
+    fn channels_last_sum(&self, first: usize) -> f32 {
+        let taps = &self.taps;
+        let count = 1usize << (MAX_SPATIAL - first);
+        let mut value = [0.0f32; 1 << MAX_SPATIAL];
+        let mut weight = [1.0f32; 1 << MAX_SPATIAL];
+        for corner in 0..count {
+            let mut point = [0; MAX_SPATIAL];
+            for a in first..MAX_SPATIAL {
+                let side = (corner >> (MAX_SPATIAL - 1 - a)) & 1;
+                point[a] = taps[a].index[side];
+                weight[corner] = if a == first {
+                    taps[a].weight[side]
+                } else {
+                    weight[corner] * taps[a].weight[side]
+                };
+            }
+            value[corner] = self.read(point);
         }
-        out
-    } else {
-        let mut out = libm::fmaf(value[0], weight[0], value[1] * weight[1]);
-        for k in 2..count {
-            out = libm::fmaf(value[k], weight[k], out);
+        if in_vector_loop(self.c, self.i.c) {
+            let last = count - 1;
+            let mut out = libm::fmaf(
+                value[last],
+                weight[last],
+                value[last - 1] * weight[last - 1],
+            );
+            for k in (0..last - 1).rev() {
+                out = libm::fmaf(value[k], weight[k], out);
+            }
+            out
+        } else {
+            let mut out = libm::fmaf(value[0], weight[0], value[1] * weight[1]);
+            for k in 2..count {
+                out = libm::fmaf(value[k], weight[k], out);
+            }
+            out
         }
-        out
     }
 }
 
@@ -204,13 +207,8 @@ fn channels_last_sum(
 /// (`HelperInterpCubic`) through `upsample_generic_Nd_kernel_impl`, or,
 /// where ATen takes it ([`linear_channels_last_kernel`]),
 /// `cpu_upsample_linear_channels_last`.
-fn separable(
-    g: &InterpolateGeometry,
-    input: &[f32],
-    n: usize,
-    c: usize,
-    op: [usize; MAX_SPATIAL],
-) -> f32 {
+fn separable(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
+    let At { n, c, spatial: op } = at;
     let (i, o) = (g.input, g.output);
     let cubic = g.mode == InterpolateMode::Bicubic;
     let channels_last_kernel = linear_channels_last_kernel(g);
@@ -240,10 +238,17 @@ fn separable(
             )
         };
     }
+    let around = Neighbourhood {
+        input,
+        i,
+        n,
+        c,
+        taps,
+    };
     if channels_last_kernel {
-        channels_last_sum(input, &i, (n, c), &taps, first)
+        around.channels_last_sum(first)
     } else {
-        generic_sum(input, &i, (n, c), &taps, first, [0; MAX_SPATIAL])
+        around.generic_sum(first, [0; MAX_SPATIAL])
     }
 }
 
@@ -262,13 +267,8 @@ fn separable(
 /// float sum from 0 over the window, outer axis outermost, then
 /// `sum / kd / kh / kw` (a division by a padded axis' 1 is exact); the
 /// channels-last kernels' vector loop divides by `kd * kh * kw` at once.
-fn area(
-    g: &InterpolateGeometry,
-    input: &[f32],
-    n: usize,
-    c: usize,
-    op: [usize; MAX_SPATIAL],
-) -> f32 {
+fn area(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
+    let At { n, c, spatial: op } = at;
     let (i, o) = (g.input, g.output);
     if o.plane() == 1 {
         let mut sum = 0.0f64;

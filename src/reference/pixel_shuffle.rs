@@ -2,9 +2,10 @@
 //! `pixel_unshuffle` (`aten/src/ATen/native/PixelShuffle.cpp`): a view and
 //! permute, written here as the index map it amounts to.
 
-use crate::geometry::pixel_shuffle::{ShuffleGeometry, pixel_shuffle_entry_point};
+use crate::geometry::map_entry_point;
+use crate::geometry::pixel_shuffle::{Direction, ShuffleGeometry};
 
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// Reference twin of [`crate::pixel_shuffle`].
 ///
 /// ```
@@ -16,28 +17,10 @@ pixel_shuffle_entry_point! {
 ///
 /// # Errors
 /// As [`crate::pixel_shuffle`].
-pub fn pixel_shuffle(upscale_factor) = ShuffleGeometry::shuffle => shuffle
+pub fn pixel_shuffle(upscale_factor: usize) = ShuffleGeometry::shuffle => permute
 }
 
-/// [`pixel_shuffle`] on a checked geometry and buffers.
-fn shuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
-    let (r, o) = (g.factor, g.output);
-    let [_, oh, ow] = o.spatial;
-    for n in 0..o.n {
-        for c in 0..o.c {
-            for y in 0..oh {
-                for x in 0..ow {
-                    // out[n, c, y, x] = in[n, c*r*r + (y%r)*r + (x%r), y/r, x/r]
-                    let ic = c * r * r + (y % r) * r + (x % r);
-                    output[o.offset(n, c, [0, y, x])] =
-                        input[g.input.offset(n, ic, [0, y / r, x / r])];
-                }
-            }
-        }
-    }
-}
-
-pixel_shuffle_entry_point! {
+map_entry_point! {
 /// Reference twin of [`crate::pixel_unshuffle`].
 ///
 /// ```
@@ -49,21 +32,32 @@ pixel_shuffle_entry_point! {
 ///
 /// # Errors
 /// As [`crate::pixel_unshuffle`].
-pub fn pixel_unshuffle(downscale_factor) = ShuffleGeometry::unshuffle => unshuffle
+pub fn pixel_unshuffle(downscale_factor: usize) = ShuffleGeometry::unshuffle => permute
 }
 
-/// [`pixel_unshuffle`] on a checked geometry and buffers.
-fn unshuffle(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
-    let (r, i) = (g.factor, g.input);
-    let [_, ih, iw] = i.spatial;
-    for n in 0..i.n {
-        for c in 0..i.c {
-            for y in 0..ih {
-                for x in 0..iw {
-                    // out[n, c*r*r + (y%r)*r + (x%r), y/r, x/r] = in[n, c, y, x]
-                    let oc = c * r * r + (y % r) * r + (x % r);
-                    output[g.output.offset(n, oc, [0, y / r, x / r])] =
-                        input[i.offset(n, c, [0, y, x])];
+/// [`pixel_shuffle`] and [`pixel_unshuffle`] on a checked geometry and
+/// buffers: one index map between the large tensor and the small one,
+/// `large[n, c, y, x] = small[n, c*r*r + (y%r)*r + (x%r), y/r, x/r]`, read
+/// from the small one (shuffle) or written into it (unshuffle), in the
+/// large one's order.
+fn permute(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
+    let r = g.factor;
+    let (large, small) = match g.direction {
+        Direction::Shuffle => (g.output, g.input),
+        Direction::Unshuffle => (g.input, g.output),
+    };
+    let [_, h, w] = large.spatial;
+    for n in 0..large.n {
+        for c in 0..large.c {
+            for y in 0..h {
+                for x in 0..w {
+                    let sc = c * r * r + (y % r) * r + (x % r);
+                    let at_large = large.offset(n, c, [0, y, x]);
+                    let at_small = small.offset(n, sc, [0, y / r, x / r]);
+                    match g.direction {
+                        Direction::Shuffle => output[at_large] = input[at_small],
+                        Direction::Unshuffle => output[at_small] = input[at_large],
+                    }
                 }
             }
         }

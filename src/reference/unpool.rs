@@ -33,14 +33,9 @@ fn scatter(
     output: &mut [f32],
 ) -> Result<(), Error> {
     // ATen reports "Found an invalid max index" after scattering. The
-    // indices are checked first here, and an error fills the output with
-    // NaN, as the public op does (which checks as it writes).
-    if let Err(e) = g.check_indices(indices) {
-        if matches!(e, Error::IndexOutOfRange { .. }) {
-            output.fill(f32::NAN);
-        }
-        return Err(e);
-    }
+    // indices are checked first here (the public op checks as it writes);
+    // the entry point turns the output to NaN on an error, for both.
+    g.check_indices(indices)?;
     let (i, o) = (g.input, g.output);
     let [_, oh, ow] = o.spatial;
     output.fill(0.0);

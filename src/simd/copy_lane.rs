@@ -184,7 +184,7 @@ fn unzip_halves<H: CopyLane + bytemuck::Pod, W: bytemuck::Pod>(a: W, b: W) -> (W
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::Native;
+    use crate::simd::testing::test_every_width;
 
     fn seq<L: Lane>(from: f32) -> L {
         let a: [f32; 16] = core::array::from_fn(|i| from + i as f32);
@@ -265,11 +265,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_width_zips_unzips_and_selects() {
-        zip_unzip_select::<f32x4>();
-        zip_unzip_select::<f32x8>();
-        zip_unzip_select::<f32x16>();
-        zip_unzip_select::<Native>();
+    test_every_width! {
+        /// [`zip_unzip_select`] at 4, 8 and 16 lanes (`Native` is one of them).
+        mod every_width_zips_unzips_and_selects: |L| { zip_unzip_select::<L>() }
     }
 }

@@ -70,7 +70,7 @@ impl_lane!(f32x16, 16);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simd::Native;
+    use crate::simd::testing::test_every_width;
 
     fn round_trip<L: Lane>() {
         let src: [f32; 17] = core::array::from_fn(|i| i as f32 - 3.5);
@@ -89,11 +89,8 @@ mod tests {
         assert_eq!(L::load(&src).reduce_add(), want);
     }
 
-    #[test]
-    fn every_width_loads_stores_and_computes() {
-        round_trip::<f32x4>();
-        round_trip::<f32x8>();
-        round_trip::<f32x16>();
-        round_trip::<Native>();
+    test_every_width! {
+        /// [`round_trip`] at 4, 8 and 16 lanes (`Native` is one of them).
+        mod every_width_loads_stores_and_computes: |L| { round_trip::<L>() }
     }
 }

@@ -25,6 +25,8 @@
 mod copy_lane;
 mod lane;
 mod permute;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub(crate) use copy_lane::CopyLane;
 pub(crate) use lane::Lane;

@@ -65,6 +65,7 @@ impl_shuffle!(f32x16, 16, u32x16, cfg!(target_feature = "avx512f"));
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simd::testing::test_every_width;
 
     fn permutes<L: Permute>() {
         let src: [f32; 16] = core::array::from_fn(|i| 10.0 + i as f32);
@@ -81,10 +82,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_width_permutes() {
-        permutes::<f32x4>();
-        permutes::<f32x8>();
-        permutes::<f32x16>();
+    test_every_width! {
+        /// [`permutes`] at 4, 8 and 16 lanes.
+        mod every_width_permutes: |L| { permutes::<L>() }
     }
 }

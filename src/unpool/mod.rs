@@ -40,6 +40,8 @@
 mod average;
 mod max;
 
+// Only named by `max_unpool`'s documentation.
+#[cfg(doc)]
 use crate::error::Error;
 use crate::geometry::unpool::{UnpoolGeometry, avg_unpool_entry_point, max_unpool_entry_point};
 use crate::layout::Layout;
@@ -72,23 +74,7 @@ max_unpool_entry_point! {
 /// [`Error::EmptyOutput`], [`Error::Overflow`], [`Error::BufferLength`].
 ///
 /// [`unpool_output_shape`]: crate::unpool_output_shape
-pub fn max_unpool = unpool_max_checked
-}
-
-/// [`max_unpool`] on a checked geometry and buffers.
-fn unpool_max_checked(
-    g: &UnpoolGeometry,
-    input: &[f32],
-    indices: &[i64],
-    output: &mut [f32],
-) -> Result<(), Error> {
-    let written = unpool_max(g, g.input.layout, input, indices, output);
-    if written.is_err() {
-        // The planes before the bad index hold their results: none may
-        // look like one.
-        output.fill(f32::NAN);
-    }
-    written
+pub fn max_unpool = unpool_max
 }
 
 avg_unpool_entry_point! {

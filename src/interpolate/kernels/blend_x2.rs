@@ -240,7 +240,7 @@ fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     let pair = |source: [&[f32]; R], hw, out: [&mut [f32]; 2]| {
         rows::<L, T, R, 2>(source, iw, hw, &plan, out)
     };
-    each_row_paired::<R>(input, p, 1, output, single, pair);
+    each_row_paired::<R>(input, p, output, single, pair);
 }
 
 /// Channels-last [`run`] with `T` horizontal and `R` vertical taps and `V`
@@ -258,7 +258,7 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     };
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
-    each_row::<R>(input, p, c, output, |source, hw, out| {
+    each_row::<R>(input, p, output, |source, hw, out| {
         let [flag] = by_group(source, [out], c, group, |source, stride, [out]| {
             [pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out)]
         });

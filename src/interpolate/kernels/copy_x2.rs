@@ -7,7 +7,6 @@
 //! general pass). Written in order; no window tables or row edges.
 
 use crate::interpolate::windows::{AxisWindows, Problem};
-use crate::layout::Layout;
 use crate::simd::CopyLane;
 
 /// Whether every axis copies and output column `x` reads input column
@@ -30,10 +29,7 @@ pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32
     let mut w = [0.0f32; 1];
     // Channels-first (or one channel): a row of elements; channels-last:
     // a row of `c`-channel pixels.
-    let c = match i.layout {
-        Layout::ChannelsLast => i.c,
-        Layout::ChannelsFirst => 1,
-    };
+    let c = i.pixel();
     // Source rows of a chunk of output rows, found once for every plane
     // (a window per row and plane took half the time).
     const CHUNK: usize = 256;

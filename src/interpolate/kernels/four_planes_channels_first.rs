@@ -50,20 +50,22 @@ pub(crate) fn fits(p: &Problem<'_>) -> bool {
 pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
     let &Problem { axes, .. } = p;
     let r = blended_rows(axes).unwrap_or(0);
-    match (axes[2].taps(), r) {
-        (2, 1) => run_shape::<2, 1>(input, p, output),
-        (2, 2) => run_shape::<2, 2>(input, p, output),
-        (2, 3) => run_shape::<2, 3>(input, p, output),
-        (2, 4) => run_shape::<2, 4>(input, p, output),
-        (3, 1) => run_shape::<3, 1>(input, p, output),
-        (3, 2) => run_shape::<3, 2>(input, p, output),
-        (3, 3) => run_shape::<3, 3>(input, p, output),
-        (3, 4) => run_shape::<3, 4>(input, p, output),
-        (4, 1) => run_shape::<4, 1>(input, p, output),
-        (4, 2) => run_shape::<4, 2>(input, p, output),
-        (4, 3) => run_shape::<4, 3>(input, p, output),
-        (4, 4) => run_shape::<4, 4>(input, p, output),
-        shape => debug_assert!(false, "four planes with (taps, rows) {shape:?}"),
+    match axes[2].taps() {
+        2 => run_taps::<2>(r, input, p, output),
+        3 => run_taps::<3>(r, input, p, output),
+        4 => run_taps::<4>(r, input, p, output),
+        taps => debug_assert!(false, "four planes with {taps} taps"),
+    }
+}
+
+/// [`run`] with `T` taps along W, by the number `r` of source rows.
+fn run_taps<const T: usize>(r: usize, input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    match r {
+        1 => run_shape::<T, 1>(input, p, output),
+        2 => run_shape::<T, 2>(input, p, output),
+        3 => run_shape::<T, 3>(input, p, output),
+        4 => run_shape::<T, 4>(input, p, output),
+        r => debug_assert!(false, "four planes with {T} taps and {r} source rows"),
     }
 }
 
@@ -93,7 +95,7 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
             (lo, hi, n) = (l, h, n + 1);
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
-        let Some(mut rows) = SourceRows::<R>::new(i, o, axes, 1) else {
+        let Some(mut rows) = SourceRows::<R>::new(p) else {
             return;
         };
         let (in_plane, out_plane, in_row, out_row) = rows.sizes;

@@ -82,9 +82,9 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                         rows, weights, wt, blocks, outs,
                     )
                 };
-                each_row_quad::<$r>(input, p, 1, output, row, pair, quad);
+                each_row_quad::<$r>(input, p, output, row, pair, quad);
             } else {
-                each_row::<$r>(input, p, 1, output, row);
+                each_row::<$r>(input, p, output, row);
             }
         }};
     }

@@ -121,9 +121,9 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                     rows::<L, T, R, V, 2>(source, hw, starts, weights, stride, out)
                 })
             };
-            each_row_paired::<R>(input, p, c, output, single, pair);
+            each_row_paired::<R>(input, p, output, single, pair);
         } else {
-            each_row::<R>(input, p, c, output, single);
+            each_row::<R>(input, p, output, single);
         }
     }
 }

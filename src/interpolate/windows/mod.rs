@@ -127,10 +127,7 @@ impl AxisWindows {
         let mut window = Window { start: 0, weight };
         let last = self.input_size - self.taps;
         match self.kind {
-            Kind::Identity => {
-                window.start = o.min(last);
-                window.add(o, 1.0);
-            }
+            Kind::Identity => window.copy(o, last),
             Kind::Nearest {
                 exact,
                 channels_last_kernel,
@@ -145,8 +142,7 @@ impl AxisWindows {
                     output_size,
                     scale,
                 );
-                window.start = index.min(last);
-                window.add(index, 1.0);
+                window.copy(index, last);
             }
             Kind::Linear {
                 scale,
@@ -184,6 +180,13 @@ pub(crate) struct Window<'a> {
 }
 
 impl Window<'_> {
+    /// The window of an output that copies input `index`: weight 1 there,
+    /// the window starting at `index` (at most `last`).
+    pub fn copy(&mut self, index: usize, last: usize) {
+        self.start = index.min(last);
+        self.add(index, 1.0);
+    }
+
     /// Adds `w` to the weight of input `index` (inside the window by
     /// construction).
     pub fn add(&mut self, index: usize, w: f32) {

@@ -5,7 +5,7 @@ use super::{average_channels_last, average_plane, replicate_channels_last, repli
 use crate::geometry::unpool::{UnpoolGeometry, UnpoolOptions};
 use crate::layout::Layout;
 use crate::simd::CopyLane;
-use wide::{f32x4, f32x8, f32x16};
+use crate::simd::testing::{assert_same_bits, test_every_width};
 
 /// The averaging and replication kernels at width `L` against
 /// [`crate::reference::avg_unpool`], bit for bit, for a spread of
@@ -73,22 +73,17 @@ fn kernels_at_width<L: CopyLane>() {
                         }
                     }
                 }
-                for (j, (got, want)) in got.iter().zip(want.iter()).enumerate() {
-                    assert_eq!(
-                        got.to_bits(),
-                        want.to_bits(),
-                        "{shape:?} {layout:?} k{k} s{s} p{p} at {j}"
-                    );
-                }
+                assert_same_bits(
+                    got,
+                    want,
+                    format_args!("{shape:?} {layout:?} k{k} s{s} p{p}"),
+                );
             }
         }
     }
 }
 
-/// [`kernels_at_width`] at 4, 8 and 16 lanes.
-#[test]
-fn kernels_at_every_width() {
-    kernels_at_width::<f32x4>();
-    kernels_at_width::<f32x8>();
-    kernels_at_width::<f32x16>();
+test_every_width! {
+    /// [`kernels_at_width`] at 4, 8 and 16 lanes.
+    mod kernels_at_every_width: |L| { kernels_at_width::<L>() }
 }

@@ -298,8 +298,8 @@ mod tests {
     use super::*;
     use crate::geometry::unpool::UnpoolOptions;
     use crate::layout::Layout;
+    use crate::simd::testing::{assert_same_bits, test_every_width};
     use crate::unpool::max::scatter::{scatter_channels_last, scatter_plane};
-    use wide::{f32x4, f32x8, f32x16};
 
     /// The row-at-a-time `max_unpool` of outputs whose stride cells tile
     /// them (used above the in-cache size) against the reference, at every
@@ -390,21 +390,14 @@ mod tests {
                     }
                 }
                 assert_eq!(dense, !moved, "{shape:?} stride {stride:?} {layout:?}");
-                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<vec::Vec<_>>();
-                assert_eq!(
-                    bits(&got),
-                    bits(&want),
-                    "{shape:?} stride {stride:?} {layout:?} moved {moved}"
-                );
+                let case = format_args!("{shape:?} stride {stride:?} {layout:?} moved {moved}");
+                assert_same_bits(&got, &want, case);
             }
         }
     }
 
-    /// [`cells_at_width`] at 4, 8 and 16 lanes.
-    #[test]
-    fn cells_at_every_width() {
-        cells_at_width::<f32x4>();
-        cells_at_width::<f32x8>();
-        cells_at_width::<f32x16>();
+    test_every_width! {
+        /// [`cells_at_width`] at 4, 8 and 16 lanes.
+        mod cells_at_every_width: |L| { cells_at_width::<L>() }
     }
 }

@@ -8,7 +8,6 @@ mod scatter;
 
 use crate::error::Error;
 use crate::geometry::unpool::UnpoolGeometry;
-use crate::layout::Layout;
 use crate::simd::Native;
 use cells::Cells;
 use scatter::{Zeroed, scatter_channels_last, scatter_plane};
@@ -21,16 +20,12 @@ use scatter::{Zeroed, scatter_channels_last, scatter_plane};
 /// unit's indices are checked just before its scatter.
 pub(super) fn unpool_max(
     g: &UnpoolGeometry,
-    layout: Layout,
     input: &[f32],
     indices: &[i64],
     output: &mut [f32],
 ) -> Result<(), Error> {
     // Channels-first, or one channel (the same memory), go a plane at a time.
-    let c = match layout {
-        Layout::ChannelsLast => g.input.c,
-        Layout::ChannelsFirst => 1,
-    };
+    let c = g.input.pixel();
     let (plane, out_plane) = (g.input.plane() * c, g.output.plane() * c);
     // Outputs that fit in cache are zeroed and scattered into there.
     let cells = Cells::new(g).filter(|_| output.len() > Zeroed::WHOLE);

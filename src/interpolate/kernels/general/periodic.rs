@@ -26,74 +26,26 @@ pub(super) fn periodic<
     dst: &mut [f32],
     halves: &mut [f32],
 ) {
-    if STEP == 1 {
-        let row_of = |at: usize| (src, at);
-        periodic_blocks::<L, PHASES, STEP, N, P, T>(row_of, wt, lo, first, blocks, last, dst);
-    } else {
-        // Every tap reads every other input: deinterleave the row once
-        // (two vector loads, two shuffles, two stores per 2 * LANES inputs)
-        // so that each tap is one plain load. A strided load per tap
-        // compiled to an insert per lane: 60% of lanczos x0.5's time.
-        let (even, odd) = halves.split_at_mut(halves.len() / 2);
+    // Every tap of step 2 reads every other input: the row is
+    // deinterleaved once (two vector loads, two shuffles, two stores per 2
+    // * LANES inputs) so that each tap is one plain load. A strided load
+    // per tap compiled to an insert per lane: 60% of lanczos x0.5's time.
+    let (even, odd) = halves.split_at_mut(halves.len() / 2);
+    if STEP != 1 {
         unzip_into::<L>(src, even, odd);
-        let (even, odd) = (&*even, &*odd);
-        let row_of = |at: usize| {
+    }
+    let (even, odd) = (&*even, &*odd);
+    // Input `at` is element `row_of(at).1` of the slice `row_of(at).0`
+    // (the row, or the half holding it), and period `i`'s windows lie `STEP
+    // * i` inputs on, so `i` elements on in that slice.
+    let row_of = |at: usize| {
+        if STEP == 1 {
+            (src, at)
+        } else {
             let half = if at.is_multiple_of(2) { even } else { odd };
             (half, at / 2)
-        };
-        periodic_blocks::<L, PHASES, STEP, N, P, T>(row_of, wt, lo, first, blocks, last, dst);
-    }
-}
-
-/// `even[j] = src[2j]`, `odd[j] = src[2j + 1]`.
-fn unzip_into<L: Permute>(src: &[f32], even: &mut [f32], odd: &mut [f32]) {
-    let mut pairs = src.chunks_exact(2 * L::LANES);
-    let halves = even
-        .chunks_exact_mut(L::LANES)
-        .zip(odd.chunks_exact_mut(L::LANES));
-    let mut done = 0;
-    for (pair, (e, o)) in (&mut pairs).zip(halves) {
-        let (a, b) = L::load(pair).unzip(L::load(&pair[L::LANES..]));
-        a.store(e);
-        b.store(o);
-        done += L::LANES;
-    }
-    for (k, &v) in pairs.remainder().iter().enumerate() {
-        let half = if k.is_multiple_of(2) {
-            &mut *even
-        } else {
-            &mut *odd
-        };
-        if let Some(d) = half.get_mut(done + k / 2) {
-            *d = v;
         }
-    }
-}
-
-/// [`periodic`]'s blocks, input `at` (of the row or its deinterleaved
-/// halves) being element `row_of(at).1` of the slice `row_of(at).0`, and
-/// period `i`'s windows `STEP * i` inputs on (so `i` elements on in that
-/// slice).
-#[inline(always)]
-fn periodic_blocks<
-    'a,
-    L,
-    const PHASES: usize,
-    const STEP: usize,
-    const N: usize,
-    const P: usize,
-    const T: usize,
->(
-    row_of: impl Fn(usize) -> (&'a [f32], usize),
-    wt: &Table<N, P, T>,
-    lo: usize,
-    first: usize,
-    blocks: usize,
-    last: usize,
-    dst: &mut [f32],
-) where
-    L: Permute,
-{
+    };
     let zero = L::splat(0.0);
     // Blocks `per` at a time, each tap's slice, position and splatted
     // weight found once for them all and its multiply-adds in `per`
@@ -154,5 +106,30 @@ fn periodic_blocks<
             }
         }
         g += per;
+    }
+}
+
+/// `even[j] = src[2j]`, `odd[j] = src[2j + 1]`.
+fn unzip_into<L: Permute>(src: &[f32], even: &mut [f32], odd: &mut [f32]) {
+    let mut pairs = src.chunks_exact(2 * L::LANES);
+    let halves = even
+        .chunks_exact_mut(L::LANES)
+        .zip(odd.chunks_exact_mut(L::LANES));
+    let mut done = 0;
+    for (pair, (e, o)) in (&mut pairs).zip(halves) {
+        let (a, b) = L::load(pair).unzip(L::load(&pair[L::LANES..]));
+        a.store(e);
+        b.store(o);
+        done += L::LANES;
+    }
+    for (k, &v) in pairs.remainder().iter().enumerate() {
+        let half = if k.is_multiple_of(2) {
+            &mut *even
+        } else {
+            &mut *odd
+        };
+        if let Some(d) = half.get_mut(done + k / 2) {
+            *d = v;
+        }
     }
 }
