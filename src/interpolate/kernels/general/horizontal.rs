@@ -82,6 +82,45 @@ pub(super) fn horizontal_few_channels<
     (halves, planar): (&mut [f32], &mut [f32]),
 ) {
     let span = src.len() / width;
+    // RGB, RGBA and two-channel pixels: split into planes and joined back
+    // in one pass each (a pass per channel, strided, compiled to AVX-512
+    // scatters, which took most of the time).
+    match (width, stride) {
+        (2, 2) => {
+            return planes::<L, N, P, T, 2>(
+                src,
+                span,
+                wt,
+                (lo, regular, edges),
+                dst,
+                halves,
+                planar,
+            );
+        }
+        (3, 3) => {
+            return planes::<L, N, P, T, 3>(
+                src,
+                span,
+                wt,
+                (lo, regular, edges),
+                dst,
+                halves,
+                planar,
+            );
+        }
+        (4, 4) => {
+            return planes::<L, N, P, T, 4>(
+                src,
+                span,
+                wt,
+                (lo, regular, edges),
+                dst,
+                halves,
+                planar,
+            );
+        }
+        _ => {}
+    }
     let (row, outs) = planar.split_at_mut(planar.len() - N);
     let (Some(row), Some(outs)) = (row.get_mut(..span), outs.get_mut(..wt.len)) else {
         debug_assert!(false, "scratch too short for a row of one channel");
@@ -89,13 +128,49 @@ pub(super) fn horizontal_few_channels<
     };
     for ch in 0..width {
         for (v, pixel) in row.iter_mut().zip(src.chunks_exact(width)) {
-            *v = pixel[ch];
+            *v = pixel.get(ch).copied().unwrap_or_default();
         }
         horizontal::<L, N, P, T>(row, 1, wt, lo, regular, edges, outs, 1, halves);
         for (&v, pixel) in outs.iter().zip(dst.chunks_mut(stride)) {
             if let Some(d) = pixel.get_mut(ch) {
                 *d = v;
             }
+        }
+    }
+}
+
+/// [`horizontal_few_channels`] for `W`-channel pixels: every channel of
+/// `src` into a row of its own in `planar`, each row resampled into its
+/// row of outputs (`N` apart, after the rows), then the outputs joined
+/// into pixels.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn planes<L: Permute, const N: usize, const P: usize, const T: usize, const W: usize>(
+    src: &[f32],
+    span: usize,
+    wt: &Table<N, P, T>,
+    (lo, regular, edges): (usize, Option<Regular>, &[Option<Edge>; 2]),
+    dst: &mut [f32],
+    halves: &mut [f32],
+    planar: &mut [f32],
+) {
+    let (rows, outs) = planar.split_at_mut(planar.len() - W * N);
+    let Some(rows) = rows.get_mut(..W * span) else {
+        debug_assert!(false, "scratch too short for the planes of a row");
+        return;
+    };
+    for (x, pixel) in src.chunks_exact(W).enumerate().take(span) {
+        for (c, &v) in pixel.iter().enumerate() {
+            rows[c * span + x] = v;
+        }
+    }
+    for (row, out) in rows.chunks_exact(span).zip(outs.chunks_exact_mut(N)) {
+        let out = &mut out[..wt.len];
+        horizontal::<L, N, P, T>(row, 1, wt, lo, regular, edges, out, 1, halves);
+    }
+    for (x, pixel) in dst.chunks_exact_mut(W).enumerate().take(wt.len) {
+        for (c, d) in pixel.iter_mut().enumerate() {
+            *d = outs[c * N + x];
         }
     }
 }

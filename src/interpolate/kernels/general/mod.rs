@@ -94,8 +94,9 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
     } else {
         (&mut scratch[..], &mut [][..])
     };
-    // One channel's row of the sum and of the outputs, for `few`.
-    let mut planar = [0.0f32; TEMP + W_CHUNK];
+    // The sum's channels as rows of their own and their outputs, for
+    // `few` (four channels at most; more, one at a time).
+    let mut planar = [0.0f32; TEMP + 4 * W_CHUNK];
     // Channels per pass, so that one window of pixels fits the temp row.
     let block = channels.min(temp.len() / kw);
     let [id, ih, iw] = i.spatial;
@@ -106,35 +107,35 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
     let mut ht = Table::<ROW_CHUNK, ROW_POOL, 0>::new(kh);
     let mut wt = ColumnTable::new(kw);
     let mut rows = [(0usize, 0.0f32); MAX_ROWS];
-    let mut oz0 = 0;
-    while oz0 < od {
-        dt.fill(ad, oz0, od - oz0, usize::MAX);
-        let mut oy0 = 0;
-        while oy0 < oh {
-            ht.fill(ah, oy0, oh - oy0, usize::MAX);
-            let mut ox0 = 0;
-            while ox0 < ow {
-                let (lo, hi) = wt.fill(aw, ox0, ow - ox0, temp.len() / block);
-                let span = hi - lo;
-                let regular = if channels == 1 || few {
-                    find_regular(&wt, L::LANES)
-                } else {
-                    None
-                };
-                let edges = match regular {
-                    Some(r) => [
-                        Edge::new(&wt, lo, span, 0, r.first),
-                        Edge::new(&wt, lo, span, r.first + r.periods * r.phases, wt.len),
-                    ],
-                    None => [None, None],
-                };
-                // Channels-first rows every block of which one permute
-                // serves: blend the source rows as they are read.
-                let fused = if channels == 1 {
-                    permuted_plan(&wt, span, regular.is_some(), Target::of::<L>())
-                } else {
-                    None
-                };
+    let mut ox0 = 0;
+    while ox0 < ow {
+        let (lo, hi) = wt.fill(aw, ox0, ow - ox0, temp.len() / block);
+        let span = hi - lo;
+        let regular = if channels == 1 || few {
+            find_regular(&wt, L::LANES)
+        } else {
+            None
+        };
+        let edges = match regular {
+            Some(r) => [
+                Edge::new(&wt, lo, span, 0, r.first),
+                Edge::new(&wt, lo, span, r.first + r.periods * r.phases, wt.len),
+            ],
+            None => [None, None],
+        };
+        // Channels-first rows every block of which one permute
+        // serves: blend the source rows as they are read.
+        let fused = if channels == 1 {
+            permuted_plan(&wt, span, regular.is_some(), Target::of::<L>())
+        } else {
+            None
+        };
+        let mut oz0 = 0;
+        while oz0 < od {
+            dt.fill(ad, oz0, od - oz0, usize::MAX);
+            let mut oy0 = 0;
+            while oy0 < oh {
+                ht.fill(ah, oy0, oh - oy0, usize::MAX);
                 for plane in 0..planes {
                     let mut c0 = 0;
                     while c0 < channels {
@@ -240,11 +241,11 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                         c0 += width;
                     }
                 }
-                ox0 += wt.len;
+                oy0 += ht.len;
             }
-            oy0 += ht.len;
+            oz0 += dt.len;
         }
-        oz0 += dt.len;
+        ox0 += wt.len;
     }
 }
 
