@@ -7,13 +7,12 @@
 //! and prints a table of method, PSNR and time per call.
 //!
 //! ```text
-//! cargo run --release --example demo [-- --input some.png] [--scale N] [--output grid.png]
+//! cargo run --release --manifest-path examples/demo/Cargo.toml [-- --input some.png] [--scale N] [--output grid.png]
 //! ```
 //!
 //! All tensors here are channels-last `(1, 3, H, W)`: the layout of image
 //! buffers, so the PNG bytes map onto them directly.
 
-#[path = "common/font.rs"]
 mod font;
 
 use std::time::Instant;
@@ -401,26 +400,59 @@ fn grid(tiles: &[Tile], tile_h: usize, tile_w: usize) -> (usize, usize, Vec<u8>)
     (width, height, bytes)
 }
 
-fn load(path: &str, scale: usize) -> Result<Picture, String> {
-    let img = image::open(path)
-        .map_err(|e| format!("cannot read {path}: {e}"))?
-        .to_rgb8();
-    // Crop so that both sides are multiples of the scale.
+/// Reads a PNG of any kind (gray or colour, 8 or 16 bits, with or without
+/// alpha) as RGB, cropped so that both sides are multiples of `scale`.
+fn load(path: &str, scale: usize) -> Result<Picture, Box<dyn std::error::Error>> {
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut decoder = png::Decoder::new(file);
+    // To 8-bit gray, gray + alpha, RGB or RGBA.
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info()?;
+    let mut bytes = vec![0; reader.output_buffer_size().ok_or("picture too large")?];
+    let info = reader.next_frame(&mut bytes)?;
+    let samples = info.color_type.samples();
     let (w, h) = (
-        (img.width() as usize / scale) * scale,
-        (img.height() as usize / scale) * scale,
+        (info.width as usize / scale) * scale,
+        (info.height as usize / scale) * scale,
     );
     if w == 0 || h == 0 {
-        return Err(format!("{path} is smaller than the scale {scale}"));
+        return Err(format!("{path} is smaller than the scale {scale}").into());
     }
     let mut p = Picture::new(h, w);
     for y in 0..h {
         for x in 0..w {
-            let px = img.get_pixel(x as u32, y as u32).0;
-            p.set(y, x, px.map(|v| f32::from(v) / 255.0));
+            let px = &bytes[y * info.line_size + x * samples..];
+            let rgb = if samples < 3 {
+                [px[0]; 3]
+            } else {
+                [px[0], px[1], px[2]]
+            };
+            p.set(y, x, rgb.map(|v| f32::from(v) / 255.0));
         }
     }
     Ok(p)
+}
+
+/// Writes 8-bit RGB as a PNG, compressed hard (the grid is committed as
+/// the README's picture).
+fn save(
+    path: &str,
+    width: usize,
+    height: usize,
+    rgb: &[u8],
+) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut encoder = png::Encoder::new(file, width as u32, height as u32);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -480,23 +512,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let (width, height, bytes) = grid(&tiles, original.height, original.width);
-    if let Some(dir) = std::path::Path::new(&output).parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    // Best compression: the grid is committed as the README's picture.
-    let file = std::io::BufWriter::new(std::fs::File::create(&output)?);
-    let encoder = image::codecs::png::PngEncoder::new_with_quality(
-        file,
-        image::codecs::png::CompressionType::Best,
-        image::codecs::png::FilterType::Adaptive,
-    );
-    image::ImageEncoder::write_image(
-        encoder,
-        &bytes,
-        width as u32,
-        height as u32,
-        image::ExtendedColorType::Rgb8,
-    )?;
+    save(&output, width, height, &bytes)?;
     println!("wrote {output} ({width}x{height})");
     Ok(())
 }
