@@ -1,24 +1,33 @@
-//! The main job: what each upsampling method does to a picture, and how fast.
+//! What each way of upsampling does to a picture, and how fast.
 //!
-//! Builds a test picture in code (a zone plate, fine text-like strokes and
-//! sharp edges: the standard way to make aliasing visible), downsamples it
-//! 4x with `area`, brings it back to full size with every family, writes one
-//! PNG grid with a caption per tile (method and PSNR against the original)
-//! and prints a table of method, PSNR and time per call.
+//! Shrinks a picture 4x with `area`, then brings it back to full size with
+//! each of the crate's four families: unpooling, transposed convolution,
+//! pixel shuffle and interpolation. Every method starts from that same
+//! small input where it can; the two that cannot say what they started
+//! from, and are not ranked. Each result is scored by its PSNR against the
+//! original. Writes one PNG with the results grouped by family, and prints
+//! them ranked, with the time per call.
+//!
+//! The built-in test picture is band-limited: blurred so that it holds no
+//! detail finer than the small picture can. Detail beyond that is lost to
+//! every method alike, so it would only drown the differences the score is
+//! there to show: how well each method rebuilds what the small picture
+//! kept.
 //!
 //! ```text
 //! cargo run --release --manifest-path examples/demo/Cargo.toml [-- --input some.png] [--scale N] [--output grid.png]
 //! ```
 //!
-//! All tensors here are channels-last `(1, 3, H, W)`: the layout of image
-//! buffers, so the PNG bytes map onto them directly.
+//! Every tensor here is channels-last `(1, 3, H, W)`: the layout of image
+//! buffers, so a PNG's bytes map onto it directly.
 
 mod font;
 
+use std::f32::consts::{PI, SQRT_2};
 use std::time::Instant;
 use upsample::{
-    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
-    UnpoolOptions,
+    ConvTransposeOptions, Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    Shape, UnpoolOptions,
 };
 
 const LAYOUT: Layout = Layout::ChannelsLast;
@@ -40,8 +49,13 @@ impl Picture {
             data: vec![0.0; height * width * 3],
         }
     }
+    /// The logical shape `(N, C, H, W)` the crate's calls take.
     fn shape(&self) -> [usize; 4] {
         [1, 3, self.height, self.width]
+    }
+    fn get(&self, y: usize, x: usize) -> [f32; 3] {
+        let at = (y * self.width + x) * 3;
+        [self.data[at], self.data[at + 1], self.data[at + 2]]
     }
     fn set(&mut self, y: usize, x: usize, rgb: [f32; 3]) {
         let at = (y * self.width + x) * 3;
@@ -49,105 +63,259 @@ impl Picture {
     }
 }
 
-/// The built-in test picture: a zone plate on the left; on the right, text
-/// strokes above and hard-edged shapes below.
-fn test_picture(size: usize) -> Picture {
-    let mut p = Picture::new(size, size);
-    let half = size / 2;
-    let s = size as f32;
-    for y in 0..size {
-        for x in 0..size {
-            let (fx, fy) = (x as f32, y as f32);
-            let rgb = if x < half {
-                // Zone plate: the local frequency grows linearly with the
-                // radius and reaches the Nyquist limit of the full picture at
-                // the farthest corner of the plate.
-                let (cx, cy) = (fx + 0.5 - half as f32 / 2.0, fy + 0.5 - s / 2.0);
-                let r_max = ((half as f32 / 2.0).powi(2) + (s / 2.0).powi(2)).sqrt();
-                let phase = std::f32::consts::PI * (cx * cx + cy * cy) / (2.0 * r_max);
-                let v = 0.5 + 0.5 * phase.cos();
-                [v, v, v]
-            } else if y < half {
-                [0.96, 0.94, 0.88]
-            } else {
-                // Hard edges: a checkerboard of 6-pixel squares, a red disc, a
-                // blue diagonal band.
-                let (lx, ly) = (fx - half as f32, fy - half as f32);
-                let q = s / 4.0;
-                if ((lx - q) * (lx - q) + (ly - q) * (ly - q)).sqrt() < q * 0.55 {
-                    [0.85, 0.1, 0.1]
-                } else if (lx - ly).abs() < 3.0 {
-                    [0.1, 0.2, 0.9]
-                } else if ((x / 6) + (y / 6)) % 2 == 0 {
-                    [0.05, 0.05, 0.05]
-                } else {
-                    [0.95, 0.95, 0.95]
-                }
-            };
-            p.set(y, x, rgb);
-        }
-    }
-    // Text: fine one-pixel strokes at two sizes.
-    let lines = [
-        ("UPSAMPLE", 2),
-        ("NEAREST", 1),
-        ("BILINEAR", 1),
-        ("BICUBIC 0.75", 1),
-        ("LANCZOS-3", 1),
-        ("AREA / MAX", 1),
-    ];
-    let mut y0 = 6;
-    for (text, scale) in lines {
-        draw_text(&mut p, text, half + 6, y0, scale, [0.05, 0.05, 0.1]);
-        y0 += (font::HEIGHT + 4) * scale;
-        if y0 + font::HEIGHT * scale >= half {
-            break;
-        }
-    }
-    p
+// ---------------------------------------------------------------------------
+// The methods. Each takes what it starts from and returns the picture at
+// full size, `height` x `width`.
+// ---------------------------------------------------------------------------
+
+/// Interpolation: `F.interpolate(small, size=(height, width), mode=mode,
+/// antialias=antialias)`. Also makes the small input (mode `Area`).
+fn interpolate(
+    small: &Picture,
+    height: usize,
+    width: usize,
+    mode: InterpolateMode,
+    antialias: bool,
+) -> Result<Picture, Error> {
+    let size = [height, width];
+    let options = InterpolateOptions::size(mode, &size).with_antialias(antialias);
+    let mut out = Picture::new(height, width);
+    upsample::interpolate(&small.data, &small.shape(), LAYOUT, &options, &mut out.data)?;
+    Ok(out)
 }
 
-fn draw_text(p: &mut Picture, text: &str, x0: usize, y0: usize, scale: usize, rgb: [f32; 3]) {
-    for (i, c) in text.chars().enumerate() {
-        for gy in 0..font::HEIGHT {
-            for gx in 0..font::WIDTH {
-                if !font::pixel(c, gx, gy) {
-                    continue;
-                }
-                for dy in 0..scale {
-                    for dx in 0..scale {
-                        let (x, y) = (
-                            x0 + (i * font::ADVANCE + gx) * scale + dx,
-                            y0 + gy * scale + dy,
-                        );
-                        if x < p.width && y < p.height {
-                            p.set(y, x, rgb);
-                        }
-                    }
-                }
-            }
+/// Average unpooling (PyTorch has no op for it): each value of `small`
+/// spread over its `scale` x `scale` window, which keeps each window's
+/// mean. From `area`'s window means, that is what `nearest` gives too.
+fn avg_unpool(small: &Picture, scale: usize) -> Result<Picture, Error> {
+    let kernel = [scale];
+    let options = UnpoolOptions::new(&kernel);
+    let mut out = Picture::new(small.height * scale, small.width * scale);
+    upsample::avg_unpool(&small.data, &small.shape(), LAYOUT, &options, &mut out.data)?;
+    Ok(out)
+}
+
+/// `F.max_pool2d(original, scale, return_indices=True)`: the largest value
+/// of each `scale` x `scale` window, and where in its plane it was.
+/// `max_unpool` needs both, which is why it cannot start from the small
+/// input.
+fn max_pool(original: &Picture, scale: usize) -> Result<(Vec<f32>, Vec<i64>, Shape), Error> {
+    let kernel = [scale];
+    let options = MaxPoolOptions::new(&kernel);
+    let shape = upsample::max_pool_output_shape(&original.shape(), &options)?;
+    let mut values = vec![0.0; shape.numel()];
+    let mut indices = vec![0; shape.numel()];
+    upsample::max_pool(
+        &original.data,
+        &original.shape(),
+        LAYOUT,
+        &options,
+        &mut values,
+        &mut indices,
+    )?;
+    Ok((values, indices, shape))
+}
+
+/// `F.max_unpool2d(values, indices, scale)`: each value back where
+/// `max_pool` found it, zero everywhere else.
+fn max_unpool(
+    (values, indices, shape): &(Vec<f32>, Vec<i64>, Shape),
+    scale: usize,
+) -> Result<Picture, Error> {
+    let kernel = [scale];
+    let options = UnpoolOptions::new(&kernel);
+    let mut out = Picture::new(shape[2] * scale, shape[3] * scale);
+    upsample::max_unpool(values, indices, shape, LAYOUT, &options, &mut out.data)?;
+    Ok(out)
+}
+
+/// Transposed convolution: `F.conv_transpose2d(small, weight, stride=scale,
+/// padding=..., groups=3)`, each channel on its own, with a fixed weight
+/// where a network would learn one: the bilinear ("tent") kernel that FCN
+/// initialises its upsampling layers with. It computes what bilinear
+/// interpolation does (to rounding), but in the outer `scale / 2` pixels,
+/// where it pads with zeros.
+fn conv_transpose(small: &Picture, scale: usize) -> Result<Picture, Error> {
+    // The tent, 2 * scale - scale % 2 taps wide, centred between samples
+    // for an even scale.
+    let taps = 2 * scale - scale % 2;
+    let centre = (taps - 1) as f32 / 2.0;
+    let tent: Vec<f32> = (0..taps)
+        .map(|i| 1.0 - (i as f32 - centre).abs() / taps.div_ceil(2) as f32)
+        .collect();
+    // Weight (C_in, C_out / groups, kH, kW) = (3, 1, taps, taps): the outer
+    // product of the tent with itself, for each channel.
+    let weight: Vec<f32> = (0..3)
+        .flat_map(|_| tent.iter().flat_map(|a| tent.iter().map(move |b| a * b)))
+        .collect();
+    let weight_shape = [3, 1, taps, taps];
+    let (stride, padding) = ([scale], [(taps - scale).div_ceil(2)]);
+    let options = ConvTransposeOptions::new()
+        .with_stride(&stride)
+        .with_padding(&padding)
+        .with_groups(3);
+    // (in - 1) * stride - 2 * padding + taps = in * scale: the full size.
+    let shape = upsample::conv_transpose_output_shape(&small.shape(), &weight_shape, &options)?;
+    let mut out = Picture::new(shape[2], shape[3]);
+    // Packing room for the weight, if it is large (here it is not: 0).
+    let scratch_len =
+        upsample::conv_transpose_scratch_len(&small.shape(), LAYOUT, &weight_shape, &options)?;
+    upsample::conv_transpose(
+        &small.data,
+        &small.shape(),
+        LAYOUT,
+        &weight,
+        &weight_shape,
+        None,
+        &options,
+        &mut out.data,
+        &mut vec![0.0; scratch_len],
+    )?;
+    Ok(out)
+}
+
+/// `F.pixel_unshuffle(original, scale)`: each `scale` x `scale` block of
+/// pixels into `scale * scale` channels. `pixel_shuffle` needs its input in
+/// channels (in a network, a convolution makes them), which is why it
+/// cannot start from the small input.
+fn pixel_unshuffle(original: &Picture, scale: usize) -> Result<(Vec<f32>, Shape), Error> {
+    let shape = upsample::pixel_unshuffle_output_shape(&original.shape(), scale)?;
+    let mut out = vec![0.0; shape.numel()];
+    upsample::pixel_unshuffle(&original.data, &original.shape(), LAYOUT, scale, &mut out)?;
+    Ok((out, shape))
+}
+
+/// `F.pixel_shuffle(x, scale)`: the channels back into blocks of pixels.
+fn pixel_shuffle((data, shape): &(Vec<f32>, Shape), scale: usize) -> Result<Picture, Error> {
+    let mut out = Picture::new(shape[2] * scale, shape[3] * scale);
+    upsample::pixel_shuffle(data, shape, LAYOUT, scale, &mut out.data)?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Running and scoring them
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq)]
+enum Family {
+    Start,
+    Unpooling,
+    TransposedConvolution,
+    PixelShuffle,
+    Interpolation,
+}
+
+impl Family {
+    /// Its heading in the grid, which must fit over one tile.
+    fn heading(self) -> &'static str {
+        match self {
+            Family::TransposedConvolution => "transposed conv",
+            _ => self.name(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Family::Start => "start",
+            Family::Unpooling => "unpooling",
+            Family::TransposedConvolution => "transposed convolution",
+            Family::PixelShuffle => "pixel shuffle",
+            Family::Interpolation => "interpolation",
         }
     }
 }
 
-fn psnr(a: &[f32], b: &[f32]) -> f64 {
+/// One picture of the grid: the original, the input, or a method's result.
+struct Tile {
+    family: Family,
+    name: &'static str,
+    picture: Picture,
+    /// The last line of its caption (at most 16 characters fit).
+    note: String,
+    /// A result's PSNR against the original in dB, and time per call in
+    /// microseconds.
+    score: Option<(f64, f64)>,
+    /// Whether it started from the small input, so that its PSNR ranks.
+    ranked: bool,
+}
+
+impl Tile {
+    /// The original or the input.
+    fn shown(family: Family, name: &'static str, note: String, picture: Picture) -> Self {
+        Tile {
+            family,
+            name,
+            picture,
+            note,
+            score: None,
+            ranked: false,
+        }
+    }
+
+    /// Runs `method`, times it and scores its result against `original`.
+    fn result(
+        family: Family,
+        name: &'static str,
+        original: &Picture,
+        method: impl FnMut() -> Result<Picture, Error>,
+    ) -> Result<Self, Error> {
+        let (picture, micros) = timed(method)?;
+        let psnr = psnr(&picture, original);
+        Ok(Tile {
+            family,
+            name,
+            picture,
+            note: String::new(),
+            score: Some((psnr, micros)),
+            ranked: true,
+        })
+    }
+
+    fn note(self, note: &str) -> Self {
+        Tile {
+            note: note.into(),
+            ..self
+        }
+    }
+
+    /// For a method that cannot start from the small input: says what it
+    /// started from instead, and takes no rank.
+    fn started_from(self, what: &str) -> Self {
+        Tile {
+            note: format!("from {what}"),
+            ranked: false,
+            ..self
+        }
+    }
+
+    /// The place of its PSNR among the ranked results (equal scores share
+    /// one).
+    fn rank(&self, tiles: &[Tile]) -> Option<usize> {
+        let (psnr, _) = self.score.filter(|_| self.ranked)?;
+        let better = tiles
+            .iter()
+            .filter(|t| t.ranked && t.score.is_some_and(|(p, _)| p > psnr))
+            .count();
+        Some(1 + better)
+    }
+}
+
+/// Peak signal-to-noise ratio in dB for values in [0, 1]: 10 log10(1 / mean
+/// squared error), infinite for equal pictures. Every 6 dB more halves the
+/// typical error.
+fn psnr(a: &Picture, b: &Picture) -> f64 {
     let mse = a
+        .data
         .iter()
-        .zip(b)
+        .zip(&b.data)
         .map(|(x, y)| f64::from(x - y).powi(2))
         .sum::<f64>()
-        / a.len() as f64;
-    if mse == 0.0 {
-        f64::INFINITY
-    } else {
-        10.0 * (1.0 / mse).log10()
-    }
+        / a.data.len() as f64;
+    10.0 * (1.0 / mse).log10()
 }
 
 /// Runs `f` a few times and returns its output and median time in microseconds.
-fn timed(
-    mut f: impl FnMut() -> Result<Vec<f32>, upsample::Error>,
-) -> Result<(Vec<f32>, f64), upsample::Error> {
+fn timed(mut f: impl FnMut() -> Result<Picture, Error>) -> Result<(Picture, f64), Error> {
     let mut out = f()?;
     let mut times = Vec::new();
     let start = Instant::now();
@@ -160,245 +328,242 @@ fn timed(
     Ok((out, times[times.len() / 2]))
 }
 
-struct Tile {
-    name: String,
-    picture: Picture,
-    psnr: Option<f64>,
-    micros: Option<f64>,
-}
-
-fn interpolate_to(
-    src: &Picture,
-    height: usize,
-    width: usize,
-    mode: InterpolateMode,
-    antialias: bool,
-) -> Result<Vec<f32>, upsample::Error> {
-    let size = [height, width];
-    let opts = InterpolateOptions::size(mode, &size).with_antialias(antialias);
-    let mut out = vec![0.0; height * width * 3];
-    upsample::interpolate(&src.data, &src.shape(), LAYOUT, &opts, &mut out)?;
-    Ok(out)
-}
-
-/// The FCN initialisation of a transposed convolution: the separable tent
-/// ("bilinear") kernel of size `2s - s % 2` for stride `s`.
-fn bilinear_kernel(stride: usize) -> (Vec<f32>, usize) {
-    let k = 2 * stride - stride % 2;
-    let factor = k.div_ceil(2) as f32;
-    let center = if k % 2 == 1 {
-        factor - 1.0
-    } else {
-        factor - 0.5
-    };
-    let tent: Vec<f32> = (0..k)
-        .map(|i| 1.0 - (i as f32 - center).abs() / factor)
-        .collect();
-    let mut w = Vec::with_capacity(3 * k * k);
-    for _ in 0..3 {
-        for a in &tent {
-            for b in &tent {
-                w.push(a * b);
-            }
-        }
-    }
-    (w, k)
-}
-
-fn run(original: &Picture, scale: usize) -> Result<Vec<Tile>, upsample::Error> {
+/// Shrinks `original` by `scale` and brings it back with every method.
+fn run(original: &Picture, scale: usize) -> Result<Vec<Tile>, Error> {
+    use Family::*;
     let (h, w) = (original.height, original.width);
-    let small = {
-        let mut p = Picture::new(h / scale, w / scale);
-        p.data = interpolate_to(original, h / scale, w / scale, InterpolateMode::Area, false)?;
-        p
-    };
+    let small = interpolate(original, h / scale, w / scale, InterpolateMode::Area, false)?;
+    let input_note = format!("area 1/{scale}, {}x{}", small.width, small.height);
+    let pooled = max_pool(original, scale)?;
+    let unshuffled = pixel_unshuffle(original, scale)?;
     let mut tiles = vec![
-        Tile {
-            name: "ORIGINAL".into(),
-            picture: original.clone(),
-            psnr: None,
-            micros: None,
-        },
-        Tile {
-            name: format!("AREA 1/{scale} (INPUT)"),
-            picture: small.clone(),
-            psnr: None,
-            micros: None,
-        },
+        Tile::shown(Start, "original", format!("{w}x{h}"), original.clone()),
+        Tile::shown(Start, "input", input_note, small.clone()),
+        Tile::result(Unpooling, "max_unpool", original, || {
+            max_unpool(&pooled, scale)
+        })?
+        .started_from("max_pool"),
+        Tile::result(Unpooling, "avg_unpool", original, || {
+            avg_unpool(&small, scale)
+        })?
+        .note("same as nearest"),
+        Tile::result(TransposedConvolution, "conv_transpose", original, || {
+            conv_transpose(&small, scale)
+        })?
+        .note("bilinear kernel"),
+        Tile::result(PixelShuffle, "pixel_shuffle", original, || {
+            pixel_shuffle(&unshuffled, scale)
+        })?
+        .started_from("unshuffle"),
     ];
-    let mut add = |name: &str, (data, micros): (Vec<f32>, f64)| {
-        let mut picture = Picture::new(h, w);
-        picture.data = data;
-        let psnr = Some(psnr(&picture.data, &original.data));
-        tiles.push(Tile {
-            name: name.into(),
-            picture,
-            psnr,
-            micros: Some(micros),
-        });
-    };
-
-    for (name, mode, aa) in [
-        ("NEAREST", InterpolateMode::Nearest, false),
-        ("NEAREST-EXACT", InterpolateMode::NearestExact, false),
-        ("BILINEAR", InterpolateMode::Bilinear, false),
-        ("BICUBIC", InterpolateMode::Bicubic, false),
-        ("LANCZOS (AA)", InterpolateMode::Lanczos, true),
+    // NearestExact is left out: at a whole scale it picks the same pixels
+    // as Nearest.
+    for (name, mode, antialias) in [
+        ("nearest", InterpolateMode::Nearest, false),
+        ("bilinear", InterpolateMode::Bilinear, false),
+        ("bicubic", InterpolateMode::Bicubic, false),
+        ("lanczos", InterpolateMode::Lanczos, true),
     ] {
-        add(name, timed(|| interpolate_to(&small, h, w, mode, aa))?);
+        tiles.push(Tile::result(Interpolation, name, original, || {
+            interpolate(&small, h, w, mode, antialias)
+        })?);
     }
-
-    // Max pooling of the original, then max_unpool to full size.
-    let k = [scale];
-    let pool = MaxPoolOptions::new(&k);
-    let pooled_shape = upsample::max_pool_output_shape(&original.shape(), &pool)?;
-    let mut pooled = vec![0.0; pooled_shape.numel()];
-    let mut indices = vec![0i64; pooled_shape.numel()];
-    upsample::max_pool(
-        &original.data,
-        &original.shape(),
-        LAYOUT,
-        &pool,
-        &mut pooled,
-        &mut indices,
-    )?;
-    let size = [h, w];
-    let unpool = UnpoolOptions::new(&k).with_output_size(&size);
-    add(
-        "MAX POOL+UNPOOL",
-        timed(|| {
-            let mut out = vec![0.0; h * w * 3];
-            upsample::max_unpool(&pooled, &indices, &pooled_shape, LAYOUT, &unpool, &mut out)?;
-            Ok(out)
-        })?,
-    );
-
-    // Average pooling (the area-downsampled input is exactly that), then avg_unpool.
-    add(
-        "AVG UNPOOL",
-        timed(|| {
-            let mut out = vec![0.0; h * w * 3];
-            upsample::avg_unpool(&small.data, &small.shape(), LAYOUT, &unpool, &mut out)?;
-            Ok(out)
-        })?,
-    );
-
-    // pixel_unshuffle then pixel_shuffle: a lossless rearrangement.
-    let unshuffled_shape = upsample::pixel_unshuffle_output_shape(&original.shape(), scale)?;
-    let mut unshuffled = vec![0.0; unshuffled_shape.numel()];
-    upsample::pixel_unshuffle(
-        &original.data,
-        &original.shape(),
-        LAYOUT,
-        scale,
-        &mut unshuffled,
-    )?;
-    add(
-        "UNSHUFFLE+SHUFFLE",
-        timed(|| {
-            let mut out = vec![0.0; h * w * 3];
-            upsample::pixel_shuffle(&unshuffled, &unshuffled_shape, LAYOUT, scale, &mut out)?;
-            Ok(out)
-        })?,
-    );
-
-    // conv_transpose with the fixed bilinear kernel, depthwise.
-    let (weight, ksize) = bilinear_kernel(scale);
-    let wshape = [3, 1, ksize, ksize];
-    let stride = [scale];
-    let padding = [(ksize - scale).div_ceil(2)];
-    let opts = ConvTransposeOptions::new()
-        .with_stride(&stride)
-        .with_padding(&padding)
-        .with_groups(3);
-    let out_shape = upsample::conv_transpose_output_shape(&small.shape(), &wshape, &opts)?;
-    let (data, micros) = timed(|| {
-        let mut out = vec![0.0; out_shape.numel()];
-        upsample::conv_transpose(
-            &small.data,
-            &small.shape(),
-            LAYOUT,
-            &weight,
-            &wshape,
-            None,
-            &opts,
-            &mut out,
-            &mut [],
-        )?;
-        Ok(out)
-    })?;
-    // The output is (in - 1) * s - 2p + k: crop or pad to the original size.
-    let (oh, ow) = (out_shape[2], out_shape[3]);
-    let mut fitted = vec![0.0; h * w * 3];
-    for y in 0..h.min(oh) {
-        for x in 0..w.min(ow) {
-            for c in 0..3 {
-                fitted[(y * w + x) * 3 + c] = data[(y * ow + x) * 3 + c];
-            }
-        }
-    }
-    add("CONV_TRANSPOSE", (fitted, micros));
     Ok(tiles)
 }
 
-/// Lays the tiles out in a grid with a caption under each, as 8-bit RGB.
-fn grid(tiles: &[Tile], tile_h: usize, tile_w: usize) -> (usize, usize, Vec<u8>) {
-    let cols = 4;
-    let rows = tiles.len().div_ceil(cols);
-    let caption = 2 * (font::HEIGHT * 2 + 6);
-    let gap = 6;
-    let (cell_w, cell_h) = (tile_w + gap, tile_h + caption + gap);
-    let (width, height) = (cols * cell_w + gap, rows * cell_h + gap);
-    let mut canvas = Picture::new(height, width);
-    canvas.data.fill(1.0);
-    for (i, tile) in tiles.iter().enumerate() {
-        let (x0, y0) = (gap + (i % cols) * cell_w, gap + (i / cols) * cell_h);
-        let p = &tile.picture;
-        // Smaller pictures (the input) are centred.
-        let (ox, oy) = (x0 + (tile_w - p.width) / 2, y0 + (tile_h - p.height) / 2);
+// ---------------------------------------------------------------------------
+// The test picture
+// ---------------------------------------------------------------------------
+
+/// The built-in test picture, `size` pixels square: a zone plate (rings
+/// whose frequency grows outwards) and coloured shapes on the left, an eye
+/// chart on the right; blurred so that nothing in it is finer than the
+/// picture shrunk `scale` times can hold.
+fn test_picture(size: usize, scale: usize) -> Picture {
+    let mut p = Picture::new(size, size);
+    let half = size / 2;
+    let q = half as f32 / 2.0;
+    // The small picture's Nyquist limit, in cycles per pixel of this one.
+    let nyquist = 0.5 / scale as f32;
+    for y in 0..size {
+        for x in 0..size {
+            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+            let rgb = if x >= half {
+                [0.97, 0.95, 0.89] // the eye chart's paper
+            } else if y < half {
+                // Zone plate: the frequency grows with the radius r, as
+                // f_max * r / r_max, to 3/4 of the small picture's limit
+                // in the corners.
+                let r2 = (fx - q).powi(2) + (fy - q).powi(2);
+                let r_max = q * SQRT_2;
+                let v = 0.5 + 0.5 * (PI * 0.75 * nyquist * r2 / r_max).cos();
+                [v, v, v]
+            } else {
+                // A red disc and a blue band on a checkerboard whose squares
+                // are 3 small pixels wide.
+                let (lx, ly) = (fx, fy - half as f32);
+                let square = 3 * scale;
+                if (lx - q).hypot(ly - q) < 0.6 * q {
+                    [0.85, 0.12, 0.1]
+                } else if (lx - ly).abs() < 1.5 * scale as f32 {
+                    [0.1, 0.25, 0.85]
+                } else if (x / square + (y - half) / square).is_multiple_of(2) {
+                    [0.2, 0.2, 0.2]
+                } else {
+                    [0.9, 0.85, 0.4]
+                }
+            };
+            p.set(y, x, rgb);
+        }
+    }
+    // The top of a Snellen eye chart, each line smaller than the one above,
+    // centred in the right half.
+    let lines = [("E", 8), ("FP", 6), ("TOZ", 5), ("LPED", 4)];
+    let gap = 5;
+    let height: usize = lines.iter().map(|(_, g)| font::HEIGHT * g + gap).sum();
+    let mut y = size.saturating_sub(height - gap) / 2;
+    for (letters, glyph) in lines {
+        let width = (font::text_width(letters) - 1) * glyph;
+        let x = half + half.saturating_sub(width) / 2;
+        draw_text(&mut p, letters, x, y, glyph, [0.1; 3]);
+        y += font::HEIGHT * glyph + gap;
+    }
+    blur(&p, 0.5 * scale as f32)
+}
+
+/// Blurs `p` with a Gaussian of standard deviation `sigma` pixels, across
+/// then down. Its response at the small picture's Nyquist limit is
+/// exp(-pi^2 / 8) = 0.29 for `sigma = scale / 2`, and falls fast beyond.
+fn blur(p: &Picture, sigma: f32) -> Picture {
+    let radius = (3.0 * sigma).ceil() as isize;
+    let taps: Vec<f32> = (-radius..=radius)
+        .map(|i| (-((i * i) as f32) / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let total: f32 = taps.iter().sum();
+    let mut out = p.clone();
+    for (dy, dx) in [(0, 1), (1, 0)] {
+        let src = out.clone();
         for y in 0..p.height {
             for x in 0..p.width {
-                let at = (y * p.width + x) * 3;
-                canvas.set(oy + y, ox + x, [p.data[at], p.data[at + 1], p.data[at + 2]]);
+                let mut rgb = [0.0; 3];
+                for (i, tap) in (-radius..=radius).zip(&taps) {
+                    // Clamped at the edges.
+                    let sy = (y as isize + i * dy).clamp(0, p.height as isize - 1);
+                    let sx = (x as isize + i * dx).clamp(0, p.width as isize - 1);
+                    let v = src.get(sy as usize, sx as usize);
+                    for c in 0..3 {
+                        rgb[c] += tap / total * v[c];
+                    }
+                }
+                out.set(y, x, rgb);
             }
         }
-        let second = match tile.psnr {
-            None => String::new(),
-            Some(v) if v.is_infinite() => "EXACT".into(),
-            Some(v) => format!("PSNR {v:.1} DB"),
-        };
-        let ink = [0.1, 0.1, 0.1];
-        let fits = |t: &str| {
-            if font::text_width(t) * 2 <= tile_w {
-                2
-            } else {
-                1
-            }
-        };
-        draw_text(
-            &mut canvas,
-            &tile.name,
-            x0,
-            y0 + tile_h + 3,
-            fits(&tile.name),
-            ink,
-        );
-        draw_text(
-            &mut canvas,
-            &second,
-            x0,
-            y0 + tile_h + 5 + font::HEIGHT * 2,
-            fits(&second),
-            [0.1, 0.3, 0.6],
-        );
     }
-    let bytes = canvas
-        .data
-        .iter()
-        .map(|&v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)
-        .collect();
-    (width, height, bytes)
+    out
 }
+
+// ---------------------------------------------------------------------------
+// The grid picture
+// ---------------------------------------------------------------------------
+
+fn draw_text(p: &mut Picture, text: &str, x0: usize, y0: usize, scale: usize, rgb: [f32; 3]) {
+    for (i, c) in text.chars().enumerate() {
+        for gy in 0..font::HEIGHT * scale {
+            for gx in 0..font::WIDTH * scale {
+                let (x, y) = (x0 + i * font::ADVANCE * scale + gx, y0 + gy);
+                if font::pixel(c, gx / scale, gy / scale) && x < p.width && y < p.height {
+                    p.set(y, x, rgb);
+                }
+            }
+        }
+    }
+}
+
+fn fill(p: &mut Picture, (x0, y0): (usize, usize), (w, h): (usize, usize), rgb: [f32; 3]) {
+    for y in y0..y0 + h {
+        for x in x0..x0 + w {
+            p.set(y, x, rgb);
+        }
+    }
+}
+
+/// Lays the tiles out by family, each family under its heading, at most
+/// five tiles to a row, each tile captioned with its name, its PSNR and
+/// rank, and a note.
+fn grid(tiles: &[Tile], tile_h: usize, tile_w: usize) -> Picture {
+    const COLUMNS: usize = 5;
+    let (gap, family_gap, margin) = (6, 18, 8);
+    let line = 2 * font::HEIGHT + 4;
+    let (heading, caption) = (line + 6, 3 * line + 16);
+    let row_h = heading + tile_h + caption;
+
+    // Each family's tiles in a run, a new row when the next run does not fit.
+    let mut runs: Vec<(usize, usize, &[Tile])> = Vec::new(); // (x, y, tiles)
+    let (mut x, mut y, mut column, mut width) = (margin, margin, 0, 0);
+    for run in tiles.chunk_by(|a, b| a.family == b.family) {
+        if column > 0 && column + run.len() > COLUMNS {
+            (x, y, column) = (margin, y + row_h, 0);
+        }
+        runs.push((x, y, run));
+        column += run.len();
+        x += run.len() * (tile_w + gap) - gap;
+        width = width.max(x + margin);
+        x += family_gap;
+    }
+    let mut canvas = Picture::new(y + row_h + margin, width);
+    canvas.data.fill(1.0);
+
+    let (ink, blue, grey) = ([0.1; 3], [0.1, 0.3, 0.6], [0.4; 3]);
+    // Twice the font's size, or once on pictures too narrow for that.
+    let size = |text: &str| {
+        if font::text_width(text) * 2 <= tile_w {
+            2
+        } else {
+            1
+        }
+    };
+    for (x0, y0, run) in runs {
+        let title = run[0].family.heading();
+        let span = run.len() * (tile_w + gap) - gap;
+        draw_text(&mut canvas, title, x0, y0, size(title), blue);
+        fill(&mut canvas, (x0, y0 + line - 1), (span, 2), blue);
+        for (i, tile) in run.iter().enumerate() {
+            let (tx, ty) = (x0 + i * (tile_w + gap), y0 + heading);
+            // A smaller picture (the input) is centred on a grey ground.
+            let p = &tile.picture;
+            fill(&mut canvas, (tx, ty), (tile_w, tile_h), [0.9; 3]);
+            let (ox, oy) = (tx + (tile_w - p.width) / 2, ty + (tile_h - p.height) / 2);
+            for y in 0..p.height {
+                for x in 0..p.width {
+                    canvas.set(oy + y, ox + x, p.get(y, x));
+                }
+            }
+            let score = match (tile.score, tile.rank(tiles)) {
+                (None, _) => String::new(),
+                (Some((psnr, _)), _) if psnr.is_infinite() => "exact".into(),
+                (Some((psnr, _)), None) => format!("PSNR {psnr:.1} dB"),
+                (Some((psnr, _)), Some(rank)) => format!("PSNR {psnr:.1} dB #{rank}"),
+            };
+            let captions = [(tile.name, ink), (&score, blue), (&tile.note, grey)];
+            let captions = captions.into_iter().filter(|(text, _)| !text.is_empty());
+            for (i, (text, rgb)) in captions.enumerate() {
+                draw_text(
+                    &mut canvas,
+                    text,
+                    tx,
+                    ty + tile_h + 4 + i * line,
+                    size(text),
+                    rgb,
+                );
+            }
+        }
+    }
+    canvas
+}
+
+// ---------------------------------------------------------------------------
+// Files and the command line
+// ---------------------------------------------------------------------------
 
 /// Reads a PNG of any kind (gray or colour, 8 or 16 bits, with or without
 /// alpha) as RGB, cropped so that both sides are multiples of `scale`.
@@ -433,24 +598,24 @@ fn load(path: &str, scale: usize) -> Result<Picture, Box<dyn std::error::Error>>
     Ok(p)
 }
 
-/// Writes 8-bit RGB as a PNG, compressed hard (the grid is committed as
-/// the README's picture).
-fn save(
-    path: &str,
-    width: usize,
-    height: usize,
-    rgb: &[u8],
-) -> Result<(), Box<dyn std::error::Error>> {
+/// Writes `p` as an 8-bit RGB PNG, compressed hard (the grid is committed
+/// as the README's picture).
+fn save(path: &str, p: &Picture) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(dir) = std::path::Path::new(path).parent() {
         std::fs::create_dir_all(dir)?;
     }
     let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let mut encoder = png::Encoder::new(file, width as u32, height as u32);
+    let mut encoder = png::Encoder::new(file, p.width as u32, p.height as u32);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::High);
+    let bytes: Vec<u8> = p
+        .data
+        .iter()
+        .map(|&v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)
+        .collect();
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(rgb)?;
+    writer.write_image_data(&bytes)?;
     writer.finish()?;
     Ok(())
 }
@@ -484,35 +649,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let original = match &input {
         Some(path) => load(path, scale)?,
-        None => test_picture((DEFAULT_SIZE / scale).max(1) * scale),
+        None => test_picture((DEFAULT_SIZE / scale).max(1) * scale, scale),
     };
+    let (h, w) = (original.height, original.width);
     println!(
-        "{} ({}x{}), downsampled {scale}x with area, upsampled back; channels-last f32",
-        input.as_deref().unwrap_or("built-in test picture"),
-        original.width,
-        original.height
+        "{}, {w}x{h}: shrunk {scale}x with area to {}x{} (the input),\n\
+         then brought back by each method. PSNR against the original, higher is better.\n",
+        input
+            .as_deref()
+            .unwrap_or("built-in test picture (band-limited)"),
+        w / scale,
+        h / scale,
     );
     let tiles = run(&original, scale)?;
+    // Ranked first, best first; then the two that started elsewhere.
+    let mut table: Vec<&Tile> = tiles.iter().filter(|t| t.score.is_some()).collect();
+    table.sort_by_key(|t| (!t.ranked, t.rank(&tiles)));
     println!(
-        "{:<20} {:>10} {:>14}",
-        "method", "PSNR (dB)", "time per call"
+        "{:>4}  {:<23} {:<15} {:>8} {:>14}  note",
+        "rank", "family", "method", "PSNR dB", "time per call"
     );
-    for t in tiles.iter().filter(|t| t.psnr.is_some()) {
-        let psnr = t.psnr.unwrap_or(f64::NAN);
+    for t in table {
+        let Some((psnr, micros)) = t.score else {
+            continue;
+        };
+        let rank = t.rank(&tiles).map_or("-".into(), |r| r.to_string());
         let psnr = if psnr.is_infinite() {
-            "exact".to_string()
+            "exact".into()
         } else {
             format!("{psnr:.2}")
         };
-        println!(
-            "{:<20} {:>10} {:>11.1} us",
-            t.name.to_lowercase(),
-            psnr,
-            t.micros.unwrap_or(f64::NAN)
+        let row = format!(
+            "{rank:>4}  {:<23} {:<15} {psnr:>8} {micros:>11.1} us  {}",
+            t.family.name(),
+            t.name,
+            t.note,
         );
+        println!("{}", row.trim_end());
     }
-    let (width, height, bytes) = grid(&tiles, original.height, original.width);
-    save(&output, width, height, &bytes)?;
-    println!("wrote {output} ({width}x{height})");
+    println!(
+        "max_unpool needs max_pool's indices and pixel_shuffle needs channels, so they \
+         start from\nthe original's max_pool and pixel_unshuffle, not from the input, \
+         and are not ranked."
+    );
+    let picture = grid(&tiles, h, w);
+    save(&output, &picture)?;
+    println!("\nwrote {output} ({}x{})", picture.width, picture.height);
     Ok(())
 }
