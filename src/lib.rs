@@ -69,9 +69,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "std")]
-extern crate std;
-
 mod conv_transpose;
 mod error;
 mod geometry;

@@ -1,5 +1,5 @@
-//! A 5x7 bitmap font for the demo's captions: upper-case letters, digits and
-//! a little punctuation. Each glyph is 7 rows of 5 pixels, `#` set.
+//! A 5x7 bitmap font for the demo's captions and its eye chart: upper-case
+//! letters, digits and a little punctuation. Each glyph is 7 rows of 5 pixels, `#` set.
 
 const GLYPHS: &[(char, [&str; 7])] = &[
     (
@@ -270,6 +270,24 @@ const GLYPHS: &[(char, [&str; 7])] = &[
         '%',
         [
             "##...", "##..#", "...#.", "..#..", ".#...", "#..##", "...##",
+        ],
+    ),
+    (
+        '_',
+        [
+            ".....", ".....", ".....", ".....", ".....", ".....", "#####",
+        ],
+    ),
+    (
+        '#',
+        [
+            ".#.#.", ".#.#.", "#####", ".#.#.", "#####", ".#.#.", ".#.#.",
+        ],
+    ),
+    (
+        ',',
+        [
+            ".....", ".....", ".....", ".....", "..##.", "...#.", "..#..",
         ],
     ),
     (
