@@ -3,7 +3,7 @@
 # each hold bench binaries (`interpolate`, `copying`, `conv_transpose`,
 # as `cargo bench --no-run` builds them under target/release/deps/), run
 # alternately, ROUNDS rounds, so that both see the same host. Each run
-# times the op ("crate") and its memcpy; scripts/bench_ab_table.py then
+# times the op and its memcpy; scripts/bench_ab_table.py then
 # prints, per case, the median over rounds of each side's criterion
 # median and of the ratio new / old of their ratios to memcpy.
 #
@@ -20,7 +20,9 @@ benches="${5:-interpolate copying conv_transpose}"
 python="${PYTHON:-python3}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-args=(--bench --warm-up-time 0.3 --measurement-time 1 '/(crate|memcpy)$')
+# The op ("crate" in interpolate, "upsample" in copying), its memcpy, and
+# every conv_transpose case (that bench has no memcpy).
+args=(--bench --warm-up-time 0.3 --measurement-time 1 '/(crate|upsample|memcpy)$|^conv_transpose/')
 for r in $(seq 1 "$rounds"); do
   for b in $benches; do
     for side in old new; do

@@ -1,5 +1,6 @@
 """Prints scripts/bench-ab.sh's comparison: per criterion group, the median
-over rounds of the old and new "crate" medians (ms), and the median over
+over rounds of the old and new medians of the op ("crate" or "upsample";
+in a group without a memcpy, each function) in ms, and the median over
 rounds of (new / new memcpy) / (old / old memcpy), the change in the ratio
 to memcpy timed in the same run; then the cases more than 5% slower.
 
@@ -17,11 +18,21 @@ def estimates(home):
     if not os.path.isdir(home):
         return found
     for group in os.listdir(home):
-        for fn in ("crate", "memcpy"):
+        if not os.path.isdir(os.path.join(home, group)):
+            continue
+        for fn in os.listdir(os.path.join(home, group)):
             path = os.path.join(home, group, fn, "new", "estimates.json")
-            if os.path.exists(path):
-                with open(path) as f:
-                    found.setdefault(group, {})[fn] = json.load(f)["median"]["point_estimate"]
+            if not os.path.exists(path):
+                continue
+            with open(path) as f:
+                t = json.load(f)["median"]["point_estimate"]
+            if fn in ("crate", "upsample"):
+                found.setdefault(group, {})["crate"] = t
+            elif fn == "memcpy":
+                found.setdefault(group, {})["memcpy"] = t
+            elif fn != "fill":
+                # A bench without a memcpy (conv_transpose): each function a case.
+                found.setdefault(f"{group}/{fn}", {})["crate"] = t
     return found
 
 

@@ -64,6 +64,16 @@ impl<L: CopyLane> Flag<L> {
         self.0 = b.mul_add(b, self.0);
     }
 
+    /// Notes each vector of `v` (a method, not a closure over the flag: a
+    /// closure the compiler leaves out of line takes `v` by reference and
+    /// keeps the caller's register window in memory).
+    #[inline(always)]
+    pub fn note_all(&mut self, v: &[L]) {
+        for &b in v {
+            self.note(b);
+        }
+    }
+
     /// Whether a noted vector was special.
     #[inline(always)]
     pub fn raised(self) -> bool {

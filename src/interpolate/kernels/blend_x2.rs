@@ -466,6 +466,11 @@ fn shifts_by<L: CopyLane>(a: L, b: L, offset: usize) -> [L; MAX_T + 1] {
 /// and both output pixels are written in order (the general path stores
 /// the blended row and reads it back: a store per vector behind the output
 /// stream).
+///
+/// Its helpers are functions, not closures: a closure the compiler leaves
+/// out of line (as it may, by how it splits the crate into codegen units)
+/// takes the window `b` by reference and keeps it in memory, behind the
+/// output stores (twice the time of trilinear x2 channels-last).
 #[inline(always)]
 fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     source: [&[f32]; R],
@@ -479,57 +484,25 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     let half = T / 2;
     let vh = hw.map(L::splat);
     let zero = L::splat(0.0);
-    // The vertical blend of input pixel `p`.
-    let blend = |p: usize| pixel_blend::<L, R, V>(&source, &vh, p, stride);
-    let store = |out: &mut [f32], x: usize, v: [L; V]| store_pixel(out, x * stride, v);
+    let row = PixelRow {
+        source: &source,
+        vh: &vh,
+        stride,
+    };
     // Every pixel's blend noted once for the exact fix-up (`exact.rs`).
     let mut flag = Flag::<L>::new();
-    let mut note = |b: &[L; V]| b.iter().for_each(|&v| flag.note(v));
     // Pixels 0 ..= T, then along the row k - T/2 ..= k + T/2.
-    let mut b: [[L; V]; MAX_T + 1] =
-        core::array::from_fn(|t| if t <= T { blend(t) } else { [zero; V] });
-    b.iter().take(T + 1).for_each(&mut note);
-    let edge = |out: &mut [f32],
-                b: &[[L; V]; MAX_T + 1],
-                base: usize,
-                e: &[(usize, usize, [f32; MAX_T])]| {
-        for &(x, s, w) in e {
-            let mut acc = [zero; V];
-            for (t, &w) in w.iter().enumerate().take(T) {
-                let p = s + t;
-                let v = match p.checked_sub(base) {
-                    Some(q) if q <= T => b[q],
-                    _ => blend(p),
-                };
-                for (a, v) in acc.iter_mut().zip(v) {
-                    *a = v.mul_add(L::splat(w), *a);
-                }
-            }
-            store(out, x, acc);
-        }
-    };
+    let mut b: [[L; V]; MAX_T + 1] = [[zero; V]; MAX_T + 1];
+    for (t, b) in b.iter_mut().enumerate().take(T + 1) {
+        *b = row.blend(t);
+        flag.note_all(b);
+    }
     let (left, right) = edges.split_at(edges.len() / 2);
     // The edges index a copy of the window: indexing `b` itself at run
     // time would keep it in memory, behind the output stores.
     let window = b;
-    edge(out, &window, 0, left);
+    row.edge::<T, V>(out, &window, 0, left);
     let end = iw - half;
-    // Output pixels 2k, 2k + 1 from the window at rotation `r`: slot
-    // (r + t) % (T + 1) of `b` holds its pixel t.
-    let pair = |b: &[[L; V]; MAX_T + 1], r: usize, out: &mut [f32], k: usize| {
-        let at = |t: usize| (r + t) % (T + 1);
-        let (mut e, mut d) = ([zero; V], [zero; V]);
-        for v in 0..V {
-            e[v] = b[at(0)][v] * ve[0];
-            d[v] = b[at(1)][v] * vo[0];
-            for t in 1..T {
-                e[v] = b[at(t)][v].mul_add(ve[t], e[v]);
-                d[v] = b[at(t + 1)][v].mul_add(vo[t], d[v]);
-            }
-        }
-        store(out, 2 * k, e);
-        store(out, 2 * k + 1, d);
-    };
     // T + 1 pairs per pass, the window rotating through its slots with
     // constant indices (the pixel leaving it replaced in place): moving
     // every slot down a place per pair spilled on SSE2, a load and a
@@ -541,9 +514,9 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
         macro_rules! rotations {
             ($($r:literal)*) => {$(
                 if $r < T + 1 {
-                    pair(&b, $r, out, k + $r);
-                    b[$r] = blend(k + $r + 1 + half);
-                    note(&b[$r]);
+                    row.pair(&b, $r, ve, vo, out, k + $r);
+                    b[$r] = row.blend(k + $r + 1 + half);
+                    flag.note_all(&b[$r]);
                 }
             )*};
         }
@@ -552,17 +525,87 @@ fn pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     }
     // Back at rotation 0: the last pairs move the window down.
     for k in k..end {
-        pair(&b, 0, out, k);
+        row.pair(&b, 0, ve, vo, out, k);
         if k + 1 < end {
             for t in 0..T {
                 b[t] = b[t + 1];
             }
-            b[T] = blend(k + 1 + half);
-            note(&b[T]);
+            b[T] = row.blend(k + 1 + half);
+            flag.note_all(&b[T]);
         }
     }
     // The window now holds pixels iw - T - 1 ..= iw - 1.
     let window = b;
-    edge(out, &window, iw - T - 1, right);
+    row.edge::<T, V>(out, &window, iw - T - 1, right);
     flag.raised()
+}
+
+/// The source rows of one channels-last output row of [`pixels`], their
+/// weights, and the floats per pixel.
+struct PixelRow<'a, L, const R: usize> {
+    source: &'a [&'a [f32]; R],
+    vh: &'a [L; R],
+    stride: usize,
+}
+
+impl<L: CopyLane, const R: usize> PixelRow<'_, L, R> {
+    /// The vertical blend of input pixel `p`.
+    #[inline(always)]
+    fn blend<const V: usize>(&self, p: usize) -> [L; V] {
+        pixel_blend::<L, R, V>(self.source, self.vh, p, self.stride)
+    }
+
+    /// Writes output pixels `2k` and `2k + 1` from the window `b` at
+    /// rotation `r` (slot `(r + t) % (T + 1)` holds its pixel `t`).
+    #[inline(always)]
+    fn pair<const T: usize, const V: usize>(
+        &self,
+        b: &[[L; V]; MAX_T + 1],
+        r: usize,
+        ve: &[L; T],
+        vo: &[L; T],
+        out: &mut [f32],
+        k: usize,
+    ) {
+        let at = |t: usize| (r + t) % (T + 1);
+        let zero = L::splat(0.0);
+        let (mut e, mut d) = ([zero; V], [zero; V]);
+        for v in 0..V {
+            e[v] = b[at(0)][v] * ve[0];
+            d[v] = b[at(1)][v] * vo[0];
+            for t in 1..T {
+                e[v] = b[at(t)][v].mul_add(ve[t], e[v]);
+                d[v] = b[at(t + 1)][v].mul_add(vo[t], d[v]);
+            }
+        }
+        store_pixel(out, 2 * k * self.stride, e);
+        store_pixel(out, (2 * k + 1) * self.stride, d);
+    }
+
+    /// Writes the edge outputs `e` (output, first input, weights), reading
+    /// the window `b` (input pixels `base ..= base + T`) or blending the
+    /// pixels outside it.
+    #[inline(always)]
+    fn edge<const T: usize, const V: usize>(
+        &self,
+        out: &mut [f32],
+        b: &[[L; V]; MAX_T + 1],
+        base: usize,
+        e: &[(usize, usize, [f32; MAX_T])],
+    ) {
+        for &(x, s, w) in e {
+            let mut acc = [L::splat(0.0); V];
+            for (t, &w) in w.iter().enumerate().take(T) {
+                let p = s + t;
+                let v = match p.checked_sub(base) {
+                    Some(q) if q <= T => b[q],
+                    _ => self.blend(p),
+                };
+                for (a, v) in acc.iter_mut().zip(v) {
+                    *a = v.mul_add(L::splat(w), *a);
+                }
+            }
+            store_pixel(out, x * self.stride, acc);
+        }
+    }
 }

@@ -181,7 +181,7 @@ fn interleave<const R: usize>(
     {
         let c = lo + 4 * j;
         let t = FourPlanes::transpose(core::array::from_fn(|p| blend(p, c)));
-        t.iter().for_each(|&v| flag.note(v));
+        flag.note_all(&t);
         quad.copy_from_slice(&t);
     }
     for (c, col) in (lo + full..hi).zip(cols.get_mut(full..span).unwrap_or_default()) {

@@ -166,7 +166,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
         let acc = pixel_blends(p);
         let mut f = flags.get();
         for (f, a) in f.iter_mut().zip(&acc) {
-            a.iter().for_each(|&v| f.note(v));
+            f.note_all(a);
         }
         flags.set(f);
         acc
