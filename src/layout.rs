@@ -284,10 +284,11 @@ pub(crate) fn per_axis<T: Copy>(
     Ok(out)
 }
 
-/// The spatial axis number (0 = first real spatial dimension) of padded axis `a`.
+/// The axis of the logical shape `(N, C, spatial...)` (2 = first spatial
+/// dimension) that padded `[D, H, W]` axis `a` stands for, as errors name it.
 #[inline]
-pub(crate) fn axis_name(a: usize, rank: usize) -> usize {
-    a + rank - MAX_SPATIAL
+pub(crate) fn shape_axis(a: usize, rank: usize) -> usize {
+    2 + a + rank - MAX_SPATIAL
 }
 
 /// Iterates over every index of a `[D, H, W]` box in row-major order.

@@ -168,7 +168,7 @@ fn interpolate_bad_scale_factors() {
         let opts = InterpolateOptions::scale_factor(M::Bilinear, &sf);
         let r = interp(&[1, 1, 2, 2], &opts, 4, 0);
         assert!(
-            matches!(r, Err(Error::InvalidScaleFactor { axis: 1, value }) if value.is_nan() == bad.is_nan()),
+            matches!(r, Err(Error::InvalidScaleFactor { axis: 3, value }) if value.is_nan() == bad.is_nan()),
             "{bad}: {r:?}"
         );
     }
@@ -176,12 +176,12 @@ fn interpolate_bad_scale_factors() {
     let opts = InterpolateOptions::scale_factor(M::Nearest, &[0.1]);
     assert_eq!(
         interp(&[1, 1, 5], &opts, 5, 0),
-        Err(Error::EmptyOutput { axis: 0, size: 0 })
+        Err(Error::EmptyOutput { axis: 2, size: 0 })
     );
     let opts = InterpolateOptions::size(M::Nearest, &[3, 0]);
     assert_eq!(
         interp(&[1, 1, 5, 5], &opts, 25, 0),
-        Err(Error::EmptyOutput { axis: 1, size: 0 })
+        Err(Error::EmptyOutput { axis: 3, size: 0 })
     );
 }
 
@@ -299,9 +299,9 @@ fn pixel_shuffle_errors() {
         run(&[1, 4, 2, 2], 0, 16, 16),
         Err(Error::InvalidParameter {
             parameter: "upscale_factor",
-            axis: 0,
+            axis: None,
             value: 0,
-            reason: "must be greater than 0"
+            reason: "must be greater than zero"
         })
     );
     assert!(matches!(
@@ -387,7 +387,7 @@ fn max_pool_errors() {
         run(s, MaxPoolOptions::new(&[0]), 0, 0),
         Err(Error::InvalidParameter {
             parameter: "kernel_size",
-            axis: 0,
+            axis: Some(2),
             value: 0,
             reason: "must be greater than zero"
         })
@@ -396,7 +396,7 @@ fn max_pool_errors() {
         run(s, MaxPoolOptions::new(&[2]).with_stride(&[1, 0]), 0, 0),
         Err(Error::InvalidParameter {
             parameter: "stride",
-            axis: 1,
+            axis: Some(3),
             ..
         })
     ));
@@ -410,14 +410,14 @@ fn max_pool_errors() {
     assert_eq!(
         run(s, MaxPoolOptions::new(&[3]).with_padding(&[2]), 0, 0),
         Err(Error::PaddingTooLarge {
-            axis: 0,
+            axis: 2,
             padding: 2,
             max: 1
         })
     );
     assert_eq!(
         run(s, MaxPoolOptions::new(&[5]), 0, 0),
-        Err(Error::EmptyOutput { axis: 0, size: 0 })
+        Err(Error::EmptyOutput { axis: 2, size: 0 })
     );
     assert_eq!(
         run(s, MaxPoolOptions::new(&[2, 2, 2]), 0, 0),
@@ -498,7 +498,7 @@ fn unpool_errors() {
             assert_eq!(
                 r,
                 Err(Error::OutputSize {
-                    axis: 0,
+                    axis: 2,
                     requested: req,
                     min: 3,
                     max: 5
@@ -532,7 +532,7 @@ fn unpool_errors() {
     let opts = UnpoolOptions::new(&[2]).with_padding(&[2]);
     assert_eq!(
         unpool_output_shape(s, &opts),
-        Err(Error::EmptyOutput { axis: 0, size: 0 })
+        Err(Error::EmptyOutput { axis: 2, size: 0 })
     );
     let opts = UnpoolOptions::new(&[0]);
     assert!(matches!(
@@ -637,21 +637,22 @@ fn conv_transpose_errors() {
             divisor: 3
         })
     );
-    assert!(matches!(
+    assert_eq!(
         run(&[4, 2, 3, 3], None, base.with_groups(0), 0),
         Err(Error::InvalidParameter {
             parameter: "groups",
-            ..
+            axis: None,
+            value: 0,
+            reason: "must be greater than zero"
         })
-    ));
-    assert!(matches!(
+    );
+    assert_eq!(
         run(&[3, 2, 3, 3], None, base, 0),
-        Err(Error::NotDivisible {
-            value: 4,
-            divisor: 3,
-            ..
+        Err(Error::ChannelMismatch {
+            expected: 3,
+            actual: 4
         })
-    ));
+    );
     assert!(matches!(
         run(&[4, 2, 3], None, base, 0),
         Err(Error::Rank { actual: 3, .. })
@@ -671,7 +672,7 @@ fn conv_transpose_errors() {
             0
         ),
         Err(Error::OutputPaddingTooLarge {
-            axis: 1,
+            axis: 3,
             output_padding: 2,
             stride: 2,
             dilation: 1
@@ -689,7 +690,7 @@ fn conv_transpose_errors() {
     );
     assert_eq!(
         run(&[4, 2, 3, 3], None, base.with_padding(&[3]), 0),
-        Err(Error::EmptyOutput { axis: 0, size: -1 })
+        Err(Error::EmptyOutput { axis: 2, size: -1 })
     );
     assert!(matches!(
         run(&[4, 2, 3, 3], None, base.with_stride(&[0]), 0),
@@ -702,7 +703,7 @@ fn conv_transpose_errors() {
         run(&[4, 2, 3, 3], None, base.with_dilation(&[1, 0]), 0),
         Err(Error::InvalidParameter {
             parameter: "dilation",
-            axis: 1,
+            axis: Some(3),
             ..
         })
     ));

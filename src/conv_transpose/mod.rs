@@ -211,7 +211,7 @@ conv_transpose_entry_point! {
 /// # Errors
 /// [`Error::Rank`] (input, or weight of another rank); [`Error::ZeroDimension`];
 /// [`Error::InvalidParameter`] (zero groups, stride or dilation);
-/// [`Error::NotDivisible`] (channels vs weight or groups);
+/// [`Error::ChannelMismatch`] (weight vs input channels); [`Error::NotDivisible`] (channels vs groups);
 /// [`Error::OutputPaddingTooLarge`]; [`Error::EmptyOutput`];
 /// [`Error::ParameterCount`]; [`Error::Overflow`]; [`Error::BufferLength`]
 /// (including a `scratch` shorter than [`conv_transpose_scratch_len`]).

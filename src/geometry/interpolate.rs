@@ -13,7 +13,7 @@
 //! ```
 
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
+use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, per_axis, shape_axis};
 
 /// The interpolation algorithm, named as PyTorch's `mode` string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -289,7 +289,7 @@ impl InterpolateGeometry {
                     let s = sf[a];
                     if !(s.is_finite() && s > 0.0) {
                         return Err(Error::InvalidScaleFactor {
-                            axis: axis_name(a, rank),
+                            axis: shape_axis(a, rank),
                             value: s,
                         });
                     }
@@ -347,7 +347,10 @@ impl InterpolateGeometry {
             }
         }
         if let Some(axis) = out[MAX_SPATIAL - rank..].iter().position(|&s| s == 0) {
-            return Err(Error::EmptyOutput { axis, size: 0 });
+            return Err(Error::EmptyOutput {
+                axis: 2 + axis,
+                size: 0,
+            });
         }
         let output = input.with_spatial(out)?;
         Ok(InterpolateGeometry {
