@@ -33,7 +33,11 @@ fn weight_channels_differ_from_input_channels() {
 fn scalar_parameters_are_named_without_an_axis() {
     let opts = ConvTransposeOptions::new().with_groups(0);
     assert_eq!(
-        text(conv_transpose_output_shape(&[1, 4, 3, 3], &[4, 2, 3, 3], &opts)),
+        text(conv_transpose_output_shape(
+            &[1, 4, 3, 3],
+            &[4, 2, 3, 3],
+            &opts
+        )),
         "groups = 0: must be greater than zero"
     );
     assert_eq!(
@@ -107,7 +111,10 @@ fn per_axis_parameters_name_their_axis_of_the_shape() {
 #[test]
 fn zero_sizes_name_the_axis_of_their_own_shape() {
     assert_eq!(
-        text(max_pool_output_shape(&[1, 1, 0, 4], &MaxPoolOptions::new(&[2]))),
+        text(max_pool_output_shape(
+            &[1, 1, 0, 4],
+            &MaxPoolOptions::new(&[2])
+        )),
         "input shape has size 0 on axis 2 of (N, C, spatial...): every size must be at least 1"
     );
     assert_eq!(
