@@ -149,7 +149,7 @@ fn interpolate_options<'a>(
     resize: &'a Resize,
     align_corners: Option<bool>,
     antialias: bool,
-) -> InterpolateOptions<'a> {
+) -> InterpolateOptions {
     let mut opts = match resize {
         Resize::Scale(s) => InterpolateOptions::scale_factor(mode, s),
         Resize::Size(s) => InterpolateOptions::size(mode, s),

@@ -34,7 +34,7 @@ fn poisons(len: usize, want: Error, f: impl Fn(&mut [f32]) -> Result<(), Error>)
 
 fn interp(
     shape: &[usize],
-    opts: &InterpolateOptions<'_>,
+    opts: &InterpolateOptions,
     input_len: usize,
     out_len: usize,
 ) -> Result<(), Error> {
@@ -209,7 +209,7 @@ fn interpolate_parameter_counts() {
 
 #[test]
 fn interpolate_option_combinations_pytorch_rejects() {
-    let unsupported = |opts: InterpolateOptions<'_>, shape: &[usize]| {
+    let unsupported = |opts: InterpolateOptions, shape: &[usize]| {
         let n = shape.iter().product();
         match interp(shape, &opts, n, 0) {
             Err(Error::Unsupported { reason }) => reason,
@@ -225,7 +225,7 @@ fn interpolate_option_combinations_pytorch_rejects() {
         assert!(r.contains("align_corners"), "{r}");
     }
     let mut both = InterpolateOptions::size(M::Nearest, &[2]);
-    both.scale_factor = Some(&[2.0]);
+    both.scale_factor = Some(2.0.into());
     assert!(unsupported(both, s4).contains("only one of size or scale_factor"));
     assert!(
         unsupported(InterpolateOptions::new(M::Nearest), s4)

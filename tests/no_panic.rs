@@ -135,11 +135,7 @@ fn watchdog(body: impl FnOnce() + Send + 'static) {
 // interpolate
 // ---------------------------------------------------------------------------
 
-fn interpolate(
-    shape: &[usize],
-    layout: Layout,
-    opts: &InterpolateOptions<'_>,
-) -> Result<(), Error> {
+fn interpolate(shape: &[usize], layout: Layout, opts: &InterpolateOptions) -> Result<(), Error> {
     let helper = upsample::interpolate_output_shape(shape, opts);
     let input = data(len(numel(shape)));
     let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));

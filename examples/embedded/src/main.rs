@@ -132,7 +132,7 @@ enum Fault {
     Op(&'static str, Error),
 }
 
-fn interpolate_options() -> InterpolateOptions<'static> {
+fn interpolate_options() -> InterpolateOptions {
     // F.interpolate(x, scale_factor=4, mode="bilinear", align_corners=False)
     InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &SCALE_FACTOR)
         .with_align_corners(false)
