@@ -45,7 +45,8 @@
 //!   the input's layout. `max_pool` indices are `i64`, flat within each
 //!   `(n, c)` plane as in PyTorch, whatever the layout. Nothing allocates;
 //!   only [`conv_transpose`] takes scratch memory
-//!   ([`conv_transpose_scratch_len`]).
+//!   ([`conv_transpose_scratch_len`]; [`conv_transpose_scratch_bound`], a
+//!   `const fn`, sizes a static buffer for any build).
 //! - Nothing panics: bad input returns an [`Error`] whose variant says what
 //!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
 //!   [`Error::IndexOutOfRange`], found as the output is written, which
@@ -82,7 +83,9 @@ mod simd;
 mod slices;
 mod unpool;
 
-pub use conv_transpose::{conv_transpose, conv_transpose_scratch_len};
+pub use conv_transpose::{
+    conv_transpose, conv_transpose_scratch_bound, conv_transpose_scratch_len,
+};
 pub use error::{Buffer, Error};
 pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
 pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};

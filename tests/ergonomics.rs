@@ -2,8 +2,10 @@
 //! runtime values, and a scratch length known before the build.
 
 use upsample::{
-    Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions, PerAxis, Shape,
-    interpolate, interpolate_output_shape, max_pool_output_shape,
+    ConvTransposeOptions, Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    PerAxis, Shape, conv_transpose, conv_transpose_output_shape, conv_transpose_scratch_bound,
+    conv_transpose_scratch_len, interpolate, interpolate_output_shape, max_pool_output_shape,
+    reference,
 };
 
 #[test]
@@ -60,4 +62,123 @@ fn options_from_runtime_values_need_no_named_array() {
         format!("{:?}", PerAxis::from(&per_axis)),
         "[2.0, 2.0, 2.0] (of 4 values)"
     );
+}
+
+/// Sized at compile time, for every build: the 1x64x8x8 decoder.
+const DECODER_OPTS: ConvTransposeOptions<'static> = ConvTransposeOptions::new()
+    .with_stride(&[2])
+    .with_padding(&[1]);
+const DECODER_SCRATCH: usize = conv_transpose_scratch_bound(
+    &[1, 64, 8, 8],
+    Layout::ChannelsFirst,
+    &[64, 32, 4, 4],
+    &DECODER_OPTS,
+);
+
+#[test]
+fn a_scratch_of_exactly_the_bound_works_on_this_build() {
+    // A static-sized buffer, as firmware would hold it.
+    let mut scratch = Box::new([0.0f32; DECODER_SCRATCH]);
+    let (shape, wshape) = ([1, 64, 8, 8], [64, 32, 4, 4]);
+    let need =
+        conv_transpose_scratch_len(&shape, Layout::ChannelsFirst, &wshape, &DECODER_OPTS).unwrap();
+    assert!(need <= DECODER_SCRATCH, "{need} > {DECODER_SCRATCH}");
+    let x = vec![0.5; 64 * 64];
+    let w = vec![0.25; 64 * 32 * 16];
+    let mut y = vec![0.0; 32 * 16 * 16];
+    conv_transpose(
+        &x,
+        &shape,
+        Layout::ChannelsFirst,
+        &w,
+        &wshape,
+        None,
+        &DECODER_OPTS,
+        &mut y,
+        &mut scratch[..],
+    )
+    .unwrap();
+
+    // Many shapes: the bound is at least this build's need, and a scratch
+    // of exactly the bound gives the reference's answer.
+    let mut cases = 0;
+    for rank in 1..=3usize {
+        for (c_in, groups, m) in [
+            (1, 1, 1),
+            (3, 1, 6),
+            (8, 2, 8),
+            (16, 1, 20),
+            (7, 7, 1),
+            (24, 24, 1),
+            (12, 4, 9),
+        ] {
+            for (k, stride, padding, dilation) in [(2, 2, 0, 1), (3, 2, 1, 2), (4, 3, 1, 1)] {
+                for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                    let mut shape = vec![2, c_in];
+                    let mut wshape = vec![c_in, m];
+                    for a in 0..rank {
+                        shape.push([5, 4, 3][a]);
+                        wshape.push(k);
+                    }
+                    let (s, p, d) = ([stride], [padding], [dilation]);
+                    let opts = ConvTransposeOptions::new()
+                        .with_stride(&s)
+                        .with_padding(&p)
+                        .with_dilation(&d)
+                        .with_groups(groups);
+                    let bound = conv_transpose_scratch_bound(&shape, layout, &wshape, &opts);
+                    let need = conv_transpose_scratch_len(&shape, layout, &wshape, &opts).unwrap();
+                    assert!(
+                        need <= bound,
+                        "{shape:?} {wshape:?} {layout:?}: {need} > {bound}"
+                    );
+                    let out_len = conv_transpose_output_shape(&shape, &wshape, &opts)
+                        .unwrap()
+                        .numel();
+                    let numel = |s: &[usize]| s.iter().product::<usize>();
+                    let x: Vec<f32> = (0..numel(&shape))
+                        .map(|i| (i % 7) as f32 / 7.0 - 0.5)
+                        .collect();
+                    let w: Vec<f32> = (0..numel(&wshape))
+                        .map(|i| (i % 5) as f32 / 5.0 - 0.4)
+                        .collect();
+                    let mut want = vec![0.0; out_len];
+                    reference::conv_transpose(
+                        &x,
+                        &shape,
+                        layout,
+                        &w,
+                        &wshape,
+                        None,
+                        &opts,
+                        &mut want,
+                        &mut [],
+                    )
+                    .unwrap();
+                    let mut got = vec![f32::NAN; out_len];
+                    let mut scratch = vec![f32::NAN; bound];
+                    conv_transpose(
+                        &x,
+                        &shape,
+                        layout,
+                        &w,
+                        &wshape,
+                        None,
+                        &opts,
+                        &mut got,
+                        &mut scratch,
+                    )
+                    .unwrap();
+                    for (g, e) in got.iter().zip(&want) {
+                        assert!(
+                            (g - e).abs() <= 1e-4 + 1e-4 * e.abs(),
+                            "{shape:?} {wshape:?}"
+                        );
+                    }
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 3 * 7 * 3 * 2);
 }

@@ -39,7 +39,7 @@ impl<'a> ConvTransposeOptions<'a> {
     /// let o = upsample::ConvTransposeOptions::new();
     /// assert_eq!((o.stride, o.padding, o.groups), (&[1][..], &[0][..], 1));
     /// ```
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         ConvTransposeOptions {
             stride: &[1],
             padding: &[0],

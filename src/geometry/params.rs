@@ -53,7 +53,7 @@ pub(crate) fn pooling_window(
 macro_rules! setters {
     ($($(#[$doc:meta])* fn $name:ident($field:ident: $ty:ty);)*) => {$(
         $(#[$doc])*
-        pub fn $name(mut self, $field: $ty) -> Self {
+        pub const fn $name(mut self, $field: $ty) -> Self {
             self.$field = $field;
             self
         }
