@@ -21,7 +21,7 @@
 //! // y = F.interpolate(x, scale_factor=2, mode="bicubic", align_corners=False)
 //! let shape = [1, 1, 2, 3]; // (N, C, H, W)
 //! let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
-//! let opts = InterpolateOptions::scale_factor(InterpolateMode::Bicubic, &[2.0]).with_align_corners(false);
+//! let opts = InterpolateOptions::scale_factor(InterpolateMode::Bicubic, 2.0).with_align_corners(false);
 //! let out = interpolate_output_shape(&shape, &opts)?;
 //! assert_eq!(out.as_slice(), &[1, 1, 4, 6]);
 //! let mut y = vec![0.0; out.numel()];

@@ -182,3 +182,24 @@ fn a_scratch_of_exactly_the_bound_works_on_this_build() {
     }
     assert_eq!(cases, 3 * 7 * 3 * 2);
 }
+
+/// The README's Rust examples paste into `fn main` as they stand: no
+/// hidden doctest lines, no `?` (which `fn main()` cannot take). They also
+/// run as doctests (`ReadmeDoctests` in lib.rs).
+#[test]
+fn readme_examples_paste_into_fn_main() {
+    let readme = include_str!("../README.md");
+    let mut blocks = 0;
+    for block in readme.split("```rust\n").skip(1) {
+        let code = &block[..block.find("```").expect("a closed block")];
+        for line in code.lines() {
+            assert!(!line.trim_start().starts_with("# "), "hidden line: {line}");
+            assert!(
+                !line.contains(")?"),
+                "`?` needs a function returning Result: {line}"
+            );
+        }
+        blocks += 1;
+    }
+    assert!(blocks >= 1);
+}
