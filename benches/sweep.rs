@@ -144,9 +144,9 @@ fn bytes(case: &Case) -> (usize, usize) {
     }
 }
 
-fn interpolate_options<'a>(
+fn interpolate_options(
     mode: M,
-    resize: &'a Resize,
+    resize: &Resize,
     align_corners: Option<bool>,
     antialias: bool,
 ) -> InterpolateOptions {

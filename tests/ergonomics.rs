@@ -28,6 +28,9 @@ fn options_from_runtime_values_need_no_named_array() {
     // options borrowed their lists: the options now hold the values.
     let s = zoom_for(4, 10);
     let by_array = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, [s, zoom_for(4, 6)]);
+    // The borrowed form of earlier releases still compiles (clippy suggests
+    // dropping the `&`).
+    #[allow(clippy::needless_borrows_for_generic_args)]
     let by_ref = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &[s, zoom_for(4, 6)]);
     let one = InterpolateOptions::scale_factor(InterpolateMode::Nearest, zoom_for(4, 8));
     let (h, w) = (3 + s as usize, 7);

@@ -78,14 +78,14 @@ fn per_axis_parameters_name_their_axis_of_the_shape() {
     assert_eq!(
         text(interpolate_output_shape(
             &[1, 1, 2, 2],
-            &InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &[2.0, -1.0])
+            &InterpolateOptions::scale_factor(InterpolateMode::Bilinear, [2.0, -1.0])
         )),
         "scale_factor -1 on axis 3 of (N, C, spatial...) must be finite and greater than zero"
     );
     assert_eq!(
         text(interpolate_output_shape(
             &[1, 1, 5],
-            &InterpolateOptions::scale_factor(InterpolateMode::Nearest, &[0.1])
+            &InterpolateOptions::scale_factor(InterpolateMode::Nearest, [0.1])
         )),
         "output size 0 on axis 2 of (N, C, spatial...) is too small: it must be at least 1"
     );
