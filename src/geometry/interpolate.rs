@@ -12,9 +12,9 @@
 //! kernel: src_per_dst = align_corners ? (in-1)/(out-1) : (scale ? 1/scale : in/out)
 //! ```
 
+use super::per_axis::PerAxis;
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, shape_axis};
-use crate::per_axis::PerAxis;
 
 /// The interpolation algorithm, named as PyTorch's `mode` string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

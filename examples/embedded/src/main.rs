@@ -143,10 +143,9 @@ enum Fault {
 
 fn interpolate_options() -> InterpolateOptions {
     // F.interpolate(x, scale_factor=4, mode="bilinear", align_corners=False)
-    InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &SCALE_FACTOR)
+    InterpolateOptions::scale_factor(InterpolateMode::Bilinear, SCALE_FACTOR)
         .with_align_corners(false)
 }
-
 
 /// Checks once, at start-up, that the constant sizes are what the crate
 /// computes for these parameters (a mismatch would make every call fail
