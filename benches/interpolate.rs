@@ -83,7 +83,7 @@ fn main() {
         for (tag, layout) in [("cf", Layout::ChannelsFirst), ("cl", Layout::ChannelsLast)] {
             let scale = [case.scale];
             let mut opts =
-                InterpolateOptions::scale_factor(case.mode, &scale).with_antialias(case.antialias);
+                InterpolateOptions::scale_factor(case.mode, scale).with_antialias(case.antialias);
             opts.align_corners = case.align_corners;
             let out_len = upsample::interpolate_output_shape(case.shape, &opts)
                 .unwrap()

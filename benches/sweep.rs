@@ -144,12 +144,12 @@ fn bytes(case: &Case) -> (usize, usize) {
     }
 }
 
-fn interpolate_options<'a>(
+fn interpolate_options(
     mode: M,
-    resize: &'a Resize,
+    resize: &Resize,
     align_corners: Option<bool>,
     antialias: bool,
-) -> InterpolateOptions<'a> {
+) -> InterpolateOptions {
     let mut opts = match resize {
         Resize::Scale(s) => InterpolateOptions::scale_factor(mode, s),
         Resize::Size(s) => InterpolateOptions::size(mode, s),

@@ -35,6 +35,11 @@ impl Buffer {
 /// Everything that can be wrong with a call. Every variant carries the
 /// offending values; [`Display`](fmt::Display) says in words what to fix.
 ///
+/// Every `axis` is a position in the logical shape the op was called with,
+/// counted from 0 as `shape[axis]` (PyTorch's `dim`): for a tensor
+/// `(N, C, spatial...)` axis 0 is N, 1 is C and 2 the first spatial axis;
+/// for a `conv_transpose` weight `(C_in, C_out / groups, k...)`, 0 is C_in.
+///
 /// When a function returns `Err`, it has written nothing to its output.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,7 +48,8 @@ pub enum Error {
     BufferLength {
         /// Which slice.
         buffer: Buffer,
-        /// The length the shape implies.
+        /// The length the shape implies (for [`Buffer::Scratch`], the
+        /// least length the call needs).
         expected: usize,
         /// The slice's length.
         actual: usize,
@@ -64,7 +70,7 @@ pub enum Error {
     ZeroDimension {
         /// Which shape.
         buffer: Buffer,
-        /// The axis (0 is N).
+        /// The axis of that shape (0 is N, or C_in for the weight).
         axis: usize,
     },
     /// A size computed from the shape does not fit in `usize` (or in `i64`,
@@ -88,8 +94,9 @@ pub enum Error {
     InvalidParameter {
         /// The parameter, as PyTorch names it.
         parameter: &'static str,
-        /// The spatial axis (0 is the first spatial dimension), or 0 for scalars.
-        axis: usize,
+        /// The axis of the input shape the value applies to (2 is the first
+        /// spatial axis); `None` for a scalar parameter (groups, factors).
+        axis: Option<usize>,
         /// The value given.
         value: usize,
         /// What is wrong with it.
@@ -97,7 +104,7 @@ pub enum Error {
     },
     /// A scale factor is NaN, infinite, zero or negative.
     InvalidScaleFactor {
-        /// The spatial axis.
+        /// The axis of the input shape (2 is the first spatial axis).
         axis: usize,
         /// The value given.
         value: f64,
@@ -109,14 +116,14 @@ pub enum Error {
     },
     /// The output size computed for an axis is less than 1.
     EmptyOutput {
-        /// The spatial axis.
+        /// The axis of the input shape (2 is the first spatial axis).
         axis: usize,
         /// The size computed (may be negative).
         size: i64,
     },
     /// A requested `output_size` lies outside the range PyTorch allows.
     OutputSize {
-        /// The spatial axis.
+        /// The axis of the input shape (2 is the first spatial axis).
         axis: usize,
         /// The size requested.
         requested: usize,
@@ -127,12 +134,20 @@ pub enum Error {
     },
     /// Pooling padding larger than half the (effective) kernel.
     PaddingTooLarge {
-        /// The spatial axis.
+        /// The axis of the input shape (2 is the first spatial axis).
         axis: usize,
         /// The padding given.
         padding: usize,
         /// The largest padding allowed.
         max: usize,
+    },
+    /// A `conv_transpose` weight's first dimension (C_in) differs from the
+    /// input's channels.
+    ChannelMismatch {
+        /// The input channels the weight expects (`weight_shape[0]`).
+        expected: usize,
+        /// The input's channels (`shape[1]`).
+        actual: usize,
     },
     /// A channel count is not divisible as the op needs.
     NotDivisible {
@@ -146,7 +161,7 @@ pub enum Error {
     /// `output_padding` of a transposed convolution is not smaller than
     /// either the stride or the dilation of its axis.
     OutputPaddingTooLarge {
-        /// The spatial axis.
+        /// The axis of the input shape (2 is the first spatial axis).
         axis: usize,
         /// The output padding given.
         output_padding: usize,
@@ -166,6 +181,9 @@ pub enum Error {
     },
 }
 
+/// How messages name the axes of a tensor's shape.
+const SHAPE: &str = "(N, C, spatial...)";
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -173,11 +191,21 @@ impl fmt::Display for Error {
                 buffer,
                 expected,
                 actual,
-            } => write!(
-                f,
-                "{} has {actual} elements but its shape needs {expected}",
-                buffer.name()
-            ),
+            } => match buffer {
+                Buffer::Scratch => write!(
+                    f,
+                    "scratch has {actual} elements but this call needs at least {expected}"
+                ),
+                Buffer::Bias => write!(
+                    f,
+                    "bias has {actual} elements but needs {expected}, one per output channel"
+                ),
+                _ => write!(
+                    f,
+                    "{} has {actual} elements but its shape needs {expected}",
+                    buffer.name()
+                ),
+            },
             Error::Rank {
                 op,
                 min,
@@ -197,7 +225,15 @@ impl fmt::Display for Error {
                 }
             }
             Error::ZeroDimension { buffer, axis } => {
-                write!(f, "{} shape has a zero-sized axis {axis}", buffer.name())
+                let order = match buffer {
+                    Buffer::Weight => "(C_in, C_out / groups, k...)",
+                    _ => SHAPE,
+                };
+                write!(
+                    f,
+                    "{} shape has size 0 on axis {axis} of {order}: every size must be at least 1",
+                    buffer.name()
+                )
             }
             Error::Overflow { what } => write!(f, "{what} overflows the address space"),
             Error::ParameterCount {
@@ -213,15 +249,21 @@ impl fmt::Display for Error {
                 axis,
                 value,
                 reason,
-            } => write!(f, "{parameter} = {value} on axis {axis}: {reason}"),
+            } => match axis {
+                Some(axis) => write!(
+                    f,
+                    "{parameter} = {value} on axis {axis} of {SHAPE}: {reason}"
+                ),
+                None => write!(f, "{parameter} = {value}: {reason}"),
+            },
             Error::InvalidScaleFactor { axis, value } => write!(
                 f,
-                "scale_factor {value} on spatial axis {axis} must be finite and greater than zero"
+                "scale_factor {value} on axis {axis} of {SHAPE} must be finite and greater than zero"
             ),
             Error::Unsupported { reason } => f.write_str(reason),
             Error::EmptyOutput { axis, size } => write!(
                 f,
-                "output size {size} on spatial axis {axis} is too small: it must be at least 1"
+                "output size {size} on axis {axis} of {SHAPE} is too small: it must be at least 1"
             ),
             Error::OutputSize {
                 axis,
@@ -230,11 +272,15 @@ impl fmt::Display for Error {
                 max,
             } => write!(
                 f,
-                "output_size {requested} on spatial axis {axis} must be between {min} and {max}"
+                "output_size {requested} on axis {axis} of {SHAPE} must be between {min} and {max}"
             ),
             Error::PaddingTooLarge { axis, padding, max } => write!(
                 f,
-                "padding {padding} on spatial axis {axis} must be at most half the kernel size ({max})"
+                "padding {padding} on axis {axis} of {SHAPE} must be at most half the kernel size ({max})"
+            ),
+            Error::ChannelMismatch { expected, actual } => write!(
+                f,
+                "input has {actual} channels but the weight (C_in, C_out / groups, k...) expects C_in = {expected}"
             ),
             Error::NotDivisible {
                 what,
@@ -248,7 +294,7 @@ impl fmt::Display for Error {
                 dilation,
             } => write!(
                 f,
-                "output_padding {output_padding} on spatial axis {axis} must be smaller than either stride ({stride}) or dilation ({dilation})"
+                "output_padding {output_padding} on axis {axis} of {SHAPE} must be smaller than either stride ({stride}) or dilation ({dilation})"
             ),
             Error::IndexOutOfRange {
                 position,

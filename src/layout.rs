@@ -17,8 +17,15 @@ pub enum Layout {
 }
 
 /// A logical shape `(N, C, spatial...)` of 3 to 5 dimensions, as returned by
-/// the output-shape helpers. It dereferences to `&[usize]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// the output-shape helpers. It dereferences to `&[usize]`, and its `Debug`
+/// prints the dimensions only:
+///
+/// ```
+/// let s = upsample::Shape::new(&[1, 3, 8, 8])?;
+/// assert_eq!(format!("{s:?}"), "Shape[1, 3, 8, 8]");
+/// # Ok::<(), upsample::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shape {
     dims: [usize; 2 + MAX_SPATIAL],
     len: usize,
@@ -77,6 +84,13 @@ impl Shape {
             .iter()
             .try_fold(1usize, |acc, &d| acc.checked_mul(d))
             .unwrap_or(usize::MAX)
+    }
+}
+
+impl core::fmt::Debug for Shape {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Shape")?;
+        f.debug_list().entries(self.as_slice()).finish()
     }
 }
 
@@ -284,10 +298,11 @@ pub(crate) fn per_axis<T: Copy>(
     Ok(out)
 }
 
-/// The spatial axis number (0 = first real spatial dimension) of padded axis `a`.
+/// The axis of the logical shape `(N, C, spatial...)` (2 = first spatial
+/// dimension) that padded `[D, H, W]` axis `a` stands for, as errors name it.
 #[inline]
-pub(crate) fn axis_name(a: usize, rank: usize) -> usize {
-    a + rank - MAX_SPATIAL
+pub(crate) fn shape_axis(a: usize, rank: usize) -> usize {
+    2 + a + rank - MAX_SPATIAL
 }
 
 /// Iterates over every index of a `[D, H, W]` box in row-major order.

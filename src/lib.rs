@@ -21,7 +21,7 @@
 //! // y = F.interpolate(x, scale_factor=2, mode="bicubic", align_corners=False)
 //! let shape = [1, 1, 2, 3]; // (N, C, H, W)
 //! let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
-//! let opts = InterpolateOptions::scale_factor(InterpolateMode::Bicubic, &[2.0]).with_align_corners(false);
+//! let opts = InterpolateOptions::scale_factor(InterpolateMode::Bicubic, 2.0).with_align_corners(false);
 //! let out = interpolate_output_shape(&shape, &opts)?;
 //! assert_eq!(out.as_slice(), &[1, 1, 4, 6]);
 //! let mut y = vec![0.0; out.numel()];
@@ -45,7 +45,8 @@
 //!   the input's layout. `max_pool` indices are `i64`, flat within each
 //!   `(n, c)` plane as in PyTorch, whatever the layout. Nothing allocates;
 //!   only [`conv_transpose`] takes scratch memory
-//!   ([`conv_transpose_scratch_len`]).
+//!   ([`conv_transpose_scratch_len`]; [`conv_transpose_scratch_bound`], a
+//!   `const fn`, sizes a static buffer for any build).
 //! - Nothing panics: bad input returns an [`Error`] whose variant says what
 //!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
 //!   [`Error::IndexOutOfRange`], found as the output is written, which
@@ -81,10 +82,13 @@ mod simd;
 mod slices;
 mod unpool;
 
-pub use conv_transpose::{conv_transpose, conv_transpose_scratch_len};
+pub use conv_transpose::{
+    conv_transpose, conv_transpose_scratch_bound, conv_transpose_scratch_len,
+};
 pub use error::{Buffer, Error};
 pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
 pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};
+pub use geometry::per_axis::PerAxis;
 pub use geometry::pixel_shuffle::{pixel_shuffle_output_shape, pixel_unshuffle_output_shape};
 pub use geometry::pool::{MaxPoolOptions, max_pool_output_shape};
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};

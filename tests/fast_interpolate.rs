@@ -14,7 +14,7 @@ mod common;
 
 use common::{Guarded, MODES, Rng, check, identical, same_or_close};
 use quickcheck::TestResult;
-use upsample::{InterpolateMode as M, InterpolateOptions, Layout, reference};
+use upsample::{InterpolateMode as M, InterpolateOptions, Layout, PerAxis, reference};
 
 /// Sentinels after each output.
 const GUARD: usize = 37;
@@ -36,10 +36,10 @@ struct Call {
 }
 
 impl Call {
-    fn options(&self) -> InterpolateOptions<'_> {
+    fn options(&self) -> InterpolateOptions {
         let mut opts = InterpolateOptions::new(self.mode).with_antialias(self.antialias);
-        opts.size = self.size.as_deref();
-        opts.scale_factor = self.scale_factor.as_deref();
+        opts.size = self.size.as_deref().map(PerAxis::from);
+        opts.scale_factor = self.scale_factor.as_deref().map(PerAxis::from);
         opts.recompute_scale_factor = self.recompute;
         opts.align_corners = self.align_corners;
         opts

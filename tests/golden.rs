@@ -19,7 +19,7 @@ use common::{INDEX_SENTINEL, SENTINEL, logical_shape, same_or_close};
 use safetensors::{Dtype, SafeTensors};
 use serde_json::{Map, Value};
 use upsample::{
-    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions, PerAxis,
     UnpoolOptions,
 };
 
@@ -417,8 +417,8 @@ fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
     p.finish().map_err(err)?;
 
     let mut opts = InterpolateOptions::new(mode);
-    opts.size = size.as_deref();
-    opts.scale_factor = scale_factor.as_deref();
+    opts.size = size.as_deref().map(PerAxis::from);
+    opts.scale_factor = scale_factor.as_deref().map(PerAxis::from);
     opts.align_corners = align_corners;
     opts.recompute_scale_factor = recompute;
     opts.antialias = antialias;

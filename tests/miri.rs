@@ -160,7 +160,7 @@ fn interpolate_every_tail() {
                     Layout::ChannelsLast => [1, width, 2, 2],
                 };
                 let size = [3, if antialias { 2 } else { width + 2 }];
-                let opts = InterpolateOptions::size(mode, &size).with_antialias(antialias);
+                let opts = InterpolateOptions::size(mode, size).with_antialias(antialias);
                 let out = upsample::interpolate_output_shape(&shape, &opts).unwrap();
                 let input = values(numel(&shape), 2);
                 let tolerance = (mode != M::Nearest).then_some((1e-5, 1.3e-6));
@@ -184,7 +184,7 @@ fn interpolate_scale_factor() {
         (M::Bilinear, Some(true)),
         (M::Bicubic, None),
     ] {
-        let opts = InterpolateOptions::scale_factor(mode, &[1.7, 0.6]);
+        let opts = InterpolateOptions::scale_factor(mode, [1.7, 0.6]);
         let opts = match recompute {
             Some(r) => opts.with_recompute_scale_factor(r),
             None => opts,

@@ -135,11 +135,7 @@ fn watchdog(body: impl FnOnce() + Send + 'static) {
 // interpolate
 // ---------------------------------------------------------------------------
 
-fn interpolate(
-    shape: &[usize],
-    layout: Layout,
-    opts: &InterpolateOptions<'_>,
-) -> Result<(), Error> {
+fn interpolate(shape: &[usize], layout: Layout, opts: &InterpolateOptions) -> Result<(), Error> {
     let helper = upsample::interpolate_output_shape(shape, opts);
     let input = data(len(numel(shape)));
     let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
@@ -161,7 +157,7 @@ fn interpolate(
 #[test]
 fn interpolate_element_counts_that_overflow() {
     watchdog(|| {
-        let nearest = InterpolateOptions::size(M::Nearest, &[2]);
+        let nearest = InterpolateOptions::size(M::Nearest, [2]);
         // usize overflow in the input, on every axis.
         for shape in [[MAX, 2, 1], [2, MAX, 1], [1, 2, MAX], [HALF, HALF, 1]] {
             assert_err!(interpolate(&shape, CF, &nearest), Error::Overflow { .. });
@@ -187,10 +183,10 @@ fn interpolate_element_counts_that_overflow() {
                 Error::Overflow { .. }
             );
         }
-        let opts = InterpolateOptions::size(M::Nearest, &[MAX]);
+        let opts = InterpolateOptions::size(M::Nearest, [MAX]);
         assert_err!(interpolate(&[1, 3, 2], CF, &opts), Error::Overflow { .. });
         // One huge output axis that fits: a buffer that cannot be allocated.
-        let opts = InterpolateOptions::size(M::Nearest, &[MAX]);
+        let opts = InterpolateOptions::size(M::Nearest, [MAX]);
         assert_err!(
             interpolate(&[1, 1, 2], CF, &opts),
             Error::BufferLength {
@@ -206,12 +202,12 @@ fn interpolate_absurd_scale_factors() {
     watchdog(|| {
         for sf in [1e300, f64::MAX, 1e19, 9.0e15, 4.3e9 * 4.3e9] {
             let sf = [sf];
-            let opts = InterpolateOptions::scale_factor(M::Nearest, &sf);
+            let opts = InterpolateOptions::scale_factor(M::Nearest, sf);
             assert_err!(interpolate(&[1, 1, 3], CF, &opts), Error::Overflow { .. });
         }
         for sf in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -0.0, -1.0] {
             let sf = [sf];
-            let opts = InterpolateOptions::scale_factor(M::Bicubic, &sf);
+            let opts = InterpolateOptions::scale_factor(M::Bicubic, sf);
             assert_err!(
                 interpolate(&[1, 1, 3, 3], CF, &opts),
                 Error::InvalidScaleFactor { .. }
@@ -219,7 +215,7 @@ fn interpolate_absurd_scale_factors() {
         }
         for sf in [1e-300, f64::MIN_POSITIVE, 5e-324, 0.1] {
             let sf = [sf];
-            let opts = InterpolateOptions::scale_factor(M::Area, &sf);
+            let opts = InterpolateOptions::scale_factor(M::Area, sf);
             assert_err!(
                 interpolate(&[1, 1, 3], CF, &opts),
                 Error::EmptyOutput { size: 0, .. }
@@ -227,7 +223,7 @@ fn interpolate_absurd_scale_factors() {
         }
         // A big but cheap scale: one input element to 2^20 outputs.
         for mode in [M::Nearest, M::NearestExact, M::Linear, M::Area] {
-            let opts = InterpolateOptions::scale_factor(mode, &[(1 << 20) as f64]);
+            let opts = InterpolateOptions::scale_factor(mode, [(1 << 20) as f64]);
             assert_eq!(interpolate(&[1, 1, 1], CF, &opts), Ok(()), "{mode:?}");
         }
     });
@@ -236,7 +232,7 @@ fn interpolate_absurd_scale_factors() {
 #[test]
 fn interpolate_zero_sized_axes() {
     watchdog(|| {
-        let opts = InterpolateOptions::size(M::Trilinear, &[2]);
+        let opts = InterpolateOptions::size(M::Trilinear, [2]);
         for axis in 0..5 {
             let mut shape = [2, 3, 4, 5, 6];
             shape[axis] = 0;
@@ -263,10 +259,10 @@ fn interpolate_zero_sized_axes() {
 fn interpolate_long_axes() {
     watchdog(|| {
         for mode in [M::Nearest, M::NearestExact, M::Linear] {
-            let opts = InterpolateOptions::size(mode, &[69_999]);
+            let opts = InterpolateOptions::size(mode, [69_999]);
             assert_eq!(interpolate(&[1, 1, 70_000], CF, &opts), Ok(()), "{mode:?}");
         }
-        let opts = InterpolateOptions::size(M::Bilinear, &[3, 65_537]).with_antialias(true);
+        let opts = InterpolateOptions::size(M::Bilinear, [3, 65_537]).with_antialias(true);
         assert_eq!(interpolate(&[1, 1, 2, 70_000], CF, &opts), Ok(()));
     });
 }
@@ -276,9 +272,9 @@ fn interpolate_long_axes() {
 #[test]
 fn interpolate_area_long_axes() {
     watchdog(|| {
-        let opts = InterpolateOptions::size(M::Area, &[69_999]);
+        let opts = InterpolateOptions::size(M::Area, [69_999]);
         assert_eq!(interpolate(&[1, 1, 70_000], CF, &opts), Ok(()));
-        let opts = InterpolateOptions::size(M::Area, &[3, 69_999]);
+        let opts = InterpolateOptions::size(M::Area, [3, 69_999]);
         assert_eq!(interpolate(&[1, 1, 2, 70_000], CL, &opts), Ok(()));
     });
 }

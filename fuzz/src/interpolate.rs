@@ -56,7 +56,7 @@ struct Case<'a> {
     twist: Twist,
     shape: &'a [usize],
     layout: upsample::Layout,
-    options: InterpolateOptions<'a>,
+    options: InterpolateOptions,
     input_len: usize,
     output_len: usize,
 }
@@ -95,9 +95,9 @@ pub fn run(data: &[u8]) {
     });
     let mut options = InterpolateOptions::new(mode);
     if by_size {
-        options.size = Some(&size);
+        options.size = Some((&size).into());
     } else {
-        options.scale_factor = Some(&scale_factor);
+        options.scale_factor = Some((&scale_factor).into());
     }
     options.align_corners = match mode {
         M::Linear | M::Bilinear | M::Bicubic | M::Trilinear => {
@@ -120,15 +120,15 @@ pub fn run(data: &[u8]) {
         match b.below(5) {
             0 => options.align_corners = Some(b.flag()),
             1 => {
-                options.size = Some(&size);
-                options.scale_factor = Some(&scale_factor);
+                options.size = Some((&size).into());
+                options.scale_factor = Some((&scale_factor).into());
             }
             2 => {
                 options.size = None;
                 options.scale_factor = None;
             }
             3 => {
-                options.size = Some(&size);
+                options.size = Some((&size).into());
                 options.scale_factor = None;
                 options.recompute_scale_factor = Some(true);
             }

@@ -215,12 +215,12 @@ fn interpolate(b: &mut Bytes<'_>, shape: &[usize], layout: Layout, rank: usize) 
     let scale_factor: Vec<f64> = (0..scale_count).map(|_| scale(b)).collect();
     let mut options = InterpolateOptions::new(mode);
     match b.below(4) {
-        0 | 1 => options.size = Some(&size),
-        2 => options.scale_factor = Some(&scale_factor),
+        0 | 1 => options.size = Some((&size).into()),
+        2 => options.scale_factor = Some((&scale_factor).into()),
         _ => {
             if b.flag() {
-                options.size = Some(&size);
-                options.scale_factor = Some(&scale_factor);
+                options.size = Some((&size).into());
+                options.scale_factor = Some((&scale_factor).into());
             }
         }
     }

@@ -54,22 +54,36 @@ struct Plan {
     depthwise: bool,
 }
 
+/// The widest lane count of any build (AVX-512F): the tiles, and so the
+/// scratch, of every build are at most this wide.
+const WIDEST_LANES: usize = 16;
+
+/// `(lanes, vectors)` of the tile for `m` channels (per group, or all of
+/// them when depthwise) on a build with `native` lanes.
+const fn tile(m: usize, native: usize) -> (usize, usize) {
+    if m <= 4 {
+        (4, 1)
+    } else if m <= 8 && native >= 8 {
+        (8, 1)
+    } else if m <= native {
+        (native, 1)
+    } else {
+        (native, 2)
+    }
+}
+
 impl Plan {
     fn new(g: &ConvTransposeGeometry) -> Result<Plan, Error> {
+        Plan::for_lanes(g, Native::LANES)
+    }
+
+    /// The plan of a build with `native` lanes (4, 8 or 16).
+    fn for_lanes(g: &ConvTransposeGeometry, native: usize) -> Result<Plan, Error> {
         let m = g.out_per_group;
-        let native = Native::LANES;
         let depthwise = g.input.c == g.groups && m == 1;
         // Depthwise vectorises over all the channels.
         let m = if depthwise { g.input.c } else { m };
-        let (lanes, vectors) = if m <= 4 {
-            (4, 1)
-        } else if m <= 8 && native >= 8 {
-            (8, 1)
-        } else if m <= native {
-            (native, 1)
-        } else {
-            (native, 2)
-        };
+        let (lanes, vectors) = tile(m, native);
         let overflow = Error::Overflow {
             what: "the conv_transpose scratch length",
         };
@@ -126,8 +140,10 @@ impl Plan {
     }
 }
 
-/// The scratch length (in `f32`s) [`conv_transpose`] needs for this problem;
-/// pass at least this many elements.
+/// The scratch length (in `f32`s) [`conv_transpose`] needs for this problem
+/// on this build; pass at least this many elements. It depends on the SIMD
+/// width the crate was built with (`L` below); to size a buffer at compile
+/// time for any build, use [`conv_transpose_scratch_bound`].
 ///
 /// The scratch holds the weights of one group and one block of output
 /// channels, every tap, packed for the micro-kernel:
@@ -187,6 +203,105 @@ pub fn conv_transpose_scratch_len(
     Ok(Plan::new(&g)?.scratch_len())
 }
 
+/// A scratch length that suffices for this problem on every build, whatever
+/// its SIMD width: a `const fn`, so a static buffer can be sized at compile
+/// time. It takes [`conv_transpose_scratch_len`]'s arguments and returns
+/// that function's value on the widest build (AVX-512F), which no narrower
+/// build exceeds; it is the same on every target.
+///
+/// [`conv_transpose_scratch_len`] is the exact need of the build at hand:
+/// for `(1, 64, 8, 8)` channels-first with a `(64, 32, 4, 4)` weight,
+/// stride 2 and padding 1, it is 20480 with SSE2, 28672 with AVX2 and
+/// 45056 with AVX-512F, and this bound 45056 on all of them. In the
+/// formulas of [`conv_transpose_scratch_len`], the bound takes `L = 16`:
+///
+/// ```text
+/// B = 4 if C_out/groups <= 4, 8 if <= 8, 16 if <= 16, else 32
+/// depthwise: round_up(C_in, 4 if C_in <= 4, 8 if <= 8, else 16)
+/// bound = panel + channels-first staging, or 0 if that is at most 512
+/// ```
+///
+/// ```
+/// use upsample::{conv_transpose, conv_transpose_scratch_bound, ConvTransposeOptions, Layout};
+/// const SHAPE: [usize; 4] = [1, 64, 8, 8];
+/// const WEIGHT: [usize; 4] = [64, 32, 4, 4];
+/// const OPTS: ConvTransposeOptions<'static> = ConvTransposeOptions::new().with_stride(&[2]).with_padding(&[1]);
+/// const SCRATCH: usize = conv_transpose_scratch_bound(&SHAPE, Layout::ChannelsFirst, &WEIGHT, &OPTS);
+/// assert_eq!(SCRATCH, 45056);
+/// static mut BUFFER: [f32; SCRATCH] = [0.0; SCRATCH]; // fits every build
+/// ```
+///
+/// For a call that [`conv_transpose`] rejects (a bad shape or option), the
+/// value is unspecified (sizes saturate at `usize::MAX`); it never panics.
+pub const fn conv_transpose_scratch_bound(
+    shape: &[usize],
+    layout: Layout,
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+) -> usize {
+    let nd = shape.len();
+    if nd < 3 || nd > 5 || weight_shape.len() != nd || options.groups == 0 {
+        return 0;
+    }
+    let (c_in, groups, m) = (shape[1], options.groups, weight_shape[1]);
+    let depthwise = c_in == groups && m == 1;
+    let (lanes, vectors) = tile(if depthwise { c_in } else { m }, WIDEST_LANES);
+    let kc = c_in / groups;
+    let width = if depthwise {
+        c_in.div_ceil(lanes).saturating_mul(lanes)
+    } else {
+        kc.saturating_mul(lanes * vectors)
+    };
+    let (mut taps, mut in_plane, mut out_plane) = (1usize, 1usize, 1usize);
+    let mut axis = 0;
+    while axis < nd - 2 {
+        let k = weight_shape[2 + axis];
+        let input = shape[2 + axis];
+        // The output size of conv_transpose_output_shape.
+        let reach = input
+            .saturating_sub(1)
+            .saturating_mul(value_on(options.stride, axis, 1))
+            .saturating_add(value_on(options.dilation, axis, 1).saturating_mul(k.saturating_sub(1)))
+            .saturating_add(value_on(options.output_padding, axis, 0))
+            .saturating_add(1);
+        let out = reach.saturating_sub(value_on(options.padding, axis, 0).saturating_mul(2));
+        taps = taps.saturating_mul(k);
+        in_plane = in_plane.saturating_mul(input);
+        out_plane = out_plane.saturating_mul(out);
+        axis += 1;
+    }
+    let panel = taps.saturating_mul(width);
+    let packed = match layout {
+        Layout::ChannelsLast => 0,
+        Layout::ChannelsFirst if depthwise => {
+            c_in.saturating_mul(in_plane.saturating_add(out_plane))
+        }
+        Layout::ChannelsFirst => {
+            let input = if kc > 1 {
+                kc.saturating_mul(in_plane)
+            } else {
+                0
+            };
+            input.saturating_add(m.saturating_mul(out_plane))
+        }
+    };
+    let len = panel.saturating_add(packed);
+    if len <= STACK_PANEL { 0 } else { len }
+}
+
+/// A per-dimension list's value on spatial axis `axis`: its only value, or
+/// its value there (`default` for a list of another length, which the op
+/// rejects anyway).
+const fn value_on(list: &[usize], axis: usize, default: usize) -> usize {
+    if list.len() == 1 {
+        list[0]
+    } else if axis < list.len() {
+        list[axis]
+    } else {
+        default
+    }
+}
+
 conv_transpose_entry_point! {
 /// `torch.nn.functional.conv_transpose{1,2,3}d(input, weight, bias, **options)`.
 ///
@@ -194,7 +309,8 @@ conv_transpose_entry_point! {
 /// `weight` is PyTorch's `(C_in, C_out / groups, k...)` (`weight_shape`) in
 /// that order whatever the layout; `bias`, if given, has `C_out` elements;
 /// `output` gets [`conv_transpose_output_shape`](crate::conv_transpose_output_shape) in `layout`. `scratch` must
-/// hold at least [`conv_transpose_scratch_len`] elements. Within 1e-4
+/// hold at least [`conv_transpose_scratch_len`] elements
+/// ([`conv_transpose_scratch_bound`] is enough on every build). Within 1e-4
 /// (absolute and relative) of PyTorch for inputs in [-1, 1]; the same inputs
 /// give the same bits on every call.
 ///
@@ -211,7 +327,7 @@ conv_transpose_entry_point! {
 /// # Errors
 /// [`Error::Rank`] (input, or weight of another rank); [`Error::ZeroDimension`];
 /// [`Error::InvalidParameter`] (zero groups, stride or dilation);
-/// [`Error::NotDivisible`] (channels vs weight or groups);
+/// [`Error::ChannelMismatch`] (weight vs input channels); [`Error::NotDivisible`] (channels vs groups);
 /// [`Error::OutputPaddingTooLarge`]; [`Error::EmptyOutput`];
 /// [`Error::ParameterCount`]; [`Error::Overflow`]; [`Error::BufferLength`]
 /// (including a `scratch` shorter than [`conv_transpose_scratch_len`]).
@@ -358,6 +474,72 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The bound is the widest build's need, and no build needs more, over
+    /// a sweep of channels, groups, kernels, strides, ranks and layouts.
+    #[test]
+    fn the_scratch_bound_covers_every_build() {
+        let mut checked = 0;
+        let mut nonzero = 0;
+        for rank in 1..=3 {
+            for (c_in, groups, m) in [
+                (1, 1, 1),
+                (3, 1, 4),
+                (4, 1, 5),
+                (8, 2, 8),
+                (9, 3, 9),
+                (16, 1, 16),
+                (17, 1, 17),
+                (64, 1, 32),
+                (6, 6, 1),
+                (9, 9, 1),
+                (33, 33, 1),
+                (12, 4, 40),
+            ] {
+                for (k, stride, padding) in [(1, 1, 0), (3, 2, 1), (4, 2, 1), (5, 3, 2)] {
+                    for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                        let mut shape = vec![2, c_in];
+                        let mut wshape = vec![c_in, m];
+                        for a in 0..rank {
+                            shape.push([7, 5, 3][a]);
+                            wshape.push(k);
+                        }
+                        let (s, p) = ([stride], [padding]);
+                        let opts = ConvTransposeOptions::new()
+                            .with_stride(&s)
+                            .with_padding(&p)
+                            .with_groups(groups);
+                        let Ok(g) = ConvTransposeGeometry::new(&shape, layout, &wshape, &opts)
+                        else {
+                            continue;
+                        };
+                        let bound = conv_transpose_scratch_bound(&shape, layout, &wshape, &opts);
+                        for native in [4, 8, 16] {
+                            let need = Plan::for_lanes(&g, native).unwrap().scratch_len();
+                            assert!(need <= bound, "{shape:?} {wshape:?} {layout:?} {native}");
+                        }
+                        let widest = Plan::for_lanes(&g, WIDEST_LANES).unwrap().scratch_len();
+                        assert_eq!(bound, widest, "{shape:?} {wshape:?} {layout:?}");
+                        checked += 1;
+                        nonzero += usize::from(bound > 0);
+                    }
+                }
+            }
+        }
+        assert!(checked > 250 && nonzero > 100, "{checked} {nonzero}");
+        // The issue's example: 20480 / 28672 / 45056 by build, bound 45056.
+        let (shape, wshape) = ([1, 64, 8, 8], [64, 32, 4, 4]);
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[2])
+            .with_padding(&[1]);
+        let g = ConvTransposeGeometry::new(&shape, Layout::ChannelsFirst, &wshape, &opts).unwrap();
+        let needs = [4, 8, 16].map(|l| Plan::for_lanes(&g, l).unwrap().scratch_len());
+        assert_eq!(needs, [20480, 28672, 45056]);
+        assert_eq!(
+            conv_transpose_scratch_bound(&shape, Layout::ChannelsFirst, &wshape, &opts),
+            45056
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::params::{positive, setters};
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, check_len, per_axis};
+use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, check_len, per_axis, shape_axis};
 /// The keyword arguments of `F.conv_transpose{1,2,3}d` besides the tensors.
 /// Lists take one value or one per spatial dimension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl<'a> ConvTransposeOptions<'a> {
     /// let o = upsample::ConvTransposeOptions::new();
     /// assert_eq!((o.stride, o.padding, o.groups), (&[1][..], &[0][..], 1));
     /// ```
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         ConvTransposeOptions {
             stride: &[1],
             padding: &[0],
@@ -137,17 +137,16 @@ impl ConvTransposeGeometry {
         if options.groups == 0 {
             return Err(Error::InvalidParameter {
                 parameter: "groups",
-                axis: 0,
+                axis: None,
                 value: 0,
-                reason: "non-positive groups is not supported",
+                reason: "must be greater than zero",
             });
         }
         let groups = options.groups;
         if weight_shape[0] != input.c {
-            return Err(Error::NotDivisible {
-                what: "weight dimension 0 must equal the input channels; input channels",
-                value: input.c,
-                divisor: weight_shape[0],
+            return Err(Error::ChannelMismatch {
+                expected: weight_shape[0],
+                actual: input.c,
             });
         }
         if input.c % groups != 0 {
@@ -170,7 +169,7 @@ impl ConvTransposeGeometry {
         )?;
         let mut out = [1usize; MAX_SPATIAL];
         for a in MAX_SPATIAL - rank..MAX_SPATIAL {
-            let axis = axis_name(a, rank);
+            let axis = shape_axis(a, rank);
             if output_padding[a] >= stride[a] && output_padding[a] >= dilation[a] {
                 return Err(Error::OutputPaddingTooLarge {
                     axis,

@@ -12,8 +12,9 @@
 //! kernel: src_per_dst = align_corners ? (in-1)/(out-1) : (scale ? 1/scale : in/out)
 //! ```
 
+use super::per_axis::PerAxis;
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
+use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, shape_axis};
 
 /// The interpolation algorithm, named as PyTorch's `mode` string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,25 +84,34 @@ impl InterpolateMode {
 /// The keyword arguments of `F.interpolate`, one field each.
 ///
 /// `size` and `scale_factor` take one value (applied to every spatial
-/// dimension, like a Python scalar) or one per spatial dimension. Build with
-/// [`InterpolateOptions::size`] or [`InterpolateOptions::scale_factor`] and
-/// the setters:
+/// dimension, like a Python scalar) or one per spatial dimension, held by
+/// value ([`PerAxis`]), so options can be built from runtime values and kept.
+/// Build with [`InterpolateOptions::size`] or
+/// [`InterpolateOptions::scale_factor`] and the setters:
 ///
 /// ```
-/// use upsample::{InterpolateMode, InterpolateOptions};
-/// let opts = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &[2.0])
+/// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
+/// let opts = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, 2.0)
 ///     .with_align_corners(true);
 /// assert_eq!(opts.align_corners, Some(true));
+///
+/// // A scale known only at run time, passed inline.
+/// fn zoom(percent: u32) -> f64 {
+///     f64::from(percent) / 100.0
+/// }
+/// let opts = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, [zoom(150), zoom(200)]);
+/// assert_eq!(interpolate_output_shape(&[1, 3, 4, 4], &opts)?.as_slice(), &[1, 3, 6, 8]);
+/// # Ok::<(), upsample::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct InterpolateOptions<'a> {
+pub struct InterpolateOptions {
     /// The algorithm.
     pub mode: InterpolateMode,
     /// Output spatial size. Exactly one of `size` and `scale_factor` is set.
-    pub size: Option<&'a [usize]>,
+    pub size: Option<PerAxis<usize>>,
     /// Multiplier of each spatial size.
-    pub scale_factor: Option<&'a [f64]>,
+    pub scale_factor: Option<PerAxis<f64>>,
     /// `None` is PyTorch's default (false for the interpolating modes); setting
     /// it at all for nearest, nearest-exact or area is an error, as in PyTorch.
     pub align_corners: Option<bool>,
@@ -113,19 +123,20 @@ pub struct InterpolateOptions<'a> {
     pub antialias: bool,
 }
 
-impl<'a> InterpolateOptions<'a> {
-    /// Options for `F.interpolate(x, size=size, mode=mode)`.
+impl InterpolateOptions {
+    /// Options for `F.interpolate(x, size=size, mode=mode)`; `size` is one
+    /// value, an array or a slice ([`PerAxis`]).
     ///
     /// ```
     /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
-    /// let opts = InterpolateOptions::size(InterpolateMode::Area, &[3, 5]);
+    /// let opts = InterpolateOptions::size(InterpolateMode::Area, [3, 5]);
     /// assert_eq!(interpolate_output_shape(&[1, 2, 7, 11], &opts)?.as_slice(), &[1, 2, 3, 5]);
     /// # Ok::<(), upsample::Error>(())
     /// ```
-    pub fn size(mode: InterpolateMode, size: &'a [usize]) -> Self {
+    pub fn size(mode: InterpolateMode, size: impl Into<PerAxis<usize>>) -> Self {
         InterpolateOptions {
             mode,
-            size: Some(size),
+            size: Some(size.into()),
             scale_factor: None,
             align_corners: None,
             recompute_scale_factor: None,
@@ -133,20 +144,21 @@ impl<'a> InterpolateOptions<'a> {
         }
     }
 
-    /// Options for `F.interpolate(x, scale_factor=scale_factor, mode=mode)`.
+    /// Options for `F.interpolate(x, scale_factor=scale_factor, mode=mode)`;
+    /// `scale_factor` is one value, an array or a slice ([`PerAxis`]).
     ///
     /// ```
     /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
     /// // One factor for every spatial dimension, like a Python float.
-    /// let opts = InterpolateOptions::scale_factor(InterpolateMode::Trilinear, &[1.5]);
+    /// let opts = InterpolateOptions::scale_factor(InterpolateMode::Trilinear, 1.5);
     /// assert_eq!(interpolate_output_shape(&[1, 1, 2, 3, 4], &opts)?.as_slice(), &[1, 1, 3, 4, 6]);
     /// # Ok::<(), upsample::Error>(())
     /// ```
-    pub fn scale_factor(mode: InterpolateMode, scale_factor: &'a [f64]) -> Self {
+    pub fn scale_factor(mode: InterpolateMode, scale_factor: impl Into<PerAxis<f64>>) -> Self {
         InterpolateOptions {
             mode,
             size: None,
-            scale_factor: Some(scale_factor),
+            scale_factor: Some(scale_factor.into()),
             align_corners: None,
             recompute_scale_factor: None,
             antialias: false,
@@ -160,7 +172,7 @@ impl<'a> InterpolateOptions<'a> {
     /// use upsample::{interpolate_output_shape, InterpolateMode, InterpolateOptions};
     /// let mut opts = InterpolateOptions::new(InterpolateMode::Nearest);
     /// assert!(interpolate_output_shape(&[1, 1, 4], &opts).is_err());
-    /// opts.size = Some(&[8]);
+    /// opts.size = Some(8.into());
     /// assert_eq!(interpolate_output_shape(&[1, 1, 4], &opts)?.as_slice(), &[1, 1, 8]);
     /// # Ok::<(), upsample::Error>(())
     /// ```
@@ -249,7 +261,7 @@ impl InterpolateGeometry {
     pub fn new(
         shape: &[usize],
         layout: Layout,
-        options: &InterpolateOptions<'_>,
+        options: &InterpolateOptions,
     ) -> Result<Self, Error> {
         use InterpolateMode as M;
         let mode = options.mode;
@@ -275,7 +287,7 @@ impl InterpolateGeometry {
                 return Err(unsupported("either size or scale_factor should be defined"));
             }
             (Some(size), None) => {
-                out = per_axis("size", size, rank, 1)?;
+                out = size.expand("size", rank, 1)?;
                 if options.recompute_scale_factor == Some(true) {
                     return Err(unsupported(
                         "recompute_scale_factor is not meaningful with an explicit size.",
@@ -283,13 +295,13 @@ impl InterpolateGeometry {
                 }
             }
             (None, Some(scale_factor)) => {
-                let sf = per_axis("scale_factor", scale_factor, rank, 1.0)?;
+                let sf = scale_factor.expand("scale_factor", rank, 1.0)?;
                 let recompute = options.recompute_scale_factor == Some(true) || mode == M::Area;
                 for a in MAX_SPATIAL - rank..MAX_SPATIAL {
                     let s = sf[a];
                     if !(s.is_finite() && s > 0.0) {
                         return Err(Error::InvalidScaleFactor {
-                            axis: axis_name(a, rank),
+                            axis: shape_axis(a, rank),
                             value: s,
                         });
                     }
@@ -347,7 +359,10 @@ impl InterpolateGeometry {
             }
         }
         if let Some(axis) = out[MAX_SPATIAL - rank..].iter().position(|&s| s == 0) {
-            return Err(Error::EmptyOutput { axis, size: 0 });
+            return Err(Error::EmptyOutput {
+                axis: 2 + axis,
+                size: 0,
+            });
         }
         let output = input.with_spatial(out)?;
         Ok(InterpolateGeometry {
@@ -375,7 +390,7 @@ impl InterpolateGeometry {
 /// Every error [`interpolate`](crate::interpolate) returns for a bad shape or bad options.
 pub fn interpolate_output_shape(
     shape: &[usize],
-    options: &InterpolateOptions<'_>,
+    options: &InterpolateOptions,
 ) -> Result<Shape, Error> {
     Ok(
         InterpolateGeometry::new(shape, Layout::ChannelsFirst, options)?
@@ -390,7 +405,7 @@ macro_rules! interpolate_entry_point {
     ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
         $crate::geometry::map_entry_point! {
             $(#[$attr])*
-            $vis fn $name(options: &$crate::InterpolateOptions<'_>)
+            $vis fn $name(options: &$crate::InterpolateOptions)
                 = $crate::geometry::interpolate::InterpolateGeometry::new => $run
         }
     };

@@ -14,6 +14,7 @@ pub(crate) mod antialias;
 pub(crate) mod conv_transpose;
 pub(crate) mod interpolate;
 mod params;
+pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;
 pub(crate) mod pool;
 pub(crate) mod unpool;

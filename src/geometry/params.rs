@@ -1,7 +1,7 @@
 //! Checks shared by the ops' per-axis parameters.
 
 use crate::error::Error;
-use crate::layout::{MAX_SPATIAL, axis_name, per_axis};
+use crate::layout::{MAX_SPATIAL, per_axis, shape_axis};
 
 /// `values` (per padded `[D, H, W]` axis) when none is zero, as PyTorch
 /// requires of kernel sizes, strides and dilations.
@@ -14,7 +14,7 @@ pub(crate) fn positive(
         if v == 0 {
             return Err(Error::InvalidParameter {
                 parameter,
-                axis: axis_name(a, rank),
+                axis: Some(shape_axis(a, rank)),
                 value: 0,
                 reason: "must be greater than zero",
             });
@@ -53,7 +53,7 @@ pub(crate) fn pooling_window(
 macro_rules! setters {
     ($($(#[$doc:meta])* fn $name:ident($field:ident: $ty:ty);)*) => {$(
         $(#[$doc])*
-        pub fn $name(mut self, $field: $ty) -> Self {
+        pub const fn $name(mut self, $field: $ty) -> Self {
             self.$field = $field;
             self
         }

@@ -103,9 +103,9 @@ fn check_factor(parameter: &'static str, factor: usize) -> Result<usize, Error> 
     if factor == 0 {
         return Err(Error::InvalidParameter {
             parameter,
-            axis: 0,
+            axis: None,
             value: 0,
-            reason: "must be greater than 0",
+            reason: "must be greater than zero",
         });
     }
     Ok(factor)

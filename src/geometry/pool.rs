@@ -3,7 +3,7 @@
 
 use super::params::{pooling_window, positive, setters};
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
+use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, per_axis, shape_axis};
 /// The keyword arguments of `F.max_pool{1,2,3}d`. Each list takes one value
 /// (for every spatial dimension, like a Python scalar) or one per spatial
 /// dimension; an empty `stride` means `stride = kernel_size`, as in PyTorch.
@@ -115,7 +115,7 @@ impl MaxPoolGeometry {
         )?;
         let mut out = [1usize; MAX_SPATIAL];
         for a in MAX_SPATIAL - rank..MAX_SPATIAL {
-            let axis = axis_name(a, rank);
+            let axis = shape_axis(a, rank);
             if padding[a] > kernel[a] / 2 {
                 return Err(Error::PaddingTooLarge {
                     axis,

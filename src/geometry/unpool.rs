@@ -4,7 +4,7 @@
 
 use super::params::{pooling_window, setters};
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, axis_name, per_axis};
+use crate::layout::{Dims, Layout, MAX_SPATIAL, Shape, per_axis, shape_axis};
 /// The pooling geometry an unpooling undoes, as `F.max_unpool{1,2,3}d`
 /// takes it. Lists take one value or one per spatial dimension; an empty
 /// `stride` means `stride = kernel_size`.
@@ -111,7 +111,7 @@ impl UnpoolGeometry {
         };
         let mut out = [1usize; MAX_SPATIAL];
         for a in MAX_SPATIAL - rank..MAX_SPATIAL {
-            let axis = axis_name(a, rank);
+            let axis = shape_axis(a, rank);
             // Two sizes near usize::MAX multiply past i128, and the sums
             // below need headroom: a product past 2^120 leaves no output
             // that fits (every other term is below 2^66).

@@ -51,7 +51,7 @@ fn against_reference<L: Permute>(special: bool) {
                         let shape = [1, c, 3, w];
                         let size = [5, ow];
                         let mut opts =
-                            InterpolateOptions::size(mode, &size).with_antialias(antialias);
+                            InterpolateOptions::size(mode, size).with_antialias(antialias);
                         opts.align_corners = align_corners;
                         let g = InterpolateGeometry::new(&shape, layout, &opts).unwrap();
                         let input: alloc_free::Buf =
@@ -120,7 +120,7 @@ fn infinity_stays_in_its_windows<L: Permute>() {
     for (mode, size) in [(M::Lanczos, 32), (M::Bicubic, 32), (M::Lanczos, 21)] {
         let shape = [1, 1, 1, 64];
         let size = [1, size];
-        let opts = InterpolateOptions::size(mode, &size).with_antialias(true);
+        let opts = InterpolateOptions::size(mode, size).with_antialias(true);
         let g = InterpolateGeometry::new(&shape, Layout::ChannelsFirst, &opts).unwrap();
         let axes = axis_windows(&g).unwrap();
         let mut weight = [0.0f32; MAX_TAPS];

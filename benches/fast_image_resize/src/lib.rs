@@ -223,7 +223,7 @@ impl Bench {
     /// `F.interpolate(x, size=(H', W'), mode=..., antialias=True)`.
     pub fn upsample(&mut self) {
         let opts =
-            InterpolateOptions::size(self.case.filter.mode(), &self.size).with_antialias(true);
+            InterpolateOptions::size(self.case.filter.mode(), self.size).with_antialias(true);
         interpolate(
             black_box(&self.input),
             &self.shape,

@@ -77,8 +77,7 @@ fn interpolate(
     mode: InterpolateMode,
     antialias: bool,
 ) -> Result<Picture, Error> {
-    let size = [height, width];
-    let options = InterpolateOptions::size(mode, &size).with_antialias(antialias);
+    let options = InterpolateOptions::size(mode, [height, width]).with_antialias(antialias);
     let mut out = Picture::new(height, width);
     upsample::interpolate(&small.data, &small.shape(), LAYOUT, &options, &mut out.data)?;
     Ok(out)
