@@ -2,7 +2,9 @@
 # The full test suite on x86_64 at each SIMD level wide can compile for:
 # sse2 (the default: plain `cargo test`), avx2 (+avx2,+fma), avx512
 # (x86-64-v4: AVX-512 F, BW, DQ, VL; wide's 16-lane f32x16 paths) and
-# native (-C target-cpu=native).
+# native (-C target-cpu=native); and small (SSE2 with
+# --cfg upsample_small_stack: the short tables firmware builds take,
+# src/interpolate/stack.rs).
 # Usage:
 #
 #   scripts/test-x86.sh [cargo test args...]
@@ -23,7 +25,8 @@ for level in ${X86_LEVELS:-sse2 avx2 avx512 native}; do
     avx2) flags="-C target-feature=+avx2,+fma" dir="target/x86-avx2" need="avx2" ;;
     avx512) flags="-C target-cpu=x86-64-v4" dir="target/x86-avx512" need="avx512bw" ;;
     native) flags="-C target-cpu=native" dir="target/x86-native" ;;
-    *) echo "unknown level $level (sse2, avx2, avx512, native)" >&2; exit 2 ;;
+    small) flags="--cfg upsample_small_stack" dir="target/x86-small" ;;
+    *) echo "unknown level $level (sse2, avx2, avx512, native, small)" >&2; exit 2 ;;
   esac
   if [ -n "$need" ] && ! has "$need"; then
     echo "== x86_64 $level, RUSTFLAGS='$flags': this CPU has no $need; building the tests only (NOT RUN)"

@@ -17,6 +17,7 @@ mod blocks;
 mod exact;
 mod kernels;
 mod plan;
+mod stack;
 #[cfg(test)]
 mod tests;
 mod windows;

@@ -12,6 +12,7 @@
 //! ```
 
 use super::exact::{fix_row, zero_weight_rows};
+use super::stack::pick;
 use super::windows::{AxisWindows, Problem};
 use crate::layout::MAX_SPATIAL;
 use crate::simd::{CopyLane, Lane};
@@ -136,7 +137,7 @@ pub(crate) const MAX_T: usize = 4;
 
 /// Output rows whose source rows and weights are found at once, for every
 /// plane (a window per row and plane costs more than the row).
-pub(crate) const CHUNK: usize = 128;
+pub(crate) const CHUNK: usize = pick(128, 16);
 
 /// The source rows per output row [`each_row`] gives (depth taps times
 /// height taps), when the W axis blends (does not copy) and the depth

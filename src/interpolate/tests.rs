@@ -192,6 +192,16 @@ type PlanCase = (
     [Kernel; 4],
 );
 
+/// `fits` where one column table holds `outputs` columns (256 on hosts,
+/// 16 in the small-stack set of `stack.rs`), else `wider`.
+fn one_table(outputs: usize, fits: Kernel, wider: Kernel) -> Kernel {
+    if outputs <= crate::interpolate::windows::table::W_CHUNK {
+        fits
+    } else {
+        wider
+    }
+}
+
 #[test]
 fn plan_chooses_by_shape_and_target() {
     use Kernel::*;
@@ -207,7 +217,7 @@ fn plan_chooses_by_shape_and_target() {
         // the permuted rows take repeating windows, up to one column table
         // (256 outputs); past it the x2 blend again.
         (M::Bilinear, &[1, 64, 128, 128], CF, &[256, 256], Some(false), false,
-            [BlendX2, BlendX2, BlendX2, PermutedRows]),
+            [BlendX2, BlendX2, BlendX2, one_table(256, PermutedRows, BlendX2)]),
         (M::Bilinear, &[1, 3, 256, 256], CF, &[512, 512], Some(false), false, [BlendX2; 4]),
         // Rows narrower than two vectors are not the x2 blend's, and
         // below 16 lanes the permuted rows take no repeating windows.
@@ -227,7 +237,9 @@ fn plan_chooses_by_shape_and_target() {
         (M::Bilinear, &[1, 64, 128, 128], CL, &[217, 217], Some(false), false,
             [SlidingChannelsLast; 4]),
         (M::Bilinear, &[1, 64, 128, 128], CF, &[217, 217], Some(false), false,
-            [FourPlanesChannelsFirst, PermutedRows, PermutedRows, PermutedRows]),
+            [FourPlanesChannelsFirst, one_table(217, PermutedRows, General),
+             one_table(217, PermutedRows, General),
+             one_table(217, PermutedRows, General)]),
         // align_corners x2 does not double the columns; 8 channels take
         // 8-lane vectors on a 16-lane build, RGBA 4-lane ones everywhere.
         (M::Bilinear, &[1, 16, 64, 64], CL, &[128, 128], Some(true), false,

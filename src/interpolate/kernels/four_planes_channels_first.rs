@@ -24,14 +24,16 @@
 
 use crate::interpolate::exact::{Flag, fix_row, zero_weight_rows};
 use crate::interpolate::rows::{CHUNK, SourceRows, blended_rows, column_blend};
+use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
 use crate::simd::{FourPlanes, Lane};
 
 /// Output columns whose windows are found at once.
-const COLUMNS: usize = 128;
-/// Interleaved input columns of one chunk (16 KiB on the stack).
-const SPAN: usize = 1024;
+const COLUMNS: usize = pick(128, 16);
+/// Interleaved input columns of one chunk (16 KiB on the stack; 1 KiB in
+/// the small set).
+const SPAN: usize = pick(1024, 64);
 
 /// Whether the W windows have 2 to 4 taps, each output row blends at most
 /// 4 source rows (depth taps at most 2), and the planes are channels-first

@@ -24,13 +24,15 @@ use crate::interpolate::exact::Flag;
 use crate::interpolate::rows::{
     MAX_T, blended_rows, by_group, each_row, each_row_paired, load_pixel, pixel_shape, store_pixel,
 };
+use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
 use crate::simd::CopyLane;
 use core::cell::Cell;
 
-/// Output columns whose windows are found at once (5 KiB on the stack).
-const COLUMNS: usize = 256;
+/// Output columns whose windows are found at once (5 KiB on the stack;
+/// under 1 KiB in the small set).
+const COLUMNS: usize = pick(256, 32);
 
 /// Channels-last pixels take groups of this many vectors with 2 taps
 /// where a pixel has more than 8 (SSE2's measured best for 64 channels:

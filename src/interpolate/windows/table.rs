@@ -3,12 +3,13 @@
 //! them, and the periodic runs found in it.
 
 use super::AxisWindows;
+use crate::interpolate::stack::pick;
 
 /// Output columns per table.
-pub(crate) const W_CHUNK: usize = 256;
+pub(crate) const W_CHUNK: usize = pick(256, 16);
 
 /// Weights per column table.
-pub(crate) const W_POOL: usize = 2048;
+pub(crate) const W_POOL: usize = pick(2048, 128);
 
 /// Weights of a column table laid out tap by tap (`by_tap`), for windows
 /// of up to 4 taps.

@@ -2,14 +2,16 @@
 //! (more than 4 taps), around its periodic run: each a masked dot product
 //! with one span of inputs loaded once per row.
 
+use crate::interpolate::stack::pick;
 use crate::interpolate::windows::table::Table;
 use crate::simd::Permute;
 
 /// Inputs of a row that [`Edge`] loads for one end's outputs.
 const EDGE_SPAN: usize = 16;
 
-/// The most outputs one [`Edge`] takes.
-const EDGE_OUTPUTS: usize = 8;
+/// The most outputs one [`Edge`] takes (none in the small-stack set:
+/// the edges then take the general path, and the frame is 2 KiB smaller).
+const EDGE_OUTPUTS: usize = pick(8, 0);
 
 /// Channels-first outputs `from..to` of a column table (windows of more
 /// than 4 taps) whose windows all lie in the [`EDGE_SPAN`] inputs from

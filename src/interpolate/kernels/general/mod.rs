@@ -18,9 +18,9 @@
 //! ([`Blocks`](crate::interpolate::blocks::Blocks)), a row chunk is one
 //! load of the source rows' blend per block (no `temp`) and a permute per
 //! tap ([`fused_row`]). Halving rows are deinterleaved once per row
-//! (`periodic.rs`). Stack: at most about 43 KiB of tables and rows
-//! ([`run`]'s frame, measured from the x86_64 builds: 42 KiB SSE2, 43
-//! AVX-512).
+//! (`periodic.rs`). Stack: [`run`]'s frame holds the tables and rows,
+//! about 43 KiB on x86_64 and 5 KiB with the small set of lengths that
+//! firmware builds take (`stack.rs`).
 //!
 //! A single vertical tap of weight 1 (nearest, an unchanged axis) reads the
 //! input row directly; a single horizontal tap multiplies by its weight 1.0,
@@ -40,6 +40,7 @@ mod vertical;
 use crate::interpolate::blocks::{Blend, Blocks, Source, permuted_all, permuted_plan};
 use crate::interpolate::exact::{any_special, fix_row};
 use crate::interpolate::plan::Target;
+use crate::interpolate::stack::pick;
 use crate::interpolate::windows::table::{
     ColumnTable, Table, W_BY_TAP, W_CHUNK, W_POOL, find_regular,
 };
@@ -51,11 +52,11 @@ use horizontal::{horizontal, horizontal_few_channels};
 use vertical::vertical;
 
 /// Output rows (or depths) per table.
-const ROW_CHUNK: usize = 64;
+const ROW_CHUNK: usize = pick(64, 8);
 /// Weights per row table.
-const ROW_POOL: usize = 512;
+const ROW_POOL: usize = pick(512, 64);
 /// Floats of the vertical sum of one output row's input span.
-const TEMP: usize = 2048;
+const TEMP: usize = pick(2048, 128);
 /// The most input rows one output row may combine.
 pub(super) const MAX_ROWS: usize = 64;
 
