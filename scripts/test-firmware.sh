@@ -21,6 +21,11 @@ cargo clippy --locked --manifest-path examples/embedded/expected/Cargo.toml \
 echo "== the firmware: lint, build (opt-level s), run under $(qemu-system-arm --version | head -n 1)"
 cd examples/embedded # its .cargo/config.toml: the target and the QEMU runner
 cargo clippy --locked --release --target-dir ../../target/embedded -- -D warnings
+for op in one-op op-interpolate op-conv_transpose op-pixel_shuffle op-pixel_unshuffle \
+    op-max_pool op-max_unpool op-avg_unpool; do # scripts/sizes.sh's one-op programs
+  cargo clippy --locked --quiet --release --bin one_op --features "$op" \
+    --target-dir ../../target/embedded -- -D warnings
+done
 cargo build --locked --release --target-dir ../../target/embedded
 # A fault would spin in cortex-m-rt's HardFault handler: the timeout fails it.
 timeout 300 cargo run --locked --release --target-dir ../../target/embedded

@@ -23,6 +23,12 @@ echo "== lint (wasm32 and native), and the native checker"
     --target wasm32-unknown-unknown --target-dir ../../target/web -- -D warnings &&
   cargo clippy --locked --release --all-targets --target-dir ../../target/web -- -D warnings &&
   cargo build --locked --release --bin check --target-dir ../../target/web)
+(cd examples/web/one-op && # scripts/sizes.sh's one-op modules
+  for op in "" op-interpolate op-conv_transpose op-pixel_shuffle op-pixel_unshuffle \
+      op-max_pool op-max_unpool op-avg_unpool; do
+    RUSTFLAGS="-C target-feature=+simd128" cargo clippy --locked --quiet --release \
+      --target wasm32-unknown-unknown --features "$op" --target-dir ../../../target/web -- -D warnings
+  done)
 
 work=$(mktemp -d)
 server=""
