@@ -205,7 +205,7 @@ fn main() -> ! {
             failed += 1;
         }
     }
-    hprintln!("peak stack per op (bytes, opt-level \"s\"), and its bound in STACK_BOUNDS:");
+    hprintln!("peak stack per op (bytes, in this build), and its bound in STACK_BOUNDS:");
     for (op, peak) in Op::ALL.iter().zip(peaks) {
         hprintln!("  {:<16} {:>7} {:>7}", op.name(), peak, stack_bound(*op));
     }
