@@ -1,0 +1,881 @@
+//! The cases the firmware runs: every public op, forward, on small fixed
+//! inputs, in both layouts, written once over a table of the ops ([`Ops`])
+//! so that the same code runs the crate's fast paths on the target
+//! ([`FAST`]) and `upsample::reference` on the host ([`REFERENCE`]), which
+//! makes the expected values (`expected/`, written to `expected.rs`).
+//!
+//! Shared by the firmware (`main.rs`) and the host generator
+//! (`expected/src/main.rs`, which includes this file by path): `no_std`, no
+//! allocation, no target-specific code.
+
+use upsample::{
+    ConvTransposeOptions, Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    UnpoolOptions,
+};
+
+/// Room for any case's input (and weight, bias), output and scratch, in
+/// `f32`s; a case larger than these panics on the host first.
+pub const INPUT_LEN: usize = 2048;
+pub const OUTPUT_LEN: usize = 2048;
+pub const SCRATCH_LEN: usize = 2048;
+pub const INDICES_LEN: usize = 512;
+
+/// Every buffer a case uses (about 27 KiB; a `static` in the firmware).
+pub struct Buffers {
+    pub input: [f32; INPUT_LEN],
+    pub output: [f32; OUTPUT_LEN],
+    pub scratch: [f32; SCRATCH_LEN],
+    pub indices: [i64; INDICES_LEN],
+}
+
+impl Buffers {
+    pub const fn new() -> Self {
+        Buffers {
+            input: [0.0; INPUT_LEN],
+            output: [0.0; OUTPUT_LEN],
+            scratch: [0.0; SCRATCH_LEN],
+            indices: [0; INDICES_LEN],
+        }
+    }
+}
+
+/// The public ops, by PyTorch's name: the rows of the stack-bound table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Interpolate,
+    ConvTranspose,
+    PixelShuffle,
+    PixelUnshuffle,
+    MaxPool,
+    MaxUnpool,
+    AvgUnpool,
+}
+
+impl Op {
+    pub const ALL: [Op; 7] = [
+        Op::Interpolate,
+        Op::ConvTranspose,
+        Op::PixelShuffle,
+        Op::PixelUnshuffle,
+        Op::MaxPool,
+        Op::MaxUnpool,
+        Op::AvgUnpool,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Interpolate => "interpolate",
+            Op::ConvTranspose => "conv_transpose",
+            Op::PixelShuffle => "pixel_shuffle",
+            Op::PixelUnshuffle => "pixel_unshuffle",
+            Op::MaxPool => "max_pool",
+            Op::MaxUnpool => "max_unpool",
+            Op::AvgUnpool => "avg_unpool",
+        }
+    }
+}
+
+/// How close the target's result must be to the host reference's: the
+/// README's exactness table, per op.
+#[derive(Clone, Copy, Debug)]
+pub enum Tolerance {
+    /// Bit for bit (the copying ops, nearest modes, max_pool's values and
+    /// indices).
+    Exact,
+    /// `|got - want| <= atol + rtol * |want|`, NaN where the reference has NaN.
+    Close { atol: f32, rtol: f32 },
+}
+
+/// Linear, cubic, area, antialiased modes and avg_unpool: `assert_close`'s
+/// float32 defaults.
+pub const SMOOTH: Tolerance = Tolerance::Close {
+    atol: 1e-5,
+    rtol: 1.3e-6,
+};
+/// conv_transpose, for inputs in [-1, 1].
+pub const CONV: Tolerance = Tolerance::Close {
+    atol: 1e-4,
+    rtol: 1e-4,
+};
+
+impl Tolerance {
+    pub fn accepts(self, got: f32, want: f32) -> bool {
+        match self {
+            Tolerance::Exact => got.to_bits() == want.to_bits(),
+            Tolerance::Close { atol, rtol } => {
+                (got.is_nan() && want.is_nan())
+                    || got == want
+                    || (got - want).abs() <= atol + rtol * want.abs()
+            }
+        }
+    }
+}
+
+/// An op's signature, the same for the public function and its
+/// `upsample::reference` twin.
+pub type Interpolate =
+    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32]) -> Result<(), Error>;
+pub type ConvTranspose = fn(
+    &[f32],
+    &[usize],
+    Layout,
+    &[f32],
+    &[usize],
+    Option<&[f32]>,
+    &ConvTransposeOptions<'_>,
+    &mut [f32],
+    &mut [f32],
+) -> Result<(), Error>;
+pub type Shuffle = fn(&[f32], &[usize], Layout, usize, &mut [f32]) -> Result<(), Error>;
+pub type MaxPool =
+    fn(&[f32], &[usize], Layout, &MaxPoolOptions<'_>, &mut [f32], &mut [i64]) -> Result<(), Error>;
+pub type MaxUnpool =
+    fn(&[f32], &[i64], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
+pub type AvgUnpool =
+    fn(&[f32], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
+
+/// One implementation of every op.
+pub struct Ops {
+    pub interpolate: Interpolate,
+    pub conv_transpose: ConvTranspose,
+    pub pixel_shuffle: Shuffle,
+    pub pixel_unshuffle: Shuffle,
+    pub max_pool: MaxPool,
+    pub max_unpool: MaxUnpool,
+    pub avg_unpool: AvgUnpool,
+}
+
+/// The crate's public entry points: what the firmware runs.
+pub const FAST: Ops = Ops {
+    interpolate: upsample::interpolate,
+    conv_transpose: upsample::conv_transpose,
+    pixel_shuffle: upsample::pixel_shuffle,
+    pixel_unshuffle: upsample::pixel_unshuffle,
+    max_pool: upsample::max_pool,
+    max_unpool: upsample::max_unpool,
+    avg_unpool: upsample::avg_unpool,
+};
+
+/// `upsample::reference`: what the host computes the expected values with.
+#[allow(dead_code)] // the firmware uses only FAST
+pub const REFERENCE: Ops = Ops {
+    interpolate: upsample::reference::interpolate,
+    conv_transpose: upsample::reference::conv_transpose,
+    pixel_shuffle: upsample::reference::pixel_shuffle,
+    pixel_unshuffle: upsample::reference::pixel_unshuffle,
+    max_pool: upsample::reference::max_pool,
+    max_unpool: upsample::reference::max_unpool,
+    avg_unpool: upsample::reference::avg_unpool,
+};
+
+/// One call of one op: `run` reads `Buffers::input` (filled by
+/// [`fill_input`]), writes its result to the start of `Buffers::output` and
+/// returns its length.
+pub struct Case {
+    pub name: &'static str,
+    pub op: Op,
+    pub tolerance: Tolerance,
+    pub run: fn(&Ops, &mut Buffers) -> Result<usize, Error>,
+}
+
+/// Case `case`'s input: values `k / 4096` in [-1, 1) from a fixed linear
+/// congruential sequence, the same on every target (exact in `f32`).
+pub fn fill_input(case: usize, input: &mut [f32]) {
+    let mut state = 0x9E37_79B9u32 ^ (case as u32).wrapping_mul(0x85EB_CA6B);
+    for x in input.iter_mut() {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        *x = ((state >> 19) as i32 - 4096) as f32 / 4096.0;
+    }
+}
+
+fn numel(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+const CF: Layout = Layout::ChannelsFirst;
+const CL: Layout = Layout::ChannelsLast;
+
+fn interpolate(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &InterpolateOptions,
+) -> Result<usize, Error> {
+    let n = upsample::interpolate_output_shape(shape, options)?.numel();
+    (ops.interpolate)(
+        &b.input[..numel(shape)],
+        shape,
+        layout,
+        options,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+fn shuffle(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    factor: usize,
+    unshuffle: bool,
+) -> Result<usize, Error> {
+    let (op, out) = if unshuffle {
+        (
+            ops.pixel_unshuffle,
+            upsample::pixel_unshuffle_output_shape(shape, factor)?,
+        )
+    } else {
+        (
+            ops.pixel_shuffle,
+            upsample::pixel_shuffle_output_shape(shape, factor)?,
+        )
+    };
+    let n = out.numel();
+    op(
+        &b.input[..numel(shape)],
+        shape,
+        layout,
+        factor,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+/// Writes the pooled values, then the indices as `f32` (exact: they are
+/// small), so both are compared bit for bit.
+fn max_pool(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &MaxPoolOptions<'_>,
+) -> Result<usize, Error> {
+    let n = upsample::max_pool_output_shape(shape, options)?.numel();
+    let (values, indices) = b.output[..2 * n].split_at_mut(n);
+    (ops.max_pool)(
+        &b.input[..numel(shape)],
+        shape,
+        layout,
+        options,
+        values,
+        &mut b.indices[..n],
+    )?;
+    for (to, &index) in indices.iter_mut().zip(&b.indices[..n]) {
+        *to = index as f32;
+    }
+    Ok(2 * n)
+}
+
+/// Unpools `shape` with indices drawn inside each window (from the input's
+/// bits), as a `max_pool` with the same `kernel_size` would return them.
+fn max_unpool(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    kernel: usize,
+) -> Result<usize, Error> {
+    let ks = [kernel];
+    let options = UnpoolOptions::new(&ks);
+    let out = upsample::unpool_output_shape(shape, &options)?;
+    let (h, w, out_w) = (shape[2], shape[3], out[3]);
+    let channels = shape[1];
+    let len = numel(shape);
+    for (at, index) in b.indices[..len].iter_mut().enumerate() {
+        // The (y, x) of element `at` in its plane, in either layout.
+        let point = match layout {
+            Layout::ChannelsFirst => at % (h * w),
+            Layout::ChannelsLast => at / channels % (h * w),
+        };
+        let (y, x) = (point / w, point % w);
+        let pick = b.input[(at * 7) % len].to_bits() as usize;
+        let (dy, dx) = (pick % kernel, pick / kernel % kernel);
+        *index = ((y * kernel + dy) * out_w + x * kernel + dx) as i64;
+    }
+    let n = out.numel();
+    (ops.max_unpool)(
+        &b.input[..len],
+        &b.indices[..len],
+        shape,
+        layout,
+        &options,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+fn avg_unpool(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+) -> Result<usize, Error> {
+    let n = upsample::unpool_output_shape(shape, options)?.numel();
+    (ops.avg_unpool)(
+        &b.input[..numel(shape)],
+        shape,
+        layout,
+        options,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+/// The weight, then the bias, follow the input in `Buffers::input`.
+fn conv_transpose(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+) -> Result<usize, Error> {
+    let n = upsample::conv_transpose_output_shape(shape, weight_shape, options)?.numel();
+    let scratch = upsample::conv_transpose_scratch_len(shape, layout, weight_shape, options)?;
+    let (x, rest) = b.input.split_at(numel(shape));
+    let (weight, rest) = rest.split_at(numel(weight_shape));
+    let bias = &rest[..weight_shape[1] * options.groups];
+    (ops.conv_transpose)(
+        x,
+        shape,
+        layout,
+        weight,
+        weight_shape,
+        Some(bias),
+        options,
+        &mut b.output[..n],
+        &mut b.scratch[..scratch],
+    )?;
+    Ok(n)
+}
+
+use InterpolateMode::*;
+use Tolerance::Exact;
+
+/// Every case, in the order the firmware runs them and `expected.rs` holds
+/// their results. The interpolation cases reach each kernel the 4-lane
+/// portable build has (see `src/interpolate/plan.rs`): copy x2, blend x2,
+/// sliding channels-last, four planes channels-first, general, and the
+/// scalar fallback for windows wider than its tables.
+pub static CASES: &[Case] = &[
+    Case {
+        name: "interpolate nearest x2 CF 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: Exact,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CF,
+                &InterpolateOptions::scale_factor(Nearest, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate nearest x1.5 CL 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: Exact,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CL,
+                &InterpolateOptions::scale_factor(Nearest, [1.5]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate nearest-exact 9x11 CF 1x2x5x7",
+        op: Op::Interpolate,
+        tolerance: Exact,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 2, 5, 7],
+                CF,
+                &InterpolateOptions::size(NearestExact, [9, 11]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate nearest 3-d x2 CL 1x2x3x4x5",
+        op: Op::Interpolate,
+        tolerance: Exact,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 2, 3, 4, 5],
+                CL,
+                &InterpolateOptions::scale_factor(Nearest, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate linear 17 align_corners CF 2x3x9",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[2, 3, 9],
+                CF,
+                &InterpolateOptions::size(Linear, [17]).with_align_corners(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear x2 CF 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CF,
+                &InterpolateOptions::scale_factor(Bilinear, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear x2 CL 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CL,
+                &InterpolateOptions::scale_factor(Bilinear, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear x1.5 CF 1x4x6x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 4, 6, 7],
+                CF,
+                &InterpolateOptions::scale_factor(Bilinear, [1.5]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear x1.5 CL 1x3x6x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 6, 7],
+                CL,
+                &InterpolateOptions::scale_factor(Bilinear, [1.5]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear 11x13 align_corners CL 1x2x5x6",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 2, 5, 6],
+                CL,
+                &InterpolateOptions::size(Bilinear, [11, 13]).with_align_corners(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear 9x10 CF 1x1x5x37",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 1, 5, 37],
+                CF,
+                &InterpolateOptions::size(Bilinear, [9, 10]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bicubic x2 CF 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CF,
+                &InterpolateOptions::scale_factor(Bicubic, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bicubic 9x10 CL 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CL,
+                &InterpolateOptions::size(Bicubic, [9, 10]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bicubic 9x10 CF 1x3x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CF,
+                &InterpolateOptions::size(Bicubic, [9, 10]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate trilinear x2 CF 1x2x3x4x5",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 2, 3, 4, 5],
+                CF,
+                &InterpolateOptions::scale_factor(Trilinear, [2.0]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate trilinear 5x6x7 CL 1x3x3x4x5",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 3, 4, 5],
+                CL,
+                &InterpolateOptions::size(Trilinear, [5, 6, 7]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate area 3x4 CF 1x3x8x9",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 8, 9],
+                CF,
+                &InterpolateOptions::size(Area, [3, 4]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate area 7x9 CL 1x3x4x5",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 4, 5],
+                CL,
+                &InterpolateOptions::size(Area, [7, 9]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bilinear antialias 4x5 CF 1x3x10x13",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 10, 13],
+                CF,
+                &InterpolateOptions::size(Bilinear, [4, 5]).with_antialias(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bicubic antialias 5x4 CL 1x3x10x13",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 10, 13],
+                CL,
+                &InterpolateOptions::size(Bicubic, [5, 4]).with_antialias(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate lanczos 4x6 CF 1x3x9x14",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 9, 14],
+                CF,
+                &InterpolateOptions::size(Lanczos, [4, 6]).with_antialias(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate lanczos 11x13 CL 1x3x5x6",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 3, 5, 6],
+                CL,
+                &InterpolateOptions::size(Lanczos, [11, 13]).with_antialias(true),
+            )
+        },
+    },
+    Case {
+        name: "interpolate bicubic antialias 1x4 (16x: scalar) CF 1x2x2x64",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            interpolate(
+                o,
+                b,
+                &[1, 2, 2, 64],
+                CF,
+                &InterpolateOptions::size(Bicubic, [1, 4]).with_antialias(true),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 2-d stride 2 CF 1x4x5x6 w 4x2x4x4",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[1, 4, 5, 6],
+                CF,
+                &[4, 2, 4, 4],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 2-d groups 2 CL 1x4x5x6 w 4x3x3x3",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[1, 4, 5, 6],
+                CL,
+                &[4, 3, 3, 3],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_groups(2)
+                    .with_output_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 2-d scratch CF 1x8x5x5 w 8x8x3x3",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[1, 8, 5, 5],
+                CF,
+                &[8, 8, 3, 3],
+                &ConvTransposeOptions::new().with_stride(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 2-d scratch CL 1x8x5x5 w 8x8x3x3",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[1, 8, 5, 5],
+                CL,
+                &[8, 8, 3, 3],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_dilation(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 1-d CF 2x3x9 w 3x2x5",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[2, 3, 9],
+                CF,
+                &[3, 2, 5],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[3])
+                    .with_padding(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose 3-d CL 1x2x3x3x4 w 2x2x2x2x2",
+        op: Op::ConvTranspose,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose(
+                o,
+                b,
+                &[1, 2, 3, 3, 4],
+                CL,
+                &[2, 2, 2, 2, 2],
+                &ConvTransposeOptions::new().with_stride(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "pixel_shuffle 2 CF 1x8x3x5",
+        op: Op::PixelShuffle,
+        tolerance: Exact,
+        run: |o, b| shuffle(o, b, &[1, 8, 3, 5], CF, 2, false),
+    },
+    Case {
+        name: "pixel_shuffle 3 CL 2x9x3x4",
+        op: Op::PixelShuffle,
+        tolerance: Exact,
+        run: |o, b| shuffle(o, b, &[2, 9, 3, 4], CL, 3, false),
+    },
+    Case {
+        name: "pixel_unshuffle 2 CF 1x2x6x10",
+        op: Op::PixelUnshuffle,
+        tolerance: Exact,
+        run: |o, b| shuffle(o, b, &[1, 2, 6, 10], CF, 2, true),
+    },
+    Case {
+        name: "pixel_unshuffle 3 CL 1x3x9x6",
+        op: Op::PixelUnshuffle,
+        tolerance: Exact,
+        run: |o, b| shuffle(o, b, &[1, 3, 9, 6], CL, 3, true),
+    },
+    Case {
+        name: "max_pool 3 stride 2 padding 1 CF 1x3x9x11",
+        op: Op::MaxPool,
+        tolerance: Exact,
+        run: |o, b| {
+            max_pool(
+                o,
+                b,
+                &[1, 3, 9, 11],
+                CF,
+                &MaxPoolOptions::new(&[3])
+                    .with_stride(&[2])
+                    .with_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "max_pool 2 dilation 2 ceil_mode CL 1x4x9x10",
+        op: Op::MaxPool,
+        tolerance: Exact,
+        run: |o, b| {
+            max_pool(
+                o,
+                b,
+                &[1, 4, 9, 10],
+                CL,
+                &MaxPoolOptions::new(&[2])
+                    .with_dilation(&[2])
+                    .with_ceil_mode(true),
+            )
+        },
+    },
+    Case {
+        name: "max_pool 1-d 4 CF 2x3x17",
+        op: Op::MaxPool,
+        tolerance: Exact,
+        run: |o, b| max_pool(o, b, &[2, 3, 17], CF, &MaxPoolOptions::new(&[4])),
+    },
+    Case {
+        name: "max_unpool 2 CF 1x3x4x5",
+        op: Op::MaxUnpool,
+        tolerance: Exact,
+        run: |o, b| max_unpool(o, b, &[1, 3, 4, 5], CF, 2),
+    },
+    Case {
+        name: "max_unpool 3 CL 1x4x3x5",
+        op: Op::MaxUnpool,
+        tolerance: Exact,
+        run: |o, b| max_unpool(o, b, &[1, 4, 3, 5], CL, 3),
+    },
+    Case {
+        name: "avg_unpool 2 CF 1x3x4x5",
+        op: Op::AvgUnpool,
+        tolerance: SMOOTH,
+        run: |o, b| avg_unpool(o, b, &[1, 3, 4, 5], CF, &UnpoolOptions::new(&[2])),
+    },
+    Case {
+        name: "avg_unpool 3 stride 2 padding 1 CL 1x3x4x5",
+        op: Op::AvgUnpool,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            avg_unpool(
+                o,
+                b,
+                &[1, 3, 4, 5],
+                CL,
+                &UnpoolOptions::new(&[3])
+                    .with_stride(&[2])
+                    .with_padding(&[1]),
+            )
+        },
+    },
+];

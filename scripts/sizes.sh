@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# What each op costs a program that calls only it: the README's size table.
+#  - flash: examples/embedded's one_op firmware (thumbv7em-none-eabihf,
+#    opt-level "s", fat LTO, panic = abort) calling that op alone with
+#    opaque arguments (src/one_op.rs), less the same program calling none;
+#    .text, and all of flash (vector table, .text, .rodata, .data);
+#  - wasm: examples/web/one-op, a module exporting that op alone
+#    (wasm32-unknown-unknown, simd128, opt-level "s", fat LTO, stripped),
+#    and the same module calling none;
+#  - stack: each op's peak in examples/embedded's run under QEMU.
+# Prints a Markdown table. About 15 minutes on 2 cores (16 LTO links).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool"
+rustup target add thumbv7em-none-eabihf wasm32-unknown-unknown >/dev/null
+
+# Section sizes of a 32-bit little-endian ELF file: "text flash".
+elf_sizes() {
+  python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+shoff, = struct.unpack_from("<I", data, 0x20)
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x2E)
+headers = [struct.unpack_from("<IIIIII", data, shoff + i * shentsize) for i in range(shnum)]
+strtab = headers[shstrndx][4]
+def name(h):
+    start = strtab + h[0]
+    return data[start:data.index(b"\0", start)].decode()
+size = {name(h): h[5] for h in headers}
+flash = sum(size.get(s, 0) for s in (".vector_table", ".text", ".rodata", ".data"))
+print(size.get(".text", 0), flash)
+PY
+}
+
+firmware() { # FEATURE -> "text flash"
+  (cd examples/embedded &&
+    cargo build --locked --quiet --profile sizes --bin one_op --features "$1" \
+      --target-dir ../../target/embedded-sizes)
+  elf_sizes target/embedded-sizes/thumbv7em-none-eabihf/sizes/one_op
+}
+
+wasm() { # FEATURES -> bytes
+  (cd examples/web/one-op &&
+    RUSTFLAGS="-C target-feature=+simd128" cargo build --locked --quiet --release \
+      --target wasm32-unknown-unknown --features "$1" --target-dir ../../../target/web-one-op)
+  wc -c < target/web-one-op/wasm32-unknown-unknown/release/upsample_one_op.wasm
+}
+
+echo "== the firmware's stack peaks (scripts/test-firmware.sh's run)" >&2
+peaks=$(cd examples/embedded && cargo run --locked --quiet --release --target-dir ../../target/embedded |
+  sed -n '/^peak stack per op/,/passed/p')
+
+read -r base_text base_flash < <(firmware one-op)
+base_wasm=$(wasm "")
+echo "baseline (no op): .text $base_text, flash $base_flash, wasm $base_wasm bytes" >&2
+echo "| op | peak stack (bytes) | flash: .text (all of flash) | wasm |"
+echo "|---|---|---|---|"
+for op in $ops; do
+  echo "== $op" >&2
+  read -r text flash < <(firmware "op-$op")
+  bytes=$(wasm "op-$op")
+  peak=$(awk -v op="$op" '$1 == op { print $2 }' <<<"$peaks")
+  printf '| %s | %s | %s KiB (%s KiB) | %s KiB |\n' "$op" "$peak" \
+    "$(( (text - base_text + 512) / 1024 ))" "$(( (flash - base_flash + 512) / 1024 ))" \
+    "$(( (bytes - base_wasm + 512) / 1024 ))"
+done
+echo "(each less a program calling no op: .text $base_text bytes, flash $base_flash, wasm $base_wasm)"
