@@ -241,7 +241,7 @@ pub fn run(
             let size = [out_h, out_w];
             // PyTorch rejects align_corners=False too with nearest or area:
             // set it only where it is on.
-            let mut options = InterpolateOptions::size(mode, &size).with_antialias(antialias);
+            let mut options = InterpolateOptions::size(mode, size).with_antialias(antialias);
             if align_corners {
                 options = options.with_align_corners(true);
             }
