@@ -85,40 +85,23 @@ pub(super) fn horizontal_few_channels<
     // RGB, RGBA and two-channel pixels: split into planes and joined back
     // in one pass each (a pass per channel, strided, compiled to AVX-512
     // scatters, which took most of the time).
+    macro_rules! in_planes {
+        ($w:literal) => {
+            return planes::<L, N, P, T, $w>(
+                src,
+                span,
+                wt,
+                (lo, regular, edges),
+                dst,
+                halves,
+                planar,
+            )
+        };
+    }
     match (width, stride) {
-        (2, 2) => {
-            return planes::<L, N, P, T, 2>(
-                src,
-                span,
-                wt,
-                (lo, regular, edges),
-                dst,
-                halves,
-                planar,
-            );
-        }
-        (3, 3) => {
-            return planes::<L, N, P, T, 3>(
-                src,
-                span,
-                wt,
-                (lo, regular, edges),
-                dst,
-                halves,
-                planar,
-            );
-        }
-        (4, 4) => {
-            return planes::<L, N, P, T, 4>(
-                src,
-                span,
-                wt,
-                (lo, regular, edges),
-                dst,
-                halves,
-                planar,
-            );
-        }
+        (2, 2) => in_planes!(2),
+        (3, 3) => in_planes!(3),
+        (4, 4) => in_planes!(4),
         _ => {}
     }
     let (row, outs) = planar.split_at_mut(planar.len() - N);
