@@ -3,14 +3,24 @@
 // [0, 1] (channels-last), runs the chosen method and draws the result.
 // `index.html?selftest` instead runs every method on the built-in picture
 // and writes each result's f32 bits into <pre id="results"> for
-// scripts/test-web.sh to check against the native build.
+// scripts/test-web.sh to check against the native build. With `&report=NAME`
+// the page, once it has finished, sends its DOM to the test's server
+// (POST report/NAME): the test waits for it in real time.
 
 const MAX_SIDE = 1024; // a larger picture is scaled down on loading
 const MAX_OUTPUT_PIXELS = 16 << 20;
 
-const bytes = await (await fetch("upsample_web.wasm")).arrayBuffer();
-const { instance } = await WebAssembly.instantiate(bytes, {});
-const wasm = instance.exports;
+let wasm;
+try {
+  const bytes = await (await fetch("upsample_web.wasm")).arrayBuffer();
+  wasm = (await WebAssembly.instantiate(bytes, {})).instance.exports;
+} catch (e) {
+  const status = document.getElementById("status");
+  status.textContent = `could not load upsample_web.wasm: ${e.message}`;
+  status.className = "error";
+  report();
+  throw e;
+}
 
 // Views must be made after any call that may grow memory.
 const f32s = (ptr, len) => new Float32Array(wasm.memory.buffer, ptr, len);
@@ -120,6 +130,12 @@ async function load(url) {
   return { height, width, data, scaledDown: s < 1 };
 }
 
+// Sends the page's DOM to scripts/web_server.py when the page was asked to.
+function report() {
+  const name = new URLSearchParams(location.search).get("report");
+  if (name) fetch(`report/${name}`, { method: "POST", body: document.documentElement.outerHTML });
+}
+
 function selftest() {
   const [height, width] = unpack(wasm.upsample_selftest_picture());
   const picture = builtinPicture(height, width);
@@ -139,6 +155,7 @@ function selftest() {
   document.getElementById("results").textContent = lines.join("\n") + "\n";
   document.getElementById("status").textContent = `self-test: ${lines.length} results`;
   document.title = "selftest done";
+  report();
 }
 
 function page() {
@@ -209,9 +226,11 @@ function page() {
       .catch((e) => {
         status.textContent = `could not read ${url}: ${e.message}`;
         status.className = "error";
-      });
+      })
+      .finally(report);
   } else {
     update();
+    report();
   }
 }
 
