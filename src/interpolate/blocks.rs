@@ -214,7 +214,7 @@ where
             apply_taps(blend, idx, &w, shift).store(&mut out[x..x + L::LANES]);
         }
     }
-    flags.map(Flag::raised)
+    Flag::raised_each(flags)
 }
 
 /// The inputs of a channels-first row chunk: a row in memory (the input,

@@ -82,6 +82,23 @@ impl<L: CopyLane> Flag<L> {
         (self.0 * L::splat(0.0)).nan().store_bits(&mut bits);
         bits.iter().any(|&b| b != 0)
     }
+
+    /// [`raised`](Self::raised) of each flag, in a loop the compiler keeps
+    /// in line (an array `map` left the test out of line, a call per row),
+    /// after one test of their sum: the notes are sums of squares, so the
+    /// sum is finite exactly when every note is (or overflows, which only
+    /// costs the per-flag tests).
+    #[inline(always)]
+    pub fn raised_each<const N: usize>(flags: [Self; N]) -> [bool; N] {
+        let mut raised = [false; N];
+        let sum = flags.iter().fold(L::splat(0.0), |sum, f| sum + f.0);
+        if Flag(sum).raised() {
+            for (r, f) in raised.iter_mut().zip(flags) {
+                *r = f.raised();
+            }
+        }
+        raised
+    }
 }
 
 /// Whether `x` holds a value that is NaN, infinite or of magnitude

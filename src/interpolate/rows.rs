@@ -154,6 +154,7 @@ pub(crate) fn blended_rows(axes: &[AxisWindows; MAX_SPATIAL]) -> Option<usize> {
 /// `row` returns its [`Flag`](super::exact::Flag)'s verdict: where it is
 /// raised, the row's outputs that special inputs reach are recomputed
 /// exactly ([`settle`]).
+#[inline]
 pub(crate) fn each_row<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
@@ -206,6 +207,7 @@ fn settle<const R: usize>(
 /// [`each_row`], but two adjacent output rows that read the same source
 /// rows (x2 along the height: rows `2k + 1` and `2k + 2`) go to `pair`
 /// together, so that a kernel loads each source vector once for both.
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn each_row_paired<const R: usize>(
     input: &[f32],
@@ -234,6 +236,7 @@ pub(crate) fn each_row_paired<const R: usize>(
 /// loads each source vector once for four rows (or two). For that a chunk
 /// holds whole depths where two fit in one: the first depth alone, then
 /// two at a time, in step with x2's pairs.
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn each_row_quad<const R: usize>(
     input: &[f32],
@@ -299,6 +302,7 @@ pub(crate) fn each_row_quad<const R: usize>(
 
 /// Marks in `pairs` the rows of `sources[..count]` that start a pair with
 /// the next (the same source rows), greedily from the first.
+#[inline]
 fn find_pairs<const R: usize>(
     sources: &[([usize; R], [f32; R]); CHUNK],
     count: usize,
@@ -518,7 +522,7 @@ pub(crate) fn pixel_blend<L: CopyLane, const R: usize, const V: usize>(
     let mut acc = [L::splat(0.0); V];
     for (r, (s, &h)) in source.iter().zip(vh).enumerate() {
         let v: [L; V] = load_pixel(s, p * stride);
-        for (a, v) in acc.iter_mut().zip(v) {
+        for (a, &v) in acc.iter_mut().zip(&v) {
             *a = if r == 0 { v * h } else { v.mul_add(h, *a) };
         }
     }
@@ -535,17 +539,36 @@ const MAX_PIXEL: usize = 128;
 /// pixel), zeros.
 #[inline(always)]
 pub(crate) fn load_pixel<L: Lane, const V: usize>(s: &[f32], at: usize) -> [L; V] {
-    let c = V * L::LANES;
-    match s.get(at..at + c) {
-        Some(s) => core::array::from_fn(|k| L::load(&s[k * L::LANES..])),
-        None => {
-            let mut padded = [0.0f32; MAX_PIXEL];
-            let tail = s.get(at..).unwrap_or_default();
-            let n = tail.len().min(c);
-            padded[..n].copy_from_slice(&tail[..n]);
-            core::array::from_fn(|k| L::load(&padded[k * L::LANES..]))
+    match s.get(at..at + V * L::LANES) {
+        Some(s) => {
+            // A loop into a zeroed array: `array::from_fn` kept the
+            // vectors in memory, a store and a load each.
+            let mut v = [L::splat(0.0); V];
+            for (v, s) in v.iter_mut().zip(s.chunks_exact(L::LANES)) {
+                *v = L::load(s);
+            }
+            v
         }
+        // Only a pixel narrower than its vector (2 or 3 channels in one
+        // 4-lane vector) passes the end of its row; a const test keeps the
+        // tail out of every other instantiation, where even out of line
+        // and cold it kept wide pixels in memory.
+        None if V == 1 && L::LANES == 4 => load_pixel_tail(s, at),
+        None => [L::splat(0.0); V],
     }
+}
+
+/// [`load_pixel`] past the end of `s`. Out of line and cold: in line, its
+/// buffer and copy grew every kernel's frame and pushed the row's window
+/// out of registers.
+#[cold]
+#[inline(never)]
+fn load_pixel_tail<L: Lane, const V: usize>(s: &[f32], at: usize) -> [L; V] {
+    let mut padded = [0.0f32; MAX_PIXEL];
+    let tail = s.get(at..).unwrap_or_default();
+    let n = tail.len().min(V * L::LANES);
+    padded[..n].copy_from_slice(&tail[..n]);
+    core::array::from_fn(|k| L::load(&padded[k * L::LANES..]))
 }
 
 /// Stores `V` vectors at `out[at..]`, cut at the end of `out` (the row's
@@ -553,23 +576,30 @@ pub(crate) fn load_pixel<L: Lane, const V: usize>(s: &[f32], at: usize) -> [L; V
 /// spare lanes are stored over by the next pixel, written after it).
 #[inline(always)]
 pub(crate) fn store_pixel<L: Lane, const V: usize>(out: &mut [f32], at: usize, v: [L; V]) {
-    let c = V * L::LANES;
-    match out.get_mut(at..at + c) {
+    match out.get_mut(at..at + V * L::LANES) {
         Some(o) => {
-            for (o, v) in o.chunks_exact_mut(L::LANES).zip(v) {
+            for (o, v) in o.chunks_exact_mut(L::LANES).zip(&v) {
                 v.store(o);
             }
         }
-        None => {
-            let mut padded = [0.0f32; MAX_PIXEL];
-            for (k, v) in v.iter().enumerate() {
-                v.store(&mut padded[k * L::LANES..]);
-            }
-            let tail = out.get_mut(at..).unwrap_or_default();
-            let n = tail.len().min(c);
-            tail[..n].copy_from_slice(&padded[..n]);
-        }
+        // As in `load_pixel`: only a narrow pixel reaches past the end.
+        None if V == 1 && L::LANES == 4 => store_pixel_tail(out, at, &v),
+        None => {}
     }
+}
+
+/// [`store_pixel`] past the end of `out`; out of line and cold as
+/// [`load_pixel_tail`].
+#[cold]
+#[inline(never)]
+fn store_pixel_tail<L: Lane, const V: usize>(out: &mut [f32], at: usize, v: &[L; V]) {
+    let mut padded = [0.0f32; MAX_PIXEL];
+    for (k, v) in v.iter().enumerate() {
+        v.store(&mut padded[k * L::LANES..]);
+    }
+    let tail = out.get_mut(at..).unwrap_or_default();
+    let n = tail.len().min(V * L::LANES);
+    tail[..n].copy_from_slice(&padded[..n]);
 }
 
 #[cfg(test)]

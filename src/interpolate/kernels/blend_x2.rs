@@ -601,7 +601,7 @@ impl<L: CopyLane, const R: usize> PixelRow<'_, L, R> {
                     Some(q) if q <= T => b[q],
                     _ => self.blend(p),
                 };
-                for (a, v) in acc.iter_mut().zip(v) {
+                for (a, &v) in acc.iter_mut().zip(&v) {
                     *a = v.mul_add(L::splat(w), *a);
                 }
             }

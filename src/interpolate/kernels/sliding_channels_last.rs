@@ -208,12 +208,12 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
             let mut acc = [zero; V];
             for (t, &w) in w.iter().enumerate().take(T) {
                 let w = L::splat(w);
-                for (a, v) in acc.iter_mut().zip(b[t][p]) {
+                for (a, &v) in acc.iter_mut().zip(&b[t][p]) {
                     *a = if t == 0 { v * w } else { v.mul_add(w, *a) };
                 }
             }
             store_pixel(out, x * stride, acc);
         }
     }
-    flags.get().map(Flag::raised)
+    Flag::raised_each(flags.get())
 }

@@ -13,6 +13,7 @@ use wide::f32x4;
 /// One output row chunk from its vertical sum `src` (pixels of `width`
 /// channels, input column `lo` first) into `dst` (pixels `stride` apart);
 /// `halves` is scratch for [`periodic`].
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn horizontal<L: Permute, const N: usize, const P: usize, const T: usize>(
     src: &[f32],
@@ -66,6 +67,7 @@ pub(super) fn horizontal<L: Permute, const N: usize, const P: usize, const T: us
 /// (`planar`, then its outputs after it), resampled as a channels-first
 /// row (periodic runs, masked edges), and written back into its lane of
 /// every output pixel. One pixel at a time, a tap per channel was scalar.
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn horizontal_few_channels<
     L: Permute,
@@ -221,6 +223,7 @@ fn pixel<L: Permute>(src: &[f32], s: usize, width: usize, w: &[f32], d: &mut [f3
 
 /// Channels-first outputs `from..to`: in vectors through [`permuted`]
 /// where it applies, else one at a time.
+#[inline]
 fn outputs<L: Permute, const N: usize, const P: usize, const T: usize>(
     src: &[f32],
     wt: &Table<N, P, T>,

@@ -255,6 +255,7 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
 /// row: its flag for the exact fix-up, or `None`, having written nothing,
 /// where that does not apply (more than 4 rows, windows of other than 2 or
 /// 4 taps, or blocks that do not fit).
+#[inline]
 fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
     input: &[f32],
     rows: &[(usize, f32)],

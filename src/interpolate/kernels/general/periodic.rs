@@ -8,6 +8,7 @@ use crate::simd::Permute;
 /// period, the window moving `STEP` inputs per period. Vectorised over
 /// `blocks * LANES` periods from output `first`, phases interleaved;
 /// `halves` is scratch for the deinterleaved row when `STEP` is 2.
+#[inline]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn periodic<
     L: Permute,
@@ -110,6 +111,7 @@ pub(super) fn periodic<
 }
 
 /// `even[j] = src[2j]`, `odd[j] = src[2j + 1]`.
+#[inline]
 fn unzip_into<L: Permute>(src: &[f32], even: &mut [f32], odd: &mut [f32]) {
     let mut pairs = src.chunks_exact(2 * L::LANES);
     let halves = even

@@ -9,6 +9,7 @@ use crate::simd::Permute;
 /// `dst.len() / width` pixels of `width` channels, `stride` apart in the
 /// input. Returns whether a sum raised the exact fix-up's flag
 /// (`exact.rs`).
+#[inline]
 pub(super) fn vertical<L: Permute>(
     input: &[f32],
     rows: &[(usize, f32)],
