@@ -152,7 +152,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
         let mut acc = [[zero; V]; P];
         for (r, s) in source.iter().enumerate() {
             let v: [L; V] = load_pixel(s, p * stride);
-            for (k, v) in v.into_iter().enumerate() {
+            for (k, &v) in v.iter().enumerate() {
                 for (a, h) in acc.iter_mut().zip(&vh) {
                     a[k] = if r == 0 {
                         v * h[r]
