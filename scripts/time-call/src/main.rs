@@ -1,0 +1,57 @@
+//! `time-call MODE SHAPE LAYOUT SCALE ITERATIONS [ac]`: runs one
+//! `interpolate` call ITERATIONS times (after one warm-up call) and prints
+//! the mean in microseconds. MODE is bilinear, bicubic or trilinear; SHAPE
+//! the logical shape `NxCxHxW` (or `NxCxDxHxW`); LAYOUT cf or cl; `ac`
+//! sets align_corners. Alternate two builds' binaries and compare medians:
+//!
+//! ```sh
+//! RUSTFLAGS="-C target-cpu=native" cargo build --release --target-dir /tmp/new
+//! taskset -c 1 /tmp/new/release/time-call bilinear 1x64x128x128 cl 2 300
+//! ```
+use std::hint::black_box;
+use std::time::Instant;
+use upsample::{InterpolateMode, InterpolateOptions, Layout, interpolate};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 6 {
+        eprintln!("usage: time-call MODE SHAPE LAYOUT SCALE ITERATIONS [ac]");
+        std::process::exit(2);
+    }
+    let mode = match args[1].as_str() {
+        "bilinear" => InterpolateMode::Bilinear,
+        "bicubic" => InterpolateMode::Bicubic,
+        "trilinear" => InterpolateMode::Trilinear,
+        other => panic!("mode {other}: bilinear, bicubic or trilinear"),
+    };
+    let shape: Vec<usize> = args[2]
+        .split('x')
+        .map(|s| s.parse().expect("shape"))
+        .collect();
+    let layout = match args[3].as_str() {
+        "cl" => Layout::ChannelsLast,
+        _ => Layout::ChannelsFirst,
+    };
+    let scale = [args[4].parse::<f64>().expect("scale")];
+    let iterations: usize = args[5].parse().expect("iterations");
+    #[cfg(feature = "old-api")]
+    let mut options = InterpolateOptions::scale_factor(mode, &scale);
+    #[cfg(not(feature = "old-api"))]
+    let mut options = InterpolateOptions::scale_factor(mode, scale);
+    options.align_corners = Some(args.get(6).is_some_and(|s| s == "ac"));
+    let out_len = upsample::interpolate_output_shape(&shape, &options)
+        .expect("options")
+        .numel();
+    let input: Vec<f32> = (0..shape.iter().product::<usize>())
+        .map(|i| (i * 7919 % 1000) as f32 / 1000.0 - 0.5)
+        .collect();
+    let mut output = vec![0.0f32; out_len];
+    interpolate(&input, &shape, layout, &options, &mut output).expect("call");
+    let start = Instant::now();
+    for _ in 0..iterations {
+        interpolate(black_box(&input), &shape, layout, &options, &mut output).expect("call");
+    }
+    let us = start.elapsed().as_secs_f64() * 1e6 / iterations as f64;
+    println!("{us:.3} us/call");
+    black_box(&output);
+}
