@@ -16,15 +16,16 @@ fn text<T: core::fmt::Debug>(r: Result<T, upsample::Error>) -> String {
     r.expect_err("the call must fail").to_string()
 }
 
+/// The message of `conv_transpose_output_shape`'s error on these arguments.
+fn conv_text(input: &[usize], weight: &[usize], opts: &ConvTransposeOptions<'_>) -> String {
+    text(conv_transpose_output_shape(input, weight, opts))
+}
+
 #[test]
 fn weight_channels_differ_from_input_channels() {
     let opts = ConvTransposeOptions::new();
     assert_eq!(
-        text(conv_transpose_output_shape(
-            &[1, 64, 8, 8],
-            &[32, 8, 3, 3],
-            &opts
-        )),
+        conv_text(&[1, 64, 8, 8], &[32, 8, 3, 3], &opts),
         "input has 64 channels but the weight (C_in, C_out / groups, k...) expects C_in = 32"
     );
 }
@@ -33,19 +34,15 @@ fn weight_channels_differ_from_input_channels() {
 fn scalar_parameters_are_named_without_an_axis() {
     let opts = ConvTransposeOptions::new().with_groups(0);
     assert_eq!(
-        text(conv_transpose_output_shape(
-            &[1, 4, 3, 3],
-            &[4, 2, 3, 3],
-            &opts
-        )),
+        conv_text(&[1, 4, 3, 3], &[4, 2, 3, 3], &opts),
         "groups = 0: must be greater than zero"
     );
     assert_eq!(
-        text(conv_transpose_output_shape(
+        conv_text(
             &[1, 4, 3, 3],
             &[4, 2, 3, 3],
             &ConvTransposeOptions::new().with_groups(3)
-        )),
+        ),
         "input channels by groups: 4 is not divisible by 3"
     );
     assert_eq!(
@@ -97,13 +94,13 @@ fn per_axis_parameters_name_their_axis_of_the_shape() {
         "output_size 6 on axis 3 of (N, C, spatial...) must be between 3 and 5"
     );
     assert_eq!(
-        text(conv_transpose_output_shape(
+        conv_text(
             &[1, 4, 3, 3],
             &[4, 2, 3, 3],
             &ConvTransposeOptions::new()
                 .with_stride(&[2])
                 .with_output_padding(&[0, 2])
-        )),
+        ),
         "output_padding 2 on axis 3 of (N, C, spatial...) must be smaller than either stride (2) or dilation (1)"
     );
 }
@@ -118,11 +115,7 @@ fn zero_sizes_name_the_axis_of_their_own_shape() {
         "input shape has size 0 on axis 2 of (N, C, spatial...): every size must be at least 1"
     );
     assert_eq!(
-        text(conv_transpose_output_shape(
-            &[1, 4, 3, 3],
-            &[4, 0, 3, 3],
-            &ConvTransposeOptions::new()
-        )),
+        conv_text(&[1, 4, 3, 3], &[4, 0, 3, 3], &ConvTransposeOptions::new()),
         "weight shape has size 0 on axis 1 of (C_in, C_out / groups, k...): every size must be at least 1"
     );
 }
