@@ -26,10 +26,13 @@
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
 //!    straight from its blended source rows, a permute per tap.
-//! 7. [`Kernel::General`]: everything else the stack tables hold (windows
+//! 7. [`Kernel::FourPlanesChannelsFirst`] again, with the permute, where
+//!    the general pass's horizontal pass would not vectorise the row
+//!    ([`general_rows_are_slow`]) and there are four planes or more.
+//! 8. [`Kernel::General`]: everything else the stack tables hold (windows
 //!    up to 64 taps, 64 source rows): a vertical sum per output row, then
 //!    the horizontal pass (periodic runs, permuted blocks, masked edges).
-//! 8. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
+//! 9. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
 //!    downscales past ~10x, area past ~60x): the reference on the checked
 //!    geometry.
 //!
@@ -37,9 +40,11 @@
 //! decline. The choice depends on the build only through [`Target`], so
 //! tests pin it for every lane width on any host.
 
+use super::blocks::block_fit;
 use super::kernels::{
     blend_x2, copy_x2, four_planes_channels_first, general, permuted_rows, sliding_channels_last,
 };
+use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
 use super::windows::{AxisWindows, Problem};
 use crate::geometry::interpolate::InterpolateGeometry;
 use crate::layout::MAX_SPATIAL;
@@ -71,6 +76,40 @@ impl Target {
     pub fn permutes_repeating_windows(&self) -> bool {
         self.permute && self.lanes >= 16
     }
+}
+
+/// Whether the general pass's horizontal pass, on a channels-first row of
+/// `p` with `target`'s lanes, would leave most outputs to its scalar loop
+/// or take a path that measured slow, judged on the first column table:
+/// - no periodic run and fewer than half its blocks of outputs within one
+///   vector of inputs (downscales by less than 2 that are not periodic,
+///   such as x0.875 or area to 7/16, or rows narrower than a vector): one
+///   output at a time, where four planes take 1.5-2x less time (AVX2 and
+///   AVX-512);
+/// - a periodic run of 4 phases (x4) on fewer than 16 lanes: 1.6-4.4x
+///   slower than four planes on AVX2 (bilinear x4 of 256 planes of 17x17:
+///   1.30 ms against 0.30), while with 16 lanes the run wins.
+///
+/// Four planes waste a quarter to three quarters of their work below four
+/// planes, where the general pass won in every case measured.
+#[inline(never)]
+fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
+    let aw = &p.axes[2];
+    let (ow, iw) = (p.o.spatial[2], p.i.spatial[2]);
+    let mut wt = ColumnTable::new(aw.taps());
+    let (lo, hi) = wt.fill(aw, 0, ow.min(W_CHUNK), iw);
+    let lanes = target.lanes;
+    if let Some(r) = find_regular(&wt, lanes) {
+        return r.phases == 4 && lanes < 16;
+    }
+    let span = hi - lo;
+    let fit = |k: usize| match aw.taps() {
+        2 => block_fit::<2>(&wt.offset, k * lanes, lanes, span).is_some(),
+        4 => block_fit::<4>(&wt.offset, k * lanes, lanes, span).is_some(),
+        _ => false,
+    };
+    let blocks = wt.len / lanes;
+    2 * (0..blocks).filter(|&k| fit(k)).count() < blocks.max(1)
 }
 
 /// The kernel that runs one interpolation (see the module docs).
@@ -118,6 +157,12 @@ impl Kernel {
             Kernel::FourPlanesChannelsFirst
         } else if permuted_rows::fits(p, target) {
             Kernel::PermutedRows
+        } else if target.permute
+            && four_planes_channels_first::fits(p)
+            && p.i.n * p.i.c >= 4
+            && general_rows_are_slow(p, target)
+        {
+            Kernel::FourPlanesChannelsFirst
         } else if general::fits(axes) {
             Kernel::General
         } else {

@@ -220,9 +220,12 @@ fn plan_chooses_by_shape_and_target() {
             [BlendX2, BlendX2, BlendX2, one_table(256, PermutedRows, BlendX2)]),
         (M::Bilinear, &[1, 3, 256, 256], CF, &[512, 512], Some(false), false, [BlendX2; 4]),
         // Rows narrower than two vectors are not the x2 blend's, and
-        // below 16 lanes the permuted rows take no repeating windows.
+        // below 16 lanes the permuted rows take no repeating windows; an
+        // input row narrower than a vector is no general pass's block
+        // either (one output at a time): four planes.
         (M::Bilinear, &[1, 4, 4, 6], CF, &[8, 12], Some(false), false,
-            [FourPlanesChannelsFirst, General, General, General]),
+            [FourPlanesChannelsFirst, General, FourPlanesChannelsFirst,
+             FourPlanesChannelsFirst]),
         // Bicubic x2 channels-last with whole vectors of channels.
         (M::Bicubic, &[1, 64, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
         // RGB channels-last: a 4-lane vector per pixel, overlapping the
@@ -249,6 +252,20 @@ fn plan_chooses_by_shape_and_target() {
         (M::Bicubic, &[1, 4, 32, 32], CL, &[64, 64], Some(false), false, [BlendX2; 4]),
         (M::Bilinear, &[2, 4, 30, 40], CL, &[51, 68], Some(false), false,
             [SlidingChannelsLast; 4]),
+        // Where the general pass would take the row one output at a time
+        // (x0.875: no period, and a vector of outputs reads more than a
+        // vector of inputs) or by periods of 4 phases on fewer than 16
+        // lanes (x4), four planes on every target; not for fewer than four
+        // planes, nor where the windows repeat by (1, 2) (x0.5).
+        (M::Bilinear, &[1, 64, 64, 64], CF, &[56, 56], Some(false), false,
+            [FourPlanesChannelsFirst; 4]),
+        (M::Bilinear, &[1, 256, 17, 17], CF, &[68, 68], Some(false), false,
+            [FourPlanesChannelsFirst, FourPlanesChannelsFirst, FourPlanesChannelsFirst,
+             PermutedRows]),
+        (M::Bilinear, &[1, 3, 64, 64], CF, &[56, 56], Some(false), false,
+            [FourPlanesChannelsFirst, General, General, General]),
+        (M::Bilinear, &[1, 64, 64, 64], CF, &[32, 32], Some(false), false,
+            [FourPlanesChannelsFirst, General, General, General]),
         // Wide windows: the general pass; wider than the tables: scalar.
         (M::Lanczos, &[1, 64, 128, 128], CF, &[64, 64], None, true, [General; 4]),
         (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Scalar; 4]),
