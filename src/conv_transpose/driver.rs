@@ -503,6 +503,13 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                 .unwrap_or(0.0);
         }
     };
+    // The bias of one pixel as a vector (pixels of fewer channels than
+    // a vector; zeros past `c`).
+    let bias = {
+        let mut pad = [0.0f32; 16];
+        bias_row(pad.get_mut(..c.min(16)).unwrap_or_default());
+        L::load(&pad)
+    };
     for rd in residues(g, 0) {
         for rh in residues(g, 1) {
             let ph = [axis_phase(g, 0, rd), axis_phase(g, 1, rh)];
@@ -524,7 +531,7 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                         };
                         // Output pixel `ow` is phase output `q` of residue `r`.
                         let (mut r, mut q) = (pw % sw, pw / sw);
-                        for out in row.chunks_exact_mut(c.max(1)) {
+                        for ow in 0..o.spatial[2] {
                             let (phw, (lo, hi)) = w_phase(r);
                             let rw_range = if (lo..hi).contains(&q) {
                                 (0, phw.count)
@@ -532,29 +539,51 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                                 phw.valid(q, i.spatial[2])
                             };
                             let zw = q.saturating_sub(phw.first_offset);
-                            bias_row(out);
-                            for a in rd_range.0..rd_range.1 {
-                                let z = zd - a * ph[0].offset_step;
-                                let td = ph[0].first_tap + a * ph[0].tap_step;
-                                for b in rh_range.0..rh_range.1 {
-                                    let y = zh - b * ph[1].offset_step;
-                                    let th = ph[1].first_tap + b * ph[1].tap_step;
-                                    for cc in rw_range.0..rw_range.1 {
-                                        let x = zw - cc * phw.offset_step;
-                                        let tw = phw.first_tap + cc * phw.tap_step;
-                                        let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
-                                        let from = (n * iplane
-                                            + (z * i.spatial[1] + y) * i.spatial[2]
-                                            + x)
-                                            * c;
-                                        let (Some(xs), Some(ws)) = (
-                                            input.get(from..from + c),
-                                            panel.get(tap * width..(tap + 1) * width),
-                                        ) else {
-                                            continue;
-                                        };
-                                        multiply_add::<L>(out, xs, ws);
-                                    }
+                            // The pixel's taps in PyTorch's order: input
+                            // offset and kernel tap of each.
+                            let taps = || {
+                                (rd_range.0..rd_range.1).flat_map(move |a| {
+                                    let z = zd - a * ph[0].offset_step;
+                                    let td = ph[0].first_tap + a * ph[0].tap_step;
+                                    (rh_range.0..rh_range.1).flat_map(move |b| {
+                                        let y = zh - b * ph[1].offset_step;
+                                        let th = ph[1].first_tap + b * ph[1].tap_step;
+                                        (rw_range.0..rw_range.1).map(move |cc| {
+                                            let x = zw - cc * phw.offset_step;
+                                            let tw = phw.first_tap + cc * phw.tap_step;
+                                            let tap = (td * g.kernel[1] + th) * g.kernel[2] + tw;
+                                            let from = (n * iplane
+                                                + (z * i.spatial[1] + y) * i.spatial[2]
+                                                + x)
+                                                * c;
+                                            (from, tap)
+                                        })
+                                    })
+                                })
+                            };
+                            if c < L::LANES {
+                                // One vector per pixel: summed in a register
+                                // from the bias, as the lanes of the general
+                                // case sum in memory (the same operations).
+                                let mut acc = bias;
+                                for (from, tap) in taps() {
+                                    let w = panel.get(tap * width..).unwrap_or_default();
+                                    acc = load_pixel::<L>(input, from, c).mul_add(L::load(w), acc);
+                                }
+                                store_pixel(acc, row, ow * c, c);
+                            } else {
+                                let Some(out) = row.get_mut(ow * c..(ow + 1) * c) else {
+                                    return;
+                                };
+                                bias_row(out);
+                                for (from, tap) in taps() {
+                                    let (Some(xs), Some(ws)) = (
+                                        input.get(from..from + c),
+                                        panel.get(tap * width..(tap + 1) * width),
+                                    ) else {
+                                        continue;
+                                    };
+                                    multiply_add::<L>(out, xs, ws);
                                 }
                             }
                             r += 1;
@@ -564,6 +593,47 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The `c` (fewer than `L::LANES`) channels of the pixel at `from`, in
+/// the first lanes: one load where the input holds a whole vector from
+/// there (the lanes past `c` read the next pixel and are never stored),
+/// else through a zero-padded copy.
+#[inline(always)]
+fn load_pixel<L: Lane>(input: &[f32], from: usize, c: usize) -> L {
+    match input.get(from..from + L::LANES) {
+        Some(v) => L::load(v),
+        None => {
+            let mut pad = [0.0f32; 16];
+            let pixel = input.get(from..from + c).unwrap_or_default();
+            for (d, s) in pad.iter_mut().zip(pixel) {
+                *d = *s;
+            }
+            L::load(&pad)
+        }
+    }
+}
+
+/// Writes the first `c` lanes of `v` to `row[at..at + c]`: one store
+/// where the row has room for a vector (the lanes past `c` land on the
+/// next pixels, which are written after this one), else through a copy.
+#[inline(always)]
+fn store_pixel<L: Lane>(v: L, row: &mut [f32], at: usize, c: usize) {
+    match row.get_mut(at..at + L::LANES) {
+        Some(dst) => v.store(dst),
+        None => {
+            let mut pad = [0.0f32; 16];
+            v.store(&mut pad);
+            for (d, s) in row
+                .get_mut(at..at + c)
+                .unwrap_or_default()
+                .iter_mut()
+                .zip(pad)
+            {
+                *d = s;
             }
         }
     }
