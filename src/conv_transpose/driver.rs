@@ -3,7 +3,7 @@
 
 use super::kernel::{Taps, tile};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
-use crate::simd::Lane;
+use crate::simd::{Lane, load_narrow, store_narrow};
 use wide::f32x8;
 
 /// Width of the tiles that finish a row the full tiles leave short.
@@ -568,9 +568,9 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                                 let mut acc = bias;
                                 for (from, tap) in taps() {
                                     let w = panel.get(tap * width..).unwrap_or_default();
-                                    acc = load_pixel::<L>(input, from, c).mul_add(L::load(w), acc);
+                                    acc = load_narrow::<L>(input, from, c).mul_add(L::load(w), acc);
                                 }
-                                store_pixel(acc, row, ow * c, c);
+                                store_narrow(acc, row, ow * c, c);
                             } else {
                                 let Some(out) = row.get_mut(ow * c..(ow + 1) * c) else {
                                     return;
@@ -593,47 +593,6 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
                         }
                     }
                 }
-            }
-        }
-    }
-}
-
-/// The `c` (fewer than `L::LANES`) channels of the pixel at `from`, in
-/// the first lanes: one load where the input holds a whole vector from
-/// there (the lanes past `c` read the next pixel and are never stored),
-/// else through a zero-padded copy.
-#[inline(always)]
-fn load_pixel<L: Lane>(input: &[f32], from: usize, c: usize) -> L {
-    match input.get(from..from + L::LANES) {
-        Some(v) => L::load(v),
-        None => {
-            let mut pad = [0.0f32; 16];
-            let pixel = input.get(from..from + c).unwrap_or_default();
-            for (d, s) in pad.iter_mut().zip(pixel) {
-                *d = *s;
-            }
-            L::load(&pad)
-        }
-    }
-}
-
-/// Writes the first `c` lanes of `v` to `row[at..at + c]`: one store
-/// where the row has room for a vector (the lanes past `c` land on the
-/// next pixels, which are written after this one), else through a copy.
-#[inline(always)]
-fn store_pixel<L: Lane>(v: L, row: &mut [f32], at: usize, c: usize) {
-    match row.get_mut(at..at + L::LANES) {
-        Some(dst) => v.store(dst),
-        None => {
-            let mut pad = [0.0f32; 16];
-            v.store(&mut pad);
-            for (d, s) in row
-                .get_mut(at..at + c)
-                .unwrap_or_default()
-                .iter_mut()
-                .zip(pad)
-            {
-                *d = s;
             }
         }
     }

@@ -24,12 +24,14 @@
 
 mod copy_lane;
 mod lane;
+mod narrow;
 mod permute;
 #[cfg(test)]
 pub(crate) mod testing;
 
 pub(crate) use copy_lane::CopyLane;
 pub(crate) use lane::Lane;
+pub(crate) use narrow::{load_narrow, store_narrow};
 pub(crate) use permute::Permute;
 
 use wide::{f32x4, f32x16};

@@ -6,7 +6,7 @@
 
 use super::rows;
 use crate::geometry::unpool::{UnpoolGeometry, covering};
-use crate::simd::CopyLane;
+use crate::simd::{CopyLane, load_narrow, store_narrow};
 use crate::slices::sub;
 use wide::f32x4;
 
@@ -278,10 +278,12 @@ pub(super) fn average_channels_last<L: CopyLane>(
         let (z, y) = (covering(g, 0, oz), covering(g, 1, oy));
         let depth_height = (z.1 - z.0) * (y.1 - y.0);
         let lines = Lines { input, z, y, h, w };
-        for (pixel, x) in row.chunks_exact_mut(c).zip(Coverage::new(g, 2)) {
+        let mut at = 0;
+        for x in Coverage::new(g, 2).take(ow) {
             let count = depth_height * (x.1 - x.0);
             if count == 0 {
-                pixel.fill(0.0);
+                row.get_mut(at..at + c).unwrap_or_default().fill(0.0);
+                at += c;
                 continue;
             }
             // The covering pixels of each line, `x.1 - x.0` of them.
@@ -290,6 +292,21 @@ pub(super) fn average_channels_last<L: CopyLane>(
                     .get((line + x.0) * c..(line + x.1) * c)
                     .unwrap_or_default()
             };
+            if c < 4 {
+                // RGB, two channels: one 4-lane vector per covering pixel,
+                // summed in the reference's order lane by lane.
+                let mut sum = f32x4::splat(0.0);
+                lines.each(|line| {
+                    for j in x.0..x.1 {
+                        sum = sum + load_narrow::<f32x4>(input, (line + j) * c, c);
+                    }
+                });
+                store_narrow(mean(sum, count), row, at, c);
+                at += c;
+                continue;
+            }
+            let pixel = row.get_mut(at..at + c).unwrap_or_default();
+            at += c;
             let mut ch = average_channels::<L>(&lines, covered, c, count, pixel, 0);
             if c - ch >= 4 {
                 ch = average_channels::<f32x4>(&lines, covered, c, count, pixel, ch);
