@@ -298,7 +298,7 @@ pub(super) fn average_channels_last<L: CopyLane>(
                 let mut sum = f32x4::splat(0.0);
                 lines.each(|line| {
                     for j in x.0..x.1 {
-                        sum = sum + load_narrow::<f32x4>(input, (line + j) * c, c);
+                        sum += load_narrow::<f32x4>(input, (line + j) * c, c);
                     }
                 });
                 store_narrow(mean(sum, count), row, at, c);
