@@ -8,6 +8,7 @@
 
 use crate::interpolate::windows::{AxisWindows, Problem};
 use crate::simd::CopyLane;
+use wide::f32x4;
 
 /// Whether every axis copies and output column `x` reads input column
 /// `x / 2`.
@@ -87,35 +88,83 @@ pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32
 /// stores where the output is not 64-byte aligned.
 #[inline(always)]
 fn pixels_twice<L: CopyLane>(row: &[f32], out: &mut [f32], c: usize) {
-    let one = L::splat(1.0);
     for (from, to) in row.chunks_exact(c).zip(out.chunks_exact_mut(2 * c)) {
         // One pixel after the other: interleaving the two pixels' stores
         // is slower where the output is not 64-byte aligned.
         for to in to.chunks_exact_mut(c) {
-            let mut to_vectors = to.chunks_exact_mut(L::LANES);
-            let mut from_vectors = from.chunks_exact(L::LANES);
-            for (t, f) in (&mut to_vectors).zip(&mut from_vectors) {
-                (L::load(f) * one).store(t);
-            }
-            let tail = to_vectors.into_remainder().iter_mut();
-            for (t, f) in tail.zip(from_vectors.remainder()) {
-                *t = *f;
-            }
+            times_one::<L>(from, to);
         }
     }
 }
 
-/// `out[2k] = out[2k + 1] = row[k]`.
+/// `to[k] = from[k] * 1.0` in vectors of `L`, then of 4 lanes, the last
+/// three at most one by one. (With the rest one by one, a pixel of 8
+/// channels on a 16-lane build compiled to an AVX-512 scatter.)
+#[inline(always)]
+fn times_one<L: CopyLane>(from: &[f32], to: &mut [f32]) {
+    let (from, to) = times_one_in::<L>(from, to);
+    let (from, to) = if L::LANES > 4 {
+        times_one_in::<f32x4>(from, to)
+    } else {
+        (from, to)
+    };
+    for (t, f) in to.iter_mut().zip(from) {
+        *t = *f;
+    }
+}
+
+/// The whole vectors of `V` of [`times_one`]; returns the rest.
+#[inline(always)]
+fn times_one_in<'a, 'b, V: CopyLane>(
+    from: &'a [f32],
+    to: &'b mut [f32],
+) -> (&'a [f32], &'b mut [f32]) {
+    let one = V::splat(1.0);
+    let mut to_vectors = to.chunks_exact_mut(V::LANES);
+    let mut from_vectors = from.chunks_exact(V::LANES);
+    for (t, f) in (&mut to_vectors).zip(&mut from_vectors) {
+        (V::load(f) * one).store(t);
+    }
+    (from_vectors.remainder(), to_vectors.into_remainder())
+}
+
+/// `out[2k] = out[2k + 1] = row[k]`: whole vectors zipped with
+/// themselves, the rest one by one; with 16 lanes, the rest in 4-lane
+/// vectors first and the last three at most out of line (in line, LLVM
+/// made that scalar rest an AVX-512 scatter: 3.7x slower than SSE2 on
+/// rows of 17; out of line with 8 lanes, the call cost more than the rest).
 #[inline(always)]
 fn twice<L: CopyLane>(row: &[f32], out: &mut [f32]) {
-    let mut outs = out.chunks_exact_mut(2 * L::LANES);
-    let mut ins = row.chunks_exact(L::LANES);
+    let (row, out) = twice_in::<L>(row, out);
+    if L::LANES < 16 {
+        for (pair, v) in out.chunks_exact_mut(2).zip(row) {
+            pair[0] = *v;
+            pair[1] = *v;
+        }
+        return;
+    }
+    let (row, out) = twice_in::<f32x4>(row, out);
+    if !row.is_empty() {
+        twice_few(row, out);
+    }
+}
+
+/// The whole vectors of `V` of [`twice`]; returns the rest.
+#[inline(always)]
+fn twice_in<'a, 'b, V: CopyLane>(row: &'a [f32], out: &'b mut [f32]) -> (&'a [f32], &'b mut [f32]) {
+    let mut outs = out.chunks_exact_mut(2 * V::LANES);
+    let mut ins = row.chunks_exact(V::LANES);
     for (v, o) in (&mut ins).zip(&mut outs) {
-        let v = L::load(v);
+        let v = V::load(v);
         v.store_zip(v, o);
     }
-    let tail = outs.into_remainder();
-    for (pair, v) in tail.chunks_exact_mut(2).zip(ins.remainder()) {
+    (ins.remainder(), outs.into_remainder())
+}
+
+/// [`twice`] of the fewer than 4 elements 4-lane vectors leave.
+#[inline(never)]
+fn twice_few(row: &[f32], out: &mut [f32]) {
+    for (pair, v) in out.chunks_exact_mut(2).zip(row) {
         pair[0] = *v;
         pair[1] = *v;
     }
