@@ -5,7 +5,7 @@
 use super::{Best, NO_INDEX, scalar_window};
 use crate::geometry::pool::MaxPoolGeometry;
 use crate::reference::pool::{Span, Window, initial_index};
-use crate::simd::CopyLane;
+use crate::simd::{CopyLane, load_narrow};
 use wide::f32x4;
 
 /// One batch of a channels-last max pool (C > 1): the channels of each
@@ -30,6 +30,10 @@ pub(super) fn pool_channels_last<L: CopyLane>(
                 let mut window = row;
                 window.spans[2] = Span::new(g, 2, x);
                 let initial = initial_index(g, window.spans.map(|s| s.start));
+                if c < 4 {
+                    pool_narrow_pixel(g, window, initial, input, out, idx);
+                    continue;
+                }
                 let done = pool_pixel::<L>(g, window, initial, input, out, idx, 0);
                 let done = pool_pixel::<f32x4>(g, window, initial, input, out, idx, done);
                 let rest = out.get_mut(done..).unwrap_or_default().iter_mut();
@@ -55,38 +59,94 @@ fn pool_pixel<L: CopyLane>(
     from: usize,
 ) -> usize {
     let (n, c) = (L::LANES, g.input.c);
-    let [_, h, w] = g.input.spatial;
-    let [sz, sy, sx] = window.spans;
-    let load = |at: usize, ch: usize| {
-        let s = input.get(at * c + ch..).unwrap_or_default();
-        Best::at(L::load(s.get(..n).unwrap_or_default()), at)
-    };
     let mut ch = from;
     while ch + n <= c {
-        let mut best = Best::<L>::new();
-        for z in sz.positions() {
-            for y in sy.positions() {
-                let row = (z * h + y) * w;
-                // Pairs first, then the running maximum (see `Best::then`).
-                let mut xs = sx.positions();
-                while let Some(x) = xs.next() {
-                    let first = load(row + x, ch);
-                    best = best.then(match xs.next() {
-                        Some(x) => first.then(load(row + x, ch)),
-                        None => first,
-                    });
-                }
-            }
-        }
-        if let (Some(o), Some(i)) = (out.get_mut(ch..ch + n), idx.get_mut(ch..ch + n)) {
-            best.max.store(o);
-            let mut bits = [0u32; 16];
-            best.payload.store_bits(&mut bits);
-            for (i, &b) in i.iter_mut().zip(&bits) {
-                *i = if b == NO_INDEX { initial } else { i64::from(b) };
-            }
-        }
+        let best = walk(g, window, |at| {
+            let s = input.get(at * c + ch..).unwrap_or_default();
+            Best::at(L::load(s.get(..n).unwrap_or_default()), at)
+        });
+        store(
+            best,
+            initial,
+            out.get_mut(ch..ch + n),
+            idx.get_mut(ch..ch + n),
+        );
         ch += n;
     }
     ch
+}
+
+/// A pixel of fewer than 4 channels (RGB) in one 4-lane vector, whose
+/// spare lanes read the next pixel and are not stored. One by one, each
+/// channel walked the window alone: slower than the reference's loop.
+#[inline(always)]
+fn pool_narrow_pixel(
+    g: &MaxPoolGeometry,
+    window: Window,
+    initial: i64,
+    input: &[f32],
+    out: &mut [f32],
+    idx: &mut [i64],
+) {
+    let c = g.input.c;
+    let best = walk(g, window, |at| {
+        Best::at(load_narrow::<f32x4>(input, at * c, c), at)
+    });
+    store(best, initial, Some(out), Some(idx));
+}
+
+/// The reference's maximum over `window` of the vectors `load` gives for
+/// each in-plane position.
+#[inline(always)]
+fn walk<L: CopyLane>(
+    g: &MaxPoolGeometry,
+    window: Window,
+    load: impl Fn(usize) -> Best<L>,
+) -> Best<L> {
+    let [_, h, w] = g.input.spatial;
+    let [sz, sy, sx] = window.spans;
+    let mut best = Best::<L>::new();
+    for z in sz.positions() {
+        for y in sy.positions() {
+            let row = (z * h + y) * w;
+            // Pairs first, then the running maximum (see `Best::then`).
+            let mut xs = sx.positions();
+            while let Some(x) = xs.next() {
+                let first = load(row + x);
+                best = best.then(match xs.next() {
+                    Some(x) => first.then(load(row + x)),
+                    None => first,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The first `out.len()` lanes of `best` into `out` and `idx` (the
+/// initial index where no element was taken).
+#[inline(always)]
+fn store<L: CopyLane>(
+    best: Best<L>,
+    initial: i64,
+    out: Option<&mut [f32]>,
+    idx: Option<&mut [i64]>,
+) {
+    let (Some(out), Some(idx)) = (out, idx) else {
+        return;
+    };
+    if out.len() == L::LANES {
+        best.max.store(out);
+    } else {
+        let mut max = [0.0f32; 16];
+        best.max.store(&mut max);
+        for (o, m) in out.iter_mut().zip(max) {
+            *o = m;
+        }
+    }
+    let mut bits = [0u32; 16];
+    best.payload.store_bits(&mut bits);
+    for (i, &b) in idx.iter_mut().zip(&bits) {
+        *i = if b == NO_INDEX { initial } else { i64::from(b) };
+    }
 }
