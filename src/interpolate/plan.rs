@@ -80,18 +80,18 @@ impl Target {
 
 /// Whether the general pass's horizontal pass, on a channels-first row of
 /// `p` with `target`'s lanes, would leave most outputs to its scalar loop
-/// or take a path that measured slow, judged on the first column table:
+/// or take a path that measured slower than four planes, judged on the
+/// first column table:
 /// - no periodic run and fewer than half its blocks of outputs within one
 ///   vector of inputs (downscales by less than 2 that are not periodic,
 ///   such as x0.875 or area to 7/16, or rows narrower than a vector): one
-///   output at a time, where four planes take 1.5-2x less time (AVX2 and
-///   AVX-512);
-/// - a periodic run of 4 phases (x4) on fewer than 16 lanes: 1.6-4.4x
-///   slower than four planes on AVX2 (bilinear x4 of 256 planes of 17x17:
-///   1.30 ms against 0.30), while with 16 lanes the run wins.
+///   output at a time;
+/// - a periodic run of 4 phases (x4) on fewer than 16 lanes (with 16 the
+///   run wins).
 ///
 /// Four planes waste a quarter to three quarters of their work below four
-/// planes, where the general pass won in every case measured.
+/// planes, where the general pass won in every case measured. The figures
+/// are in the commit that made this choice.
 #[inline(never)]
 fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
     let aw = &p.axes[2];

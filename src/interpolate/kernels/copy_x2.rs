@@ -131,8 +131,8 @@ fn times_one_in<'a, 'b, V: CopyLane>(
 /// `out[2k] = out[2k + 1] = row[k]`: whole vectors zipped with
 /// themselves, the rest one by one; with 16 lanes, the rest in 4-lane
 /// vectors first and the last three at most out of line (in line, LLVM
-/// made that scalar rest an AVX-512 scatter: 3.7x slower than SSE2 on
-/// rows of 17; out of line with 8 lanes, the call cost more than the rest).
+/// made that scalar rest an AVX-512 scatter, slower than the whole row;
+/// out of line with 8 lanes, the call cost more than the rest).
 #[inline(always)]
 fn twice<L: CopyLane>(row: &[f32], out: &mut [f32]) {
     let (row, out) = twice_in::<L>(row, out);
