@@ -31,7 +31,11 @@ pub(super) fn pool_channels_last<L: CopyLane>(
                 window.spans[2] = Span::new(g, 2, x);
                 let initial = initial_index(g, window.spans.map(|s| s.start));
                 if c < 4 {
-                    pool_narrow_pixel(g, window, initial, input, out, idx);
+                    // RGB: the pixel in one 4-lane vector, whose spare
+                    // lanes read the next pixel and are not stored (one
+                    // channel at a time was slower than the reference).
+                    let load = |at| Best::at(load_narrow::<f32x4>(input, at * c, c), at);
+                    store(walk(g, window, load), initial, Some(out), Some(idx));
                     continue;
                 }
                 let done = pool_pixel::<L>(g, window, initial, input, out, idx, 0);
@@ -74,25 +78,6 @@ fn pool_pixel<L: CopyLane>(
         ch += n;
     }
     ch
-}
-
-/// A pixel of fewer than 4 channels (RGB) in one 4-lane vector, whose
-/// spare lanes read the next pixel and are not stored. One by one, each
-/// channel walked the window alone: slower than the reference's loop.
-#[inline(always)]
-fn pool_narrow_pixel(
-    g: &MaxPoolGeometry,
-    window: Window,
-    initial: i64,
-    input: &[f32],
-    out: &mut [f32],
-    idx: &mut [i64],
-) {
-    let c = g.input.c;
-    let best = walk(g, window, |at| {
-        Best::at(load_narrow::<f32x4>(input, at * c, c), at)
-    });
-    store(best, initial, Some(out), Some(idx));
 }
 
 /// The reference's maximum over `window` of the vectors `load` gives for
