@@ -199,7 +199,11 @@ impl Cells {
     /// each. The offsets are converted pixel by pixel, between the writes,
     /// rather than a row's worth first, so that reading the indices overlaps
     /// the writes. Channels past the last whole vector go one at a time; more
-    /// than `CHUNK` channels go to the scatter.
+    /// than `CHUNK` channels go to the scatter. Never inlined: in line, its
+    /// 4 KiB of offsets sat in the caller's frame on every call, dense or
+    /// not (the firmware's max_unpool peak grew from 1.2 to 5.8 KiB when an
+    /// unrelated change tipped the inliner).
+    #[inline(never)]
     pub(super) fn channels_last<L: CopyLane>(
         &self,
         values: &[f32],
