@@ -5,7 +5,7 @@
 use super::{Best, NO_INDEX, scalar_window};
 use crate::geometry::pool::MaxPoolGeometry;
 use crate::reference::pool::{Span, Window, initial_index};
-use crate::simd::{CopyLane, load_narrow};
+use crate::simd::{CopyLane, load_narrow, store_narrow};
 use wide::f32x4;
 
 /// One batch of a channels-last max pool (C > 1): the channels of each
@@ -120,15 +120,7 @@ fn store<L: CopyLane>(
     let (Some(out), Some(idx)) = (out, idx) else {
         return;
     };
-    if out.len() == L::LANES {
-        best.max.store(out);
-    } else {
-        let mut max = [0.0f32; 16];
-        best.max.store(&mut max);
-        for (o, m) in out.iter_mut().zip(max) {
-            *o = m;
-        }
-    }
+    store_narrow(best.max, out, 0, out.len());
     let mut bits = [0u32; 16];
     best.payload.store_bits(&mut bits);
     for (i, &b) in idx.iter_mut().zip(&bits) {
