@@ -170,6 +170,18 @@ pub enum Error {
         /// The dilation of that axis.
         dilation: usize,
     },
+    /// A part's output ([`crate::part`]) is not a whole, non-zero number of
+    /// units from unit `first` within the call's units.
+    PartOutOfRange {
+        /// The part's first unit.
+        first: usize,
+        /// The part's output length.
+        len: usize,
+        /// Output elements per unit.
+        unit_len: usize,
+        /// The call's unit count.
+        units: usize,
+    },
     /// An unpooling index points outside its `(n, c)` output plane.
     IndexOutOfRange {
         /// Position of the bad index in the `indices` slice.
@@ -235,6 +247,15 @@ impl fmt::Display for Error {
                     buffer.name()
                 )
             }
+            Error::PartOutOfRange {
+                first,
+                len,
+                unit_len,
+                units,
+            } => write!(
+                f,
+                "a part of {len} output elements from unit {first} is not a whole number of units of {unit_len} within the call's {units} units"
+            ),
             Error::Overflow { what } => write!(f, "{what} overflows the address space"),
             Error::ParameterCount {
                 parameter,

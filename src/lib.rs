@@ -75,6 +75,7 @@ mod error;
 mod geometry;
 mod interpolate;
 mod layout;
+pub mod part;
 mod pixel_shuffle;
 mod pool;
 pub mod reference;

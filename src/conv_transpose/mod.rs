@@ -336,7 +336,11 @@ pub fn conv_transpose = transpose
 
 /// [`conv_transpose`] on a checked geometry and buffers: the scratch
 /// checked, then the driver with the plan's tile shape.
-fn transpose(operands: Operands<'_>, output: &mut [f32], scratch: &mut [f32]) -> Result<(), Error> {
+pub(crate) fn transpose(
+    operands: Operands<'_>,
+    output: &mut [f32],
+    scratch: &mut [f32],
+) -> Result<(), Error> {
     let g = operands.g;
     let plan = Plan::new(g)?;
     let needed = plan.scratch_len();

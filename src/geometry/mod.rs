@@ -17,6 +17,7 @@ mod params;
 pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;
 pub(crate) mod pool;
+pub(crate) mod split;
 pub(crate) mod unpool;
 pub(crate) mod upsample;
 

@@ -29,7 +29,7 @@
 //! near `f32::MAX` weighted by a nonzero vertical weight below about
 //! 2^-64, whose row PyTorch sums into an overflow.
 
-use super::windows::{MAX_TAPS, Problem};
+use super::windows::{MAX_TAPS, Part, Problem};
 use crate::geometry::interpolate::InterpolateMode;
 use crate::layout::Layout;
 use crate::reference::interpolate as reference;
@@ -83,6 +83,19 @@ impl<L: CopyLane> Flag<L> {
         bits.iter().any(|&b| b != 0)
     }
 
+    /// Which lanes noted a special vector: bit `k` for lane `k` (a kernel
+    /// whose lanes are planes fixes up only the planes that need it, so a
+    /// plane's result does not depend on its neighbours).
+    #[inline(always)]
+    pub fn raised_lanes(self) -> u32 {
+        let mut bits = [0u32; 16];
+        (self.0 * L::splat(0.0)).nan().store_bits(&mut bits);
+        bits.iter()
+            .take(L::LANES)
+            .enumerate()
+            .fold(0, |mask, (k, &b)| mask | (u32::from(b != 0) << k))
+    }
+
     /// [`raised`](Self::raised) of each flag, in a loop the compiler keeps
     /// in line (an array `map` left the test out of line, a call per row),
     /// after one test of their sum: the notes are sums of squares, so the
@@ -98,6 +111,40 @@ impl<L: CopyLane> Flag<L> {
             }
         }
         raised
+    }
+}
+
+/// Every output of `p` through the reference, one at a time (the kernel
+/// of windows too wide for the tables), from the whole call's input.
+pub(crate) fn every_output(p: &Part<'_>, output: &mut [f32]) {
+    let &Part { g, o, .. } = p;
+    let planes = o.n * o.c / o.pixel();
+    let columns = o.spatial[2];
+    let row_len = columns * o.pixel();
+    let mut rows = output.chunks_exact_mut(row_len);
+    for plane in 0..planes {
+        let (n, cs) = match o.layout {
+            Layout::ChannelsFirst => ((p.first + plane) / g.input.c, (p.first + plane) % g.input.c),
+            Layout::ChannelsLast => (p.first + plane, 0),
+        };
+        for row in 0..o.spatial[0] * o.spatial[1] {
+            let Some(out) = rows.next() else {
+                return;
+            };
+            let (z, y) = (row / o.spatial[1], row % o.spatial[1]);
+            for (k, slot) in out.iter_mut().enumerate() {
+                let (x, c) = match o.layout {
+                    Layout::ChannelsFirst => (k, cs),
+                    Layout::ChannelsLast => (k / o.c, k % o.c),
+                };
+                let at = reference::At {
+                    n,
+                    c,
+                    spatial: [z, y, x],
+                };
+                *slot = reference::value_at(g, p.source, at);
+            }
+        }
     }
 }
 
@@ -122,22 +169,23 @@ pub(crate) fn zero_weight_rows<const R: usize>(rows: &[&[f32]; R], weights: &[f3
 
 /// Recomputes through the reference the outputs of `columns` (and, for
 /// channels-last, `channels`) of output row `row` (`z * out_h + y`) of
-/// plane `plane` (channels-first: `n * C + c`; channels-last: `n`) whose
-/// windows hold an input that is NaN, infinite or of magnitude [`LARGE`]
-/// or more. `out` is that row of that plane: `out_w` floats channels-first,
-/// `out_w * C` channels-last. Nothing is done for nearest and nearest-exact,
-/// which copy (an axis whose size does not change copies too, but PyTorch
+/// plane `plane` of `p.i` (channels-first: `n * C + c`; channels-last:
+/// `n`) whose windows hold an input that is NaN, infinite or of magnitude
+/// [`LARGE`] or more, from the whole call's input `p.source`. `out` is
+/// that row of that plane: `out_w` floats channels-first, `out_w * C`
+/// channels-last. Nothing is done for nearest and nearest-exact, which
+/// copy (an axis whose size does not change copies too, but PyTorch
 /// computes it as `x * 1 + x * 0` in the linear modes: NaN at an infinity).
 pub(crate) fn fix_row(
     p: &Problem<'_>,
-    input: &[f32],
     plane: usize,
     row: usize,
     columns: Range<usize>,
     channels: Range<usize>,
     out: &mut [f32],
 ) {
-    let &Problem { g, i, o, axes, .. } = p;
+    let &Problem { g, o, axes, .. } = p;
+    let (i, input, plane) = (&g.input, p.source, p.first + plane);
     if matches!(
         g.mode,
         InterpolateMode::Nearest | InterpolateMode::NearestExact

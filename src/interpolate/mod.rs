@@ -25,6 +25,7 @@ mod windows;
 use crate::geometry::interpolate::{InterpolateGeometry, interpolate_entry_point};
 use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
+use windows::Part;
 
 interpolate_entry_point! {
 /// `torch.nn.functional.interpolate(input, **options)`.
@@ -57,5 +58,27 @@ pub fn interpolate = resample::<Native>
 fn resample<L: Permute>(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
     let axes = windows::axis_windows(g);
     let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<L>());
-    kernel.run::<L>(input, g, axes.as_ref(), output);
+    kernel.run::<L>(input, Part::whole(g, input), axes.as_ref(), output);
+}
+
+/// One part of a call ([`crate::part`]): the kernel the whole call `whole`
+/// chooses, run on the planes of `part` (from plane `first` of `whole`),
+/// which `input` holds; `source` is the whole call's input.
+pub(crate) fn resample_part(
+    whole: &InterpolateGeometry,
+    part: &InterpolateGeometry,
+    (source, first): (&[f32], usize),
+    input: &[f32],
+    output: &mut [f32],
+) {
+    let axes = windows::axis_windows(whole);
+    let kernel = Kernel::choose(whole, axes.as_ref(), Target::of::<Native>());
+    let part = Part {
+        g: whole,
+        i: &part.input,
+        o: &part.output,
+        source,
+        first,
+    };
+    kernel.run::<Native>(input, part, axes.as_ref(), output);
 }

@@ -41,11 +41,12 @@
 //! tests pin it for every lane width on any host.
 
 use super::blocks::block_fit;
+use super::exact::every_output;
 use super::kernels::{
     blend_x2, copy_x2, four_planes_channels_first, general, permuted_rows, sliding_channels_last,
 };
 use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
-use super::windows::{AxisWindows, Problem};
+use super::windows::{AxisWindows, Part, Problem};
 use crate::geometry::interpolate::InterpolateGeometry;
 use crate::layout::MAX_SPATIAL;
 use crate::simd::Permute;
@@ -142,7 +143,7 @@ impl Kernel {
         let Some(axes) = axes else {
             return Kernel::Scalar;
         };
-        let p = &Problem::new(g, axes);
+        let p = &Problem::new(Part::whole(g, &[]), axes);
         if copy_x2::fits(p) {
             Kernel::CopyX2
         } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
@@ -170,18 +171,19 @@ impl Kernel {
         }
     }
 
-    /// Runs the kernel with lanes `L` (the lanes it was chosen for).
+    /// Runs the kernel with lanes `L` (the lanes it was chosen for, on the
+    /// whole call) on `part`, whose planes `input` holds.
     pub fn run<L: Permute>(
         self,
         input: &[f32],
-        g: &InterpolateGeometry,
+        part: Part<'_>,
         axes: Option<&[AxisWindows; MAX_SPATIAL]>,
         output: &mut [f32],
     ) {
         let Some(axes) = axes.filter(|_| self != Kernel::Scalar) else {
-            return crate::reference::interpolate::resample(g, input, output);
+            return every_output(&part, output);
         };
-        let p = &Problem::new(g, axes);
+        let p = &Problem::new(part, axes);
         match self {
             Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
@@ -189,7 +191,7 @@ impl Kernel {
             Kernel::FourPlanesChannelsFirst => four_planes_channels_first::run(input, p, output),
             Kernel::PermutedRows => permuted_rows::run::<L>(input, p, output),
             Kernel::General => general::run::<L>(input, p, output),
-            Kernel::Scalar => crate::reference::interpolate::resample(g, input, output),
+            Kernel::Scalar => every_output(&part, output),
         }
     }
 }

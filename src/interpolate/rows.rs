@@ -171,7 +171,7 @@ pub(crate) fn each_row<const R: usize>(
             for (k, (&(at, w), out)) in outs.enumerate() {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let flagged = row(source, w, out);
-                settle(p, input, (plane, first + k), flagged, (&source, &w), out);
+                settle(p, (plane, first + k), flagged, (&source, &w), out);
             }
         }
     }
@@ -184,7 +184,6 @@ pub(crate) fn each_row<const R: usize>(
 #[inline(always)]
 fn settle<const R: usize>(
     p: &Problem<'_>,
-    input: &[f32],
     (plane, row): (usize, usize),
     flagged: bool,
     (source, weight): (&[&[f32]; R], &[f32; R]),
@@ -192,15 +191,7 @@ fn settle<const R: usize>(
 ) {
     if flagged || (weight.contains(&0.0) && zero_weight_rows(source, weight)) {
         let channels = 0..p.i.pixel();
-        fix_row(
-            p,
-            input,
-            plane,
-            row,
-            p.columns.0..p.columns.1,
-            channels,
-            out,
-        );
+        fix_row(p, plane, row, p.columns.0..p.columns.1, channels, out);
     }
 }
 
@@ -223,7 +214,7 @@ pub(crate) fn each_row_paired<const R: usize>(
     while let Some((first, count)) = rows.next_chunk(CHUNK) {
         find_pairs(&rows.sources, count, &mut pairs);
         for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
-            let at = (input, plane, first);
+            let at = (plane, first);
             rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
         }
     }
@@ -264,7 +255,7 @@ pub(crate) fn each_row_quad<const R: usize>(
         find_pairs(&rows.sources, if two { oh } else { count }, &mut pairs);
         for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
             if !two {
-                let at = (input, plane, first);
+                let at = (plane, first);
                 rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
                 continue;
             }
@@ -277,7 +268,7 @@ pub(crate) fn each_row_quad<const R: usize>(
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let settle = |k: usize, flagged: bool, out: &mut [f32]| {
                     let w = weight(k);
-                    settle(p, input, (plane, first + k), flagged, (&source, &w), out);
+                    settle(p, (plane, first + k), flagged, (&source, &w), out);
                 };
                 if pairs.get(k) == Some(&true) {
                     let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
@@ -321,15 +312,14 @@ fn find_pairs<const R: usize>(
 
 /// One plane's rows of a chunk (`src` its input, `dst` the chunk's output
 /// rows) in order, the pairs `pairs` marks to `pair`, the others to `row`.
-/// (`input`, the plane's index and the chunk's first row are for
-/// [`settle`].)
+/// (The plane's index and the chunk's first row are for [`settle`].)
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn rows_in_pairs<const R: usize>(
     p: &Problem<'_>,
     rows: &SourceRows<'_, R>,
     pairs: &[bool; CHUNK],
-    (input, plane, first): (&[f32], usize, usize),
+    (plane, first): (usize, usize),
     src: &[f32],
     dst: &mut [f32],
     row: &mut impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
@@ -345,12 +335,12 @@ fn rows_in_pairs<const R: usize>(
             let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
             let out2 = outs.next().unwrap_or_default();
             let [f1, f2] = pair(source, [w, w2], [&mut *out, &mut *out2]);
-            settle(p, input, (plane, first + k), f1, (&source, &w), out);
-            settle(p, input, (plane, first + k + 1), f2, (&source, &w2), out2);
+            settle(p, (plane, first + k), f1, (&source, &w), out);
+            settle(p, (plane, first + k + 1), f2, (&source, &w2), out2);
             k += 2;
         } else {
             let flagged = row(source, w, out);
-            settle(p, input, (plane, first + k), flagged, (&source, &w), out);
+            settle(p, (plane, first + k), flagged, (&source, &w), out);
             k += 1;
         }
     }

@@ -90,7 +90,7 @@ pub fn pixel_unshuffle(downscale_factor: usize) = ShuffleGeometry::unshuffle => 
 
 /// [`pixel_shuffle`] and [`pixel_unshuffle`] on a checked geometry and
 /// buffers: a copy for factor 1, else the direction's kernel for the layout.
-fn permute(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
+pub(crate) fn permute(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
     use Direction::{Shuffle, Unshuffle};
     use Layout::{ChannelsFirst, ChannelsLast};
     match (g.direction, g.input.layout) {

@@ -75,7 +75,7 @@ pub fn max_pool = pool
 }
 
 /// [`max_pool`] on a checked geometry and buffers.
-fn pool(g: &MaxPoolGeometry, input: &[f32], output: &mut [f32], indices: &mut [i64]) {
+pub(crate) fn pool(g: &MaxPoolGeometry, input: &[f32], output: &mut [f32], indices: &mut [i64]) {
     let i = g.input;
     let plane = i.plane();
     // u32 payloads need every in-plane index below u32::MAX (the marker).

@@ -45,7 +45,7 @@ mod max;
 use crate::error::Error;
 use crate::geometry::unpool::{UnpoolGeometry, avg_unpool_entry_point, max_unpool_entry_point};
 use crate::layout::Layout;
-use max::unpool_max;
+pub(crate) use max::unpool_max;
 
 max_unpool_entry_point! {
 /// `torch.nn.functional.max_unpool{1,2,3}d(input, indices, **options)`.
@@ -103,7 +103,7 @@ pub fn avg_unpool = unpool_average
 }
 
 /// [`avg_unpool`] on a checked geometry and buffers.
-fn unpool_average(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+pub(crate) fn unpool_average(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
     let (i, o) = (g.input, g.output);
     match g.input.layout {
         Layout::ChannelsLast if i.c > 1 => {

@@ -8,8 +8,11 @@
 #![allow(dead_code)]
 
 mod compare;
+mod conv_call;
 mod guard;
+mod interpolate_call;
 mod layout;
+mod pool_call;
 mod rng;
 
 #[allow(unused_imports)]
@@ -17,11 +20,17 @@ pub use compare::{
     close, dot, first_difference, first_mismatch, identical, same, same_bits, same_or_close,
 };
 #[allow(unused_imports)]
+pub use conv_call::Problem;
+#[allow(unused_imports)]
 pub use guard::{
     ALT_INDEX_SENTINEL, ALT_SENTINEL, Guarded, INDEX_SENTINEL, SENTINEL, Sentinel, untouched,
 };
 #[allow(unused_imports)]
+pub use interpolate_call::Call;
+#[allow(unused_imports)]
 pub use layout::{logical_shape, physical_shape, to_channels_first, to_channels_last};
+#[allow(unused_imports)]
+pub use pool_call::{PoolGeometry, random_unpool};
 #[allow(unused_imports)]
 pub use rng::{Rng, check};
 

@@ -127,14 +127,18 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
                     ];
                     let flagged = interleave::<R>(&src, h, lo, hi, &mut cols);
                     columns::<T>(&cols, lo, starts, weights, out);
-                    // The exact fix-up (`exact.rs`), plane by plane.
+                    // The exact fix-up (`exact.rs`), plane by plane: only
+                    // the planes whose own blends were special, so that a
+                    // plane's result is the same whatever planes share its
+                    // group (a call split into parts groups them otherwise).
                     let planes_here = dst.iter_mut().zip(&src).enumerate().take(planes - q);
                     for (j, (plane_out, src)) in planes_here {
-                        if flagged || (h.contains(&0.0) && zero_weight_rows(src, &h)) {
+                        let own = flagged & (1 << j) != 0;
+                        if own || (h.contains(&0.0) && zero_weight_rows(src, &h)) {
                             let row = first + k;
                             let at = row * out_row;
                             let out = plane_out.get_mut(at..at + out_row).unwrap_or_default();
-                            fix_row(p, input, q + j, row, x0..x0 + n, 0..1, out);
+                            fix_row(p, q + j, row, x0..x0 + n, 0..1, out);
                         }
                     }
                 }
@@ -162,14 +166,15 @@ fn row_or_spare<'a>(
 /// input column `lo + j`, for `lo + j < hi`: a vector of 4 columns per
 /// plane, transposed.
 #[inline(always)]
-/// Returns whether a blend raised the exact fix-up's flag (`exact.rs`).
+/// Returns the planes (bit `p` for plane `p`) whose blends raised the
+/// exact fix-up's flag (`exact.rs`).
 fn interleave<const R: usize>(
     src: &[[&[f32]; R]; 4],
     h: [f32; R],
     lo: usize,
     hi: usize,
     cols: &mut [FourPlanes; SPAN],
-) -> bool {
+) -> u32 {
     let mut flag = Flag::<FourPlanes>::new();
     let vh = h.map(FourPlanes::splat);
     let span = hi - lo;
@@ -197,7 +202,7 @@ fn interleave<const R: usize>(
         }));
         flag.note(*col);
     }
-    flag.raised()
+    flag.raised_lanes()
 }
 
 /// The output columns of the chunk (windows `starts`, splatted weights
@@ -254,7 +259,7 @@ mod tests {
     use crate::geometry::interpolate::{
         InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
     };
-    use crate::interpolate::windows::axis_windows;
+    use crate::interpolate::windows::{Part, axis_windows};
 
     /// Against the reference: 1 to 9 planes (groups of 4 and the repeated
     /// last plane), widths across the transposes' tails and the column
@@ -315,7 +320,7 @@ mod tests {
                             .unwrap();
                         got.fill(f32::MAX);
                         let axes = axis_windows(&g).unwrap();
-                        let problem = Problem::new(&g, &axes);
+                        let problem = Problem::new(Part::whole(&g, input), &axes);
                         let took = fits(&problem);
                         if took {
                             run(input, &problem, &mut got[..m]);

@@ -23,28 +23,73 @@ use crate::geometry::upsample::{
 use crate::layout::{Dims, MAX_SPATIAL};
 
 /// A checked interpolation with its per-axis windows: what the plan and
-/// every kernel take (`i` and `o` the input and output geometry of `g`).
+/// every kernel take. A kernel reads and writes the planes of `i` and `o`:
+/// the whole call `g`'s, or one part's ([`crate::part`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Problem<'a> {
+    /// The whole call: its semantics (some of ATen's choices depend on the
+    /// channel count) and the dims of `source`.
     pub g: &'a InterpolateGeometry,
+    /// The input the kernel reads: `g.input`, or a part's planes.
     pub i: &'a Dims,
+    /// The output the kernel writes: `g.output`, or a part's planes.
     pub o: &'a Dims,
     pub axes: &'a [AxisWindows; MAX_SPATIAL],
     /// The output columns a kernel pass writes: all of them, but for a
     /// kernel that takes its rows in chunks of columns (the range the
     /// exact fix-up looks at).
     pub columns: (usize, usize),
+    /// The whole call's input, which the exact fix-up reads.
+    pub source: &'a [f32],
+    /// The first plane of `i` within `g` (channels-first `n * C + c`,
+    /// channels-last `n`): 0 but for a part.
+    pub first: usize,
 }
 
 impl<'a> Problem<'a> {
-    /// `g` with its windows `axes`.
-    pub fn new(g: &'a InterpolateGeometry, axes: &'a [AxisWindows; MAX_SPATIAL]) -> Self {
+    /// `part` with its windows `axes`.
+    pub fn new(part: Part<'a>, axes: &'a [AxisWindows; MAX_SPATIAL]) -> Self {
+        let Part {
+            g,
+            i,
+            o,
+            source,
+            first,
+        } = part;
         Problem {
+            g,
+            i,
+            o,
+            axes,
+            columns: (0, o.spatial[2]),
+            source,
+            first,
+        }
+    }
+}
+
+/// What one kernel run covers: the whole call `g`, or one part of it
+/// ([`crate::part`]): the planes of `i` and `o`, from plane `first` of
+/// `g` (channels-first `n * C + c`, channels-last `n`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Part<'a> {
+    pub g: &'a InterpolateGeometry,
+    pub i: &'a Dims,
+    pub o: &'a Dims,
+    /// The whole call's input.
+    pub source: &'a [f32],
+    pub first: usize,
+}
+
+impl<'a> Part<'a> {
+    /// The whole call `g` on its input `source`.
+    pub fn whole(g: &'a InterpolateGeometry, source: &'a [f32]) -> Self {
+        Part {
             g,
             i: &g.input,
             o: &g.output,
-            axes,
-            columns: (0, g.output.spatial[2]),
+            source,
+            first: 0,
         }
     }
 }

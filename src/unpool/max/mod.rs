@@ -18,7 +18,7 @@ use scatter::{Zeroed, scatter_channels_last, scatter_plane};
 /// (which would read every `i64` index from memory twice): where every index
 /// lies in its own cell, [`Cells`] checks them for free; elsewhere the
 /// unit's indices are checked just before its scatter.
-pub(super) fn unpool_max(
+pub(crate) fn unpool_max(
     g: &UnpoolGeometry,
     input: &[f32],
     indices: &[i64],

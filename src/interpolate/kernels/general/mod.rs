@@ -235,7 +235,7 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                                     let at = plane * out_plane + row * out_row;
                                     let out = output.get_mut(at..at + out_row).unwrap_or_default();
                                     let columns = ox0..ox0 + wt.len;
-                                    fix_row(p, input, plane, row, columns, c0..c0 + width, out);
+                                    fix_row(p, plane, row, columns, c0..c0 + width, out);
                                 }
                             }
                         }

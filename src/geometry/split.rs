@@ -1,0 +1,147 @@
+//! How one call's output splits into parts that threads compute on their
+//! own ([`crate::part`]): the units an output is cut into, and the smaller
+//! problem one run of units is.
+//!
+//! A unit is the smallest piece of output whose input is also one
+//! contiguous piece:
+//! - channels-first: one `(n, c)` plane of whichever side has fewer planes
+//!   (`pixel_shuffle`'s output plane reads `r*r` input planes,
+//!   `pixel_unshuffle`'s input plane writes `r*r` output planes; the other
+//!   ops map plane to plane);
+//! - channels-last: one batch item;
+//! - `conv_transpose`, either layout: one batch item (every output channel
+//!   reads every input channel of its group).
+//!
+//! Units `first .. first + count` are then the same op on `N' = 1`,
+//! `C' = count` planes (channels-first, scaled by the planes per unit) or
+//! on `N' = count` items, with every other size and option unchanged: the
+//! kernels compute each plane and each item on its own, so the parts
+//! together are the whole call bit for bit.
+
+use crate::error::{Buffer, Error};
+use crate::layout::{Dims, Layout};
+use core::ops::Range;
+
+/// How a call's output splits: `count` units of `len` output elements
+/// each, in memory order (see [`crate::part`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Units {
+    /// How many units the output holds: the most parts a call splits into.
+    pub count: usize,
+    /// Output elements per unit: a part of `k` units is `k * len` long.
+    pub len: usize,
+}
+
+/// A checked geometry whose input and output dims can be narrowed to a run
+/// of units.
+pub(crate) trait Split: Copy {
+    /// Whether channels-first units are planes (`false`: batch items in
+    /// both layouts, as `conv_transpose`).
+    const PLANES: bool = true;
+
+    /// The input and output dims.
+    fn dims(&self) -> (Dims, Dims);
+
+    /// The same problem on other input and output dims.
+    fn with_dims(self, input: Dims, output: Dims) -> Self;
+}
+
+/// The planes (channels-first) or batch items one unit holds, input and
+/// output, and the unit count.
+fn unit_shape<G: Split>(g: &G) -> (usize, usize, usize) {
+    let (i, o) = g.dims();
+    if G::PLANES && i.layout == Layout::ChannelsFirst {
+        let (pi, po) = (i.n * i.c, o.n * o.c);
+        let units = pi.min(po);
+        (pi / units, po / units, units)
+    } else {
+        (1, 1, i.n)
+    }
+}
+
+/// The units `g`'s output splits into.
+pub(crate) fn units<G: Split>(g: &G) -> Units {
+    let (_, _, count) = unit_shape(g);
+    let (_, o) = g.dims();
+    Units {
+        count,
+        len: o.numel() / count,
+    }
+}
+
+/// The part of `g` that starts at unit `first` and writes `output_len`
+/// elements: its geometry, and the range of the whole input it reads.
+/// Errors when `output_len` is not a whole, non-zero number of units
+/// within the call.
+pub(crate) fn part<G: Split>(
+    g: &G,
+    first: usize,
+    output_len: usize,
+) -> Result<(G, Range<usize>), Error> {
+    let (per_in, per_out, total) = unit_shape(g);
+    let Units { len, .. } = units(g);
+    let count = output_len / len;
+    if count == 0 || count * len != output_len || first >= total || count > total - first {
+        return Err(Error::PartOutOfRange {
+            first,
+            len: output_len,
+            unit_len: len,
+            units: total,
+        });
+    }
+    let (i, o) = g.dims();
+    let narrow = |d: Dims, per: usize| Dims {
+        n: if d.layout == Layout::ChannelsFirst && G::PLANES {
+            1
+        } else {
+            count
+        },
+        c: if d.layout == Layout::ChannelsFirst && G::PLANES {
+            count * per
+        } else {
+            d.c
+        },
+        ..d
+    };
+    let (si, so) = (narrow(i, per_in), narrow(o, per_out));
+    let unit_in = si.numel() / count;
+    debug_assert_eq!(so.numel(), output_len);
+    Ok((
+        g.with_dims(si, so),
+        first * unit_in..(first + count) * unit_in,
+    ))
+}
+
+/// Checks `len` against the whole call's input length.
+pub(crate) fn check_input<G: Split>(g: &G, buffer: Buffer, len: usize) -> Result<(), Error> {
+    g.dims().0.check_len(buffer, len)
+}
+
+/// `Split` for geometries whose only sizes are `input` and `output`.
+macro_rules! split_by_dims {
+    ($($g:ty: $planes:literal),*) => {$(
+        impl Split for $g {
+            const PLANES: bool = $planes;
+
+            fn dims(&self) -> (Dims, Dims) {
+                (self.input, self.output)
+            }
+
+            fn with_dims(self, input: Dims, output: Dims) -> Self {
+                Self {
+                    input,
+                    output,
+                    ..self
+                }
+            }
+        }
+    )*};
+}
+
+split_by_dims!(
+    super::interpolate::InterpolateGeometry: true,
+    super::pixel_shuffle::ShuffleGeometry: true,
+    super::pool::MaxPoolGeometry: true,
+    super::unpool::UnpoolGeometry: true,
+    super::conv_transpose::ConvTransposeGeometry: false
+);

@@ -1,0 +1,272 @@
+//! One call split into parts that threads compute on their own, with no
+//! allocation and no `std`.
+//!
+//! Every op's output is cut into *units* ([`Units`]): channels-first, one
+//! `(n, c)` plane (for [`pixel_shuffle`] one output plane, which reads
+//! `r*r` input planes; for [`pixel_unshuffle`] the `r*r` output planes of
+//! one input plane); channels-last, one batch item; for
+//! [`conv_transpose`], one batch item in either layout. A *part* is a run
+//! of whole units: a contiguous piece of the output. Each op here takes
+//! the whole call's arguments, the part's first unit and the part's piece
+//! of the output, and writes that piece only:
+//!
+//! ```
+//! use upsample::{part, InterpolateMode, InterpolateOptions, Layout};
+//! let (shape, layout) = ([2, 3, 8, 8], Layout::ChannelsFirst);
+//! let opts = InterpolateOptions::scale_factor(InterpolateMode::Bilinear, &[2.0]);
+//! let input = vec![1.0; 2 * 3 * 8 * 8];
+//! let mut output = vec![0.0; 2 * 3 * 16 * 16];
+//! // Checks the whole call once; the parts below can then fail only on
+//! // their own slices.
+//! let units = part::interpolate_units(&shape, layout, &opts)?;
+//! assert_eq!((units.count, units.len), (6, 256)); // 6 planes of 16x16
+//! let per_part = units.count.div_ceil(2);
+//! std::thread::scope(|s| {
+//!     for (k, piece) in output.chunks_mut(per_part * units.len).enumerate() {
+//!         let input = &input;
+//!         s.spawn(move || part::interpolate(input, &shape, layout, &opts, k * per_part, piece));
+//!     }
+//! });
+//! assert!(output.iter().all(|&v| v == 1.0));
+//! # Ok::<(), upsample::Error>(())
+//! ```
+//!
+//! The parts together equal one whole call bit for bit, computed in any
+//! order: each kernel computes a plane (or a batch item) from its own input
+//! only, and the part runs the kernel the whole call would choose (for
+//! [`interpolate`], the choice is made on the whole call's geometry). A
+//! part reads only its units' input; its cost is its share of the call
+//! plus the call's checks and, for [`interpolate`], its per-axis tables
+//! (one row's worth). Parts never write outside their piece.
+//!
+//! Not split: a channels-last call of one batch item (or a
+//! `conv_transpose` of one) is one unit.
+
+use crate::error::{Buffer, Error};
+use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
+use crate::geometry::interpolate::InterpolateGeometry;
+use crate::geometry::pixel_shuffle::ShuffleGeometry;
+use crate::geometry::pool::MaxPoolGeometry;
+pub use crate::geometry::split::Units;
+use crate::geometry::split::{self, check_input};
+use crate::geometry::unpool::UnpoolGeometry;
+use crate::layout::Layout;
+use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
+
+/// The input range a part reads, as a slice (the range comes from the
+/// checked geometry, so it is always in bounds).
+fn piece(input: &[f32], range: core::ops::Range<usize>) -> Result<&[f32], Error> {
+    let len = input.len();
+    input.get(range).ok_or(Error::BufferLength {
+        buffer: Buffer::Input,
+        expected: len,
+        actual: len,
+    })
+}
+
+/// Defines the units and part functions of an op with one input and one
+/// output under one parameter.
+macro_rules! map_part {
+    (
+        $op:literal, $units:ident, $name:ident($param:ident: $ty:ty)
+        = $geometry:expr => $run:expr
+    ) => {
+        #[doc = concat!("How [`", $op, "`](crate::", $op, ")'s output splits into units; checks the whole call (as the op does) but for its slices.")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", $op, "`](crate::", $op, ")'s, but for [`Error::BufferLength`].")]
+        pub fn $units(shape: &[usize], layout: Layout, $param: $ty) -> Result<Units, Error> {
+            Ok(split::units(&$geometry(shape, layout, $param)?))
+        }
+
+        #[doc = concat!("One part of [`", $op, "`](crate::", $op, "): the whole call's `input` and arguments; `output` is the part's piece, from unit `first` (see the [module docs](self)).")]
+        ///
+        /// # Errors
+        #[doc = concat!("As [`", $op, "`](crate::", $op, ")'s, and [`Error::PartOutOfRange`] when `output` is not a whole number of units from `first` within the call; nothing is written on `Err`.")]
+        pub fn $name(
+            input: &[f32],
+            shape: &[usize],
+            layout: Layout,
+            $param: $ty,
+            first: usize,
+            output: &mut [f32],
+        ) -> Result<(), Error> {
+            let g = $geometry(shape, layout, $param)?;
+            check_input(&g, Buffer::Input, input.len())?;
+            let (p, range) = split::part(&g, first, output.len())?;
+            $run(&g, &p, (input, first), piece(input, range)?, output);
+            Ok(())
+        }
+    };
+}
+
+map_part! {
+    "interpolate", interpolate_units, interpolate(options: &InterpolateOptions)
+    = InterpolateGeometry::new => crate::interpolate::resample_part
+}
+
+map_part! {
+    "pixel_shuffle", pixel_shuffle_units, pixel_shuffle(upscale_factor: usize)
+    = ShuffleGeometry::shuffle => |_, p: &ShuffleGeometry, _, i, o| crate::pixel_shuffle::permute(p, i, o)
+}
+
+map_part! {
+    "pixel_unshuffle", pixel_unshuffle_units, pixel_unshuffle(downscale_factor: usize)
+    = ShuffleGeometry::unshuffle => |_, p: &ShuffleGeometry, _, i, o| crate::pixel_shuffle::permute(p, i, o)
+}
+
+map_part! {
+    "avg_unpool", avg_unpool_units, avg_unpool(options: &UnpoolOptions<'_>)
+    = |shape, layout, options| UnpoolGeometry::new(shape, layout, options, "avg_unpool")
+    => |_, p: &UnpoolGeometry, _, i, o| crate::unpool::unpool_average(p, i, o)
+}
+
+/// How [`max_unpool`](crate::max_unpool)'s output splits into units;
+/// checks the whole call (as the op does) but for its slices.
+///
+/// # Errors
+/// As [`max_unpool`](crate::max_unpool)'s, but for
+/// [`Error::BufferLength`] and [`Error::IndexOutOfRange`].
+pub fn max_unpool_units(
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+) -> Result<Units, Error> {
+    Ok(split::units(&UnpoolGeometry::new(
+        shape,
+        layout,
+        options,
+        "max_unpool",
+    )?))
+}
+
+/// One part of [`max_unpool`](crate::max_unpool): the whole call's
+/// `input`, `indices` and arguments; `output` is the part's piece, from
+/// unit `first` (see the [module docs](self)).
+///
+/// # Errors
+/// As [`max_unpool`](crate::max_unpool)'s, and [`Error::PartOutOfRange`].
+/// [`Error::IndexOutOfRange`] is found within the part's units only (its
+/// `position` in the whole `indices`); then the part's piece is NaN.
+pub fn max_unpool(
+    input: &[f32],
+    indices: &[i64],
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+    first: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = UnpoolGeometry::new(shape, layout, options, "max_unpool")?;
+    check_input(&g, Buffer::Input, input.len())?;
+    check_input(&g, Buffer::Indices, indices.len())?;
+    let (p, range) = split::part(&g, first, output.len())?;
+    let start = range.start;
+    let indices = indices.get(range.clone()).unwrap_or_default();
+    let written = crate::unpool::unpool_max(&p, piece(input, range)?, indices, output);
+    match written {
+        Err(Error::IndexOutOfRange {
+            position,
+            index,
+            plane_size,
+        }) => {
+            output.fill(f32::NAN);
+            Err(Error::IndexOutOfRange {
+                position: position + start,
+                index,
+                plane_size,
+            })
+        }
+        other => other,
+    }
+}
+
+/// How [`max_pool`](crate::max_pool)'s output (and indices) split into
+/// units; checks the whole call (as the op does) but for its slices.
+///
+/// # Errors
+/// As [`max_pool`](crate::max_pool)'s, but for [`Error::BufferLength`].
+pub fn max_pool_units(
+    shape: &[usize],
+    layout: Layout,
+    options: &MaxPoolOptions<'_>,
+) -> Result<Units, Error> {
+    Ok(split::units(&MaxPoolGeometry::new(shape, layout, options)?))
+}
+
+/// One part of [`max_pool`](crate::max_pool): the whole call's `input` and
+/// arguments; `output` and `indices` are the part's pieces (of one
+/// length), from unit `first` (see the [module docs](self)).
+///
+/// # Errors
+/// As [`max_pool`](crate::max_pool)'s, and [`Error::PartOutOfRange`];
+/// nothing is written on `Err`.
+pub fn max_pool(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    options: &MaxPoolOptions<'_>,
+    first: usize,
+    output: &mut [f32],
+    indices: &mut [i64],
+) -> Result<(), Error> {
+    let g = MaxPoolGeometry::new(shape, layout, options)?;
+    check_input(&g, Buffer::Input, input.len())?;
+    crate::layout::check_len(Buffer::Indices, output.len(), indices.len())?;
+    let (p, range) = split::part(&g, first, output.len())?;
+    crate::pool::pool(&p, piece(input, range)?, output, indices);
+    Ok(())
+}
+
+/// How [`conv_transpose`](crate::conv_transpose)'s output splits into
+/// units (one per batch item); checks the whole call (as the op does) but
+/// for its slices.
+///
+/// # Errors
+/// As [`conv_transpose`](crate::conv_transpose)'s, but for
+/// [`Error::BufferLength`].
+pub fn conv_transpose_units(
+    shape: &[usize],
+    layout: Layout,
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+) -> Result<Units, Error> {
+    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
+    Ok(split::units(&g))
+}
+
+/// One part of [`conv_transpose`](crate::conv_transpose): the whole call's
+/// `input`, `weight`, `bias` and arguments; `output` is the part's piece,
+/// from batch item `first` (see the [module docs](self)); `scratch` is the
+/// part's own, of [`conv_transpose_scratch_len`](crate::conv_transpose_scratch_len)
+/// for the whole call (which no part exceeds).
+///
+/// # Errors
+/// As [`conv_transpose`](crate::conv_transpose)'s, and
+/// [`Error::PartOutOfRange`]; nothing is written on `Err`.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_transpose(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    weight: &[f32],
+    weight_shape: &[usize],
+    bias: Option<&[f32]>,
+    options: &ConvTransposeOptions<'_>,
+    first: usize,
+    output: &mut [f32],
+    scratch: &mut [f32],
+) -> Result<(), Error> {
+    let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
+    check_input(&g, Buffer::Input, input.len())?;
+    let (p, range) = split::part(&g, first, output.len())?;
+    let input = piece(input, range)?;
+    p.check_buffers(input, weight, bias, output)?;
+    let operands = Operands {
+        g: &p,
+        input,
+        weight,
+        bias,
+    };
+    crate::conv_transpose::transpose(operands, output, scratch)
+}

@@ -1,0 +1,431 @@
+//! `upsample::part`: a call cut into parts at random unit boundaries (one
+//! part up to one part per unit), the parts run in a random order or on
+//! real threads, each into its own guard-banded piece, equals one whole
+//! call bit for bit, for every op over the property tests' random calls
+//! (both layouts, every mode and rank, NaN and infinities in the inputs).
+//! Also: a part that is not whole units is an error that writes nothing,
+//! and a bad `max_unpool` index spoils only its own part.
+//! `QUICKCHECK_TESTS` sets the case count.
+
+mod common;
+
+use common::{Call, Guarded, PoolGeometry, Problem, Rng, check, random_unpool, same_bits};
+use quickcheck::TestResult;
+use upsample::part::{self, Units};
+use upsample::{Error, InterpolateMode as M, Layout, MaxPoolOptions, UnpoolOptions};
+
+/// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
+const TESTS: u64 = 300;
+
+/// Sentinels around every piece.
+const GUARD: usize = 9;
+
+/// Random cuts of `count` units: `(first, units)` runs covering them all.
+fn cuts(rng: &mut Rng, count: usize) -> Vec<(usize, usize)> {
+    let parts = match rng.range(0, 3) {
+        0 => 1,
+        1 => count,
+        _ => rng.range(1, count),
+    };
+    // `parts - 1` distinct cut points in 1..count.
+    let mut points: Vec<usize> = (1..count).collect();
+    for k in (1..points.len()).rev() {
+        points.swap(k, rng.range(0, k));
+    }
+    points.truncate(parts - 1);
+    points.sort_unstable();
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for p in points.into_iter().chain([count]) {
+        runs.push((at, p - at));
+        at = p;
+    }
+    runs
+}
+
+/// Runs `part(first, units)` for every run of a random cut of `units`, in a
+/// random order or each on its own thread; the results in unit order.
+fn split<O: Send>(
+    rng: &mut Rng,
+    units: Units,
+    part: impl Fn(usize, usize) -> Result<O, String> + Sync,
+) -> Result<Vec<O>, String> {
+    let runs = cuts(rng, units.count);
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    for k in (1..order.len()).rev() {
+        order.swap(k, rng.range(0, k));
+    }
+    let mut done: Vec<Option<Result<O, String>>> = (0..runs.len()).map(|_| None).collect();
+    if rng.coin() && !cfg!(miri) {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = order
+                .iter()
+                .map(|&k| {
+                    let (first, n) = runs[k];
+                    let part = &part;
+                    (k, s.spawn(move || part(first, n)))
+                })
+                .collect();
+            for (k, h) in handles {
+                done[k] = Some(h.join().unwrap_or_else(|_| Err("a part panicked".into())));
+            }
+        });
+    } else {
+        for &k in &order {
+            let (first, n) = runs[k];
+            done[k] = Some(part(first, n));
+        }
+    }
+    done.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("a part never ran".into())))
+        .collect()
+}
+
+/// One `f32` piece of `len` elements between guard bands, written by
+/// `write`; its contents if the bands held.
+fn piece(
+    len: usize,
+    write: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) -> Result<Vec<f32>, String> {
+    let mut out = Guarded::new(len, GUARD, GUARD);
+    write(out.inner_mut()).map_err(|e| format!("part failed: {e}"))?;
+    if !out.bands_intact() {
+        return Err("a part wrote outside its piece".into());
+    }
+    Ok(out.inner().to_vec())
+}
+
+/// The parts' pieces, joined, against the whole call's output.
+fn joined_equals(pieces: Result<Vec<Vec<f32>>, String>, whole: &[f32]) -> TestResult {
+    match pieces {
+        Ok(p) if same_bits(&p.concat(), whole) => TestResult::passed(),
+        Ok(p) => TestResult::error(format!(
+            "the parts differ from the whole call: {:?} of {}",
+            common::first_difference(&p.concat(), whole),
+            whole.len()
+        )),
+        Err(e) => TestResult::error(e),
+    }
+}
+
+#[test]
+fn interpolate_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let modes = [M::Nearest, M::Bilinear, M::Bicubic, M::Area, M::Trilinear];
+        let mode = rng.pick(&modes);
+        let mode = if rng.coin() {
+            mode
+        } else {
+            rng.pick(&common::MODES)
+        };
+        let call = Call::random(&mut rng, mode);
+        let opts = call.options();
+        let Ok(out) = upsample::interpolate_output_shape(&call.shape, &opts) else {
+            return TestResult::discard();
+        };
+        let mut whole = vec![0.0; out.numel()];
+        let (shape, layout) = (&call.shape[..], call.layout);
+        upsample::interpolate(&call.input, shape, layout, &opts, &mut whole).unwrap();
+        let units = part::interpolate_units(shape, layout, &opts).unwrap();
+        let pieces = split(&mut rng, units, |first, n| {
+            piece(n * units.len, |o| {
+                part::interpolate(&call.input, shape, layout, &opts, first, o)
+            })
+        });
+        let result = joined_equals(pieces, &whole);
+        if result.is_failure() || result.is_error() {
+            eprintln!(
+                "{:?} {:?} {:?} size {:?} sf {:?} rc {:?} ac {:?} aa {}",
+                call.mode,
+                call.shape,
+                layout,
+                call.size,
+                call.scale_factor,
+                call.recompute,
+                call.align_corners,
+                call.antialias
+            );
+        }
+        result
+    }
+    check(prop, TESTS);
+}
+
+#[test]
+fn pixel_shuffle_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let r = rng.range(1, 4);
+        let layout = rng.layout();
+        let shuffle = rng.coin();
+        let (n, c, h, w) = (rng.range(1, 3), rng.range(1, 5), rng.size(20), rng.size(20));
+        let shape = if shuffle {
+            [n, c * r * r, h, w]
+        } else {
+            [n, c, h * r, w * r]
+        };
+        let input = rng.special_values(shape.iter().product(), true);
+        let mut whole = vec![0.0; input.len()];
+        let units = if shuffle {
+            upsample::pixel_shuffle(&input, &shape, layout, r, &mut whole).unwrap();
+            part::pixel_shuffle_units(&shape, layout, r).unwrap()
+        } else {
+            upsample::pixel_unshuffle(&input, &shape, layout, r, &mut whole).unwrap();
+            part::pixel_unshuffle_units(&shape, layout, r).unwrap()
+        };
+        let pieces = split(&mut rng, units, |first, k| {
+            piece(k * units.len, |o| {
+                if shuffle {
+                    part::pixel_shuffle(&input, &shape, layout, r, first, o)
+                } else {
+                    part::pixel_unshuffle(&input, &shape, layout, r, first, o)
+                }
+            })
+        });
+        joined_equals(pieces, &whole)
+    }
+    check(prop, TESTS);
+}
+
+/// A random pool's shape, layout and options' parts.
+fn random_pool(rng: &mut Rng) -> (Vec<usize>, Layout, PoolGeometry, bool) {
+    let rank = rng.range(1, 3);
+    let max = [40, 14, 6][rank - 1];
+    let mut shape = vec![rng.range(1, 3), rng.range(1, 20)];
+    shape.extend((0..rank).map(|_| rng.size(max)));
+    let geo = PoolGeometry::random(rng, rank);
+    (shape, rng.layout(), geo, rng.coin())
+}
+
+#[test]
+fn max_pool_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let (shape, layout, geo, ceil_mode) = random_pool(&mut rng);
+        let opts = MaxPoolOptions::new(&geo.kernel)
+            .with_stride(&geo.stride)
+            .with_padding(&geo.padding)
+            .with_dilation(&geo.dilation)
+            .with_ceil_mode(ceil_mode);
+        let Ok(out) = upsample::max_pool_output_shape(&shape, &opts) else {
+            return TestResult::discard();
+        };
+        let input = rng.pool_data(shape.iter().product());
+        let (mut whole, mut whole_idx) = (vec![0.0; out.numel()], vec![0i64; out.numel()]);
+        upsample::max_pool(&input, &shape, layout, &opts, &mut whole, &mut whole_idx).unwrap();
+        let units = part::max_pool_units(&shape, layout, &opts).unwrap();
+        let pieces = split(&mut rng, units, |first, n| {
+            let mut idx = Guarded::new(n * units.len, GUARD, GUARD);
+            let values = piece(n * units.len, |o| {
+                part::max_pool(&input, &shape, layout, &opts, first, o, idx.inner_mut())
+            })?;
+            if !idx.bands_intact() {
+                return Err("a part wrote indices outside its piece".into());
+            }
+            Ok((values, idx.inner().to_vec()))
+        });
+        match pieces {
+            Ok(p) => {
+                let (values, idx): (Vec<_>, Vec<_>) = p.into_iter().unzip();
+                TestResult::from_bool(
+                    same_bits(&values.concat(), &whole) && idx.concat() == whole_idx,
+                )
+            }
+            Err(e) => TestResult::error(e),
+        }
+    }
+    check(prop, TESTS);
+}
+
+/// Unpool options from a random geometry and output size.
+fn unpool_options<'a>(geo: &'a PoolGeometry, size: &'a Option<Vec<usize>>) -> UnpoolOptions<'a> {
+    let opts = UnpoolOptions::new(&geo.kernel)
+        .with_stride(&geo.stride)
+        .with_padding(&geo.padding);
+    match size {
+        Some(size) => opts.with_output_size(size),
+        None => opts,
+    }
+}
+
+#[test]
+fn unpool_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let (shape, geo, size, layout) = random_unpool(&mut rng);
+        let opts = unpool_options(&geo, &size);
+        let Ok(out) = upsample::unpool_output_shape(&shape, &opts) else {
+            return TestResult::discard();
+        };
+        let n: usize = shape.iter().product();
+        let plane = out[2..].iter().product::<usize>();
+        let input = rng.special_values(n, true);
+        let indices: Vec<i64> = (0..n).map(|_| rng.range(0, plane - 1) as i64).collect();
+        let mut whole = vec![0.0; out.numel()];
+        if rng.coin() {
+            upsample::max_unpool(&input, &indices, &shape, layout, &opts, &mut whole).unwrap();
+            let units = part::max_unpool_units(&shape, layout, &opts).unwrap();
+            joined_equals(
+                split(&mut rng, units, |first, k| {
+                    piece(k * units.len, |o| {
+                        part::max_unpool(&input, &indices, &shape, layout, &opts, first, o)
+                    })
+                }),
+                &whole,
+            )
+        } else {
+            upsample::avg_unpool(&input, &shape, layout, &opts, &mut whole).unwrap();
+            let units = part::avg_unpool_units(&shape, layout, &opts).unwrap();
+            joined_equals(
+                split(&mut rng, units, |first, k| {
+                    piece(k * units.len, |o| {
+                        part::avg_unpool(&input, &shape, layout, &opts, first, o)
+                    })
+                }),
+                &whole,
+            )
+        }
+    }
+    check(prop, TESTS);
+}
+
+#[test]
+fn conv_transpose_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let Some(mut p) = Problem::random(&mut rng) else {
+            return TestResult::discard();
+        };
+        p.shape[0] = rng.range(1, 4);
+        p.x = rng.special_values(p.shape.iter().product(), false);
+        let opts = p.opts();
+        let out = upsample::conv_transpose_output_shape(&p.shape, &p.wshape, &opts).unwrap();
+        let scratch_len =
+            upsample::conv_transpose_scratch_len(&p.shape, p.layout, &p.wshape, &opts).unwrap();
+        let mut whole = vec![0.0; out.numel()];
+        let mut scratch = vec![0.0; scratch_len];
+        let bias = p.bias.as_deref();
+        upsample::conv_transpose(
+            &p.x,
+            &p.shape,
+            p.layout,
+            &p.w,
+            &p.wshape,
+            bias,
+            &opts,
+            &mut whole,
+            &mut scratch,
+        )
+        .unwrap();
+        let units = part::conv_transpose_units(&p.shape, p.layout, &p.wshape, &opts).unwrap();
+        let pieces = split(&mut rng, units, |first, n| {
+            let mut scratch = vec![0.0; scratch_len];
+            piece(n * units.len, |o| {
+                part::conv_transpose(
+                    &p.x,
+                    &p.shape,
+                    p.layout,
+                    &p.w,
+                    &p.wshape,
+                    bias,
+                    &opts,
+                    first,
+                    o,
+                    &mut scratch,
+                )
+            })
+        });
+        joined_equals(pieces, &whole)
+    }
+    check(prop, 200);
+}
+
+/// Pieces that are not whole units within the call: `PartOutOfRange`,
+/// nothing written.
+#[test]
+fn a_part_of_partial_units_is_an_error_that_writes_nothing() {
+    let opts = upsample::InterpolateOptions::scale_factor(M::Bilinear, 2.0);
+    let (shape, input) = ([2, 3, 4, 5], vec![1.0; 120]);
+    for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+        let units = part::interpolate_units(&shape, layout, &opts).unwrap();
+        let expect = match layout {
+            Layout::ChannelsFirst => Units { count: 6, len: 80 },
+            Layout::ChannelsLast => Units { count: 2, len: 240 },
+        };
+        assert_eq!(units, expect);
+        let bad = [
+            (0, 0),
+            (0, units.len - 1),
+            (0, units.len + 1),
+            (units.count, units.len),
+            (units.count - 1, 2 * units.len),
+            (usize::MAX, units.len),
+        ];
+        for (first, len) in bad {
+            let mut out = vec![7.0; len];
+            let err =
+                part::interpolate(&input, &shape, layout, &opts, first, &mut out).unwrap_err();
+            assert!(
+                matches!(err, Error::PartOutOfRange { unit_len, units: u, .. } if unit_len == units.len && u == units.count),
+                "{first} {len}: {err:?}"
+            );
+            assert!(out.iter().all(|&v| v == 7.0), "{first} {len} wrote");
+        }
+        // The whole call's input length is checked, not the part's.
+        let mut out = vec![7.0; units.len];
+        let err = part::interpolate(&input[..60], &shape, layout, &opts, 0, &mut out).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BufferLength {
+                    expected: 120,
+                    actual: 60,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+}
+
+/// A bad index spoils its own part (NaN, and the error's position in the
+/// whole `indices`); the other parts are the whole call's planes.
+#[test]
+fn a_bad_max_unpool_index_spoils_only_its_part() {
+    let opts = UnpoolOptions::new(&[2]);
+    let shape = [1, 3, 4];
+    let input: Vec<f32> = (1..=12).map(|v| v as f32).collect();
+    let mut indices: Vec<i64> = (0..12).map(|k| 2 * (k % 4) as i64).collect();
+    indices[9] = 8;
+    let units = part::max_unpool_units(&shape, Layout::ChannelsFirst, &opts).unwrap();
+    assert_eq!(units, Units { count: 3, len: 8 });
+    let mut out = [0.0f32; 24];
+    let (a, rest) = out.split_at_mut(8);
+    let (b, c) = rest.split_at_mut(8);
+    for (first, piece) in [(0, a), (1, b)] {
+        part::max_unpool(
+            &input,
+            &indices,
+            &shape,
+            Layout::ChannelsFirst,
+            &opts,
+            first,
+            piece,
+        )
+        .unwrap();
+    }
+    let err =
+        part::max_unpool(&input, &indices, &shape, Layout::ChannelsFirst, &opts, 2, c).unwrap_err();
+    assert_eq!(
+        err,
+        Error::IndexOutOfRange {
+            position: 9,
+            index: 8,
+            plane_size: 8
+        }
+    );
+    assert_eq!(out[..8], [1.0, 0.0, 2.0, 0.0, 3.0, 0.0, 4.0, 0.0]);
+    assert_eq!(out[8..16], [5.0, 0.0, 6.0, 0.0, 7.0, 0.0, 8.0, 0.0]);
+    assert!(out[16..].iter().all(|v| v.is_nan()));
+}
