@@ -75,6 +75,8 @@ mod error;
 mod geometry;
 mod interpolate;
 mod layout;
+#[cfg(feature = "rayon")]
+pub mod parallel;
 pub mod part;
 mod pixel_shuffle;
 mod pool;
