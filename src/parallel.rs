@@ -6,8 +6,9 @@
 //! its parts would be small: one part per [`MIN_PART`] elements read and
 //! written (for `conv_transpose`, per [`MIN_PART`] multiply-adds), so a
 //! small call stays on the calling thread with no pool round trip. A call
-//! whose output is one unit (a channels-last image of one batch item, a
-//! `conv_transpose` of one) is not split.
+//! whose output is one unit (a copying op's channels-last image of one
+//! batch item, a `conv_transpose` of one) is not split; an interpolation
+//! splits at planes where it has at least one per part, else at rows.
 //!
 //! Errors are found before anything is written, as in the crate's
 //! functions: the whole call is checked first, then the parts, which can
@@ -31,22 +32,27 @@ use std::vec::Vec;
 /// waiting for it costs more than it saves.
 pub const MIN_PART: usize = 1 << 17;
 
-/// The units per part for a call of `units` and `work`: 0 for one part.
-fn units_per_part(units: Units, work: usize) -> usize {
+/// The units per part for a call of `units` and `work`, a multiple of
+/// `align` units where that leaves a part for every thread: 0 for one
+/// part.
+fn units_per_part(units: Units, work: usize, align: usize) -> usize {
     let parts = (work / MIN_PART)
         .min(rayon::current_num_threads())
         .min(units.count);
+    let per = units.count.div_ceil(parts.max(1));
     if parts <= 1 {
         0
+    } else if units.count / align >= parts {
+        per.div_ceil(align) * align
     } else {
-        units.count.div_ceil(parts)
+        per
     }
 }
 
 /// Defines the split form of an op with one input and one output under
 /// one parameter.
 macro_rules! map_parallel {
-    ($op:ident, $units:ident($param:ident: $ty:ty)) => {
+    ($op:ident, $units:ident($param:ident: $ty:ty), $align:expr) => {
         #[doc = concat!("[`", stringify!($op), "`](crate::", stringify!($op), ") split over the current rayon pool (see the [module docs](self)).")]
         ///
         /// # Errors
@@ -60,7 +66,9 @@ macro_rules! map_parallel {
         ) -> Result<(), Error> {
             let units = part::$units(shape, layout, $param)?;
             check_len(Buffer::Output, units.count * units.len, output.len())?;
-            let per = units_per_part(units, input.len() + output.len());
+            let align: fn(&[usize], Layout, Units) -> usize = $align;
+            let align = align(shape, layout, units);
+            let per = units_per_part(units, input.len() + output.len(), align);
             if per == 0 {
                 return crate::$op(input, shape, layout, $param, output);
             }
@@ -72,10 +80,24 @@ macro_rules! map_parallel {
     };
 }
 
-map_parallel!(interpolate, interpolate_units(options: &InterpolateOptions));
-map_parallel!(pixel_shuffle, pixel_shuffle_units(upscale_factor: usize));
-map_parallel!(pixel_unshuffle, pixel_unshuffle_units(downscale_factor: usize));
-map_parallel!(avg_unpool, avg_unpool_units(options: &UnpoolOptions<'_>));
+/// The units of one plane of an interpolation (its rows): parts of whole
+/// planes keep a kernel's planes together.
+fn plane_units(shape: &[usize], layout: Layout, units: Units) -> usize {
+    let (n, c) = (
+        shape.first().copied().unwrap_or(1),
+        shape.get(1).copied().unwrap_or(1),
+    );
+    let planes = match layout {
+        Layout::ChannelsFirst => n * c,
+        Layout::ChannelsLast => n,
+    };
+    (units.count / planes.max(1)).max(1)
+}
+
+map_parallel!(interpolate, interpolate_units(options: &InterpolateOptions), plane_units);
+map_parallel!(pixel_shuffle, pixel_shuffle_units(upscale_factor: usize), |_, _, _| 1);
+map_parallel!(pixel_unshuffle, pixel_unshuffle_units(downscale_factor: usize), |_, _, _| 1);
+map_parallel!(avg_unpool, avg_unpool_units(options: &UnpoolOptions<'_>), |_, _, _| 1);
 
 /// [`max_pool`](crate::max_pool) split over the current rayon pool (see
 /// the [module docs](self)).
@@ -93,7 +115,7 @@ pub fn max_pool(
     let units = part::max_pool_units(shape, layout, options)?;
     check_len(Buffer::Output, units.count * units.len, output.len())?;
     check_len(Buffer::Indices, output.len(), indices.len())?;
-    let per = units_per_part(units, input.len() + 3 * output.len());
+    let per = units_per_part(units, input.len() + 3 * output.len(), 1);
     if per == 0 {
         return crate::max_pool(input, shape, layout, options, output, indices);
     }
@@ -124,7 +146,7 @@ pub fn max_unpool(
 ) -> Result<(), Error> {
     let units = part::max_unpool_units(shape, layout, options)?;
     check_len(Buffer::Output, units.count * units.len, output.len())?;
-    let per = units_per_part(units, 3 * input.len() + output.len());
+    let per = units_per_part(units, 3 * input.len() + output.len(), 1);
     if per == 0 {
         return crate::max_unpool(input, indices, shape, layout, options, output);
     }
@@ -168,7 +190,7 @@ pub fn conv_transpose(
     check_len(Buffer::Scratch, needed, scratch.len().min(needed))?;
     let c_in = shape.get(1).copied().unwrap_or(1).max(1);
     let work = (input.len() / c_in).saturating_mul(weight.len());
-    let per = units_per_part(units, work);
+    let per = units_per_part(units, work, 1);
     if per == 0 {
         return crate::conv_transpose(
             input,

@@ -1,12 +1,19 @@
 //! One call split into parts that threads compute on their own, with no
 //! allocation and no `std`.
 //!
-//! Every op's output is cut into *units* ([`Units`]): channels-first, one
-//! `(n, c)` plane (for [`pixel_shuffle`] one output plane, which reads
-//! `r*r` input planes; for [`pixel_unshuffle`] the `r*r` output planes of
-//! one input plane); channels-last, one batch item; for
-//! [`conv_transpose`], one batch item in either layout. A *part* is a run
-//! of whole units: a contiguous piece of the output. Each op here takes
+//! Every op's output is cut into *units* ([`Units`]), contiguous in
+//! memory:
+//! - [`interpolate`]: one output row (H of an image, D of a volume; a
+//!   whole plane in 1-d) of one plane, channels-first `(n, c)`,
+//!   channels-last `n`: one image of one channel-last batch item splits
+//!   into its rows;
+//! - the copying ops: channels-first, one `(n, c)` plane (for
+//!   [`pixel_shuffle`] one output plane, which reads `r*r` input planes;
+//!   for [`pixel_unshuffle`] the `r*r` output planes of one input plane);
+//!   channels-last, one batch item;
+//! - [`conv_transpose`]: one batch item in either layout.
+//!
+//! A *part* is a run of whole units: a contiguous piece of the output. Each op here takes
 //! the whole call's arguments, the part's first unit and the part's piece
 //! of the output, and writes that piece only:
 //!
@@ -19,7 +26,7 @@
 //! // Checks the whole call once; the parts below can then fail only on
 //! // their own slices.
 //! let units = part::interpolate_units(&shape, layout, &opts)?;
-//! assert_eq!((units.count, units.len), (6, 256)); // 6 planes of 16x16
+//! assert_eq!((units.count, units.len), (96, 16)); // 6 planes of 16 rows of 16
 //! let per_part = units.count.div_ceil(2);
 //! std::thread::scope(|s| {
 //!     for (k, piece) in output.chunks_mut(per_part * units.len).enumerate() {
@@ -32,15 +39,17 @@
 //! ```
 //!
 //! The parts together equal one whole call bit for bit, computed in any
-//! order: each kernel computes a plane (or a batch item) from its own input
-//! only, and the part runs the kernel the whole call would choose (for
-//! [`interpolate`], the choice is made on the whole call's geometry). A
+//! order: each kernel computes a plane (or a batch item, or an
+//! interpolation's output row) from its own input only, and the part runs
+//! the kernel the whole call would choose (for [`interpolate`], chosen on
+//! the whole call's geometry, whose exact fix-up reads the whole input). A
 //! part reads only its units' input; its cost is its share of the call
-//! plus the call's checks and, for [`interpolate`], its per-axis tables
-//! (one row's worth). Parts never write outside their piece.
+//! plus the call's checks and, for [`interpolate`], its kernel's tables
+//! (one row's worth, and a window per row to find the rows it reads).
+//! Parts never write outside their piece.
 //!
-//! Not split: a channels-last call of one batch item (or a
-//! `conv_transpose` of one) is one unit.
+//! Not split: the copying ops' channels-last calls of one batch item, and
+//! `conv_transpose` calls of one, are one unit.
 
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
@@ -94,31 +103,66 @@ macro_rules! map_part {
             let g = $geometry(shape, layout, $param)?;
             check_input(&g, Buffer::Input, input.len())?;
             let (p, range) = split::part(&g, first, output.len())?;
-            $run(&g, &p, (input, first), piece(input, range)?, output);
+            $run(&p, piece(input, range)?, output);
             Ok(())
         }
     };
 }
 
-map_part! {
-    "interpolate", interpolate_units, interpolate(options: &InterpolateOptions)
-    = InterpolateGeometry::new => crate::interpolate::resample_part
+/// How [`interpolate`](crate::interpolate)'s output splits into units:
+/// one output row (H of an image, D of a volume) of one plane
+/// (channels-first `(n, c)`, channels-last `n`); 1-d, one plane. Checks
+/// the whole call (as the op does) but for its slices.
+///
+/// # Errors
+/// As [`interpolate`](crate::interpolate)'s, but for [`Error::BufferLength`].
+pub fn interpolate_units(
+    shape: &[usize],
+    layout: Layout,
+    options: &InterpolateOptions,
+) -> Result<Units, Error> {
+    Ok(split::units(&InterpolateGeometry::new(
+        shape, layout, options,
+    )?))
+}
+
+/// One part of [`interpolate`](crate::interpolate): the whole call's
+/// `input` and arguments; `output` is the part's piece, from unit `first`
+/// (see the [module docs](self)).
+///
+/// # Errors
+/// As [`interpolate`](crate::interpolate)'s, and [`Error::PartOutOfRange`]
+/// when `output` is not a whole number of units from `first` within the
+/// call; nothing is written on `Err`.
+pub fn interpolate(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    options: &InterpolateOptions,
+    first: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = InterpolateGeometry::new(shape, layout, options)?;
+    check_input(&g, Buffer::Input, input.len())?;
+    split::check_run(&g, first, output.len())?;
+    crate::interpolate::resample_units(&g, input, first, output);
+    Ok(())
 }
 
 map_part! {
     "pixel_shuffle", pixel_shuffle_units, pixel_shuffle(upscale_factor: usize)
-    = ShuffleGeometry::shuffle => |_, p: &ShuffleGeometry, _, i, o| crate::pixel_shuffle::permute(p, i, o)
+    = ShuffleGeometry::shuffle => crate::pixel_shuffle::permute
 }
 
 map_part! {
     "pixel_unshuffle", pixel_unshuffle_units, pixel_unshuffle(downscale_factor: usize)
-    = ShuffleGeometry::unshuffle => |_, p: &ShuffleGeometry, _, i, o| crate::pixel_shuffle::permute(p, i, o)
+    = ShuffleGeometry::unshuffle => crate::pixel_shuffle::permute
 }
 
 map_part! {
     "avg_unpool", avg_unpool_units, avg_unpool(options: &UnpoolOptions<'_>)
     = |shape, layout, options| UnpoolGeometry::new(shape, layout, options, "avg_unpool")
-    => |_, p: &UnpoolGeometry, _, i, o| crate::unpool::unpool_average(p, i, o)
+    => crate::unpool::unpool_average
 }
 
 /// How [`max_unpool`](crate::max_unpool)'s output splits into units;

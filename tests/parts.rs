@@ -349,9 +349,10 @@ fn a_part_of_partial_units_is_an_error_that_writes_nothing() {
     let (shape, input) = ([2, 3, 4, 5], vec![1.0; 120]);
     for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
         let units = part::interpolate_units(&shape, layout, &opts).unwrap();
+        // One output row of a plane: 6 planes (2 images) of 8 rows.
         let expect = match layout {
-            Layout::ChannelsFirst => Units { count: 6, len: 80 },
-            Layout::ChannelsLast => Units { count: 2, len: 240 },
+            Layout::ChannelsFirst => Units { count: 48, len: 10 },
+            Layout::ChannelsLast => Units { count: 16, len: 30 },
         };
         assert_eq!(units, expect);
         let bad = [

@@ -18,8 +18,9 @@
 //! kernels compute each plane and each item on its own, so the parts
 //! together are the whole call bit for bit.
 
+use super::interpolate::InterpolateGeometry;
 use crate::error::{Buffer, Error};
-use crate::layout::{Dims, Layout};
+use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use core::ops::Range;
 
 /// How a call's output splits: `count` units of `len` output elements
@@ -42,6 +43,13 @@ pub(crate) trait Split: Copy {
     /// The input and output dims.
     fn dims(&self) -> (Dims, Dims);
 
+    /// The units each plane's (or batch item's) output splits into: its
+    /// rows, for an op whose parts take rows ([`interpolate_row_axis`]);
+    /// 1 for the others, whose parts are narrowed by [`part`].
+    fn rows(&self) -> usize {
+        1
+    }
+
     /// The same problem on other input and output dims.
     fn with_dims(self, input: Dims, output: Dims) -> Self;
 }
@@ -61,12 +69,36 @@ fn unit_shape<G: Split>(g: &G) -> (usize, usize, usize) {
 
 /// The units `g`'s output splits into.
 pub(crate) fn units<G: Split>(g: &G) -> Units {
-    let (_, _, count) = unit_shape(g);
+    let (_, _, planes) = unit_shape(g);
+    let count = planes * g.rows();
     let (_, o) = g.dims();
     Units {
         count,
         len: o.numel() / count,
     }
+}
+
+/// Checks that `output_len` elements from unit `first` are a whole,
+/// non-zero number of `g`'s units within the call.
+pub(crate) fn check_run<G: Split>(g: &G, first: usize, output_len: usize) -> Result<(), Error> {
+    let Units { count: total, len } = units(g);
+    let count = output_len / len;
+    if count == 0 || count * len != output_len || first >= total || count > total - first {
+        return Err(Error::PartOutOfRange {
+            first,
+            len: output_len,
+            unit_len: len,
+            units: total,
+        });
+    }
+    Ok(())
+}
+
+/// The axis an interpolation's parts split each plane's rows along: the
+/// outermost spatial axis of a 2- or 3-d call (H of an image, D of a
+/// volume); none for 1-d, whose planes are one row.
+pub(crate) fn interpolate_row_axis(g: &InterpolateGeometry) -> Option<usize> {
+    (g.output.rank >= 2).then(|| MAX_SPATIAL - g.output.rank)
 }
 
 /// The part of `g` that starts at unit `first` and writes `output_len`
@@ -78,17 +110,9 @@ pub(crate) fn part<G: Split>(
     first: usize,
     output_len: usize,
 ) -> Result<(G, Range<usize>), Error> {
-    let (per_in, per_out, total) = unit_shape(g);
-    let Units { len, .. } = units(g);
-    let count = output_len / len;
-    if count == 0 || count * len != output_len || first >= total || count > total - first {
-        return Err(Error::PartOutOfRange {
-            first,
-            len: output_len,
-            unit_len: len,
-            units: total,
-        });
-    }
+    check_run(g, first, output_len)?;
+    let (per_in, per_out, _) = unit_shape(g);
+    let count = output_len / units(g).len;
     let (i, o) = g.dims();
     let narrow = |d: Dims, per: usize| Dims {
         n: if d.layout == Layout::ChannelsFirst && G::PLANES {
@@ -138,8 +162,25 @@ macro_rules! split_by_dims {
     )*};
 }
 
+impl Split for InterpolateGeometry {
+    fn dims(&self) -> (Dims, Dims) {
+        (self.input, self.output)
+    }
+
+    fn with_dims(self, input: Dims, output: Dims) -> Self {
+        Self {
+            input,
+            output,
+            ..self
+        }
+    }
+
+    fn rows(&self) -> usize {
+        interpolate_row_axis(self).map_or(1, |a| self.output.spatial[a])
+    }
+}
+
 split_by_dims!(
-    super::interpolate::InterpolateGeometry: true,
     super::pixel_shuffle::ShuffleGeometry: true,
     super::pool::MaxPoolGeometry: true,
     super::unpool::UnpoolGeometry: true,

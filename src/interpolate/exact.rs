@@ -132,6 +132,7 @@ pub(crate) fn every_output(p: &Part<'_>, output: &mut [f32]) {
                 return;
             };
             let (z, y) = (row / o.spatial[1], row % o.spatial[1]);
+            let (z, y) = (z + p.offset[0], y + p.offset[1]);
             for (k, slot) in out.iter_mut().enumerate() {
                 let (x, c) = match o.layout {
                     Layout::ChannelsFirst => (k, cs),
@@ -192,14 +193,18 @@ pub(crate) fn fix_row(
     ) {
         return;
     }
-    let (z, y) = (row / o.spatial[1], row % o.spatial[1]);
+    // The whole call's output and window starts, from a part's rows
+    // (`AxisWindows::shift`).
     let mut weight = [0.0f32; MAX_TAPS];
     let window = |a: usize, at: usize, weight: &mut [f32; MAX_TAPS]| {
         let taps = axes[a].taps();
-        (axes[a].window(at, &mut weight[..taps]), taps)
+        let (_, from) = axes[a].shift();
+        (axes[a].window(at, &mut weight[..taps]) + from, taps)
     };
+    let (z, y) = (row / o.spatial[1], row % o.spatial[1]);
     let (zs, kd) = window(0, z, &mut weight);
     let (ys, kh) = window(1, y, &mut weight);
+    let (z, y) = (z + axes[0].shift().0, y + axes[1].shift().0);
     let (n, cs) = match i.layout {
         Layout::ChannelsFirst => (plane / i.c, plane % i.c..plane % i.c + 1),
         Layout::ChannelsLast => (plane, channels),

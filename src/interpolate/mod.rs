@@ -17,6 +17,7 @@ mod blocks;
 mod exact;
 mod kernels;
 mod plan;
+mod split;
 mod stack;
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,8 @@ use crate::geometry::interpolate::{InterpolateGeometry, interpolate_entry_point}
 use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
 use windows::Part;
+
+pub(crate) use split::resample_units;
 
 interpolate_entry_point! {
 /// `torch.nn.functional.interpolate(input, **options)`.
@@ -59,26 +62,4 @@ fn resample<L: Permute>(g: &InterpolateGeometry, input: &[f32], output: &mut [f3
     let axes = windows::axis_windows(g);
     let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<L>());
     kernel.run::<L>(input, Part::whole(g, input), axes.as_ref(), output);
-}
-
-/// One part of a call ([`crate::part`]): the kernel the whole call `whole`
-/// chooses, run on the planes of `part` (from plane `first` of `whole`),
-/// which `input` holds; `source` is the whole call's input.
-pub(crate) fn resample_part(
-    whole: &InterpolateGeometry,
-    part: &InterpolateGeometry,
-    (source, first): (&[f32], usize),
-    input: &[f32],
-    output: &mut [f32],
-) {
-    let axes = windows::axis_windows(whole);
-    let kernel = Kernel::choose(whole, axes.as_ref(), Target::of::<Native>());
-    let part = Part {
-        g: whole,
-        i: &part.input,
-        o: &part.output,
-        source,
-        first,
-    };
-    kernel.run::<Native>(input, part, axes.as_ref(), output);
 }

@@ -55,6 +55,7 @@ impl<'a> Problem<'a> {
             o,
             source,
             first,
+            ..
         } = part;
         Problem {
             g,
@@ -70,7 +71,10 @@ impl<'a> Problem<'a> {
 
 /// What one kernel run covers: the whole call `g`, or one part of it
 /// ([`crate::part`]): the planes of `i` and `o`, from plane `first` of
-/// `g` (channels-first `n * C + c`, channels-last `n`).
+/// `g` (channels-first `n * C + c`, channels-last `n`), and of those the
+/// outputs from `offset` on (per `[D, H, W]` axis; a part of a
+/// channels-last image's rows, whose windows are
+/// [shifted](AxisWindows::shifted) to match).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Part<'a> {
     pub g: &'a InterpolateGeometry,
@@ -79,6 +83,7 @@ pub(crate) struct Part<'a> {
     /// The whole call's input.
     pub source: &'a [f32],
     pub first: usize,
+    pub offset: [usize; MAX_SPATIAL],
 }
 
 impl<'a> Part<'a> {
@@ -90,6 +95,7 @@ impl<'a> Part<'a> {
             o: &g.output,
             source,
             first: 0,
+            offset: [0; MAX_SPATIAL],
         }
     }
 }
@@ -135,6 +141,10 @@ pub(crate) struct AxisWindows {
     kind: Kind,
     input_size: usize,
     taps: usize,
+    /// Output `o` is the whole call's output `o + shift.0`, and its window
+    /// starts `shift.1` inputs before the whole call's: a part's rows
+    /// ([`AxisWindows::shifted`]).
+    shift: (usize, usize),
 }
 
 impl AxisWindows {
@@ -143,6 +153,7 @@ impl AxisWindows {
             kind: Kind::Identity,
             input_size: 1,
             taps: 1,
+            shift: (0, 0),
         }
     }
 
@@ -151,7 +162,23 @@ impl AxisWindows {
             kind,
             input_size,
             taps: taps.clamp(1, input_size),
+            shift: (0, 0),
         }
+    }
+
+    /// The windows of outputs `first..` of this axis over inputs `from..`:
+    /// output `o` of the result is output `first + o` of `self`, its
+    /// window's start `from` less (`from` at most every such start).
+    pub fn shifted(self, first: usize, from: usize) -> AxisWindows {
+        AxisWindows {
+            shift: (self.shift.0 + first, self.shift.1 + from),
+            ..self
+        }
+    }
+
+    /// What [`shifted`](Self::shifted) added: the first output and input.
+    pub fn shift(&self) -> (usize, usize) {
+        self.shift
     }
 
     /// The window size: at least 1, at most the input size.
@@ -168,6 +195,12 @@ impl AxisWindows {
     /// Fills `weight` (`taps()` long) for output `o` and returns the window's
     /// first input index; `start + taps() <= input_size`.
     pub fn window(&self, o: usize, weight: &mut [f32]) -> usize {
+        let (first, from) = self.shift;
+        self.whole_window(o + first, weight).saturating_sub(from)
+    }
+
+    /// [`window`](Self::window) of the whole call's output `o`.
+    fn whole_window(&self, o: usize, weight: &mut [f32]) -> usize {
         weight.fill(0.0);
         let mut window = Window { start: 0, weight };
         let last = self.input_size - self.taps;
