@@ -51,6 +51,10 @@
 //!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
 //!   [`Error::IndexOutOfRange`], found as the output is written, which
 //!   fills the output with NaN.
+//! - One call splits across threads: [`part`] computes any run of an
+//!   op's output units on its own (no allocation, no `std`), bit for bit
+//!   the whole call's; with the `rayon` feature, `upsample::parallel`
+//!   splits every op over the current rayon pool.
 //! - [`reference`](mod@reference) holds a plain scalar twin of every op,
 //!   with the same signature: the oracle the SIMD paths are tested against.
 //!

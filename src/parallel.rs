@@ -7,8 +7,9 @@
 //! written (for `conv_transpose`, per [`MIN_PART`] multiply-adds), so a
 //! small call stays on the calling thread with no pool round trip. A call
 //! whose output is one unit (a copying op's channels-last image of one
-//! batch item, a `conv_transpose` of one) is not split; an interpolation
-//! splits at planes where it has at least one per part, else at rows.
+//! batch item, a channels-first `conv_transpose` of one) is not split;
+//! interpolate and conv_transpose split at planes (batch items) where they
+//! have one per part, else at rows.
 //!
 //! Errors are found before anything is written, as in the crate's
 //! functions: the whole call is checked first, then the parts, which can
@@ -16,6 +17,11 @@
 //! first bad index and leaves the whole output NaN, as
 //! [`max_unpool`](crate::max_unpool) does. `conv_transpose` allocates one
 //! scratch buffer per part after the first.
+//!
+//! The calling thread computes the first part itself and hands the others
+//! to the pool. A caller outside the pool pays for waking a pool thread
+//! (tens of microseconds on a virtual machine); one inside it (a program
+//! whose work already runs on the pool) does not.
 
 extern crate std;
 
@@ -23,7 +29,6 @@ use crate::error::{Buffer, Error};
 use crate::layout::{Layout, check_len};
 use crate::part::{self, Units};
 use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
-use rayon::prelude::*;
 use std::vec;
 use std::vec::Vec;
 
@@ -49,6 +54,31 @@ fn units_per_part(units: Units, work: usize, align: usize) -> usize {
     }
 }
 
+/// Runs `part(k, piece)` for every piece, the first on the calling
+/// thread and the others on the pool ([`rayon::in_place_scope`]: a caller
+/// outside the pool hands the pool only the other parts, and works
+/// meanwhile, rather than handing it the whole call and sleeping); the
+/// first error in piece order.
+fn each_piece<P: Send>(
+    pieces: impl Iterator<Item = P>,
+    part: impl Fn(usize, P) -> Result<(), Error> + Sync,
+) -> Result<(), Error> {
+    let pieces: Vec<P> = pieces.collect();
+    let mut results = vec![Ok(()); pieces.len()];
+    rayon::in_place_scope(|s| {
+        let mut runs = pieces.into_iter().zip(results.iter_mut()).enumerate();
+        let first = runs.next();
+        for (k, (piece, result)) in runs {
+            let part = &part;
+            s.spawn(move |_| *result = part(k, piece));
+        }
+        if let Some((_, (piece, result))) = first {
+            *result = part(0, piece);
+        }
+    });
+    results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
+}
+
 /// Defines the split form of an op with one input and one output under
 /// one parameter.
 macro_rules! map_parallel {
@@ -72,10 +102,9 @@ macro_rules! map_parallel {
             if per == 0 {
                 return crate::$op(input, shape, layout, $param, output);
             }
-            output
-                .par_chunks_mut(per * units.len)
-                .enumerate()
-                .try_for_each(|(k, piece)| part::$op(input, shape, layout, $param, k * per, piece))
+            each_piece(output.chunks_mut(per * units.len), |k, piece| {
+                part::$op(input, shape, layout, $param, k * per, piece)
+            })
         }
     };
 }
@@ -120,13 +149,10 @@ pub fn max_pool(
         return crate::max_pool(input, shape, layout, options, output, indices);
     }
     let len = per * units.len;
-    output
-        .par_chunks_mut(len)
-        .zip(indices.par_chunks_mut(len))
-        .enumerate()
-        .try_for_each(|(k, (piece, idx))| {
-            part::max_pool(input, shape, layout, options, k * per, piece, idx)
-        })
+    let pieces = output.chunks_mut(len).zip(indices.chunks_mut(len));
+    each_piece(pieces, |k, (piece, idx)| {
+        part::max_pool(input, shape, layout, options, k * per, piece, idx)
+    })
 }
 
 /// [`max_unpool`](crate::max_unpool) split over the current rayon pool
@@ -150,25 +176,18 @@ pub fn max_unpool(
     if per == 0 {
         return crate::max_unpool(input, indices, shape, layout, options, output);
     }
-    let results: Vec<Result<(), Error>> = output
-        .par_chunks_mut(per * units.len)
-        .enumerate()
-        .map(|(k, piece)| part::max_unpool(input, indices, shape, layout, options, k * per, piece))
-        .collect();
-    let first_error = results.into_iter().find_map(Result::err);
-    match first_error {
-        Some(e @ Error::IndexOutOfRange { .. }) => {
-            output.fill(f32::NAN);
-            Err(e)
-        }
-        Some(e) => Err(e),
-        None => Ok(()),
+    let done = each_piece(output.chunks_mut(per * units.len), |k, piece| {
+        part::max_unpool(input, indices, shape, layout, options, k * per, piece)
+    });
+    if matches!(done, Err(Error::IndexOutOfRange { .. })) {
+        output.fill(f32::NAN);
     }
+    done
 }
 
 /// [`conv_transpose`](crate::conv_transpose) split over the current rayon
-/// pool by batch item (see the [module docs](self)); `scratch` serves the
-/// first part, the others allocate their own.
+/// pool (see the [module docs](self)); `scratch` serves the first part,
+/// the others allocate their own.
 ///
 /// # Errors
 /// As [`conv_transpose`](crate::conv_transpose)'s.
@@ -190,7 +209,11 @@ pub fn conv_transpose(
     check_len(Buffer::Scratch, needed, scratch.len().min(needed))?;
     let c_in = shape.get(1).copied().unwrap_or(1).max(1);
     let work = (input.len() / c_in).saturating_mul(weight.len());
-    let per = units_per_part(units, work, 1);
+    let per = units_per_part(
+        units,
+        work,
+        units.count / shape.first().copied().unwrap_or(1).max(1),
+    );
     if per == 0 {
         return crate::conv_transpose(
             input,
@@ -204,8 +227,20 @@ pub fn conv_transpose(
             scratch,
         );
     }
-    let (first, rest) = output.split_at_mut((per * units.len).min(output.len()));
-    let run = |k: usize, piece: &mut [f32], scratch: &mut [f32]| {
+    // The first part takes the caller's scratch; the others their own.
+    let mut scratch = Some(scratch);
+    let pieces = output
+        .chunks_mut(per * units.len)
+        .map(|piece| (piece, scratch.take()));
+    each_piece(pieces, |k, (piece, scratch)| {
+        let mut own: Vec<f32>;
+        let scratch = match scratch {
+            Some(s) => s,
+            None => {
+                own = vec![0.0; needed];
+                &mut own[..]
+            }
+        };
         part::conv_transpose(
             input,
             shape,
@@ -218,16 +253,5 @@ pub fn conv_transpose(
             piece,
             scratch,
         )
-    };
-    // Each part checks every operand before it writes: a bad one fails
-    // them all with nothing written.
-    let (a, b) = rayon::join(
-        || run(0, first, scratch),
-        || {
-            rest.par_chunks_mut(per * units.len)
-                .enumerate()
-                .try_for_each(|(k, piece)| run(k + 1, piece, &mut vec![0.0; needed]))
-        },
-    );
-    a.and(b)
+    })
 }

@@ -11,7 +11,8 @@
 //!   [`pixel_shuffle`] one output plane, which reads `r*r` input planes;
 //!   for [`pixel_unshuffle`] the `r*r` output planes of one input plane);
 //!   channels-last, one batch item;
-//! - [`conv_transpose`]: one batch item in either layout.
+//! - [`conv_transpose`]: channels-last 2- and 3-d, one output row (H, or
+//!   D) of one batch item; otherwise one batch item.
 //!
 //! A *part* is a run of whole units: a contiguous piece of the output. Each op here takes
 //! the whole call's arguments, the part's first unit and the part's piece
@@ -49,7 +50,7 @@
 //! Parts never write outside their piece.
 //!
 //! Not split: the copying ops' channels-last calls of one batch item, and
-//! `conv_transpose` calls of one, are one unit.
+//! channels-first (or 1-d) `conv_transpose` calls of one, are one unit.
 
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
@@ -57,9 +58,9 @@ use crate::geometry::interpolate::InterpolateGeometry;
 use crate::geometry::pixel_shuffle::ShuffleGeometry;
 use crate::geometry::pool::MaxPoolGeometry;
 pub use crate::geometry::split::Units;
-use crate::geometry::split::{self, check_input};
+use crate::geometry::split::{self, Run, Split, check_input, conv_transpose_row_axis};
 use crate::geometry::unpool::UnpoolGeometry;
-use crate::layout::Layout;
+use crate::layout::{Dims, Layout};
 use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
 
 /// The input range a part reads, as a slice (the range comes from the
@@ -263,8 +264,9 @@ pub fn max_pool(
 }
 
 /// How [`conv_transpose`](crate::conv_transpose)'s output splits into
-/// units (one per batch item); checks the whole call (as the op does) but
-/// for its slices.
+/// units (channels-last 2- and 3-d: one output row of a batch item; else
+/// one batch item); checks the whole call (as the op does) but for its
+/// slices.
 ///
 /// # Errors
 /// As [`conv_transpose`](crate::conv_transpose)'s, but for
@@ -281,7 +283,7 @@ pub fn conv_transpose_units(
 
 /// One part of [`conv_transpose`](crate::conv_transpose): the whole call's
 /// `input`, `weight`, `bias` and arguments; `output` is the part's piece,
-/// from batch item `first` (see the [module docs](self)); `scratch` is the
+/// from unit `first` (see the [module docs](self)); `scratch` is the
 /// part's own, of [`conv_transpose_scratch_len`](crate::conv_transpose_scratch_len)
 /// for the whole call (which no part exceeds).
 ///
@@ -303,14 +305,75 @@ pub fn conv_transpose(
 ) -> Result<(), Error> {
     let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
     check_input(&g, Buffer::Input, input.len())?;
-    let (p, range) = split::part(&g, first, output.len())?;
-    let input = piece(input, range)?;
-    p.check_buffers(input, weight, bias, output)?;
-    let operands = Operands {
-        g: &p,
-        input,
-        weight,
-        bias,
+    let Some(axis) = conv_transpose_row_axis(&g) else {
+        let (p, range) = split::part(&g, first, output.len())?;
+        let input = piece(input, range)?;
+        p.check_buffers(input, weight, bias, output)?;
+        let operands = Operands {
+            g: &p,
+            input,
+            weight,
+            bias,
+        };
+        return crate::conv_transpose::transpose(operands, output, scratch);
     };
-    crate::conv_transpose::transpose(operands, output, scratch)
+    split::check_run(&g, first, output.len())?;
+    let (i, o) = (g.input, g.output);
+    let rows = o.spatial[axis];
+    let (in_item, out_item) = (i.numel() / i.n, o.numel() / o.n);
+    let (in_row, out_row) = (in_item / i.spatial[axis], out_item / rows);
+    let mut rest = output;
+    for Run {
+        plane,
+        planes,
+        rows: run,
+    } in split::runs(first, rest.len() / out_row, rows)
+    {
+        let (out, tail) = core::mem::take(&mut rest).split_at_mut(planes * run.len() * out_row);
+        rest = tail;
+        let (sub, from) = if run.len() == rows {
+            let narrow = |d: Dims| Dims { n: planes, ..d };
+            let sub = g.with_dims(narrow(i), narrow(o));
+            (sub, plane * in_item..(plane + planes) * in_item)
+        } else {
+            let (sub, lo, hi) = conv_transpose_rows(&g, axis, run);
+            let at = plane * in_item;
+            (sub, at + lo * in_row..at + hi * in_row)
+        };
+        let input = piece(input, from)?;
+        sub.check_buffers(input, weight, bias, out)?;
+        let operands = Operands {
+            g: &sub,
+            input,
+            weight,
+            bias,
+        };
+        crate::conv_transpose::transpose(operands, out, scratch)?;
+    }
+    Ok(())
+}
+
+/// Output `rows` along `axis` of one batch item of `g` as a problem of
+/// their own, and the input rows `lo..hi` it reads: every input row a
+/// kernel tap takes to those outputs (`o + padding = i * stride + t *
+/// dilation`), and a padding that keeps each output's phase and taps, so
+/// each output is the same sum in the same order.
+fn conv_transpose_rows(
+    g: &ConvTransposeGeometry,
+    axis: usize,
+    rows: core::ops::Range<usize>,
+) -> (ConvTransposeGeometry, usize, usize) {
+    let (s, p) = (g.stride[axis], g.padding[axis]);
+    let reach = (g.kernel[axis] - 1) * g.dilation[axis];
+    let h = g.input.spatial[axis];
+    let lo = (rows.start + p).saturating_sub(reach).div_ceil(s);
+    let lo = lo.min((rows.start + p) / s).min(h - 1);
+    let hi = ((rows.end - 1 + p) / s + 1).clamp(lo + 1, h);
+    let mut sub = g.with_dims(g.input, g.output);
+    sub.input.n = 1;
+    sub.output.n = 1;
+    sub.input.spatial[axis] = hi - lo;
+    sub.output.spatial[axis] = rows.len();
+    sub.padding[axis] = rows.start + p - lo * s;
+    (sub, lo, hi)
 }

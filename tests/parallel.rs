@@ -104,44 +104,48 @@ fn want_idx_values(indices: &[i64]) -> Vec<f32> {
 #[test]
 fn conv_transpose_equals_the_single_threaded_call() {
     let mut rng = Rng(3);
-    let (shape, wshape) = ([4, 32, 16, 16], [32, 16, 4, 4]);
-    let opts = ConvTransposeOptions::new()
-        .with_stride(&[2])
-        .with_padding(&[1]);
-    let input = rng.special_values(shape.iter().product(), false);
-    let weight = rng.signed_units(wshape.iter().product());
-    let bias = rng.signed_units(16);
-    let out = upsample::conv_transpose_output_shape(&shape, &wshape, &opts).unwrap();
-    for layout in LAYOUTS {
-        let len = upsample::conv_transpose_scratch_len(&shape, layout, &wshape, &opts).unwrap();
-        let mut scratch = vec![0.0; len];
-        let (mut want, mut got) = (vec![0.0; out.numel()], vec![1.0; out.numel()]);
-        let b = Some(&bias[..]);
-        upsample::conv_transpose(
-            &input,
-            &shape,
-            layout,
-            &weight,
-            &wshape,
-            b,
-            &opts,
-            &mut want,
-            &mut scratch,
-        )
-        .unwrap();
-        parallel::conv_transpose(
-            &input,
-            &shape,
-            layout,
-            &weight,
-            &wshape,
-            b,
-            &opts,
-            &mut got,
-            &mut scratch,
-        )
-        .unwrap();
-        assert!(same_bits(&got, &want), "{layout:?}");
+    // Four batch items (parts of whole items), and one (channels-last:
+    // parts of rows).
+    for shape in [[4, 32, 16, 16], [1, 32, 32, 32]] {
+        let wshape = [32, 16, 4, 4];
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[2])
+            .with_padding(&[1]);
+        let input = rng.special_values(shape.iter().product(), false);
+        let weight = rng.signed_units(wshape.iter().product());
+        let bias = rng.signed_units(16);
+        let out = upsample::conv_transpose_output_shape(&shape, &wshape, &opts).unwrap();
+        for layout in LAYOUTS {
+            let len = upsample::conv_transpose_scratch_len(&shape, layout, &wshape, &opts).unwrap();
+            let mut scratch = vec![0.0; len];
+            let (mut want, mut got) = (vec![0.0; out.numel()], vec![1.0; out.numel()]);
+            let b = Some(&bias[..]);
+            upsample::conv_transpose(
+                &input,
+                &shape,
+                layout,
+                &weight,
+                &wshape,
+                b,
+                &opts,
+                &mut want,
+                &mut scratch,
+            )
+            .unwrap();
+            parallel::conv_transpose(
+                &input,
+                &shape,
+                layout,
+                &weight,
+                &wshape,
+                b,
+                &opts,
+                &mut got,
+                &mut scratch,
+            )
+            .unwrap();
+            assert!(same_bits(&got, &want), "{shape:?} {layout:?}");
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 //! kernels compute each plane and each item on its own, so the parts
 //! together are the whole call bit for bit.
 
+use super::conv_transpose::ConvTransposeGeometry;
 use super::interpolate::InterpolateGeometry;
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -94,11 +95,58 @@ pub(crate) fn check_run<G: Split>(g: &G, first: usize, output_len: usize) -> Res
     Ok(())
 }
 
+/// One run of a part's units, of `rows` units a plane: `planes` whole
+/// planes from plane `plane` (`rows` is then all of them), or some `rows`
+/// of the one plane `plane`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub plane: usize,
+    pub planes: usize,
+    pub rows: Range<usize>,
+}
+
+/// Units `first..first + count` as runs: the rows left of a first plane,
+/// then the whole planes, then the rows of a last plane.
+pub(crate) fn runs(first: usize, count: usize, rows: usize) -> impl Iterator<Item = Run> {
+    let (end, rows) = (first + count, rows.max(1));
+    let mut unit = first;
+    core::iter::from_fn(move || {
+        if unit >= end {
+            return None;
+        }
+        let (plane, row) = (unit / rows, unit % rows);
+        let planes = if row == 0 { (end - unit) / rows } else { 0 };
+        let run = if planes > 0 {
+            Run {
+                plane,
+                planes,
+                rows: 0..rows,
+            }
+        } else {
+            Run {
+                plane,
+                planes: 1,
+                rows: row..rows.min(row + end - unit),
+            }
+        };
+        unit += run.planes * run.rows.len();
+        Some(run)
+    })
+}
+
 /// The axis an interpolation's parts split each plane's rows along: the
 /// outermost spatial axis of a 2- or 3-d call (H of an image, D of a
 /// volume); none for 1-d, whose planes are one row.
 pub(crate) fn interpolate_row_axis(g: &InterpolateGeometry) -> Option<usize> {
     (g.output.rank >= 2).then(|| MAX_SPATIAL - g.output.rank)
+}
+
+/// The axis a `conv_transpose`'s parts split each batch item's rows along:
+/// the outermost spatial axis of a 2- or 3-d channels-last call (whose
+/// rows are contiguous); none otherwise (parts of whole batch items).
+pub(crate) fn conv_transpose_row_axis(g: &ConvTransposeGeometry) -> Option<usize> {
+    let o = &g.output;
+    (o.layout == Layout::ChannelsLast && o.rank >= 2).then(|| MAX_SPATIAL - o.rank)
 }
 
 /// The part of `g` that starts at unit `first` and writes `output_len`
@@ -180,9 +228,28 @@ impl Split for InterpolateGeometry {
     }
 }
 
+impl Split for ConvTransposeGeometry {
+    const PLANES: bool = false;
+
+    fn dims(&self) -> (Dims, Dims) {
+        (self.input, self.output)
+    }
+
+    fn with_dims(self, input: Dims, output: Dims) -> Self {
+        Self {
+            input,
+            output,
+            ..self
+        }
+    }
+
+    fn rows(&self) -> usize {
+        conv_transpose_row_axis(self).map_or(1, |a| self.output.spatial[a])
+    }
+}
+
 split_by_dims!(
     super::pixel_shuffle::ShuffleGeometry: true,
     super::pool::MaxPoolGeometry: true,
-    super::unpool::UnpoolGeometry: true,
-    super::conv_transpose::ConvTransposeGeometry: false
+    super::unpool::UnpoolGeometry: true
 );

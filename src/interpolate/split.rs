@@ -15,7 +15,7 @@
 use super::plan::{Kernel, Target};
 use super::windows::{self, AxisWindows, Part};
 use crate::geometry::interpolate::InterpolateGeometry;
-use crate::geometry::split::interpolate_row_axis;
+use crate::geometry::split::{Run, interpolate_row_axis, runs};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Native;
 
@@ -63,20 +63,15 @@ pub(crate) fn resample_units(
     let (rows_in, rows_out) = axis.map_or((1, 1), |a| (i.spatial[a], o.spatial[a]));
     let (in_plane, out_plane) = (i.numel() / planes(i), o.numel() / planes(o));
     let (in_row, out_row) = (in_plane / rows_in, out_plane / rows_out);
-    let end = first + output.len() / out_row;
     let mut rest = output;
-    let mut unit = first;
-    while unit < end {
-        let (plane, row) = (unit / rows_out, unit % rows_out);
-        // Whole planes from `plane` on, or the rows of this plane.
-        let whole = if row == 0 { (end - unit) / rows_out } else { 0 };
-        let (count, rows) = if whole > 0 {
-            (whole, 0..rows_out)
-        } else {
-            (1, row..rows_out.min(row + end - unit))
-        };
-        let units = count * rows.len();
-        let (piece, tail) = core::mem::take(&mut rest).split_at_mut(units * out_row);
+    for Run {
+        plane,
+        planes: count,
+        rows,
+    } in runs(first, rest.len() / out_row, rows_out)
+    {
+        let whole = rows.len() == rows_out;
+        let (piece, tail) = core::mem::take(&mut rest).split_at_mut(count * rows.len() * out_row);
         rest = tail;
         let run = |input: &[f32], sub: (Dims, Dims), offset, axes: Option<&_>, piece| {
             let part = Part {
@@ -90,7 +85,7 @@ pub(crate) fn resample_units(
             kernel.run::<Native>(input, part, axes, piece);
         };
         match (axis, axes) {
-            (Some(a), Some(axes)) if whole == 0 => {
+            (Some(a), Some(axes)) if !whole => {
                 // The inputs the rows' windows read along the axis.
                 let (lo, hi) = span(&axes[a], rows.clone());
                 let mut shifted = axes;
@@ -123,7 +118,6 @@ pub(crate) fn resample_units(
                 run(input, sub, offset, axes.as_ref(), piece);
             }
         }
-        unit += units;
     }
 }
 
