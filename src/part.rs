@@ -58,7 +58,9 @@ use crate::geometry::interpolate::InterpolateGeometry;
 use crate::geometry::pixel_shuffle::ShuffleGeometry;
 use crate::geometry::pool::MaxPoolGeometry;
 pub use crate::geometry::split::Units;
-use crate::geometry::split::{self, Run, Split, check_input, conv_transpose_row_axis};
+use crate::geometry::split::{
+    self, Run, Split, check_input, conv_transpose_channels_split, conv_transpose_row_axis,
+};
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::{Dims, Layout};
 use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
@@ -305,7 +307,9 @@ pub fn conv_transpose(
 ) -> Result<(), Error> {
     let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
     check_input(&g, Buffer::Input, input.len())?;
-    let Some(axis) = conv_transpose_row_axis(&g) else {
+    let axis = conv_transpose_row_axis(&g);
+    let channels = axis.is_none() && conv_transpose_channels_split(&g);
+    if axis.is_none() && !channels {
         let (p, range) = split::part(&g, first, output.len())?;
         let input = piece(input, range)?;
         p.check_buffers(input, weight, bias, output)?;
@@ -319,9 +323,11 @@ pub fn conv_transpose(
     };
     split::check_run(&g, first, output.len())?;
     let (i, o) = (g.input, g.output);
-    let rows = o.spatial[axis];
+    // Units of a batch item: its output rows along `axis`, or its output
+    // channels.
+    let rows = g.rows();
     let (in_item, out_item) = (i.numel() / i.n, o.numel() / o.n);
-    let (in_row, out_row) = (in_item / i.spatial[axis], out_item / rows);
+    let out_row = out_item / rows;
     let mut rest = output;
     for Run {
         plane,
@@ -331,24 +337,39 @@ pub fn conv_transpose(
     {
         let (out, tail) = core::mem::take(&mut rest).split_at_mut(planes * run.len() * out_row);
         rest = tail;
-        let (sub, from) = if run.len() == rows {
-            let narrow = |d: Dims| Dims { n: planes, ..d };
-            let sub = g.with_dims(narrow(i), narrow(o));
-            (sub, plane * in_item..(plane + planes) * in_item)
-        } else {
-            let (sub, lo, hi) = conv_transpose_rows(&g, axis, run);
-            let at = plane * in_item;
-            (sub, at + lo * in_row..at + hi * in_row)
+        let at = plane * in_item;
+        let (sub, from, channels) = match axis {
+            _ if run.len() == rows => {
+                let narrow = |d: Dims| Dims { n: planes, ..d };
+                let sub = g.with_dims(narrow(i), narrow(o));
+                (sub, at..at + planes * in_item, 0..o.c)
+            }
+            Some(axis) => {
+                let (sub, lo, hi) = conv_transpose_rows(&g, axis, run);
+                let in_row = in_item / i.spatial[axis];
+                (sub, at + lo * in_row..at + hi * in_row, 0..o.c)
+            }
+            None => {
+                let narrow = |d: Dims| Dims { n: 1, ..d };
+                let sub = g.with_dims(narrow(i), narrow(o));
+                (sub, at..at + in_item, run)
+            }
         };
         let input = piece(input, from)?;
-        sub.check_buffers(input, weight, bias, out)?;
+        let expected = sub.output.n * channels.len() * sub.output.plane();
+        crate::layout::check_len(Buffer::Output, expected, out.len())?;
+        sub.input.check_len(Buffer::Input, input.len())?;
+        crate::layout::check_len(Buffer::Weight, sub.weight_len, weight.len())?;
+        if let Some(bias) = bias {
+            crate::layout::check_len(Buffer::Bias, sub.output.c, bias.len())?;
+        }
         let operands = Operands {
             g: &sub,
             input,
             weight,
             bias,
         };
-        crate::conv_transpose::transpose(operands, out, scratch)?;
+        crate::conv_transpose::transpose_channels(operands, out, scratch, channels)?;
     }
     Ok(())
 }

@@ -162,7 +162,7 @@ fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 }
 
 /// Runs the whole convolution with `MR * L::LANES`-channel by `NR`-position
-/// tiles. `panel` holds at least `MR * L::LANES * C_in/groups * kernel
+/// tiles. (Used by the tests; the op runs [`run_channels`].) `panel` holds at least `MR * L::LANES * C_in/groups * kernel
 /// volume` (every tap, see [`pack`]). A channels-first problem runs one
 /// `(n, group)` at a time through `packed`: its input (when a group has more
 /// than one channel) transposed to `[position][channel]`, then its output
@@ -170,13 +170,32 @@ fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
 /// reads contiguous rows of channels and stores whole vectors in both
 /// layouts. Read in place, the channels of a channels-first plane lie a
 /// plane apart (4 KiB for a 32x32 plane), all in one L1 set.
+#[cfg(test)]
 pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     operands: Operands<'_>,
     output: &mut [f32],
     panel: &mut [f32],
     packed: &mut [f32],
 ) {
+    let all = 0..operands.g.output.c;
+    run_channels::<L, MR, NR, CL>(operands, output, panel, packed, all);
+}
+
+/// [`run`] for the output channels `channels` only (channels-first; a
+/// channels-last call takes them all): `output` holds their planes.
+pub(super) fn run_channels<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+    operands: Operands<'_>,
+    output: &mut [f32],
+    panel: &mut [f32],
+    packed: &mut [f32],
+    channels: core::ops::Range<usize>,
+) {
     let g = operands.g;
+    let (c0, c1) = if CL {
+        (0, g.output.c)
+    } else {
+        (channels.start, channels.end)
+    };
     let (i, o) = (g.input, g.output);
     let kc = i.c / g.groups;
     let m = g.out_per_group;
@@ -187,6 +206,12 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     let (packed, staging) = packed.split_at_mut(in_len.min(packed.len()));
     for n in 0..i.n {
         for group in 0..g.groups {
+            // The group's output channels in `c0..c1`, as `lo..hi` of its own.
+            let lo = c0.clamp(group * m, (group + 1) * m) - group * m;
+            let hi = c1.clamp(group * m, (group + 1) * m) - group * m;
+            if lo >= hi {
+                continue;
+            }
             let (source, base, spatial_stride): (&[f32], usize, usize) = if CL {
                 (operands.input, n * iplane * i.c + group * kc, i.c)
             } else if kc == 1 {
@@ -206,14 +231,16 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
             let (target, target_base, channels): (&mut [f32], usize, usize) = if CL {
                 (&mut *output, n * oplane * o.c + group * m, o.c)
             } else {
-                (&mut *staging, 0, m)
+                (&mut *staging, 0, hi - lo)
             };
+            // Where channel `co` of the group goes in a position of `target`.
+            let slot = if CL { 0 } else { lo };
             // Channel blocks outside the phases: a block's weights (read
             // with a stride of the kernel volume) stay in L2 while every
             // phase packs its taps from them. Phases outside (the vocoder's
             // 8 MiB weight read once per phase) spent 40% of the time packing.
-            for co0 in (0..m).step_by(mrl) {
-                let lanes = mrl.min(m - co0);
+            for co0 in (lo..hi).step_by(mrl) {
+                let lanes = mrl.min(hi - co0);
                 let mut b = [0.0f32; MAX_TILE_LANES];
                 if let Some(bias) = operands.bias {
                     let first = group * m + co0;
@@ -281,7 +308,7 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                                     let destination = |q: usize| {
                                         let position = row + w.output(q, g.stride[2], g.padding[2]);
                                         Destination {
-                                            first: target_base + position * channels + co0,
+                                            first: target_base + position * channels + co0 - slot,
                                             position_stride,
                                             lane_stride: 1,
                                             lanes,
@@ -339,9 +366,9 @@ pub(super) fn run<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                 }
             }
             if !CL {
-                let first = (n * o.c + group * m) * oplane;
-                if let Some(out) = output.get_mut(first..first + m * oplane) {
-                    transpose(staging, 0, oplane, m, out);
+                let first = (n * (c1 - c0) + group * m + lo - c0) * oplane;
+                if let Some(out) = output.get_mut(first..first + (hi - lo) * oplane) {
+                    transpose(staging, 0, oplane, hi - lo, out);
                 }
             }
         }

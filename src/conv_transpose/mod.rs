@@ -341,6 +341,18 @@ pub(crate) fn transpose(
     output: &mut [f32],
     scratch: &mut [f32],
 ) -> Result<(), Error> {
+    transpose_channels(operands, output, scratch, 0..operands.g.output.c)
+}
+
+/// [`transpose`] of the output channels `channels` only (channels-first
+/// dense calls, [`dense_channels_split`]; others take them all): `output`
+/// holds their planes.
+pub(crate) fn transpose_channels(
+    operands: Operands<'_>,
+    output: &mut [f32],
+    scratch: &mut [f32],
+    channels: core::ops::Range<usize>,
+) -> Result<(), Error> {
     let g = operands.g;
     let plan = Plan::new(g)?;
     let needed = plan.scratch_len();
@@ -360,11 +372,25 @@ pub(crate) fn transpose(
     let mut stack = [0.0f32; STACK_PANEL];
     let scratch = if needed == 0 { &mut stack[..] } else { scratch };
     let (panel, packed) = scratch.split_at_mut(plan.panel_len.min(scratch.len()));
+    let all = channels == (0..g.output.c);
+    debug_assert!(
+        all || dense_channels_split(g),
+        "a channel range it cannot take"
+    );
     match g.input.layout {
-        Layout::ChannelsLast => dispatch::<true>(plan, operands, output, panel, packed),
-        Layout::ChannelsFirst => dispatch::<false>(plan, operands, output, panel, packed),
+        Layout::ChannelsLast => dispatch::<true>(plan, operands, output, (panel, packed), channels),
+        Layout::ChannelsFirst => {
+            dispatch::<false>(plan, operands, output, (panel, packed), channels)
+        }
     }
     Ok(())
+}
+
+/// Whether [`transpose_channels`] takes a channel range of `g`: a
+/// channels-first call on the dense driver (not depthwise, paddings and
+/// strides the fast path takes).
+fn dense_channels_split(g: &ConvTransposeGeometry) -> bool {
+    crate::geometry::split::conv_transpose_channels_split(g)
 }
 
 /// Runs the driver with the tile shape of `plan`.
@@ -372,8 +398,8 @@ fn dispatch<const CL: bool>(
     plan: Plan,
     operands: Operands<'_>,
     output: &mut [f32],
-    panel: &mut [f32],
-    packed: &mut [f32],
+    (panel, packed): (&mut [f32], &mut [f32]),
+    channels: core::ops::Range<usize>,
 ) {
     if plan.depthwise && CL {
         return match plan.lanes {
@@ -390,10 +416,18 @@ fn dispatch<const CL: bool>(
         };
     }
     match (plan.lanes, plan.vectors) {
-        (4, 1) => driver::run::<f32x4, 1, NR_ONE, CL>(operands, output, panel, packed),
-        (8, 1) => driver::run::<f32x8, 1, NR_ONE, CL>(operands, output, panel, packed),
-        (16, 1) => driver::run::<f32x16, 1, NR_ONE, CL>(operands, output, panel, packed),
-        _ => driver::run::<Native, 2, NR_TWO, CL>(operands, output, panel, packed),
+        (4, 1) => {
+            driver::run_channels::<f32x4, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
+        }
+        (8, 1) => {
+            driver::run_channels::<f32x8, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
+        }
+        (16, 1) => {
+            driver::run_channels::<f32x16, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
+        }
+        _ => {
+            driver::run_channels::<Native, 2, NR_TWO, CL>(operands, output, panel, packed, channels)
+        }
     }
 }
 

@@ -141,6 +141,14 @@ pub(crate) fn interpolate_row_axis(g: &InterpolateGeometry) -> Option<usize> {
     (g.output.rank >= 2).then(|| MAX_SPATIAL - g.output.rank)
 }
 
+/// Whether a `conv_transpose`'s parts split each batch item by output
+/// channels: a channels-first call on the dense driver (not depthwise,
+/// paddings and strides the fast path takes), which takes a channel range.
+pub(crate) fn conv_transpose_channels_split(g: &ConvTransposeGeometry) -> bool {
+    let depthwise = g.input.c == g.groups && g.out_per_group == 1;
+    g.input.layout == Layout::ChannelsFirst && !depthwise && g.fast_path_fits()
+}
+
 /// The axis a `conv_transpose`'s parts split each batch item's rows along:
 /// the outermost spatial axis of a 2- or 3-d channels-last call (whose
 /// rows are contiguous); none otherwise (parts of whole batch items).
@@ -244,7 +252,11 @@ impl Split for ConvTransposeGeometry {
     }
 
     fn rows(&self) -> usize {
-        conv_transpose_row_axis(self).map_or(1, |a| self.output.spatial[a])
+        match conv_transpose_row_axis(self) {
+            Some(a) => self.output.spatial[a],
+            None if conv_transpose_channels_split(self) => self.output.c,
+            None => 1,
+        }
     }
 }
 
