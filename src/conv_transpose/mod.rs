@@ -354,7 +354,16 @@ pub(crate) fn transpose_channels(
     channels: core::ops::Range<usize>,
 ) -> Result<(), Error> {
     let g = operands.g;
-    let plan = Plan::new(g)?;
+    let all = channels == (0..g.output.c);
+    let mut plan = Plan::new(g)?;
+    if !all && !plan.depthwise {
+        // A tile as wide as the range, not the group: a range below the
+        // group's tile would otherwise pay for the whole tile.
+        let (lanes, vectors) = tile(channels.len().min(g.out_per_group), Native::LANES);
+        let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
+        (plan.lanes, plan.vectors) = (lanes, vectors);
+        plan.panel_len = kvol * (g.input.c / g.groups) * lanes * vectors;
+    }
     let needed = plan.scratch_len();
     if scratch.len() < needed {
         return Err(Error::BufferLength {
