@@ -124,8 +124,17 @@ fn plane_units(shape: &[usize], layout: Layout, units: Units) -> usize {
 }
 
 map_parallel!(interpolate, interpolate_units(options: &InterpolateOptions), plane_units);
-map_parallel!(pixel_shuffle, pixel_shuffle_units(upscale_factor: usize), |_, _, _| 1);
-map_parallel!(pixel_unshuffle, pixel_unshuffle_units(downscale_factor: usize), |_, _, _| 1);
+/// The units of one channels-last batch item (its rows, where an op
+/// splits them): parts of whole items where there is one per part.
+fn item_units(shape: &[usize], layout: Layout, units: Units) -> usize {
+    match layout {
+        Layout::ChannelsFirst => 1,
+        Layout::ChannelsLast => units.count / shape.first().copied().unwrap_or(1).max(1),
+    }
+}
+
+map_parallel!(pixel_shuffle, pixel_shuffle_units(upscale_factor: usize), item_units);
+map_parallel!(pixel_unshuffle, pixel_unshuffle_units(downscale_factor: usize), item_units);
 map_parallel!(avg_unpool, avg_unpool_units(options: &UnpoolOptions<'_>), |_, _, _| 1);
 
 /// [`max_pool`](crate::max_pool) split over the current rayon pool (see
@@ -144,7 +153,8 @@ pub fn max_pool(
     let units = part::max_pool_units(shape, layout, options)?;
     check_len(Buffer::Output, units.count * units.len, output.len())?;
     check_len(Buffer::Indices, output.len(), indices.len())?;
-    let per = units_per_part(units, input.len() + 3 * output.len(), 1);
+    let align = item_units(shape, layout, units);
+    let per = units_per_part(units, input.len() + 3 * output.len(), align);
     if per == 0 {
         return crate::max_pool(input, shape, layout, options, output, indices);
     }

@@ -7,12 +7,16 @@
 //!   whole plane in 1-d) of one plane, channels-first `(n, c)`,
 //!   channels-last `n`: one image of one channel-last batch item splits
 //!   into its rows;
-//! - the copying ops: channels-first, one `(n, c)` plane (for
+//! - the copying ops, channels-first: one `(n, c)` plane (for
 //!   [`pixel_shuffle`] one output plane, which reads `r*r` input planes;
 //!   for [`pixel_unshuffle`] the `r*r` output planes of one input plane);
-//!   channels-last, one batch item;
+//! - channels-last: [`pixel_shuffle`] and [`pixel_unshuffle`], the `r`
+//!   large rows of one small row of a batch item; [`max_pool`], one output
+//!   row (H, or D) of a batch item; [`max_unpool`] and [`avg_unpool`], one
+//!   batch item;
 //! - [`conv_transpose`]: channels-last 2- and 3-d, one output row (H, or
-//!   D) of one batch item; otherwise one batch item.
+//!   D) of one batch item; channels-first, one output channel of a batch
+//!   item (the dense driver; depthwise and 1-d calls, one batch item).
 //!
 //! A *part* is a run of whole units: a contiguous piece of the output. Each op here takes
 //! the whole call's arguments, the part's first unit and the part's piece
@@ -49,17 +53,19 @@
 //! (one row's worth, and a window per row to find the rows it reads).
 //! Parts never write outside their piece.
 //!
-//! Not split: the copying ops' channels-last calls of one batch item, and
-//! channels-first (or 1-d) `conv_transpose` calls of one, are one unit.
+//! Not split: channels-last unpooling of one batch item, and a depthwise
+//! (or past the fast path's paddings) channels-first `conv_transpose` of
+//! one, are one unit.
 
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
 use crate::geometry::interpolate::InterpolateGeometry;
-use crate::geometry::pixel_shuffle::ShuffleGeometry;
+use crate::geometry::pixel_shuffle::{Direction, ShuffleGeometry};
 use crate::geometry::pool::MaxPoolGeometry;
 pub use crate::geometry::split::Units;
 use crate::geometry::split::{
     self, Run, Split, check_input, conv_transpose_channels_split, conv_transpose_row_axis,
+    max_pool_row_axis,
 };
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::{Dims, Layout};
@@ -105,11 +111,59 @@ macro_rules! map_part {
         ) -> Result<(), Error> {
             let g = $geometry(shape, layout, $param)?;
             check_input(&g, Buffer::Input, input.len())?;
-            let (p, range) = split::part(&g, first, output.len())?;
-            $run(&p, piece(input, range)?, output);
-            Ok(())
+            $run(&g, first, input, output)
         }
     };
+}
+
+/// A part of `g` by [`split::part`]'s narrowing, run by `run`.
+fn narrowed<G: Split>(
+    run: fn(&G, &[f32], &mut [f32]),
+) -> impl Fn(&G, usize, &[f32], &mut [f32]) -> Result<(), Error> {
+    move |g, first, input, output| {
+        let (p, range) = split::part(g, first, output.len())?;
+        run(&p, piece(input, range)?, output);
+        Ok(())
+    }
+}
+
+/// A part of a pixel (un)shuffle: channels-last, runs of the small
+/// tensor's rows (each `r` rows of the large one); else by narrowing.
+fn shuffle_part(
+    g: &ShuffleGeometry,
+    first: usize,
+    input: &[f32],
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let rows = g.rows();
+    if rows == 1 {
+        return narrowed(crate::pixel_shuffle::permute)(g, first, input, output);
+    }
+    split::check_run(g, first, output.len())?;
+    let (i, o) = (g.input, g.output);
+    let (in_row, out_row) = (i.numel() / i.n / rows, o.numel() / o.n / rows);
+    let mut rest = output;
+    for Run {
+        plane,
+        planes,
+        rows: run,
+    } in split::runs(first, rest.len() / out_row, rows)
+    {
+        let units = planes * run.len();
+        let (out, tail) = core::mem::take(&mut rest).split_at_mut(units * out_row);
+        rest = tail;
+        let mut sub = *g;
+        (sub.input.n, sub.output.n) = (planes, planes);
+        let (small, large) = (run.len(), run.len() * g.factor);
+        let (h_in, h_out) = match g.direction {
+            Direction::Shuffle => (small, large),
+            Direction::Unshuffle => (large, small),
+        };
+        (sub.input.spatial[1], sub.output.spatial[1]) = (h_in, h_out);
+        let at = (plane * rows + run.start) * in_row;
+        crate::pixel_shuffle::permute(&sub, piece(input, at..at + units * in_row)?, out);
+    }
+    Ok(())
 }
 
 /// How [`interpolate`](crate::interpolate)'s output splits into units:
@@ -154,18 +208,18 @@ pub fn interpolate(
 
 map_part! {
     "pixel_shuffle", pixel_shuffle_units, pixel_shuffle(upscale_factor: usize)
-    = ShuffleGeometry::shuffle => crate::pixel_shuffle::permute
+    = ShuffleGeometry::shuffle => shuffle_part
 }
 
 map_part! {
     "pixel_unshuffle", pixel_unshuffle_units, pixel_unshuffle(downscale_factor: usize)
-    = ShuffleGeometry::unshuffle => crate::pixel_shuffle::permute
+    = ShuffleGeometry::unshuffle => shuffle_part
 }
 
 map_part! {
     "avg_unpool", avg_unpool_units, avg_unpool(options: &UnpoolOptions<'_>)
     = |shape, layout, options| UnpoolGeometry::new(shape, layout, options, "avg_unpool")
-    => crate::unpool::unpool_average
+    => narrowed(crate::unpool::unpool_average)
 }
 
 /// How [`max_unpool`](crate::max_unpool)'s output splits into units;
@@ -260,8 +314,68 @@ pub fn max_pool(
     let g = MaxPoolGeometry::new(shape, layout, options)?;
     check_input(&g, Buffer::Input, input.len())?;
     crate::layout::check_len(Buffer::Indices, output.len(), indices.len())?;
-    let (p, range) = split::part(&g, first, output.len())?;
-    crate::pool::pool(&p, piece(input, range)?, output, indices);
+    let Some(axis) = max_pool_row_axis(&g) else {
+        let (p, range) = split::part(&g, first, output.len())?;
+        crate::pool::pool(&p, piece(input, range)?, output, indices);
+        return Ok(());
+    };
+    split::check_run(&g, first, output.len())?;
+    let (i, o) = (g.input, g.output);
+    let rows = o.spatial[axis];
+    let (in_item, out_row) = (i.numel() / i.n, o.numel() / o.n / rows);
+    // Input elements of one row along `axis`, in its plane's indices.
+    let in_row = i.plane() / i.spatial[axis];
+    let (mut rest, mut rest_idx) = (output, indices);
+    for Run {
+        plane,
+        planes,
+        rows: run,
+    } in split::runs(first, rest.len() / out_row, rows)
+    {
+        let units = planes * run.len();
+        let (out, tail) = core::mem::take(&mut rest).split_at_mut(units * out_row);
+        let (idx, idx_tail) = core::mem::take(&mut rest_idx).split_at_mut(units * out_row);
+        (rest, rest_idx) = (tail, idx_tail);
+        let at = plane * in_item;
+        if run.len() == rows {
+            let mut sub = g;
+            (sub.input.n, sub.output.n) = (planes, planes);
+            crate::pool::pool(&sub, piece(input, at..at + planes * in_item)?, out, idx);
+            continue;
+        }
+        // The input rows the run's windows read, and a padding that keeps
+        // each window where it was (`o * stride - padding + t * dilation`).
+        let p = g.params;
+        let (s, pad) = (p.stride[axis], p.padding[axis]);
+        let reach = (p.kernel[axis] - 1) * p.dilation[axis] + 1;
+        let lo = (run.start * s).saturating_sub(pad);
+        let hi = ((run.end - 1) * s + reach)
+            .saturating_sub(pad)
+            .min(i.spatial[axis]);
+        let mut sub = g;
+        (sub.input.n, sub.output.n) = (1, 1);
+        sub.input.spatial[axis] = hi - lo;
+        sub.output.spatial[axis] = run.len();
+        sub.params.padding[axis] = pad + lo - run.start * s;
+        let from = at + lo * in_row * i.c;
+        crate::pool::pool(
+            &sub,
+            piece(input, from..from + (hi - lo) * in_row * i.c)?,
+            out,
+            idx,
+        );
+        // Indices within the whole plane. A window nothing in beats -inf
+        // keeps its initial index, which PyTorch's 3-d channels-last kernel
+        // gives without the depth (`reference::pool::initial_index`): the
+        // same in the part as in the whole call.
+        let shift = (lo * in_row) as i64;
+        let depthless = i.rank == 3;
+        for (v, &max) in idx.iter_mut().zip(out.iter()) {
+            if !(depthless && max == f32::NEG_INFINITY) {
+                *v += shift;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -228,9 +228,22 @@ fn max_pool_parts_equal_the_whole_call() {
         match pieces {
             Ok(p) => {
                 let (values, idx): (Vec<_>, Vec<_>) = p.into_iter().unzip();
-                TestResult::from_bool(
-                    same_bits(&values.concat(), &whole) && idx.concat() == whole_idx,
-                )
+                let (values, idx) = (values.concat(), idx.concat());
+                let bad = idx.iter().zip(&whole_idx).position(|(a, b)| a != b);
+                let ok = same_bits(&values, &whole) && bad.is_none();
+                if !ok {
+                    eprintln!(
+                        "max_pool {shape:?} {layout:?} k {:?} s {:?} p {:?} d {:?} ceil {ceil_mode}: \
+                         values {:?}, index {:?}",
+                        geo.kernel,
+                        geo.stride,
+                        geo.padding,
+                        geo.dilation,
+                        common::first_difference(&values, &whole),
+                        bad.map(|k| (k, idx[k], whole_idx[k]))
+                    );
+                }
+                TestResult::from_bool(ok)
             }
             Err(e) => TestResult::error(e),
         }

@@ -20,6 +20,8 @@
 
 use super::conv_transpose::ConvTransposeGeometry;
 use super::interpolate::InterpolateGeometry;
+use super::pixel_shuffle::{Direction, ShuffleGeometry};
+use super::pool::MaxPoolGeometry;
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use core::ops::Range;
@@ -149,6 +151,14 @@ pub(crate) fn conv_transpose_channels_split(g: &ConvTransposeGeometry) -> bool {
     g.input.layout == Layout::ChannelsFirst && !depthwise && g.fast_path_fits()
 }
 
+/// The axis a `max_pool`'s parts split each batch item's rows along: the
+/// outermost spatial axis of a 2- or 3-d channels-last call; none
+/// otherwise (parts of whole planes or batch items).
+pub(crate) fn max_pool_row_axis(g: &MaxPoolGeometry) -> Option<usize> {
+    let o = &g.output;
+    (o.layout == Layout::ChannelsLast && o.rank >= 2).then(|| MAX_SPATIAL - o.rank)
+}
+
 /// The axis a `conv_transpose`'s parts split each batch item's rows along:
 /// the outermost spatial axis of a 2- or 3-d channels-last call (whose
 /// rows are contiguous); none otherwise (parts of whole batch items).
@@ -260,8 +270,46 @@ impl Split for ConvTransposeGeometry {
     }
 }
 
-split_by_dims!(
-    super::pixel_shuffle::ShuffleGeometry: true,
-    super::pool::MaxPoolGeometry: true,
-    super::unpool::UnpoolGeometry: true
-);
+impl Split for ShuffleGeometry {
+    fn dims(&self) -> (Dims, Dims) {
+        (self.input, self.output)
+    }
+
+    fn with_dims(self, input: Dims, output: Dims) -> Self {
+        Self {
+            input,
+            output,
+            ..self
+        }
+    }
+
+    /// Channels-last, the small tensor's rows (each `r` rows of the large
+    /// one, contiguous in both).
+    fn rows(&self) -> usize {
+        match (self.input.layout, self.direction) {
+            (Layout::ChannelsLast, Direction::Shuffle) => self.input.spatial[1],
+            (Layout::ChannelsLast, Direction::Unshuffle) => self.output.spatial[1],
+            (Layout::ChannelsFirst, _) => 1,
+        }
+    }
+}
+
+impl Split for MaxPoolGeometry {
+    fn dims(&self) -> (Dims, Dims) {
+        (self.input, self.output)
+    }
+
+    fn with_dims(self, input: Dims, output: Dims) -> Self {
+        Self {
+            input,
+            output,
+            ..self
+        }
+    }
+
+    fn rows(&self) -> usize {
+        max_pool_row_axis(self).map_or(1, |a| self.output.spatial[a])
+    }
+}
+
+split_by_dims!(super::unpool::UnpoolGeometry: true);
