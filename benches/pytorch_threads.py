@@ -67,17 +67,29 @@ def cases():
             (lambda p=pooled, i=idx: F.max_unpool2d(p, i, 2, output_size=(256, 256))),
             full.numel(),
         )
-    for name, shape, wshape, stride, padding in [
-        ("2d_k4s2p1_64to32_128", (1, 64, 128, 128), (64, 32, 4, 4), 2, 1),
-        ("2d_unet_k2s2_256to128_32", (1, 256, 32, 32), (256, 128, 2, 2), 2, 0),
-        ("2d_k4s2p1_64to32_128_n4", (4, 64, 64, 64), (64, 32, 4, 4), 2, 1),
+    conv = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+    for name, shape, wshape, stride, padding, output_padding, groups in [
+        ("2d_k4s2p1_64to32_128", (1, 64, 128, 128), (64, 32, 4, 4), 2, 1, 0, 1),
+        ("2d_unet_k2s2_256to128_32", (1, 256, 32, 32), (256, 128, 2, 2), 2, 0, 0, 1),
+        ("2d_k3s2p1op1_128to64_64", (1, 128, 64, 64), (128, 64, 3, 3), 2, 1, 1, 1),
+        ("2d_firmware_k4s2p1_16to8_32", (1, 16, 32, 32), (16, 8, 4, 4), 2, 1, 0, 1),
+        ("2d_depthwise64_k4s2p1_128", (1, 64, 128, 128), (64, 1, 4, 4), 2, 1, 0, 64),
+        ("1d_vocoder_k16s8p4_512to256_256", (1, 512, 256), (512, 256, 16), 8, 4, 0, 1),
+        ("3d_k2s2_64to32_16", (1, 64, 16, 16, 16), (64, 32, 2, 2, 2), 2, 0, 0, 1),
+        ("2d_k4s2p1_64to32_128_n4", (4, 64, 64, 64), (64, 32, 4, 4), 2, 1, 0, 1),
     ]:
         for tag in ("cf", "cl"):
-            x, w = layout(torch.rand(shape), tag), torch.rand(wshape)
-            out = F.conv_transpose2d(x, w, stride=stride, padding=padding)
+            if len(shape) == 3 and tag == "cl":
+                # (N, L, C) memory, as the crate's channels-last 1-d.
+                x = torch.rand(shape[0], shape[2], shape[1]).transpose(1, 2)
+            else:
+                x = layout(torch.rand(shape), tag)
+            w, f = torch.rand(wshape), conv[len(shape) - 2]
+            kw = dict(stride=stride, padding=padding, output_padding=output_padding, groups=groups)
+            out = f(x, w, **kw)
             yield (
                 f"conv_transpose_{name}_{tag}",
-                (lambda x=x, w=w, s=stride, p=padding: F.conv_transpose2d(x, w, stride=s, padding=p)),
+                (lambda x=x, w=w, f=f, kw=kw: f(x, w, **kw)),
                 max(x.numel(), out.numel()),
             )
 

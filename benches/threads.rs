@@ -1,8 +1,9 @@
 //! One thread against the rayon pool (`upsample::parallel`) on the
 //! README's cases, in the same run: each case's single-threaded call, its
 //! split call, and a memcpy of the same bytes (max(input, output)) on one
-//! thread and split over the pool, alternating, medians. Prints one line
-//! per case: the split call's speed-up and the memcpy's.
+//! thread and split over the pool as `upsample::parallel` splits (the
+//! calling thread takes the first piece), alternating, medians. Prints one
+//! line per case: the split call's speed-up and the memcpy's.
 //!
 //! ```text
 //! RUSTFLAGS="-C target-cpu=native" cargo bench --features rayon --bench threads
@@ -11,7 +12,6 @@
 //! `benches/pytorch_threads.py` times the same cases in PyTorch with 1 and
 //! 2 threads.
 
-use rayon::prelude::*;
 use std::hint::black_box;
 use std::time::Instant;
 use upsample::{
@@ -62,9 +62,18 @@ fn report(name: &str, bytes: usize, one: &mut dyn FnMut(), split: &mut dyn FnMut
         t[1].push(time(split));
         t[2].push(time(&mut copy_one));
         t[3].push(time(&mut || {
-            dst2.par_chunks_mut(chunk)
-                .zip(src.par_chunks(chunk))
-                .for_each(|(d, s)| d.copy_from_slice(black_box(s)))
+            // As upsample::parallel splits: the calling thread copies the
+            // first piece, the pool the others.
+            rayon::in_place_scope(|s| {
+                let mut pieces = dst2.chunks_mut(chunk).zip(src.chunks(chunk));
+                let first = pieces.next();
+                for (d, c) in pieces {
+                    s.spawn(move |_| d.copy_from_slice(black_box(c)));
+                }
+                if let Some((d, c)) = first {
+                    d.copy_from_slice(black_box(c));
+                }
+            })
         }));
     }
     let [a, b, c, d] = t.map(median);
@@ -197,48 +206,101 @@ fn copying_cases() {
     }
 }
 
+/// A `conv_transpose` case: name, input shape, weight shape, stride,
+/// padding, output padding, groups.
+struct Conv(
+    &'static str,
+    &'static [usize],
+    &'static [usize],
+    usize,
+    usize,
+    usize,
+    usize,
+);
+
 fn conv_transpose_cases() {
-    // Name, input shape, weight shape, stride, padding, groups.
-    type Case = (
-        &'static str,
-        &'static [usize],
-        &'static [usize],
-        usize,
-        usize,
-        usize,
-    );
-    let cases: [Case; 3] = [
-        (
+    // benches/conv_transpose.rs's cases, and one of four batch items.
+    let cases = [
+        Conv(
             "2d_k4s2p1_64to32_128",
             &[1, 64, 128, 128],
             &[64, 32, 4, 4],
             2,
             1,
+            0,
             1,
         ),
-        (
+        Conv(
             "2d_unet_k2s2_256to128_32",
             &[1, 256, 32, 32],
             &[256, 128, 2, 2],
             2,
             0,
+            0,
             1,
         ),
-        (
+        Conv(
+            "2d_k3s2p1op1_128to64_64",
+            &[1, 128, 64, 64],
+            &[128, 64, 3, 3],
+            2,
+            1,
+            1,
+            1,
+        ),
+        Conv(
+            "2d_firmware_k4s2p1_16to8_32",
+            &[1, 16, 32, 32],
+            &[16, 8, 4, 4],
+            2,
+            1,
+            0,
+            1,
+        ),
+        Conv(
+            "2d_depthwise64_k4s2p1_128",
+            &[1, 64, 128, 128],
+            &[64, 1, 4, 4],
+            2,
+            1,
+            0,
+            64,
+        ),
+        Conv(
+            "1d_vocoder_k16s8p4_512to256_256",
+            &[1, 512, 256],
+            &[512, 256, 16],
+            8,
+            4,
+            0,
+            1,
+        ),
+        Conv(
+            "3d_k2s2_64to32_16",
+            &[1, 64, 16, 16, 16],
+            &[64, 32, 2, 2, 2],
+            2,
+            0,
+            0,
+            1,
+        ),
+        Conv(
             "2d_k4s2p1_64to32_128_n4",
             &[4, 64, 64, 64],
             &[64, 32, 4, 4],
             2,
             1,
+            0,
             1,
         ),
     ];
-    for (name, shape, wshape, stride, padding, groups) in cases {
+    for Conv(name, shape, wshape, stride, padding, output_padding, groups) in cases {
         for (tag, layout) in [("cf", Layout::ChannelsFirst), ("cl", Layout::ChannelsLast)] {
-            let (s, p) = ([stride], [padding]);
+            let (s, p, op) = ([stride], [padding], [output_padding]);
             let opts = ConvTransposeOptions::new()
                 .with_stride(&s)
                 .with_padding(&p)
+                .with_output_padding(&op)
                 .with_groups(groups);
             let out = upsample::conv_transpose_output_shape(shape, wshape, &opts)
                 .unwrap()
@@ -286,7 +348,18 @@ fn conv_transpose_cases() {
 
 fn main() {
     println!("rayon threads: {}", rayon::current_num_threads());
-    interpolate_cases();
-    copying_cases();
-    conv_transpose_cases();
+    let all = || {
+        interpolate_cases();
+        copying_cases();
+        conv_transpose_cases();
+    };
+    // `--in-pool`: every call made from one of the pool's threads (as a
+    // program whose work already runs on the pool makes it), so a split
+    // call hands a part to one other thread; by default from the main
+    // thread, which hands the whole call to the pool and waits.
+    if std::env::args().any(|a| a == "--in-pool") {
+        rayon::scope(|_| all());
+    } else {
+        all();
+    }
 }

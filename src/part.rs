@@ -483,7 +483,7 @@ pub fn conv_transpose(
             weight,
             bias,
         };
-        crate::conv_transpose::transpose_channels(operands, out, scratch, channels)?;
+        crate::conv_transpose::transpose_channels(operands, out, scratch, channels, &g)?;
     }
     Ok(())
 }

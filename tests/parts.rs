@@ -312,8 +312,17 @@ fn conv_transpose_parts_equal_the_whole_call() {
         };
         p.shape[0] = rng.range(1, 4);
         p.x = rng.special_values(p.shape.iter().product(), false);
+        if rng.range(0, 2) == 0 {
+            // Depthwise: a group per channel, one output channel each.
+            let c = p.shape[1];
+            (p.groups, p.wshape[0], p.wshape[1]) = (c, c, 1);
+            p.w = rng.signed_units(p.wshape.iter().product());
+            p.bias = p.bias.is_some().then(|| rng.signed_units(c));
+        }
         let opts = p.opts();
-        let out = upsample::conv_transpose_output_shape(&p.shape, &p.wshape, &opts).unwrap();
+        let Ok(out) = upsample::conv_transpose_output_shape(&p.shape, &p.wshape, &opts) else {
+            return TestResult::discard();
+        };
         let scratch_len =
             upsample::conv_transpose_scratch_len(&p.shape, p.layout, &p.wshape, &opts).unwrap();
         let mut whole = vec![0.0; out.numel()];

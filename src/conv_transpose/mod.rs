@@ -341,21 +341,28 @@ pub(crate) fn transpose(
     output: &mut [f32],
     scratch: &mut [f32],
 ) -> Result<(), Error> {
-    transpose_channels(operands, output, scratch, 0..operands.g.output.c)
+    transpose_channels(
+        operands,
+        output,
+        scratch,
+        0..operands.g.output.c,
+        operands.g,
+    )
 }
 
 /// [`transpose`] of the output channels `channels` only (channels-first
-/// dense calls, [`dense_channels_split`]; others take them all): `output`
-/// holds their planes.
+/// dense calls, [`dense_channels_split`]; others take them all), planned
+/// as the call `whole` it is a part of: `output` holds their planes.
 pub(crate) fn transpose_channels(
     operands: Operands<'_>,
     output: &mut [f32],
     scratch: &mut [f32],
     channels: core::ops::Range<usize>,
+    whole: &ConvTransposeGeometry,
 ) -> Result<(), Error> {
     let g = operands.g;
     let all = channels == (0..g.output.c);
-    let mut plan = Plan::new(g)?;
+    let mut plan = Plan::new(whole)?;
     if !all && !plan.depthwise {
         // A tile as wide as the range, not the group: a range below the
         // group's tile would otherwise pay for the whole tile.

@@ -146,6 +146,8 @@ pub(crate) fn interpolate_row_axis(g: &InterpolateGeometry) -> Option<usize> {
 /// Whether a `conv_transpose`'s parts split each batch item by output
 /// channels: a channels-first call on the dense driver (not depthwise,
 /// paddings and strides the fast path takes), which takes a channel range.
+/// (A depthwise part run as a problem of its own channels gave the same
+/// numbers but other NaN bits where its vectors' tails differ.)
 pub(crate) fn conv_transpose_channels_split(g: &ConvTransposeGeometry) -> bool {
     let depthwise = g.input.c == g.groups && g.out_per_group == 1;
     g.input.layout == Layout::ChannelsFirst && !depthwise && g.fast_path_fits()
