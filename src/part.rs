@@ -69,6 +69,7 @@ use crate::geometry::split::{
 };
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::{Dims, Layout};
+use crate::slices::take_head;
 use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
 
 /// The input range a part reads, as a slice (the range comes from the
@@ -150,8 +151,7 @@ fn shuffle_part(
     } in split::runs(first, rest.len() / out_row, rows)
     {
         let units = planes * run.len();
-        let (out, tail) = core::mem::take(&mut rest).split_at_mut(units * out_row);
-        rest = tail;
+        let out = take_head(&mut rest, units * out_row);
         let mut sub = *g;
         (sub.input.n, sub.output.n) = (planes, planes);
         let (small, large) = (run.len(), run.len() * g.factor);
@@ -333,9 +333,8 @@ pub fn max_pool(
     } in split::runs(first, rest.len() / out_row, rows)
     {
         let units = planes * run.len();
-        let (out, tail) = core::mem::take(&mut rest).split_at_mut(units * out_row);
-        let (idx, idx_tail) = core::mem::take(&mut rest_idx).split_at_mut(units * out_row);
-        (rest, rest_idx) = (tail, idx_tail);
+        let out = take_head(&mut rest, units * out_row);
+        let idx = take_head(&mut rest_idx, units * out_row);
         let at = plane * in_item;
         if run.len() == rows {
             let mut sub = g;
@@ -449,8 +448,7 @@ pub fn conv_transpose(
         rows: run,
     } in split::runs(first, rest.len() / out_row, rows)
     {
-        let (out, tail) = core::mem::take(&mut rest).split_at_mut(planes * run.len() * out_row);
-        rest = tail;
+        let out = take_head(&mut rest, planes * run.len() * out_row);
         let at = plane * in_item;
         let (sub, from, channels) = match axis {
             _ if run.len() == rows => {

@@ -36,3 +36,14 @@ pub(crate) fn copy(src: &[f32], out: &mut [f32]) {
     let n = src.len().min(out.len());
     out[..n].copy_from_slice(&src[..n]);
 }
+
+/// Takes the first `head` elements (all, if fewer) off the front of
+/// `rest`, which keeps the others: the pieces of an output written in
+/// order.
+#[inline(always)]
+pub(crate) fn take_head<'a, T>(rest: &mut &'a mut [T], head: usize) -> &'a mut [T] {
+    let all = core::mem::take(rest);
+    let (head, tail) = all.split_at_mut(head.min(all.len()));
+    *rest = tail;
+    head
+}

@@ -469,3 +469,88 @@ fn conv_transpose_every_tail() {
         }
     }
 }
+
+/// `upsample::part`: each op's output computed one unit at a time equals
+/// the whole call, on small shapes of both layouts.
+#[test]
+fn parts_one_unit_at_a_time() {
+    use upsample::part;
+    /// Runs `part(first, piece)` for every unit and compares the joined
+    /// pieces with `whole`.
+    fn each_unit(units: part::Units, whole: &[f32], part: impl Fn(usize, &mut [f32])) {
+        let mut joined = vec![0.0; whole.len()];
+        for (k, piece) in joined.chunks_mut(units.len).enumerate() {
+            part(k, piece);
+        }
+        assert!(joined.iter().zip(whole).all(|(&a, &b)| same(a, b)));
+    }
+    for layout in LAYOUTS {
+        let (shape, x) = ([1, 3, 5, 6], values(90, 1));
+        let opts = InterpolateOptions::scale_factor(M::Bicubic, 2.0);
+        let mut whole = vec![0.0; 360];
+        upsample::interpolate(&x, &shape, layout, &opts, &mut whole).unwrap();
+        let units = part::interpolate_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::interpolate(&x, &shape, layout, &opts, k, piece).unwrap()
+        });
+
+        let (shape, x) = ([1, 3, 6, 5], pool_values(90));
+        let opts = MaxPoolOptions::new(&[2]).with_ceil_mode(true);
+        let (mut whole, mut idx) = (vec![0.0; 27], vec![0i64; 27]);
+        upsample::max_pool(&x, &shape, layout, &opts, &mut whole, &mut idx).unwrap();
+        let units = part::max_pool_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            let mut i = vec![0i64; piece.len()];
+            part::max_pool(&x, &shape, layout, &opts, k, piece, &mut i).unwrap();
+            assert_eq!(i, idx[k * units.len..(k + 1) * units.len]);
+        });
+
+        let (shape, x) = ([1, 8, 3, 3], values(72, 2));
+        let mut whole = vec![0.0; 72];
+        upsample::pixel_shuffle(&x, &shape, layout, 2, &mut whole).unwrap();
+        let units = part::pixel_shuffle_units(&shape, layout, 2).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::pixel_shuffle(&x, &shape, layout, 2, k, piece).unwrap()
+        });
+
+        let (shape, wshape) = ([2, 3, 4, 5], [3, 4, 3, 3]);
+        let (x, w) = (values(120, 3), values(108, 4));
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[2])
+            .with_padding(&[1]);
+        let out = upsample::conv_transpose_output_shape(&shape, &wshape, &opts).unwrap();
+        let len = upsample::conv_transpose_scratch_len(&shape, layout, &wshape, &opts).unwrap();
+        let mut scratch = vec![0.0; len];
+        let mut whole = vec![0.0; out.numel()];
+        let b = Some(&[0.5, -0.25, 1.0, 0.0][..]);
+        upsample::conv_transpose(
+            &x,
+            &shape,
+            layout,
+            &w,
+            &wshape,
+            b,
+            &opts,
+            &mut whole,
+            &mut scratch,
+        )
+        .unwrap();
+        let units = part::conv_transpose_units(&shape, layout, &wshape, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            let mut scratch = vec![0.0; len];
+            part::conv_transpose(
+                &x,
+                &shape,
+                layout,
+                &w,
+                &wshape,
+                b,
+                &opts,
+                k,
+                piece,
+                &mut scratch,
+            )
+            .unwrap()
+        });
+    }
+}

@@ -47,11 +47,9 @@ pub(crate) trait Split: Copy {
     fn dims(&self) -> (Dims, Dims);
 
     /// The units each plane's (or batch item's) output splits into: its
-    /// rows, for an op whose parts take rows ([`interpolate_row_axis`]);
-    /// 1 for the others, whose parts are narrowed by [`part`].
-    fn rows(&self) -> usize {
-        1
-    }
+    /// rows or output channels, for an op whose parts take those
+    /// ([`runs`]); 1 for the others, whose parts are narrowed by [`part`].
+    fn rows(&self) -> usize;
 
     /// The same problem on other input and output dims.
     fn with_dims(self, input: Dims, output: Dims) -> Self;
@@ -209,9 +207,11 @@ pub(crate) fn check_input<G: Split>(g: &G, buffer: Buffer, len: usize) -> Result
     g.dims().0.check_len(buffer, len)
 }
 
-/// `Split` for geometries whose only sizes are `input` and `output`.
+/// `Split` for geometries whose only sizes are `input` and `output`:
+/// whether their channels-first units are planes, and the units each
+/// plane (or batch item) splits into.
 macro_rules! split_by_dims {
-    ($($g:ty: $planes:literal),*) => {$(
+    ($($g:ty: planes $planes:literal, rows $rows:expr;)*) => {$(
         impl Split for $g {
             const PLANES: bool = $planes;
 
@@ -226,92 +226,33 @@ macro_rules! split_by_dims {
                     ..self
                 }
             }
+
+            fn rows(&self) -> usize {
+                let rows: fn(&$g) -> usize = $rows;
+                rows(self)
+            }
         }
     )*};
 }
 
-impl Split for InterpolateGeometry {
-    fn dims(&self) -> (Dims, Dims) {
-        (self.input, self.output)
-    }
-
-    fn with_dims(self, input: Dims, output: Dims) -> Self {
-        Self {
-            input,
-            output,
-            ..self
-        }
-    }
-
-    fn rows(&self) -> usize {
-        interpolate_row_axis(self).map_or(1, |a| self.output.spatial[a])
-    }
+split_by_dims! {
+    InterpolateGeometry: planes true, rows |g| {
+        interpolate_row_axis(g).map_or(1, |a| g.output.spatial[a])
+    };
+    ConvTransposeGeometry: planes false, rows |g| match conv_transpose_row_axis(g) {
+        Some(a) => g.output.spatial[a],
+        None if conv_transpose_channels_split(g) => g.output.c,
+        None => 1,
+    };
+    // Channels-last, the small tensor's rows (each `r` rows of the large
+    // one, contiguous in both).
+    ShuffleGeometry: planes true, rows |g| match (g.input.layout, g.direction) {
+        (Layout::ChannelsLast, Direction::Shuffle) => g.input.spatial[1],
+        (Layout::ChannelsLast, Direction::Unshuffle) => g.output.spatial[1],
+        (Layout::ChannelsFirst, _) => 1,
+    };
+    MaxPoolGeometry: planes true, rows |g| {
+        max_pool_row_axis(g).map_or(1, |a| g.output.spatial[a])
+    };
+    super::unpool::UnpoolGeometry: planes true, rows |_| 1;
 }
-
-impl Split for ConvTransposeGeometry {
-    const PLANES: bool = false;
-
-    fn dims(&self) -> (Dims, Dims) {
-        (self.input, self.output)
-    }
-
-    fn with_dims(self, input: Dims, output: Dims) -> Self {
-        Self {
-            input,
-            output,
-            ..self
-        }
-    }
-
-    fn rows(&self) -> usize {
-        match conv_transpose_row_axis(self) {
-            Some(a) => self.output.spatial[a],
-            None if conv_transpose_channels_split(self) => self.output.c,
-            None => 1,
-        }
-    }
-}
-
-impl Split for ShuffleGeometry {
-    fn dims(&self) -> (Dims, Dims) {
-        (self.input, self.output)
-    }
-
-    fn with_dims(self, input: Dims, output: Dims) -> Self {
-        Self {
-            input,
-            output,
-            ..self
-        }
-    }
-
-    /// Channels-last, the small tensor's rows (each `r` rows of the large
-    /// one, contiguous in both).
-    fn rows(&self) -> usize {
-        match (self.input.layout, self.direction) {
-            (Layout::ChannelsLast, Direction::Shuffle) => self.input.spatial[1],
-            (Layout::ChannelsLast, Direction::Unshuffle) => self.output.spatial[1],
-            (Layout::ChannelsFirst, _) => 1,
-        }
-    }
-}
-
-impl Split for MaxPoolGeometry {
-    fn dims(&self) -> (Dims, Dims) {
-        (self.input, self.output)
-    }
-
-    fn with_dims(self, input: Dims, output: Dims) -> Self {
-        Self {
-            input,
-            output,
-            ..self
-        }
-    }
-
-    fn rows(&self) -> usize {
-        max_pool_row_axis(self).map_or(1, |a| self.output.spatial[a])
-    }
-}
-
-split_by_dims!(super::unpool::UnpoolGeometry: true);

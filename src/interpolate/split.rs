@@ -18,6 +18,7 @@ use crate::geometry::interpolate::InterpolateGeometry;
 use crate::geometry::split::{Run, interpolate_row_axis, runs};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Native;
+use crate::slices::take_head;
 
 /// The planes of `d`: `(n, c)` channels-first, `n` channels-last.
 fn planes(d: &Dims) -> usize {
@@ -71,8 +72,7 @@ pub(crate) fn resample_units(
     } in runs(first, rest.len() / out_row, rows_out)
     {
         let whole = rows.len() == rows_out;
-        let (piece, tail) = core::mem::take(&mut rest).split_at_mut(count * rows.len() * out_row);
-        rest = tail;
+        let piece = take_head(&mut rest, count * rows.len() * out_row);
         let run = |input: &[f32], sub: (Dims, Dims), offset, axes: Option<&_>, piece| {
             let part = Part {
                 g,
