@@ -223,7 +223,7 @@ pub fn conv_transpose(
     let mut per = units_per_part(units, work, item);
     // Channels-first parts are output channels: fewer than two vectors of
     // them a part run the micro-kernel's narrow tile, whose halves cost
-    // about what the whole did (1x64x128x128 to 32 channels: 0.95x).
+    // about what the whole did (the commit that made this says by how much).
     let narrow = 2 * <crate::simd::Native as crate::simd::Lane>::LANES;
     if layout == Layout::ChannelsFirst && !per.is_multiple_of(item) && per < narrow {
         per = 0;
