@@ -56,7 +56,8 @@ fn split<O: Send>(
         order.swap(k, rng.range(0, k));
     }
     let mut done: Vec<Option<Result<O, String>>> = (0..runs.len()).map(|_| None).collect();
-    if rng.coin() && !cfg!(miri) {
+    // No threads under miri (slow) or on wasm32-wasip1 (none to spawn).
+    if rng.coin() && !cfg!(miri) && !cfg!(target_family = "wasm") {
         std::thread::scope(|s| {
             let handles: Vec<_> = order
                 .iter()
