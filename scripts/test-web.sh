@@ -35,7 +35,14 @@ work=$(mktemp -d)
 server=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
+  # Chromium's helper processes can outlive its main one for a moment and
+  # still write into their profile while it is removed: retry, and never
+  # fail the run on a temporary folder.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$work" 2>/dev/null && break
+    sleep 0.5
+  done
+  rm -rf "$work" 2>/dev/null || true
 }
 trap cleanup EXIT
 cp -r examples/web/www "$work/site"
@@ -69,6 +76,12 @@ browse() {
   done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  # Its helpers (renderer, crashpad) too, which hold the profile open.
+  pkill -f -- "--user-data-dir=$profile" 2>/dev/null || true
+  for _ in $(seq 50); do
+    pgrep -f -- "--user-data-dir=$profile" >/dev/null 2>&1 || break
+    sleep 0.1
+  done
   if [ ! -f "$work/reports/$name.html" ]; then
     echo "the page sent no report in 120 s ($name); Chromium printed:" >&2
     tail -30 "$work/chromium-$name.log" >&2
