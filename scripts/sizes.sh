@@ -8,7 +8,8 @@
 #    (wasm32-unknown-unknown, simd128, opt-level "s", fat LTO, stripped),
 #    and the same module calling none;
 #  - stack: each op's peak in examples/embedded's run under QEMU.
-# Prints a Markdown table. About 15 minutes on 2 cores (16 LTO links).
+# The last row is interpolate in the small build (`--no-default-features`).
+# Prints a Markdown table. About 16 minutes on 2 cores (18 LTO links).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool"
@@ -32,17 +33,17 @@ print(size.get(".text", 0), flash)
 PY
 }
 
-firmware() { # FEATURE -> "text flash"
+firmware() { # FEATURE [--no-default-features] -> "text flash"
   (cd examples/embedded &&
-    cargo build --locked --quiet --profile sizes --bin one_op --features "$1" \
+    cargo build --locked --quiet --profile sizes --bin one_op --features "$1" ${2:-} \
       --target-dir ../../target/embedded-sizes)
   elf_sizes target/embedded-sizes/thumbv7em-none-eabihf/sizes/one_op
 }
 
-wasm() { # FEATURES -> bytes
+wasm() { # FEATURES [--no-default-features] -> bytes
   (cd examples/web/one-op &&
     RUSTFLAGS="-C target-feature=+simd128" cargo build --locked --quiet --release \
-      --target wasm32-unknown-unknown --features "$1" --target-dir ../../../target/web-one-op)
+      --target wasm32-unknown-unknown --features "$1" ${2:-} --target-dir ../../../target/web-one-op)
   wc -c < target/web-one-op/wasm32-unknown-unknown/release/upsample_one_op.wasm
 }
 
@@ -64,4 +65,12 @@ for op in $ops; do
     "$(( (text - base_text + 512) / 1024 ))" "$(( (flash - base_flash + 512) / 1024 ))" \
     "$(( (bytes - base_wasm + 512) / 1024 ))"
 done
+echo "== interpolate in the small build (--no-default-features: the general kernel alone)" >&2
+read -r text flash < <(firmware op-interpolate --no-default-features)
+bytes=$(wasm op-interpolate --no-default-features)
+peak=$(cd examples/embedded && cargo run --locked --quiet --release --no-default-features \
+  --target-dir ../../target/embedded-general | awk '$1 == "interpolate" && NF == 3 { print $2 }')
+printf '| interpolate, small build | %s | %s KiB (%s KiB) | %s KiB |\n' "$peak" \
+  "$(( (text - base_text + 512) / 1024 ))" "$(( (flash - base_flash + 512) / 1024 ))" \
+  "$(( (bytes - base_wasm + 512) / 1024 ))"
 echo "(each less a program calling no op: .text $base_text bytes, flash $base_flash, wasm $base_wasm)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/embedded run on an emulated Cortex-M4F (QEMU's mps2-an386): every
 # op against the host reference's values, each op's peak stack against its
-# bound (STACK_BOUNDS in examples/embedded/src/main.rs). Fails on a
+# bound (STACK_BOUNDS in examples/embedded/src/main.rs), in the full build
+# and in the small one (no `specialised-kernels`). Fails on a
 # mismatch, a peak over its bound, or an expected.rs that the reference no
 # longer gives. Installs qemu-system-arm and the Rust target if missing.
 set -euo pipefail
@@ -26,6 +27,10 @@ for op in one-op op-interpolate op-conv_transpose op-pixel_shuffle op-pixel_unsh
   cargo clippy --locked --quiet --release --bin one_op --features "$op" \
     --target-dir ../../target/embedded -- -D warnings
 done
+cargo clippy --locked --release --no-default-features --target-dir ../../target/embedded-general \
+  -- -D warnings
 cargo build --locked --release --target-dir ../../target/embedded
 # A fault would spin in cortex-m-rt's HardFault handler: the timeout fails it.
 timeout 300 cargo run --locked --release --target-dir ../../target/embedded
+echo "== the small build (--no-default-features: interpolate on its general kernel alone)"
+timeout 300 cargo run --locked --release --no-default-features --target-dir ../../target/embedded-general

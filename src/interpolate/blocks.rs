@@ -174,6 +174,7 @@ fn apply_taps<L: Permute, const K: usize>(v: L, idx: L::Index, w: &[L; K], shift
 /// [`permuted_all`] for `M` output rows of the same `R` source rows
 /// (weights `weight[m]` for row `m`): each source vector is loaded once
 /// for all of them, and each block's indices and weights found once.
+#[cfg(feature = "specialised-kernels")]
 #[inline(always)]
 pub(crate) fn permuted_rows<
     L,

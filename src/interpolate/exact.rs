@@ -67,6 +67,7 @@ impl<L: CopyLane> Flag<L> {
     /// Notes each vector of `v` (a method, not a closure over the flag: a
     /// closure the compiler leaves out of line takes `v` by reference and
     /// keeps the caller's register window in memory).
+    #[cfg(feature = "specialised-kernels")]
     #[inline(always)]
     pub fn note_all(&mut self, v: &[L]) {
         for &b in v {
@@ -86,6 +87,7 @@ impl<L: CopyLane> Flag<L> {
     /// Which lanes noted a special vector: bit `k` for lane `k` (a kernel
     /// whose lanes are planes fixes up only the planes that need it, so a
     /// plane's result does not depend on its neighbours).
+    #[cfg(feature = "specialised-kernels")]
     #[inline(always)]
     pub fn raised_lanes(self) -> u32 {
         let mut bits = [0u32; 16];
@@ -101,6 +103,7 @@ impl<L: CopyLane> Flag<L> {
     /// after one test of their sum: the notes are sums of squares, so the
     /// sum is finite exactly when every note is (or overflows, which only
     /// costs the per-flag tests).
+    #[cfg(feature = "specialised-kernels")]
     #[inline(always)]
     pub fn raised_each<const N: usize>(flags: [Self; N]) -> [bool; N] {
         let mut raised = [false; N];
@@ -160,6 +163,7 @@ pub(crate) fn any_special(x: &[f32]) -> bool {
 /// multiplies a row's sum along W by its weight) holds a value that is
 /// NaN, infinite or of magnitude [`LARGE`] or more: the flag does not see
 /// such a row's large values, which its blend multiplies by zero.
+#[cfg(feature = "specialised-kernels")]
 #[inline]
 pub(crate) fn zero_weight_rows<const R: usize>(rows: &[&[f32]; R], weights: &[f32; R]) -> bool {
     rows.iter()

@@ -11,6 +11,7 @@
 //! kernel: src_per_dst = align_corners ? (in-1)/(out-1) : (scale ? 1/scale : in/out)
 //! ```
 
+#[cfg(feature = "specialised-kernels")]
 #[macro_use]
 mod rows;
 mod blocks;

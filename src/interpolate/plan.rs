@@ -40,16 +40,20 @@
 //! decline. The choice depends on the build only through [`Target`], so
 //! tests pin it for every lane width on any host.
 
+#[cfg(feature = "specialised-kernels")]
 use super::blocks::block_fit;
 use super::exact::every_output;
-use super::kernels::{
-    blend_x2, copy_x2, four_planes_channels_first, general, permuted_rows, sliding_channels_last,
-};
+#[cfg(feature = "specialised-kernels")]
+use super::kernels::{blend_x2, four_planes_channels_first, permuted_rows, sliding_channels_last};
+use super::kernels::{copy_x2, general};
+#[cfg(feature = "specialised-kernels")]
 use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
 use super::windows::{AxisWindows, Part, Problem};
 use crate::geometry::interpolate::InterpolateGeometry;
+#[cfg(feature = "specialised-kernels")]
+use crate::layout::Layout;
 use crate::layout::MAX_SPATIAL;
-use crate::simd::Permute;
+use crate::simd::{Permute, VECTOR_REGISTERS};
 
 /// What the plan needs to know of the build's vectors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +63,8 @@ pub(crate) struct Target {
     /// Whether a run-time lane permute is one instruction
     /// ([`Permute::PERMUTE`]).
     pub permute: bool,
+    /// Whether the vectors are vector registers ([`VECTOR_REGISTERS`]).
+    pub registers: bool,
 }
 
 impl Target {
@@ -67,7 +73,18 @@ impl Target {
         Target {
             lanes: L::LANES,
             permute: L::PERMUTE,
+            registers: VECTOR_REGISTERS,
         }
+    }
+
+    /// Whether the x2 blend and four planes serve channels-first images (2
+    /// or 3 spatial axes): not without vector registers, where their
+    /// shuffles and register blocks of rows ran up to 2.2x more
+    /// instructions than the general pass on a Cortex-M4
+    /// (`scripts/firmware-speed.sh`); the x2 blend still won on 1-d rows.
+    #[cfg(feature = "specialised-kernels")]
+    fn blocks_channels_first_images(&self) -> bool {
+        self.registers
     }
 
     /// Whether the permuted blocks also take windows that repeat (x2, x4),
@@ -93,6 +110,7 @@ impl Target {
 /// Four planes waste a quarter to three quarters of their work below four
 /// planes, where the general pass won in every case measured. The figures
 /// are in the commit that made this choice.
+#[cfg(feature = "specialised-kernels")]
 #[inline(never)]
 fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
     let aw = &p.axes[2];
@@ -119,12 +137,16 @@ pub(crate) enum Kernel {
     /// `kernels/copy_x2.rs`.
     CopyX2,
     /// `kernels/blend_x2.rs`.
+    #[cfg(feature = "specialised-kernels")]
     BlendX2,
     /// `kernels/sliding_channels_last.rs`.
+    #[cfg(feature = "specialised-kernels")]
     SlidingChannelsLast,
     /// `kernels/four_planes_channels_first.rs`.
+    #[cfg(feature = "specialised-kernels")]
     FourPlanesChannelsFirst,
     /// `kernels/permuted_rows.rs`.
+    #[cfg(feature = "specialised-kernels")]
     PermutedRows,
     /// `kernels/general/`.
     General,
@@ -145,30 +167,52 @@ impl Kernel {
         };
         let p = &Problem::new(Part::whole(g, &[]), axes);
         if copy_x2::fits(p) {
-            Kernel::CopyX2
-        } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
-            // With 16 lanes, the permuted rows beat the x2 blend where
-            // they apply (a block serves 16 outputs).
-            Kernel::PermutedRows
-        } else if blend_x2::fits(p, target) {
-            Kernel::BlendX2
-        } else if sliding_channels_last::fits(p, target.lanes) {
-            Kernel::SlidingChannelsLast
-        } else if !target.permute && four_planes_channels_first::fits(p) {
-            Kernel::FourPlanesChannelsFirst
-        } else if permuted_rows::fits(p, target) {
-            Kernel::PermutedRows
-        } else if target.permute
-            && four_planes_channels_first::fits(p)
-            && p.i.n * p.i.c >= 4
-            && general_rows_are_slow(p, target)
-        {
-            Kernel::FourPlanesChannelsFirst
-        } else if general::fits(axes) {
+            return Kernel::CopyX2;
+        }
+        #[cfg(not(feature = "specialised-kernels"))]
+        let _ = target; // the general kernel takes every problem it fits
+        #[cfg(feature = "specialised-kernels")]
+        if let Some(kernel) = Kernel::specialised(p, target) {
+            return kernel;
+        }
+        if general::fits(axes) {
             Kernel::General
         } else {
             Kernel::Scalar
         }
+    }
+
+    /// The specialised kernel (2-7 in the module docs) that takes `p`, if
+    /// any.
+    #[cfg(feature = "specialised-kernels")]
+    fn specialised(p: &Problem<'_>, target: Target) -> Option<Kernel> {
+        // A channels-first plane of more than one output row.
+        let image = p.i.layout == Layout::ChannelsFirst && p.o.spatial[0] * p.o.spatial[1] > 1;
+        let blocks = target.blocks_channels_first_images() || !image;
+        Some(
+            if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
+                // With 16 lanes, the permuted rows beat the x2 blend where
+                // they apply (a block serves 16 outputs).
+                Kernel::PermutedRows
+            } else if blocks && blend_x2::fits(p, target) {
+                Kernel::BlendX2
+            } else if sliding_channels_last::fits(p, target.lanes) {
+                Kernel::SlidingChannelsLast
+            } else if blocks && !target.permute && four_planes_channels_first::fits(p) {
+                Kernel::FourPlanesChannelsFirst
+            } else if permuted_rows::fits(p, target) {
+                Kernel::PermutedRows
+            } else if blocks
+                && target.permute
+                && four_planes_channels_first::fits(p)
+                && p.i.n * p.i.c >= 4
+                && general_rows_are_slow(p, target)
+            {
+                Kernel::FourPlanesChannelsFirst
+            } else {
+                return None;
+            },
+        )
     }
 
     /// Runs the kernel with lanes `L` (the lanes it was chosen for, on the
@@ -186,9 +230,13 @@ impl Kernel {
         let p = &Problem::new(part, axes);
         match self {
             Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
             Kernel::SlidingChannelsLast => sliding_channels_last::run::<L>(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
             Kernel::FourPlanesChannelsFirst => four_planes_channels_first::run(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
             Kernel::PermutedRows => permuted_rows::run::<L>(input, p, output),
             Kernel::General => general::run::<L>(input, p, output),
             Kernel::Scalar => every_output(&part, output),

@@ -176,8 +176,18 @@ fn chosen(
     opts.align_corners = align_corners;
     let g = InterpolateGeometry::new(shape, layout, &opts).unwrap();
     let axes = axis_windows(&g);
-    [(4, false), (4, true), (8, true), (16, true)]
-        .map(|(lanes, permute)| Kernel::choose(&g, axes.as_ref(), Target { lanes, permute }))
+    [(4, false), (4, true), (8, true), (16, true)].map(|(lanes, permute)| {
+        let registers = true;
+        Kernel::choose(
+            &g,
+            axes.as_ref(),
+            Target {
+                lanes,
+                permute,
+                registers,
+            },
+        )
+    })
 }
 
 /// A plan case: mode, input shape, layout, output size, align_corners,
@@ -192,6 +202,7 @@ type PlanCase = (
     [Kernel; 4],
 );
 
+#[cfg(feature = "specialised-kernels")]
 /// `fits` where one column table holds `outputs` columns (256 on hosts,
 /// 16 in the small-stack set of `stack.rs`), else `wider`.
 fn one_table(outputs: usize, fits: Kernel, wider: Kernel) -> Kernel {
@@ -202,12 +213,14 @@ fn one_table(outputs: usize, fits: Kernel, wider: Kernel) -> Kernel {
     }
 }
 
+#[cfg(feature = "specialised-kernels")]
 /// `host` with the host's tables, `small` with the small-stack set's
 /// (`stack.rs`), where a choice depends on what one column table holds.
 fn tables(host: Kernel, small: Kernel) -> Kernel {
     one_table(256, host, small)
 }
 
+#[cfg(feature = "specialised-kernels")]
 #[test]
 fn plan_chooses_by_shape_and_target() {
     use Kernel::*;
@@ -281,6 +294,76 @@ fn plan_chooses_by_shape_and_target() {
     ];
     for &(mode, shape, layout, size, align_corners, antialias, want) in cases {
         let got = chosen(mode, shape, layout, size, align_corners, antialias);
+        assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
+    }
+}
+
+/// Without the `specialised-kernels` feature the plan takes the copies of
+/// nearest x2 and otherwise the general kernel wherever its tables hold
+/// the windows, on every target, for the shapes the specialised kernels
+/// take in a full build.
+#[cfg(not(feature = "specialised-kernels"))]
+#[test]
+fn plan_without_specialised_kernels_is_general() {
+    use Layout::{ChannelsFirst as CF, ChannelsLast as CL};
+    #[rustfmt::skip]
+    let cases: &[PlanCase] = &[
+        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [Kernel::CopyX2; 4]),
+        (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [Kernel::General; 4]),
+        (M::Bilinear, &[1, 64, 128, 128], CF, &[256, 256], Some(false), false, [Kernel::General; 4]),
+        (M::Bicubic, &[1, 3, 32, 32], CL, &[64, 64], Some(false), false, [Kernel::General; 4]),
+        (M::Bilinear, &[1, 3, 30, 40], CL, &[51, 68], Some(false), false, [Kernel::General; 4]),
+        (M::Bilinear, &[1, 64, 64, 64], CF, &[56, 56], Some(false), false, [Kernel::General; 4]),
+        (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Kernel::Scalar; 4]),
+    ];
+    for &(mode, shape, layout, size, align_corners, antialias, want) in cases {
+        let got = chosen(mode, shape, layout, size, align_corners, antialias);
+        assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
+    }
+}
+
+/// A plan case on one target: mode, input shape, layout, output size,
+/// align_corners, and the kernel expected.
+#[cfg(feature = "specialised-kernels")]
+type ScalarCase = (
+    M,
+    &'static [usize],
+    Layout,
+    &'static [usize],
+    Option<bool>,
+    Kernel,
+);
+
+/// Without vector registers (Cortex-M: four lanes, no permute), the plan
+/// keeps channels-first images with more than one output row on the
+/// general pass, and the x2 blend for 1-d rows and channels-last.
+#[cfg(feature = "specialised-kernels")]
+#[test]
+fn plan_without_vector_registers() {
+    use Kernel::*;
+    use Layout::{ChannelsFirst as CF, ChannelsLast as CL};
+    #[rustfmt::skip]
+    let cases: &[ScalarCase] = &[
+        (M::Linear, &[2, 4, 256], CF, &[512], Some(false), BlendX2),
+        (M::Bilinear, &[1, 3, 32, 32], CF, &[64, 64], Some(false), General),
+        (M::Bilinear, &[1, 3, 32, 32], CL, &[64, 64], Some(false), BlendX2),
+        (M::Bilinear, &[1, 4, 24, 24], CF, &[36, 36], Some(false), General),
+        (M::Bilinear, &[1, 3, 32, 32], CL, &[48, 48], Some(false), SlidingChannelsLast),
+        (M::Bicubic, &[1, 3, 24, 24], CF, &[48, 48], Some(false), General),
+        (M::Trilinear, &[1, 2, 8, 8, 8], CF, &[16, 16, 16], Some(false), General),
+        (M::Area, &[1, 3, 48, 48], CF, &[16, 16], None, General),
+        (M::Nearest, &[1, 8, 24, 24], CF, &[48, 48], None, CopyX2),
+    ];
+    let target = Target {
+        lanes: 4,
+        permute: false,
+        registers: false,
+    };
+    for &(mode, shape, layout, size, align_corners, want) in cases {
+        let mut opts = InterpolateOptions::size(mode, size);
+        opts.align_corners = align_corners;
+        let g = InterpolateGeometry::new(shape, layout, &opts).unwrap();
+        let got = Kernel::choose(&g, axis_windows(&g).as_ref(), target);
         assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
     }
 }

@@ -49,9 +49,12 @@ pub(crate) trait CopyLane: Lane {
     /// The `LANES` elements from element `S` of the sequence `self, next`
     /// (`S <= LANES`): `[self[S], .., self[LANES - 1], next[0], .., next[S - 1]]`,
     /// a constant shuffle (`shufps`, `palignr`, `ext`, `valignd`).
+    // Only interpolate's specialised kernels shift and broadcast.
+    #[cfg_attr(not(feature = "specialised-kernels"), allow(dead_code))]
     fn shift_in<const S: usize>(self, next: Self) -> Self;
     /// Every lane holding the first lane of `self` (one shuffle; any other
     /// lane can go through memory, behind the output stream's stores).
+    #[cfg_attr(not(feature = "specialised-kernels"), allow(dead_code))]
     fn broadcast_first(self) -> Self;
 }
 

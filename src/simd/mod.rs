@@ -36,6 +36,16 @@ pub(crate) use permute::Permute;
 
 use wide::{f32x4, f32x16};
 
+/// Whether `wide`'s vectors are the target's vector registers (SSE2, NEON
+/// on aarch64, simd128). Elsewhere (Cortex-M, wasm without simd128) they
+/// are arrays of `f32`, one scalar instruction per lane, where shuffling
+/// data into vectors costs more than it saves.
+pub(crate) const VECTOR_REGISTERS: bool = cfg!(any(
+    target_feature = "sse2",
+    all(target_arch = "aarch64", target_feature = "neon"),
+    target_feature = "simd128",
+));
+
 /// The lane width for this build's target features.
 #[cfg(target_feature = "avx512f")]
 pub(crate) type Native = f32x16;
@@ -55,4 +65,5 @@ pub(crate) type Replicate = f32x4;
 /// The pixel shuffle's vector (see the table).
 pub(crate) type PixelShuffle = f32x4;
 /// `interpolate`'s four-planes kernel's vector (see the table).
+#[cfg(feature = "specialised-kernels")]
 pub(crate) type FourPlanes = f32x4;

@@ -5,9 +5,13 @@
 //! lives beside them: [`rows`](super::rows), [`blocks`](super::blocks),
 //! [`windows`](super::windows).
 
+#[cfg(feature = "specialised-kernels")]
 pub(crate) mod blend_x2;
 pub(crate) mod copy_x2;
+#[cfg(feature = "specialised-kernels")]
 pub(crate) mod four_planes_channels_first;
 pub(crate) mod general;
+#[cfg(feature = "specialised-kernels")]
 pub(crate) mod permuted_rows;
+#[cfg(feature = "specialised-kernels")]
 pub(crate) mod sliding_channels_last;

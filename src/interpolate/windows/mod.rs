@@ -38,6 +38,7 @@ pub(crate) struct Problem<'a> {
     /// The output columns a kernel pass writes: all of them, but for a
     /// kernel that takes its rows in chunks of columns (the range the
     /// exact fix-up looks at).
+    #[cfg(feature = "specialised-kernels")]
     pub columns: (usize, usize),
     /// The whole call's input, which the exact fix-up reads.
     pub source: &'a [f32],
@@ -62,6 +63,7 @@ impl<'a> Problem<'a> {
             i,
             o,
             axes,
+            #[cfg(feature = "specialised-kernels")]
             columns: (0, o.spatial[2]),
             source,
             first,

@@ -46,7 +46,7 @@ use crate::interpolate::windows::table::{
 };
 use crate::interpolate::windows::{AxisWindows, MAX_TAPS, Problem};
 use crate::layout::{Layout, MAX_SPATIAL};
-use crate::simd::Permute;
+use crate::simd::{Permute, VECTOR_REGISTERS};
 use edges::Edge;
 use horizontal::{horizontal, horizontal_few_channels};
 use vertical::vertical;
@@ -83,7 +83,9 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
     // Channels-last with fewer channels than a vector (RGB, RGBA): each
     // channel of the vertical sum deinterleaved into a row of its own and
     // resampled as channels-first rows are (`horizontal_few_channels`).
-    let few = channels > 1 && channels < L::LANES;
+    // Not without vector registers, where the deinterleaving costs more
+    // than the vectors along the row save (`scripts/firmware-speed.sh`).
+    let few = VECTOR_REGISTERS && channels > 1 && channels < L::LANES;
     // The vertical sum, and for channels-first the deinterleaved row of a
     // halving (see `periodic`), zeroed once here rather than per row.
     // Channels-last has no halvings and takes the whole of it as the sum:
