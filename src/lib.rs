@@ -101,12 +101,14 @@ pub use error::{Buffer, Error};
 pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
 pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};
 pub use geometry::per_axis::PerAxis;
-pub use geometry::pixel_shuffle::{pixel_shuffle_output_shape, pixel_unshuffle_output_shape};
+pub use geometry::pixel_shuffle::{
+    BlockMode, pixel_shuffle_output_shape, pixel_unshuffle_output_shape,
+};
 pub use geometry::pool::{MaxPoolOptions, max_pool_output_shape};
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
 pub use interpolate::interpolate;
 pub use layout::{Layout, MAX_SPATIAL, Shape};
-pub use pixel_shuffle::{pixel_shuffle, pixel_unshuffle};
+pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;
 pub use unpool::{avg_unpool, max_unpool};
 

@@ -28,7 +28,7 @@ extern crate std;
 use crate::error::{Buffer, Error};
 use crate::layout::{Layout, check_len};
 use crate::part::{self, Units};
-use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
+use crate::{BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
 use std::vec;
 use std::vec::Vec;
 
@@ -82,7 +82,7 @@ fn each_piece<P: Send>(
 /// Defines the split form of an op with one input and one output under
 /// one parameter.
 macro_rules! map_parallel {
-    ($op:ident, $units:ident($param:ident: $ty:ty), $align:expr) => {
+    ($op:ident, $units:ident($($param:ident: $ty:ty),+), $align:expr) => {
         #[doc = concat!("[`", stringify!($op), "`](crate::", stringify!($op), ") split over the current rayon pool (see the [module docs](self)).")]
         ///
         /// # Errors
@@ -91,19 +91,19 @@ macro_rules! map_parallel {
             input: &[f32],
             shape: &[usize],
             layout: Layout,
-            $param: $ty,
+            $($param: $ty,)+
             output: &mut [f32],
         ) -> Result<(), Error> {
-            let units = part::$units(shape, layout, $param)?;
+            let units = part::$units(shape, layout, $($param),+)?;
             check_len(Buffer::Output, units.count * units.len, output.len())?;
             let align: fn(&[usize], Layout, Units) -> usize = $align;
             let align = align(shape, layout, units);
             let per = units_per_part(units, input.len() + output.len(), align);
             if per == 0 {
-                return crate::$op(input, shape, layout, $param, output);
+                return crate::$op(input, shape, layout, $($param,)+ output);
             }
             each_piece(output.chunks_mut(per * units.len), |k, piece| {
-                part::$op(input, shape, layout, $param, k * per, piece)
+                part::$op(input, shape, layout, $($param,)+ k * per, piece)
             })
         }
     };
@@ -135,6 +135,8 @@ fn item_units(shape: &[usize], layout: Layout, units: Units) -> usize {
 
 map_parallel!(pixel_shuffle, pixel_shuffle_units(upscale_factor: usize), item_units);
 map_parallel!(pixel_unshuffle, pixel_unshuffle_units(downscale_factor: usize), item_units);
+map_parallel!(depth_to_space, depth_to_space_units(blocksize: usize, mode: BlockMode), item_units);
+map_parallel!(space_to_depth, space_to_depth_units(blocksize: usize, mode: BlockMode), item_units);
 map_parallel!(avg_unpool, avg_unpool_units(options: &UnpoolOptions<'_>), |_, _, _| 1);
 
 /// [`max_pool`](crate::max_pool) split over the current rayon pool (see

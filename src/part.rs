@@ -9,8 +9,11 @@
 //!   into its rows;
 //! - the copying ops, channels-first: one `(n, c)` plane (for
 //!   [`pixel_shuffle`] one output plane, which reads `r*r` input planes;
-//!   for [`pixel_unshuffle`] the `r*r` output planes of one input plane);
-//! - channels-last: [`pixel_shuffle`] and [`pixel_unshuffle`], the `r`
+//!   for [`pixel_unshuffle`] the `r*r` output planes of one input plane;
+//!   [`depth_to_space`] and [`space_to_depth`] likewise in CRD order, one
+//!   batch item in DCR order, whose `r*r` planes are `C` planes apart);
+//! - channels-last: [`pixel_shuffle`], [`pixel_unshuffle`],
+//!   [`depth_to_space`] and [`space_to_depth`], the `r`
 //!   large rows of one small row of a batch item; [`max_pool`], one output
 //!   row (H, or D) of a batch item; [`max_unpool`] and [`avg_unpool`], one
 //!   batch item;
@@ -70,7 +73,7 @@ use crate::geometry::split::{
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::{Dims, Layout};
 use crate::slices::take_head;
-use crate::{ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
+use crate::{BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
 
 /// The input range a part reads, as a slice (the range comes from the
 /// checked geometry, so it is always in bounds).
@@ -87,15 +90,15 @@ fn piece(input: &[f32], range: core::ops::Range<usize>) -> Result<&[f32], Error>
 /// output under one parameter.
 macro_rules! map_part {
     (
-        $op:literal, $units:ident, $name:ident($param:ident: $ty:ty)
+        $op:literal, $units:ident, $name:ident($($param:ident: $ty:ty),+)
         = $geometry:expr => $run:expr
     ) => {
         #[doc = concat!("How [`", $op, "`](crate::", $op, ")'s output splits into units; checks the whole call (as the op does) but for its slices.")]
         ///
         /// # Errors
         #[doc = concat!("As [`", $op, "`](crate::", $op, ")'s, but for [`Error::BufferLength`].")]
-        pub fn $units(shape: &[usize], layout: Layout, $param: $ty) -> Result<Units, Error> {
-            Ok(split::units(&$geometry(shape, layout, $param)?))
+        pub fn $units(shape: &[usize], layout: Layout, $($param: $ty),+) -> Result<Units, Error> {
+            Ok(split::units(&$geometry(shape, layout, $($param),+)?))
         }
 
         #[doc = concat!("One part of [`", $op, "`](crate::", $op, "): the whole call's `input` and arguments; `output` is the part's piece, from unit `first` (see the [module docs](self)).")]
@@ -106,11 +109,11 @@ macro_rules! map_part {
             input: &[f32],
             shape: &[usize],
             layout: Layout,
-            $param: $ty,
+            $($param: $ty,)+
             first: usize,
             output: &mut [f32],
         ) -> Result<(), Error> {
-            let g = $geometry(shape, layout, $param)?;
+            let g = $geometry(shape, layout, $($param),+)?;
             check_input(&g, Buffer::Input, input.len())?;
             $run(&g, first, input, output)
         }
@@ -214,6 +217,16 @@ map_part! {
 map_part! {
     "pixel_unshuffle", pixel_unshuffle_units, pixel_unshuffle(downscale_factor: usize)
     = ShuffleGeometry::unshuffle => shuffle_part
+}
+
+map_part! {
+    "depth_to_space", depth_to_space_units, depth_to_space(blocksize: usize, mode: BlockMode)
+    = ShuffleGeometry::depth_to_space => shuffle_part
+}
+
+map_part! {
+    "space_to_depth", space_to_depth_units, space_to_depth(blocksize: usize, mode: BlockMode)
+    = ShuffleGeometry::space_to_depth => shuffle_part
 }
 
 map_part! {

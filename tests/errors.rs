@@ -5,10 +5,10 @@ mod common;
 
 use common::{INDEX_SENTINEL, SENTINEL, untouched};
 use upsample::{
-    Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
-    MaxPoolOptions, UnpoolOptions, avg_unpool, conv_transpose, conv_transpose_output_shape,
-    interpolate, interpolate_output_shape, max_pool, max_pool_output_shape, max_unpool,
-    pixel_shuffle, pixel_unshuffle, reference, unpool_output_shape,
+    BlockMode, Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions,
+    Layout, MaxPoolOptions, UnpoolOptions, avg_unpool, conv_transpose, conv_transpose_output_shape,
+    depth_to_space, interpolate, interpolate_output_shape, max_pool, max_pool_output_shape,
+    max_unpool, pixel_shuffle, pixel_unshuffle, reference, space_to_depth, unpool_output_shape,
 };
 
 const CF: Layout = Layout::ChannelsFirst;
@@ -359,6 +359,68 @@ fn pixel_shuffle_errors() {
         })
     );
     assert!(untouched(&out));
+}
+
+/// ONNX's ops name their own parameter and checks, in both block orders,
+/// and write nothing on `Err`.
+#[test]
+fn depth_to_space_and_space_to_depth_errors() {
+    for mode in [BlockMode::Dcr, BlockMode::Crd] {
+        let input = vec![0.0; 24];
+        let mut out = vec![SENTINEL; 24];
+        let want = Err(Error::NotDivisible {
+            what: "depth_to_space input channels by blocksize squared",
+            value: 6,
+            divisor: 4,
+        });
+        assert_eq!(
+            depth_to_space(&input, &[1, 6, 2, 2], CF, 2, mode, &mut out),
+            want
+        );
+        let b = reference::depth_to_space(&input, &[1, 6, 2, 2], CF, 2, mode, &mut out);
+        assert_eq!(b, want);
+        assert_eq!(
+            depth_to_space(&input, &[1, 4, 2, 2], CF, 0, mode, &mut out),
+            Err(Error::InvalidParameter {
+                parameter: "blocksize",
+                axis: None,
+                value: 0,
+                reason: "must be greater than zero"
+            })
+        );
+        assert_eq!(
+            space_to_depth(&input[..12], &[1, 1, 3, 4], CF, 2, mode, &mut out[..12]),
+            Err(Error::NotDivisible {
+                what: "space_to_depth height by blocksize",
+                value: 3,
+                divisor: 2
+            })
+        );
+        assert_eq!(
+            space_to_depth(&input[..12], &[1, 1, 4, 3], CF, 2, mode, &mut out[..12]),
+            Err(Error::NotDivisible {
+                what: "space_to_depth width by blocksize",
+                value: 3,
+                divisor: 2
+            })
+        );
+        assert!(matches!(
+            space_to_depth(&input, &[1, 4, 2], CF, 2, mode, &mut out),
+            Err(Error::Rank {
+                op: "space_to_depth",
+                ..
+            })
+        ));
+        assert_eq!(
+            space_to_depth(&input[..16], &[1, 4, 2, 2], CF, 2, mode, &mut out[..15]),
+            Err(Error::BufferLength {
+                buffer: Buffer::Output,
+                expected: 16,
+                actual: 15
+            })
+        );
+        assert!(untouched(&out));
+    }
 }
 
 #[test]

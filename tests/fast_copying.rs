@@ -13,7 +13,7 @@ use common::{
     Guarded, PoolGeometry, Rng, check, first_difference, random_unpool, same, same_bits, untouched,
 };
 use quickcheck::TestResult;
-use upsample::{Error, Layout, MaxPoolOptions, UnpoolOptions, reference};
+use upsample::{BlockMode, Error, Layout, MaxPoolOptions, UnpoolOptions, reference};
 
 /// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
 const TESTS: u64 = 500;
@@ -21,6 +21,8 @@ const TESTS: u64 = 500;
 /// Sentinels after each output (before it: as many as its offset).
 const TAIL: usize = 40;
 
+/// Against the reference: pixel_shuffle, pixel_unshuffle, depth_to_space
+/// and space_to_depth in both block orders.
 #[test]
 fn pixel_shuffle_and_unshuffle_match_reference() {
     fn prop(seed: u64) -> TestResult {
@@ -41,21 +43,39 @@ fn pixel_shuffle_and_unshuffle_match_reference() {
         } else {
             vec![rng.range(1, 2), c, h * r, w * r]
         };
-        let input = rng.wide_values(shape.iter().product());
+        // PyTorch's op, or ONNX's in either block order.
+        let mode = match rng.range(0, 2) {
+            0 => None,
+            1 => Some(BlockMode::Dcr),
+            _ => Some(BlockMode::Crd),
+        };
+        let input = rng.special_values(shape.iter().product(), true);
         let mut want = vec![0.0; input.len()];
         let mut got = Guarded::new(input.len(), rng.range(0, 16), TAIL);
-        if shuffle {
-            reference::pixel_shuffle(&input, &shape, layout, r, &mut want).unwrap();
-            upsample::pixel_shuffle(&input, &shape, layout, r, got.inner_mut()).unwrap();
-        } else {
-            reference::pixel_unshuffle(&input, &shape, layout, r, &mut want).unwrap();
-            upsample::pixel_unshuffle(&input, &shape, layout, r, got.inner_mut()).unwrap();
+        let out = got.inner_mut();
+        match (shuffle, mode) {
+            (true, None) => {
+                reference::pixel_shuffle(&input, &shape, layout, r, &mut want).unwrap();
+                upsample::pixel_shuffle(&input, &shape, layout, r, out).unwrap();
+            }
+            (false, None) => {
+                reference::pixel_unshuffle(&input, &shape, layout, r, &mut want).unwrap();
+                upsample::pixel_unshuffle(&input, &shape, layout, r, out).unwrap();
+            }
+            (true, Some(m)) => {
+                reference::depth_to_space(&input, &shape, layout, r, m, &mut want).unwrap();
+                upsample::depth_to_space(&input, &shape, layout, r, m, out).unwrap();
+            }
+            (false, Some(m)) => {
+                reference::space_to_depth(&input, &shape, layout, r, m, &mut want).unwrap();
+                upsample::space_to_depth(&input, &shape, layout, r, m, out).unwrap();
+            }
         }
         let ok = same_bits(got.inner(), &want) && got.bands_intact();
         if !ok {
             eprintln!(
-                "pixel_{}shuffle {shape:?} r {r} {layout:?}: first difference {:?}, bands intact {}",
-                if shuffle { "" } else { "un" },
+                "{} {mode:?} {shape:?} r {r} {layout:?}: first difference {:?}, bands intact {}",
+                if shuffle { "shuffle" } else { "unshuffle" },
                 first_difference(got.inner(), &want),
                 got.bands_intact()
             );
@@ -63,6 +83,69 @@ fn pixel_shuffle_and_unshuffle_match_reference() {
         TestResult::from_bool(ok)
     }
     check(prop, TESTS);
+}
+
+/// Without the reference: `depth_to_space` in CRD order is
+/// `pixel_shuffle` and `space_to_depth` in CRD order `pixel_unshuffle`, bit
+/// for bit; in either order `space_to_depth` undoes `depth_to_space`; and
+/// DCR differs from CRD only by the small tensor's channel order
+/// (small channel `(i*r + j)*C + c` against `c*r*r + i*r + j`).
+#[test]
+fn depth_to_space_and_space_to_depth_by_their_definitions() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let r = rng.range(1, 5);
+        let layout = rng.layout();
+        let c = rng.size(6);
+        let (n, h, w) = (rng.range(1, 2), rng.size(5), rng.size(9));
+        let small = [n, c * r * r, h, w];
+        let input = rng.special_values(small.iter().product(), true);
+        let len = input.len();
+        let (mut dcr, mut crd, mut shuffled) = (vec![0.0; len], vec![0.0; len], vec![0.0; len]);
+        upsample::depth_to_space(&input, &small, layout, r, BlockMode::Dcr, &mut dcr).unwrap();
+        upsample::depth_to_space(&input, &small, layout, r, BlockMode::Crd, &mut crd).unwrap();
+        upsample::pixel_shuffle(&input, &small, layout, r, &mut shuffled).unwrap();
+        let large = [n, c, h * r, w * r];
+        let (mut back, mut unshuffled) = (vec![0.0; len], vec![0.0; len]);
+        upsample::pixel_unshuffle(&crd, &large, layout, r, &mut unshuffled).unwrap();
+        let mut ok = same_bits(&crd, &shuffled);
+        for (mode, out) in [(BlockMode::Dcr, &dcr), (BlockMode::Crd, &crd)] {
+            upsample::space_to_depth(out, &large, layout, r, mode, &mut back).unwrap();
+            ok &= same_bits(&back, &input);
+        }
+        upsample::space_to_depth(&crd, &large, layout, r, BlockMode::Crd, &mut back).unwrap();
+        ok &= same_bits(&back, &unshuffled);
+        // The DCR input with its channels reordered to CRD gives the same
+        // large tensor.
+        let at = |n: usize, ch: usize, y: usize, x: usize| match layout {
+            Layout::ChannelsFirst => ((n * c * r * r + ch) * h + y) * w + x,
+            Layout::ChannelsLast => ((n * h + y) * w + x) * c * r * r + ch,
+        };
+        let mut reordered = vec![0.0; len];
+        for (b, ch, y, x) in every_index(n, c * r * r, h, w) {
+            let (cc, k) = (ch / (r * r), ch % (r * r));
+            reordered[at(b, ch, y, x)] = input[at(b, k * c + cc, y, x)];
+        }
+        upsample::depth_to_space(&reordered, &small, layout, r, BlockMode::Crd, &mut crd).unwrap();
+        ok &= same_bits(&crd, &dcr);
+        if !ok {
+            eprintln!("depth_to_space / space_to_depth {small:?} r {r} {layout:?} disagree");
+        }
+        TestResult::from_bool(ok)
+    }
+    check(prop, TESTS);
+}
+
+/// Every `(n, c, y, x)` below the bounds, in order.
+fn every_index(
+    n: usize,
+    c: usize,
+    h: usize,
+    w: usize,
+) -> impl Iterator<Item = (usize, usize, usize, usize)> {
+    (0..n).flat_map(move |b| {
+        (0..c).flat_map(move |ch| (0..h).flat_map(move |y| (0..w).map(move |x| (b, ch, y, x))))
+    })
 }
 
 /// Channels-last pixel_shuffle with output channels a multiple of 16 (the

@@ -12,8 +12,8 @@ mod common;
 
 use common::{ALT_INDEX_SENTINEL, ALT_SENTINEL, Guarded, INDEX_SENTINEL, same, same_or_close};
 use upsample::{
-    ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout, MaxPoolOptions,
-    UnpoolOptions, reference,
+    BlockMode, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
+    MaxPoolOptions, UnpoolOptions, reference,
 };
 
 const LAYOUTS: [Layout; 2] = [Layout::ChannelsFirst, Layout::ChannelsLast];
@@ -225,6 +225,23 @@ fn pixel_shuffle_and_unshuffle() {
                     None,
                     |o| upsample::pixel_unshuffle(&input, &shape, layout, r, o),
                     |o| reference::pixel_unshuffle(&input, &shape, layout, r, o),
+                );
+                let mode = BlockMode::Dcr;
+                compare(
+                    &format!("space_to_depth {shape:?} r={r} {layout:?} DCR"),
+                    input.len(),
+                    None,
+                    |o| upsample::space_to_depth(&input, &shape, layout, r, mode, o),
+                    |o| reference::space_to_depth(&input, &shape, layout, r, mode, o),
+                );
+                let shape = [1, 2 * r * r, 2, width];
+                let input = values(numel(&shape), 6);
+                compare(
+                    &format!("depth_to_space {shape:?} r={r} {layout:?} DCR"),
+                    input.len(),
+                    None,
+                    |o| upsample::depth_to_space(&input, &shape, layout, r, mode, o),
+                    |o| reference::depth_to_space(&input, &shape, layout, r, mode, o),
                 );
             }
         }

@@ -20,8 +20,8 @@ mod common;
 
 use common::{INDEX_SENTINEL, SENTINEL, same_or_close, untouched};
 use upsample::{
-    Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
-    MaxPoolOptions, UnpoolOptions, reference,
+    BlockMode, Buffer, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions,
+    Layout, MaxPoolOptions, UnpoolOptions, reference,
 };
 
 const CF: Layout = Layout::ChannelsFirst;
@@ -339,6 +339,31 @@ fn shuffle_in(layout: Layout, shape: &[usize], r: usize, up: bool) -> Result<(),
         },
     );
     same_error_as_helper(&result, helper);
+    // ONNX's ops, in DCR order, take the same checks.
+    let onnx = both(
+        &format!("depth_to_space / space_to_depth {shape:?} {layout:?} r={r}"),
+        out_len,
+        0.0,
+        |o| {
+            if up {
+                upsample::depth_to_space(&input, shape, layout, r, BlockMode::Dcr, o)
+            } else {
+                upsample::space_to_depth(&input, shape, layout, r, BlockMode::Dcr, o)
+            }
+        },
+        |o| {
+            if up {
+                reference::depth_to_space(&input, shape, layout, r, BlockMode::Dcr, o)
+            } else {
+                reference::space_to_depth(&input, shape, layout, r, BlockMode::Dcr, o)
+            }
+        },
+    );
+    assert_eq!(
+        onnx.as_ref().err().map(core::mem::discriminant),
+        result.as_ref().err().map(core::mem::discriminant),
+        "{shape:?} r={r}: ONNX's op and PyTorch's disagree"
+    );
     result
 }
 

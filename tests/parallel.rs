@@ -10,8 +10,8 @@ mod common;
 
 use common::{Rng, same_bits};
 use upsample::{
-    ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout, MaxPoolOptions,
-    UnpoolOptions, parallel,
+    BlockMode, ConvTransposeOptions, Error, InterpolateMode as M, InterpolateOptions, Layout,
+    MaxPoolOptions, UnpoolOptions, parallel,
 };
 
 const LAYOUTS: [Layout; 2] = [Layout::ChannelsFirst, Layout::ChannelsLast];
@@ -54,6 +54,12 @@ fn copying_ops_equal_the_single_threaded_calls() {
         upsample::pixel_unshuffle(&input, &shape, layout, 4, &mut want).unwrap();
         parallel::pixel_unshuffle(&input, &shape, layout, 4, &mut got).unwrap();
         assert!(same_bits(&got, &want), "pixel_unshuffle {layout:?}");
+        upsample::depth_to_space(&input, &shape, layout, 2, BlockMode::Dcr, &mut want).unwrap();
+        parallel::depth_to_space(&input, &shape, layout, 2, BlockMode::Dcr, &mut got).unwrap();
+        assert!(same_bits(&got, &want), "depth_to_space {layout:?}");
+        upsample::space_to_depth(&input, &shape, layout, 4, BlockMode::Dcr, &mut want).unwrap();
+        parallel::space_to_depth(&input, &shape, layout, 4, BlockMode::Dcr, &mut got).unwrap();
+        assert!(same_bits(&got, &want), "space_to_depth {layout:?}");
 
         let opts = MaxPoolOptions::new(&[2]);
         let n = input.len() / 4;

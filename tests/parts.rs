@@ -12,7 +12,7 @@ mod common;
 use common::{Call, Guarded, PoolGeometry, Problem, Rng, check, random_unpool, same_bits};
 use quickcheck::TestResult;
 use upsample::part::{self, Units};
-use upsample::{Error, InterpolateMode as M, Layout, MaxPoolOptions, UnpoolOptions};
+use upsample::{BlockMode, Error, InterpolateMode as M, Layout, MaxPoolOptions, UnpoolOptions};
 
 /// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
 const TESTS: u64 = 300;
@@ -176,22 +176,34 @@ fn pixel_shuffle_parts_equal_the_whole_call() {
         } else {
             [n, c, h * r, w * r]
         };
+        // PyTorch's op, or ONNX's in either block order.
+        let mode = [None, Some(BlockMode::Dcr), Some(BlockMode::Crd)][rng.range(0, 2)];
         let input = rng.special_values(shape.iter().product(), true);
         let mut whole = vec![0.0; input.len()];
-        let units = if shuffle {
-            upsample::pixel_shuffle(&input, &shape, layout, r, &mut whole).unwrap();
-            part::pixel_shuffle_units(&shape, layout, r).unwrap()
-        } else {
-            upsample::pixel_unshuffle(&input, &shape, layout, r, &mut whole).unwrap();
-            part::pixel_unshuffle_units(&shape, layout, r).unwrap()
+        let units = match (shuffle, mode) {
+            (true, None) => {
+                upsample::pixel_shuffle(&input, &shape, layout, r, &mut whole).unwrap();
+                part::pixel_shuffle_units(&shape, layout, r).unwrap()
+            }
+            (false, None) => {
+                upsample::pixel_unshuffle(&input, &shape, layout, r, &mut whole).unwrap();
+                part::pixel_unshuffle_units(&shape, layout, r).unwrap()
+            }
+            (true, Some(m)) => {
+                upsample::depth_to_space(&input, &shape, layout, r, m, &mut whole).unwrap();
+                part::depth_to_space_units(&shape, layout, r, m).unwrap()
+            }
+            (false, Some(m)) => {
+                upsample::space_to_depth(&input, &shape, layout, r, m, &mut whole).unwrap();
+                part::space_to_depth_units(&shape, layout, r, m).unwrap()
+            }
         };
         let pieces = split(&mut rng, units, |first, k| {
-            piece(k * units.len, |o| {
-                if shuffle {
-                    part::pixel_shuffle(&input, &shape, layout, r, first, o)
-                } else {
-                    part::pixel_unshuffle(&input, &shape, layout, r, first, o)
-                }
+            piece(k * units.len, |o| match (shuffle, mode) {
+                (true, None) => part::pixel_shuffle(&input, &shape, layout, r, first, o),
+                (false, None) => part::pixel_unshuffle(&input, &shape, layout, r, first, o),
+                (true, Some(m)) => part::depth_to_space(&input, &shape, layout, r, m, first, o),
+                (false, Some(m)) => part::space_to_depth(&input, &shape, layout, r, m, first, o),
             })
         });
         joined_equals(pieces, &whole)

@@ -21,10 +21,10 @@ pub(crate) mod split;
 pub(crate) mod unpool;
 pub(crate) mod upsample;
 
-/// Defines the entry point `fn $name(input, shape, layout, $param, output)`
-/// of an op that maps one input tensor to one output tensor under one
-/// parameter (its options or its factor): it checks the call with
-/// `$geometry(shape, layout, $param)` (a geometry with `input` and
+/// Defines the entry point `fn $name(input, shape, layout, $params...,
+/// output)` of an op that maps one input tensor to one output tensor under
+/// its parameters (its options, or a factor and a mode): it checks the call
+/// with `$geometry(shape, layout, $params...)` (a geometry with `input` and
 /// `output` dims) and the buffer lengths against those dims (nothing is
 /// written on `Err`), then runs `$run(&geometry, input, output)`. Each such
 /// op's public function and its reference twin are written through this
@@ -33,17 +33,17 @@ pub(crate) mod upsample;
 macro_rules! map_entry_point {
     (
         $(#[$attr:meta])*
-        $vis:vis fn $name:ident($param:ident: $ty:ty) = $geometry:expr => $run:expr
+        $vis:vis fn $name:ident($($param:ident: $ty:ty),+) = $geometry:expr => $run:expr
     ) => {
         $(#[$attr])*
         $vis fn $name(
             input: &[f32],
             shape: &[usize],
             layout: $crate::Layout,
-            $param: $ty,
+            $($param: $ty,)+
             output: &mut [f32],
         ) -> Result<(), $crate::Error> {
-            let g = $geometry(shape, layout, $param)?;
+            let g = $geometry(shape, layout, $($param),+)?;
             g.input.check_input_output(&g.output, input, output)?;
             $run(&g, input, output);
             Ok(())

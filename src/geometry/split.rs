@@ -20,7 +20,7 @@
 
 use super::conv_transpose::ConvTransposeGeometry;
 use super::interpolate::InterpolateGeometry;
-use super::pixel_shuffle::{Direction, ShuffleGeometry};
+use super::pixel_shuffle::{BlockMode, Direction, ShuffleGeometry};
 use super::pool::MaxPoolGeometry;
 use crate::error::{Buffer, Error};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -41,7 +41,7 @@ pub struct Units {
 pub(crate) trait Split: Copy {
     /// Whether channels-first units are planes (`false`: batch items in
     /// both layouts, as `conv_transpose`).
-    const PLANES: bool = true;
+    fn planes(&self) -> bool;
 
     /// The input and output dims.
     fn dims(&self) -> (Dims, Dims);
@@ -59,7 +59,7 @@ pub(crate) trait Split: Copy {
 /// output, and the unit count.
 fn unit_shape<G: Split>(g: &G) -> (usize, usize, usize) {
     let (i, o) = g.dims();
-    if G::PLANES && i.layout == Layout::ChannelsFirst {
+    if g.planes() && i.layout == Layout::ChannelsFirst {
         let (pi, po) = (i.n * i.c, o.n * o.c);
         let units = pi.min(po);
         (pi / units, po / units, units)
@@ -181,12 +181,12 @@ pub(crate) fn part<G: Split>(
     let count = output_len / units(g).len;
     let (i, o) = g.dims();
     let narrow = |d: Dims, per: usize| Dims {
-        n: if d.layout == Layout::ChannelsFirst && G::PLANES {
+        n: if d.layout == Layout::ChannelsFirst && g.planes() {
             1
         } else {
             count
         },
-        c: if d.layout == Layout::ChannelsFirst && G::PLANES {
+        c: if d.layout == Layout::ChannelsFirst && g.planes() {
             count * per
         } else {
             d.c
@@ -211,9 +211,12 @@ pub(crate) fn check_input<G: Split>(g: &G, buffer: Buffer, len: usize) -> Result
 /// whether their channels-first units are planes, and the units each
 /// plane (or batch item) splits into.
 macro_rules! split_by_dims {
-    ($($g:ty: planes $planes:literal, rows $rows:expr;)*) => {$(
+    ($($g:ty: planes $planes:expr, rows $rows:expr;)*) => {$(
         impl Split for $g {
-            const PLANES: bool = $planes;
+            fn planes(&self) -> bool {
+                let planes: fn(&$g) -> bool = $planes;
+                planes(self)
+            }
 
             fn dims(&self) -> (Dims, Dims) {
                 (self.input, self.output)
@@ -236,23 +239,24 @@ macro_rules! split_by_dims {
 }
 
 split_by_dims! {
-    InterpolateGeometry: planes true, rows |g| {
+    InterpolateGeometry: planes |_| true, rows |g| {
         interpolate_row_axis(g).map_or(1, |a| g.output.spatial[a])
     };
-    ConvTransposeGeometry: planes false, rows |g| match conv_transpose_row_axis(g) {
+    ConvTransposeGeometry: planes |_| false, rows |g| match conv_transpose_row_axis(g) {
         Some(a) => g.output.spatial[a],
         None if conv_transpose_channels_split(g) => g.output.c,
         None => 1,
     };
-    // Channels-last, the small tensor's rows (each `r` rows of the large
-    // one, contiguous in both).
-    ShuffleGeometry: planes true, rows |g| match (g.input.layout, g.direction) {
+    // Channels-first DCR, batch items: a large plane's small planes are `C`
+    // planes apart. Channels-last, the small tensor's rows (each `r` rows
+    // of the large one, contiguous in both).
+    ShuffleGeometry: planes |g| g.mode == BlockMode::Crd, rows |g| match (g.input.layout, g.direction) {
         (Layout::ChannelsLast, Direction::Shuffle) => g.input.spatial[1],
         (Layout::ChannelsLast, Direction::Unshuffle) => g.output.spatial[1],
         (Layout::ChannelsFirst, _) => 1,
     };
-    MaxPoolGeometry: planes true, rows |g| {
+    MaxPoolGeometry: planes |_| true, rows |g| {
         max_pool_row_axis(g).map_or(1, |a| g.output.spatial[a])
     };
-    super::unpool::UnpoolGeometry: planes true, rows |_| 1;
+    super::unpool::UnpoolGeometry: planes |_| true, rows |_| 1;
 }

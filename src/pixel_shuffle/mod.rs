@@ -1,4 +1,6 @@
-//! `torch.nn.functional.pixel_shuffle` and `pixel_unshuffle`.
+//! `torch.nn.functional.pixel_shuffle` and `pixel_unshuffle`, and ONNX's
+//! `DepthToSpace` and `SpaceToDepth` (the same with the small tensor's
+//! channels in either order, [`BlockMode`]).
 //!
 //! ```text
 //! pixel_shuffle:   out[n, c, h*r + i, w*r + j] = in[n, c*r*r + i*r + j, h, w]
@@ -32,17 +34,24 @@
 //! - [`channels_first`]: the row interleaves of channels-first tensors;
 //! - [`channels_last`]: the pixel transposes of channels-last tensors;
 //! - [`interleave`]: the `zip` / `unzip` networks both layouts use;
-//! - [`transpose`]: the 4x4 tile transposes of channels-last pixels.
+//! - [`transpose`]: the 4x4 tile transposes of channels-last pixels;
+//! - [`block_runs`]: channels-last in DCR order, where each block row of a
+//!   pixel is one contiguous run in both tensors: copies of runs.
+//!
+//! Channels-first, DCR only changes which small planes a large plane
+//! takes (`C` planes apart rather than consecutive).
 
+mod block_runs;
 mod channels_first;
 mod channels_last;
 mod interleave;
 mod transpose;
 
 use crate::geometry::map_entry_point;
-use crate::geometry::pixel_shuffle::{Direction, ShuffleGeometry};
+use crate::geometry::pixel_shuffle::{BlockMode, Direction, ShuffleGeometry};
 use crate::layout::Layout;
 use crate::slices::copy;
+use block_runs::{shuffle_runs, unshuffle_runs};
 use channels_first::{shuffle_channels_first, unshuffle_channels_first};
 use channels_last::{shuffle_channels_last, unshuffle_channels_last};
 
@@ -88,16 +97,63 @@ map_entry_point! {
 pub fn pixel_unshuffle(downscale_factor: usize) = ShuffleGeometry::unshuffle => permute
 }
 
-/// [`pixel_shuffle`] and [`pixel_unshuffle`] on a checked geometry and
-/// buffers: a copy for factor 1, else the direction's kernel for the layout.
+map_entry_point! {
+/// ONNX `DepthToSpace(input, blocksize, mode)`: [`pixel_shuffle`] with the
+/// small tensor's channels in either order ([`BlockMode`]; `Crd` is
+/// `pixel_shuffle`, `Dcr` ONNX's default).
+///
+/// `input` has logical shape `shape` = `(N, C*r*r, H, W)` in `layout`;
+/// `output` gets `(N, C, H*r, W*r)` (as [`pixel_shuffle_output_shape`](crate::pixel_shuffle_output_shape)) in
+/// the same layout. Exact (a copy).
+///
+/// ```
+/// use upsample::{depth_to_space, BlockMode, Layout};
+/// // (1, 8, 1, 1) to (1, 2, 2, 2): DCR puts channel (i*2 + j)*2 + c at block (i, j) of channel c.
+/// let input = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+/// let mut output = [0.0; 8];
+/// depth_to_space(&input, &[1, 8, 1, 1], Layout::ChannelsFirst, 2, BlockMode::Dcr, &mut output).unwrap();
+/// assert_eq!(output, [0.0, 2.0, 4.0, 6.0, 1.0, 3.0, 5.0, 7.0]);
+/// ```
+///
+/// # Errors
+/// As [`pixel_shuffle`]'s.
+pub fn depth_to_space(blocksize: usize, mode: BlockMode) = ShuffleGeometry::depth_to_space => permute
+}
+
+map_entry_point! {
+/// ONNX `SpaceToDepth(input, blocksize)` (and its `mode`): [`pixel_unshuffle`]
+/// with the small tensor's channels in either order ([`BlockMode`]; ONNX's
+/// `SpaceToDepth` is `Dcr`, `Crd` is `pixel_unshuffle`).
+///
+/// `input` has logical shape `shape` = `(N, C, H*r, W*r)` in `layout`;
+/// `output` gets `(N, C*r*r, H, W)` (as [`pixel_unshuffle_output_shape`](crate::pixel_unshuffle_output_shape)) in
+/// the same layout. Exact (a copy).
+///
+/// ```
+/// use upsample::{space_to_depth, BlockMode, Layout};
+/// let input = [0.0, 2.0, 4.0, 6.0, 1.0, 3.0, 5.0, 7.0]; // (1, 2, 2, 2)
+/// let mut output = [0.0; 8]; // (1, 8, 1, 1)
+/// space_to_depth(&input, &[1, 2, 2, 2], Layout::ChannelsFirst, 2, BlockMode::Dcr, &mut output).unwrap();
+/// assert_eq!(output, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+/// ```
+///
+/// # Errors
+/// As [`pixel_unshuffle`]'s.
+pub fn space_to_depth(blocksize: usize, mode: BlockMode) = ShuffleGeometry::space_to_depth => permute
+}
+
+/// Every op here on a checked geometry and buffers: a copy for factor 1,
+/// else the direction's kernel for the layout and block mode.
 pub(crate) fn permute(g: &ShuffleGeometry, input: &[f32], output: &mut [f32]) {
     use Direction::{Shuffle, Unshuffle};
     use Layout::{ChannelsFirst, ChannelsLast};
-    match (g.direction, g.input.layout) {
+    match (g.direction, g.input.layout, g.mode) {
         _ if g.factor == 1 => copy(input, output),
-        (Shuffle, ChannelsFirst) => shuffle_channels_first(g, input, output),
-        (Shuffle, ChannelsLast) => shuffle_channels_last(g, input, output),
-        (Unshuffle, ChannelsFirst) => unshuffle_channels_first(g, input, output),
-        (Unshuffle, ChannelsLast) => unshuffle_channels_last(g, input, output),
+        (Shuffle, ChannelsFirst, _) => shuffle_channels_first(g, input, output),
+        (Shuffle, ChannelsLast, BlockMode::Crd) => shuffle_channels_last(g, input, output),
+        (Shuffle, ChannelsLast, BlockMode::Dcr) => shuffle_runs(g, input, output),
+        (Unshuffle, ChannelsFirst, _) => unshuffle_channels_first(g, input, output),
+        (Unshuffle, ChannelsLast, BlockMode::Crd) => unshuffle_channels_last(g, input, output),
+        (Unshuffle, ChannelsLast, BlockMode::Dcr) => unshuffle_runs(g, input, output),
     }
 }

@@ -15,6 +15,6 @@ mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
 pub use interpolate::interpolate;
-pub use pixel_shuffle::{pixel_shuffle, pixel_unshuffle};
+pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;
 pub use unpool::{avg_unpool, max_unpool};
