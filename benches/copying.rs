@@ -134,6 +134,30 @@ fn pixel_unshuffle(c: &mut Criterion, shape: [usize; 4], r: usize, layout: Layou
     });
 }
 
+/// ONNX's `DepthToSpace` (`up`) or `SpaceToDepth`, in DCR order (CRD is
+/// `pixel_shuffle` / `pixel_unshuffle`, above).
+fn depth_space_dcr(c: &mut Criterion, shape: [usize; 4], r: usize, up: bool, layout: Layout) {
+    let input = data(shape.iter().product(), 4);
+    let mut output = Aligned::<f32>::zeroed(input.len());
+    let op = if up {
+        "depth_to_space"
+    } else {
+        "space_to_depth"
+    };
+    let name = format!("{op}_dcr_x{r}_{}_{}", dims(&shape), layout_name(layout));
+    let bytes = 4 * input.len();
+    let mode = upsample::BlockMode::Dcr;
+    case(c, &name, bytes, bytes, || {
+        if up {
+            upsample::depth_to_space(black_box(&input), &shape, layout, r, mode, &mut output)
+        } else {
+            upsample::space_to_depth(black_box(&input), &shape, layout, r, mode, &mut output)
+        }
+        .unwrap();
+        black_box(&mut output);
+    });
+}
+
 fn max_pool(c: &mut Criterion, shape: [usize; 4], layout: Layout) {
     let input = in_layout(&data(shape.iter().product(), 4), &shape, layout);
     let opts = MaxPoolOptions::new(&[2]).with_stride(&[2]);
@@ -219,6 +243,8 @@ fn benches(c: &mut Criterion) {
         pixel_shuffle(c, [1, 256, 128, 128], 2, layout);
         pixel_unshuffle(c, [1, 64, 256, 256], 2, layout);
         pixel_shuffle(c, [1, 576, 64, 64], 3, layout);
+        depth_space_dcr(c, [1, 256, 128, 128], 2, true, layout);
+        depth_space_dcr(c, [1, 64, 256, 256], 2, false, layout);
         max_pool(c, [1, 64, 256, 256], layout);
         max_unpool(c, [1, 64, 256, 256], layout);
         avg_unpool(c, [1, 64, 256, 256], 2, 2, 0, layout);
@@ -227,6 +253,12 @@ fn benches(c: &mut Criterion) {
         pixel_shuffle(c, [1, 64, 32, 32], 2, layout);
         pixel_unshuffle(c, [1, 16, 64, 64], 2, layout);
         pixel_shuffle(c, [1, 144, 22, 22], 3, layout);
+        depth_space_dcr(c, [1, 64, 32, 32], 2, true, layout);
+        depth_space_dcr(c, [1, 16, 64, 64], 2, false, layout);
+        // An RGB image's blocks: runs of 6 values channels-last.
+        pixel_shuffle(c, [1, 12, 128, 128], 2, layout);
+        depth_space_dcr(c, [1, 12, 128, 128], 2, true, layout);
+        depth_space_dcr(c, [1, 3, 256, 256], 2, false, layout);
         max_pool(c, [1, 16, 64, 64], layout);
         max_unpool(c, [1, 16, 64, 64], layout);
         avg_unpool(c, [1, 16, 64, 64], 2, 2, 0, layout);

@@ -70,7 +70,6 @@ import argparse
 import itertools
 import json
 import os
-import struct
 import sys
 import zlib
 from collections import Counter
@@ -78,6 +77,8 @@ from collections import Counter
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from golden_format import check_file, write_safetensors
 
 CF, CL = "channels_first", "channels_last"
 EXACT = ("0", "0")
@@ -125,48 +126,6 @@ def physical(x, layout):
 # --------------------------------------------------------------------------
 # Writing cases
 # --------------------------------------------------------------------------
-
-
-def write_safetensors(path, tensors, metadata):
-    """A minimal, deterministic safetensors writer (sorted tensor order)."""
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
-        if a.dtype == np.float32:
-            dtype = "F32"
-        elif a.dtype == np.int64:
-            dtype = "I64"
-        else:
-            raise TypeError(f"{name}: unexpected dtype {a.dtype}")
-        data = a.astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
-        header[name] = {
-            "dtype": dtype,
-            "shape": list(a.shape),
-            "data_offsets": [offset, offset + len(data)],
-        }
-        blobs.append(data)
-        offset += len(data)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for data in blobs:
-            f.write(data)
-
-
-def check_file(path, tensors, metadata):
-    """Reads a written case back with the safetensors library."""
-    from safetensors import safe_open
-
-    with safe_open(path, framework="np") as f:
-        assert f.metadata() == metadata, path
-        assert sorted(f.keys()) == sorted(tensors), path
-        for name, want in tensors.items():
-            got = f.get_tensor(name)
-            assert got.dtype == want.dtype and got.shape == want.shape, (path, name)
-            assert np.array_equal(got, want, equal_nan=True), (path, name)
 
 
 class Writer:

@@ -1,6 +1,8 @@
-//! PyTorch conformance: runs every golden case made by real PyTorch
-//! (`scripts/gen_golden.py`) through both `upsample::reference::<op>` and the
-//! public `upsample::<op>`.
+//! PyTorch and ONNX conformance: runs every golden case made by real PyTorch
+//! (`scripts/gen_golden.py`) or from ONNX's node tests and onnxruntime
+//! (`scripts/gen_onnx.py`, under `tests/golden/onnx/`, whose ops carry ONNX's
+//! names) through both `upsample::reference::<op>` and the public
+//! `upsample::<op>`, and prints the cases passed per op and for ONNX.
 //!
 //! Cases are read from every `*.safetensors` under `tests/golden/`
 //! (recursively) and, when the environment variable `UPSAMPLE_GOLDEN_DIR` is
@@ -19,8 +21,8 @@ use common::{INDEX_SENTINEL, SENTINEL, logical_shape, same_or_close};
 use safetensors::{Dtype, SafeTensors};
 use serde_json::{Map, Value};
 use upsample::{
-    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions, PerAxis,
-    UnpoolOptions,
+    BlockMode, ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    PerAxis, UnpoolOptions,
 };
 
 // ---------------------------------------------------------------------------
@@ -395,6 +397,7 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "max_pool" => run_max_pool(case),
         "max_unpool" | "avg_unpool" => run_unpool(case),
         "conv_transpose" => run_conv_transpose(case),
+        "DepthToSpace" | "SpaceToDepth" => run_depth_space(case),
         other => Err(err(format!("unknown op {other:?}"))),
     }
 }
@@ -477,6 +480,48 @@ fn run_pixel(case: &mut Case) -> Result<(), Vec<String>> {
             (false, false) => upsample::pixel_unshuffle,
         };
         f(io.input, &io.in_shape, io.layout, factor, &mut out)?;
+        Ok(Produced {
+            output: out,
+            indices: None,
+        })
+    })
+}
+
+/// ONNX's `DepthToSpace` and `SpaceToDepth` (`scripts/gen_onnx.py`):
+/// `blocksize` and `mode` as ONNX names them.
+fn run_depth_space(case: &mut Case) -> Result<(), Vec<String>> {
+    case.expect_tensors(&["input", "output"], &[])
+        .map_err(err)?;
+    let to_space = case.op == "DepthToSpace";
+    let p = &mut case.params;
+    let layout = p.layout().map_err(err)?;
+    let r = p
+        .int("blocksize")
+        .map_err(err)?
+        .ok_or_else(|| err("missing param `blocksize`".into()))?;
+    let mode = match p.string("mode").map_err(err)?.as_deref() {
+        Some("DCR") => BlockMode::Dcr,
+        Some("CRD") => BlockMode::Crd,
+        other => return Err(err(format!("mode {other:?} is not DCR or CRD"))),
+    };
+    p.finish().map_err(err)?;
+
+    let io = io(case, layout).map_err(err)?;
+    let helper = if to_space {
+        upsample::pixel_shuffle_output_shape(&io.in_shape, r)
+    } else {
+        upsample::pixel_unshuffle_output_shape(&io.in_shape, r)
+    };
+    check_shape(helper, &io.out_shape).map_err(err)?;
+    check_both(case, None, |reference| {
+        let mut out = vec![SENTINEL; io.out_len];
+        let f = match (to_space, reference) {
+            (true, true) => upsample::reference::depth_to_space,
+            (true, false) => upsample::depth_to_space,
+            (false, true) => upsample::reference::space_to_depth,
+            (false, false) => upsample::space_to_depth,
+        };
+        f(io.input, &io.in_shape, io.layout, r, mode, &mut out)?;
         Ok(Produced {
             output: out,
             indices: None,
@@ -774,6 +819,13 @@ fn golden() {
     for (op, (ok, total)) in &per_op {
         let _ = writeln!(report, "golden: {op}: {ok} of {total} cases passed");
     }
+    // ONNX's operators are named as ONNX names them (`scripts/gen_onnx.py`).
+    let onnx = |op: &String| op.starts_with(|c: char| c.is_ascii_uppercase());
+    let (onnx_ok, onnx_total) = per_op
+        .iter()
+        .filter(|(op, _)| onnx(op))
+        .fold((0, 0), |(a, b), (_, (ok, total))| (a + ok, b + total));
+    let _ = writeln!(report, "onnx: {onnx_ok} of {onnx_total} cases passed");
     if failures.is_empty() {
         let _ = writeln!(report, "golden: {passed} cases passed");
         say(&report);

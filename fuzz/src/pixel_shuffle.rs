@@ -1,9 +1,12 @@
-//! `pixel_shuffle` and `pixel_unshuffle` against the reference, bit for bit.
+//! `pixel_shuffle` and `pixel_unshuffle`, and ONNX's `depth_to_space` and
+//! `space_to_depth` in either block order, against the reference, bit for
+//! bit.
 //!
-//! Bytes: twist, layout, which op, factor, shape (built divisible as the op
-//! needs unless twisted), then the input (raw bit patterns or special values).
+//! Bytes: twist, layout, which direction, PyTorch's op or ONNX's (and its
+//! mode), factor, shape (built divisible as the op needs unless twisted),
+//! then the input (raw bit patterns or special values).
 
-use upsample::{Layout, reference};
+use upsample::{BlockMode, Layout, reference};
 
 use crate::{Bytes, Tolerance, Twist, check_single, copy_values, numel};
 
@@ -14,6 +17,7 @@ const MAX_ELEMENTS: usize = 16384;
 struct Case<'a> {
     twist: Twist,
     op: &'static str,
+    mode: Option<BlockMode>,
     shape: &'a [usize],
     layout: Layout,
     factor: usize,
@@ -26,6 +30,7 @@ pub fn run(data: &[u8]) {
     let twist = b.twist();
     let layout = b.layout();
     let shuffle = b.flag();
+    let mode = [None, Some(BlockMode::Dcr), Some(BlockMode::Crd)][b.range(0, 2)];
     let factor = if twist == Twist::Parameter && b.flag() {
         0
     } else {
@@ -67,34 +72,51 @@ pub fn run(data: &[u8]) {
     let input = copy_values(b.rest(), input_len);
     let case = Case {
         twist,
-        op: if shuffle {
-            "pixel_shuffle"
-        } else {
-            "pixel_unshuffle"
+        op: match (shuffle, mode) {
+            (true, None) => "pixel_shuffle",
+            (false, None) => "pixel_unshuffle",
+            (true, Some(_)) => "depth_to_space",
+            (false, Some(_)) => "space_to_depth",
         },
+        mode,
         shape: &shape,
         layout,
         factor,
         input_len,
         output_len,
     };
-    if shuffle {
-        check_single(
-            "pixel_shuffle",
+    match (shuffle, mode) {
+        (true, None) => check_single(
+            case.op,
             &case,
             output_len,
             Tolerance::Exact,
             |out| upsample::pixel_shuffle(&input, &shape, layout, factor, out),
             |out| reference::pixel_shuffle(&input, &shape, layout, factor, out),
-        );
-    } else {
-        check_single(
-            "pixel_unshuffle",
+        ),
+        (false, None) => check_single(
+            case.op,
             &case,
             output_len,
             Tolerance::Exact,
             |out| upsample::pixel_unshuffle(&input, &shape, layout, factor, out),
             |out| reference::pixel_unshuffle(&input, &shape, layout, factor, out),
-        );
+        ),
+        (true, Some(m)) => check_single(
+            case.op,
+            &case,
+            output_len,
+            Tolerance::Exact,
+            |out| upsample::depth_to_space(&input, &shape, layout, factor, m, out),
+            |out| reference::depth_to_space(&input, &shape, layout, factor, m, out),
+        ),
+        (false, Some(m)) => check_single(
+            case.op,
+            &case,
+            output_len,
+            Tolerance::Exact,
+            |out| upsample::space_to_depth(&input, &shape, layout, factor, m, out),
+            |out| reference::space_to_depth(&input, &shape, layout, factor, m, out),
+        ),
     }
 }
