@@ -103,8 +103,82 @@ def depth_space(node, inputs, outputs):
     return {"blocksize": int(attrs["blocksize"]), "mode": mode}, {"input": x, "output": y}
 
 
-CONVERTERS = {"DepthToSpace": depth_space, "SpaceToDepth": depth_space}
-NOT_YET = ("Resize", "Upsample", "MaxPool", "MaxUnpool", "ConvTranspose")
+RESIZE_DEFAULTS = {
+    "mode": "nearest",
+    "coordinate_transformation_mode": "half_pixel",
+    "nearest_mode": "round_prefer_floor",
+    "cubic_coeff_a": -0.75,
+    "exclude_outside": 0,
+    "extrapolation_value": 0.0,
+    "antialias": 0,
+    "axes": None,
+    "keep_aspect_ratio_policy": "stretch",
+}
+SMOOTH = ("1e-5", "1.3e-6")
+
+
+def resize(node, inputs, outputs):
+    """Resize (opset 11 and later: X, roi, scales, sizes) and the deprecated
+    Upsample (X, scales; asymmetric coordinates, nearest rounding down):
+    the attributes with defaults filled in and the roi, scales and sizes
+    inputs as params. A roi given to another coordinate mode than
+    tf_crop_and_resize is dropped (ONNX ignores it; the crate rejects it)."""
+    attrs = {k: text(v) for k, v in attributes(node).items()}
+    names = list(node.input)
+    given = dict(zip([n for n in names if n], inputs))
+    if node.op_type == "Upsample":
+        unknown = set(attrs) - {"mode"}
+        if unknown:
+            raise Unsupported(f"Upsample: unknown attributes {sorted(unknown)}")
+        params = dict(RESIZE_DEFAULTS, mode=attrs.get("mode", "nearest"))
+        params.update(coordinate_transformation_mode="asymmetric", nearest_mode="floor")
+        slots = {"scales": names[1] if len(names) > 1 else ""}
+        roi = None
+    else:
+        unknown = set(attrs) - set(RESIZE_DEFAULTS)
+        if unknown:
+            raise Unsupported(f"Resize: unknown attributes {sorted(unknown)}")
+        params = dict(RESIZE_DEFAULTS, **attrs)
+        slots = {
+            "roi": names[1] if len(names) > 1 else "",
+            "scales": names[2] if len(names) > 2 else "",
+            "sizes": names[3] if len(names) > 3 else "",
+        }
+        roi = given.get(slots["roi"])
+    x = inputs[0]
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"{node.op_type}: a {x.ndim}-d input")
+    scales = given.get(slots.get("scales", ""))
+    sizes = given.get(slots.get("sizes", ""))
+    params["scales"] = None if scales is None or scales.size == 0 else [float(v) for v in scales]
+    params["sizes"] = None if sizes is None or sizes.size == 0 else [int(v) for v in sizes]
+    tf_crop = params["coordinate_transformation_mode"] == "tf_crop_and_resize"
+    params["roi"] = [float(v) for v in roi] if tf_crop and roi is not None else None
+    params["axes"] = None if params["axes"] is None else [int(a) for a in params["axes"]]
+    for key in ("exclude_outside", "antialias"):
+        params[key] = bool(params[key])
+    for key in ("cubic_coeff_a", "extrapolation_value"):
+        params[key] = float(params[key])
+    (y,) = outputs
+    return params, {"input": x, "output": y}
+
+
+CONVERTERS = {
+    "DepthToSpace": depth_space,
+    "SpaceToDepth": depth_space,
+    "Resize": resize,
+    "Upsample": resize,
+}
+# The op each converter's cases are stored as.
+STORED_AS = {"Upsample": "Resize"}
+NOT_YET = ("MaxPool", "MaxUnpool", "ConvTranspose")
+
+
+def tolerance(op, params):
+    """Exact for copies; linear and cubic within the float32 tolerance."""
+    if op in ("Resize", "Upsample") and params["mode"] != "nearest":
+        return SMOOTH
+    return EXACT
 
 
 def to_layout(tensors, layout):
@@ -118,7 +192,8 @@ def convert(node, inputs, outputs):
     """The params and tensors of one test data set, or Unsupported."""
     if node.op_type not in CONVERTERS:
         raise Unsupported(f"operator {node.op_type} is not converted")
-    for a in list(inputs) + list(outputs):
+    # The data tensors; roi, scales and sizes have their own types.
+    for a in list(inputs[:1]) + list(outputs):
         if a.dtype != np.float32:
             raise Unsupported(f"{node.op_type}: dtype {a.dtype}, not float32")
     return CONVERTERS[node.op_type](node, inputs, outputs)
@@ -177,7 +252,8 @@ def node_tests(w):
             except Unsupported as e:
                 skipped.append(f"{name}: {e}")
                 continue
-            w.save(node.op_type, name, params, tensors)
+            op = STORED_AS.get(node.op_type, node.op_type)
+            w.save(op, name, params, tensors, tol=tolerance(op, params))
     return skipped, not_yet
 
 
@@ -251,6 +327,163 @@ def random_depth_space(w, seed, count):
     return disagreements
 
 
+def resize_model(params, rank):
+    """A Resize-19 node with `params` (as a case stores them)."""
+    attrs = {
+        k: params[k]
+        for k in RESIZE_DEFAULTS
+        if params[k] is not None and k not in ("exclude_outside", "antialias")
+    }
+    attrs["exclude_outside"] = int(params["exclude_outside"])
+    attrs["antialias"] = int(params["antialias"])
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, None)]
+    names = ["x", "", "", ""]
+    init = []
+    if params["roi"] is not None:
+        init.append(numpy_helper.from_array(np.array(params["roi"], np.float32), "roi"))
+        names[1] = "roi"
+    if params["scales"] is not None:
+        init.append(numpy_helper.from_array(np.array(params["scales"], np.float32), "scales"))
+        names[2] = "scales"
+    if params["sizes"] is not None:
+        init.append(numpy_helper.from_array(np.array(params["sizes"], np.int64), "sizes"))
+        names[3] = "sizes"
+    while names[-1] == "":
+        names.pop()
+    node = helper.make_node("Resize", names, ["y"], **attrs)
+    graph = helper.make_graph(
+        [node],
+        "Resize",
+        inputs,
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=init,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)])
+
+
+def random_resize_params(rng, shape):
+    """Random Resize attributes for an input of `shape` (N, C, spatial...)."""
+    r = len(shape)
+    pick = lambda options: options[int(rng.integers(0, len(options)))]  # noqa: E731
+    mode = pick(["nearest", "linear", "cubic"])
+    params = dict(RESIZE_DEFAULTS, mode=mode, scales=None, sizes=None, roi=None,
+                  exclude_outside=False, antialias=False)
+    params["coordinate_transformation_mode"] = pick([
+        "half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
+        "asymmetric", "tf_crop_and_resize",
+    ])
+    if mode == "nearest":
+        params["nearest_mode"] = pick(["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"])
+    else:
+        params["antialias"] = bool(rng.integers(0, 2))
+        params["exclude_outside"] = bool(rng.integers(0, 3) == 0)
+    if mode == "cubic":
+        params["cubic_coeff_a"] = float(np.float32(pick([-0.75, -0.5, rng.uniform(-1.0, -0.3)])))
+    spatial = list(range(2, r))
+    axes = None
+    if rng.integers(0, 2):
+        axes = list(rng.permutation(spatial)[: int(rng.integers(1, len(spatial) + 1))])
+        axes = [int(a) - r if rng.integers(0, 2) else int(a) for a in axes]
+        params["axes"] = axes
+    which = axes if axes is not None else list(range(r))
+    resized = [a % r for a in which]
+    if rng.integers(0, 2):
+        choices = [0.5, 0.6, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0]
+        params["scales"] = [
+            float(np.float32(pick(choices))) if a >= 2 else 1.0 for a in resized
+        ]
+    else:
+        params["sizes"] = [
+            int(rng.integers(1, 2 * shape[a] + 2)) if a >= 2 else shape[a] for a in resized
+        ]
+        if axes is not None:
+            params["keep_aspect_ratio_policy"] = pick(["stretch", "not_larger", "not_smaller"])
+    if params["coordinate_transformation_mode"] == "tf_crop_and_resize":
+        starts = [float(np.float32(rng.uniform(-0.2, 0.4))) if a >= 2 else 0.0 for a in resized]
+        ends = [float(np.float32(rng.uniform(0.6, 1.2))) if a >= 2 else 1.0 for a in resized]
+        params["roi"] = starts + ends
+        params["extrapolation_value"] = float(np.float32(rng.uniform(-2, 2)))
+    return params
+
+
+def run_ort(m, x):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 4
+    session = ort.InferenceSession(
+        m.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, {"x": x})[0]
+
+
+def random_resize(w, seed, count):
+    """Random Resize cases. The expected output is onnxruntime's where it
+    runs the combination and agrees with ONNX's reference implementation
+    (within the float32 tolerance; exactly for nearest), else the
+    reference implementation's: the crate follows the specification, whose
+    executable form it is. Every such case is listed in the report.
+    Inputs are finite here (the two treat NaN and infinities differently;
+    see reference/resize.rs)."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"Resize")])
+    report, k = [], 0
+    while k < count:
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
+        shape += [int(rng.integers(1, [40, 10, 6][rank - 1])) for _ in range(rank)]
+        params = random_resize_params(rng, shape)
+        x = rng.uniform(-1, 1, shape).astype(np.float32)
+        # The reference implementation takes no negative axes (its
+        # transpose fails): the same axes, counted from the front.
+        normal = dict(params)
+        if normal["axes"] is not None:
+            normal["axes"] = [a % len(shape) for a in normal["axes"]]
+        ref = ReferenceEvaluator(resize_model(normal, len(shape))).run(None, {"x": x})[0]
+        if ref.size == 0:
+            continue  # an axis rounds to no output: the crate's EmptyOutput
+        try:
+            got = run_ort(resize_model(params, len(shape)), x)
+            failure = None
+        except Exception as e:
+            got, failure = None, str(e).split("Status Message:")[-1].strip().splitlines()[0]
+            failure = failure.split("UpsampleBase(const KernelInfoType&)")[-1].strip()[:100]
+        atol, rtol = (0, 0) if params["mode"] == "nearest" else (1e-5, 1.3e-6)
+        layout = [CF, CL][k % 2]
+        name = f"random_{k:03d}_{params['mode']}_{'x'.join(map(str, shape))}_{layout}"
+        if got is not None and got.shape == ref.shape and np.allclose(got, ref, rtol=rtol, atol=atol):
+            expected = got
+        else:
+            expected = ref
+            if got is None:
+                why = f"onnxruntime cannot run it ({failure})"
+            elif got.shape != ref.shape:
+                why = f"onnxruntime's output is {list(got.shape)}, the reference's {list(ref.shape)}"
+            else:
+                worst = float(np.abs(got - ref).max())
+                why = f"onnxruntime differs by up to {worst:.3g}"
+            report.append((name, why, params))
+        w.save("Resize", name, params, {"input": x, "output": expected.astype(np.float32)}, layout,
+               tol=tolerance("Resize", params))
+        k += 1
+    return report
+
+
+def write_report(path, report):
+    """The random Resize cases whose answer is the reference
+    implementation's, and why."""
+    with open(path, "w") as f:
+        f.write("# Random Resize cases answered by ONNX's reference implementation\n\n")
+        f.write("Written by scripts/gen_onnx.py. Every other random case is onnxruntime's\n")
+        f.write("answer, which the reference implementation's matched.\n\n")
+        f.write("| case | why | attributes |\n|---|---|---|\n")
+        for name, why, params in report:
+            keys = ("mode", "coordinate_transformation_mode", "nearest_mode", "antialias",
+                    "exclude_outside", "cubic_coeff_a", "axes", "keep_aspect_ratio_policy",
+                    "scales", "sizes", "roi")
+            shown = {k: params[k] for k in keys if params[k] != RESIZE_DEFAULTS.get(k, None)}
+            f.write(f"| {name} | {why} | `{json.dumps(shown, sort_keys=True)}` |\n")
+
+
 # --------------------------------------------------------------------------
 # A folder of node tests
 # --------------------------------------------------------------------------
@@ -284,7 +517,8 @@ def from_dir(src, w):
                 inputs, outputs = load_tensors(data, "input"), load_tensors(data, "output")
                 params, tensors = convert(node, inputs, outputs)
                 case = name if len(sets) == 1 else f"{name}_{k}"
-                w.save(node.op_type, case, params, tensors)
+                op = STORED_AS.get(node.op_type, node.op_type)
+                w.save(op, case, params, tensors, tol=tolerance(op, params))
         except (Unsupported, onnx.onnx_cpp2py_export.checker.ValidationError, OSError) as e:
             raise SystemExit(f"{folder}: cannot convert: {e}")
 
@@ -298,7 +532,8 @@ def main():
         help="output folder (default: tests/golden/onnx)",
     )
     parser.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
-    parser.add_argument("--random", type=int, default=60, help="random cases per operator")
+    parser.add_argument("--random", type=int, default=60, help="random cases per copying operator")
+    parser.add_argument("--random-resize", type=int, default=200, help="random Resize cases")
     parser.add_argument("--from-dir", help="convert a folder of ONNX node tests instead")
     args = parser.parse_args()
     out = os.path.normpath(args.out)
@@ -310,7 +545,7 @@ def main():
             print(f"{op}: {count} cases")
         return 0
 
-    for op in CONVERTERS:
+    for op in set(STORED_AS.get(op, op) for op in CONVERTERS):
         folder = os.path.join(out, op)
         if os.path.isdir(folder):
             for entry in os.listdir(folder):
@@ -319,7 +554,11 @@ def main():
     skipped, not_yet = node_tests(w)
     node_counts = Counter(w.counts)
     disagreements = random_depth_space(w, args.seed, args.random)
-    for op in CONVERTERS:
+    report = random_resize(w, args.seed, args.random_resize)
+    write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
+    print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
+          "(listed in Resize/reference-answers.md)")
+    for op in sorted(set(STORED_AS.get(op, op) for op in CONVERTERS)):
         print(f"{op}: {node_counts[op]} node-test cases, {w.counts[op] - node_counts[op]} random")
     for line in skipped:
         print(f"skipped (not f32 or not convertible): {line}")

@@ -182,6 +182,13 @@ pub enum Error {
         /// The call's unit count.
         units: usize,
     },
+    /// An axis given by number (ONNX's `axes`) is not in `[-rank, rank)`.
+    AxisOutOfRange {
+        /// The value given.
+        value: i64,
+        /// The number of axes of the shape.
+        rank: usize,
+    },
     /// An unpooling index points outside its `(n, c)` output plane.
     IndexOutOfRange {
         /// Position of the bad index in the `indices` slice.
@@ -316,6 +323,11 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "output_padding {output_padding} on axis {axis} of {SHAPE} must be smaller than either stride ({stride}) or dilation ({dilation})"
+            ),
+            Error::AxisOutOfRange { value, rank } => write!(
+                f,
+                "axis {value} is outside a {rank}-d shape: axes are -{rank} to {}",
+                rank.saturating_sub(1)
             ),
             Error::IndexOutOfRange {
                 position,

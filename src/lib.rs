@@ -105,6 +105,10 @@ pub use geometry::pixel_shuffle::{
     BlockMode, pixel_shuffle_output_shape, pixel_unshuffle_output_shape,
 };
 pub use geometry::pool::{MaxPoolOptions, max_pool_output_shape};
+pub use geometry::resize::{
+    CoordinateTransformationMode, KeepAspectRatioPolicy, NearestMode, ResizeMode, ResizeOptions,
+    resize_output_shape,
+};
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
 pub use interpolate::interpolate;
 pub use layout::{Layout, MAX_SPATIAL, Shape};

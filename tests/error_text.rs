@@ -3,10 +3,10 @@
 //! (0 = N, 1 = C, 2 = the first spatial axis).
 
 use upsample::{
-    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
-    UnpoolOptions, conv_transpose, conv_transpose_output_shape, interpolate_output_shape,
-    max_pool_output_shape, pixel_shuffle_output_shape, pixel_unshuffle_output_shape,
-    unpool_output_shape,
+    ConvTransposeOptions, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions, ResizeMode,
+    ResizeOptions, UnpoolOptions, conv_transpose, conv_transpose_output_shape,
+    interpolate_output_shape, max_pool_output_shape, pixel_shuffle_output_shape,
+    pixel_unshuffle_output_shape, resize_output_shape, unpool_output_shape,
 };
 
 const CF: Layout = Layout::ChannelsFirst;
@@ -52,6 +52,11 @@ fn scalar_parameters_are_named_without_an_axis() {
     assert_eq!(
         text(pixel_unshuffle_output_shape(&[1, 4, 2, 2], 0)),
         "downscale_factor = 0: must be greater than zero"
+    );
+    let opts = ResizeOptions::scales(ResizeMode::Linear, &[2.0]).with_axes(&[-5]);
+    assert_eq!(
+        text(resize_output_shape(&[1, 4, 2, 2], &opts)),
+        "axis -5 is outside a 4-d shape: axes are -4 to 3"
     );
 }
 

@@ -817,3 +817,129 @@ fn errors_display_for_a_person() {
     );
     let _: &dyn core::error::Error = &e;
 }
+
+/// Every attribute combination ONNX's `Resize` rejects is a named error,
+/// from the output-shape helper and the reference alike, and nothing is
+/// written.
+#[test]
+fn resize_errors() {
+    use upsample::{
+        CoordinateTransformationMode as Ctm, KeepAspectRatioPolicy as Keep, ResizeMode as R,
+        ResizeOptions, resize_output_shape,
+    };
+    let shape = [1, 2, 4, 6];
+    let check = |opts: ResizeOptions<'_>, want: Error| {
+        assert_eq!(resize_output_shape(&shape, &opts), Err(want), "{opts:?}");
+        let input = vec![0.0; 48];
+        let mut out = vec![SENTINEL; 192];
+        let got = reference::resize(&input, &shape, CF, &opts, &mut out);
+        assert_eq!(got, Err(want), "{opts:?}");
+        assert!(untouched(&out));
+    };
+    let unsupported = |reason| Error::Unsupported { reason };
+    let x2 = [1.0f32, 1.0, 2.0, 2.0];
+    check(
+        ResizeOptions {
+            sizes: Some(&[1, 2, 8, 12]),
+            ..ResizeOptions::scales(R::Linear, &x2)
+        },
+        unsupported("give scales or sizes, not both"),
+    );
+    check(
+        ResizeOptions {
+            scales: None,
+            ..ResizeOptions::scales(R::Linear, &x2)
+        },
+        unsupported("give scales or sizes"),
+    );
+    check(
+        ResizeOptions::scales(R::Nearest, &x2).with_antialias(true),
+        unsupported("antialias applies to linear and cubic modes only"),
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &x2).with_roi(&[0.0; 8], 0.0),
+        unsupported("roi is used by coordinate_transformation_mode tf_crop_and_resize only"),
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &x2)
+            .with_coordinate_transformation_mode(Ctm::TfCropAndResize),
+        unsupported("tf_crop_and_resize needs a roi"),
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &x2).with_keep_aspect_ratio_policy(Keep::NotLarger),
+        unsupported("keep_aspect_ratio_policy applies to sizes only"),
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[1.0, 2.0, 2.0, 2.0]),
+        unsupported("resize scales the spatial axes only: N and C keep their size and scale 1"),
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[2.0, 2.0]),
+        Error::ParameterCount {
+            parameter: "scales",
+            expected: 4,
+            actual: 2,
+        },
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[2.0]).with_axes(&[4]),
+        Error::AxisOutOfRange { value: 4, rank: 4 },
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[2.0, 2.0]).with_axes(&[3, -1]),
+        Error::InvalidParameter {
+            parameter: "axes",
+            axis: Some(3),
+            value: 3,
+            reason: "names an axis twice",
+        },
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[1.0, 1.0, 0.0, 2.0]),
+        Error::InvalidScaleFactor {
+            axis: 2,
+            value: 0.0,
+        },
+    );
+    check(
+        ResizeOptions::scales(R::Linear, &[1.0, 1.0, 0.2, 2.0]),
+        Error::EmptyOutput { axis: 2, size: 0 },
+    );
+    check(
+        ResizeOptions::sizes(R::Cubic, &[1, 2, 0, 3]),
+        Error::EmptyOutput { axis: 2, size: 0 },
+    );
+    check(
+        ResizeOptions::scales(R::Cubic, &x2).with_cubic_coeff_a(f32::NAN),
+        unsupported("cubic_coeff_a must be finite"),
+    );
+    // Huge scales and sizes overflow as errors, tiny ones are empty.
+    for s in [1e30f32, f32::MAX] {
+        let scales = [1.0, 1.0, s, s];
+        assert!(matches!(
+            resize_output_shape(&shape, &ResizeOptions::scales(R::Linear, &scales)),
+            Err(Error::Overflow { .. })
+        ));
+    }
+    for s in [f32::MIN_POSITIVE, 1e-45] {
+        let scales = [1.0, 1.0, s, 1.0];
+        assert!(matches!(
+            resize_output_shape(&shape, &ResizeOptions::scales(R::Linear, &scales)),
+            Err(Error::EmptyOutput { axis: 2, .. })
+        ));
+    }
+    let sizes = [1, 2, usize::MAX, usize::MAX];
+    assert!(matches!(
+        resize_output_shape(&shape, &ResizeOptions::sizes(R::Linear, &sizes)),
+        Err(Error::Overflow { .. })
+    ));
+    // Negative axes count from the end; keep_aspect_ratio_policy takes one
+    // scale for the axes given.
+    let opts = ResizeOptions::sizes(R::Nearest, &[8, 8])
+        .with_axes(&[-2, -1])
+        .with_keep_aspect_ratio_policy(Keep::NotLarger);
+    assert_eq!(
+        resize_output_shape(&shape, &opts).unwrap().as_slice(),
+        &[1, 2, 5, 8]
+    );
+}

@@ -221,6 +221,24 @@ impl Params {
         }
     }
 
+    /// A list of integers of either sign.
+    fn signed_ints(&mut self, key: &str) -> Result<Option<Vec<i64>>, String> {
+        let Some(Value::Array(items)) = self.get(key).cloned() else {
+            return match self.get(key) {
+                None => Ok(None),
+                Some(v) => Err(format!("param `{key}` = {v}: not a list")),
+            };
+        };
+        items
+            .iter()
+            .map(|v| {
+                v.as_i64()
+                    .ok_or_else(|| format!("param `{key}`: {v} is not an integer"))
+            })
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+
     fn boolean(&mut self, key: &str) -> Result<Option<bool>, String> {
         let Some(value) = self.get(key) else {
             return Ok(None);
@@ -318,12 +336,27 @@ struct Produced {
 fn check_both(
     case: &Case,
     want_indices: Option<&[i64]>,
+    run: impl FnMut(bool) -> Result<Produced, upsample::Error>,
+) -> Result<(), Vec<String>> {
+    check_paths(
+        case,
+        want_indices,
+        &[(true, "reference"), (false, "public")],
+        run,
+    )
+}
+
+/// [`check_both`] on the paths `which` (`true`: the reference).
+fn check_paths(
+    case: &Case,
+    want_indices: Option<&[i64]>,
+    which: &[(bool, &str)],
     mut run: impl FnMut(bool) -> Result<Produced, upsample::Error>,
 ) -> Result<(), Vec<String>> {
     let want = case.tensor("output").and_then(|t| t.f32("output"));
     let want = want.map_err(|e| vec![e])?;
     let mut failures = Vec::new();
-    for (reference, which) in [(true, "reference"), (false, "public")] {
+    for &(reference, which) in which {
         match run(reference) {
             Err(e) => failures.push(format!("{which}: returned error: {e}")),
             Ok(got) => {
@@ -398,6 +431,7 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "max_unpool" | "avg_unpool" => run_unpool(case),
         "conv_transpose" => run_conv_transpose(case),
         "DepthToSpace" | "SpaceToDepth" => run_depth_space(case),
+        "Resize" => run_resize(case),
         other => Err(err(format!("unknown op {other:?}"))),
     }
 }
@@ -522,6 +556,102 @@ fn run_depth_space(case: &mut Case) -> Result<(), Vec<String>> {
             (false, false) => upsample::space_to_depth,
         };
         f(io.input, &io.in_shape, io.layout, r, mode, &mut out)?;
+        Ok(Produced {
+            output: out,
+            indices: None,
+        })
+    })
+}
+
+/// ONNX's `Resize` (`scripts/gen_onnx.py`): its attributes and its `roi`,
+/// `scales` and `sizes` inputs, as ONNX names them. Only the reference
+/// runs it so far.
+fn run_resize(case: &mut Case) -> Result<(), Vec<String>> {
+    use upsample::{
+        CoordinateTransformationMode as Ctm, KeepAspectRatioPolicy as Keep, NearestMode,
+        ResizeMode, ResizeOptions,
+    };
+    case.expect_tensors(&["input", "output"], &[])
+        .map_err(err)?;
+    let p = &mut case.params;
+    let layout = p.layout().map_err(err)?;
+    let text = |p: &mut Params, key: &str| {
+        p.string(key)?
+            .ok_or_else(|| format!("missing param `{key}`"))
+    };
+    let mode = match text(p, "mode").map_err(err)?.as_str() {
+        "nearest" => ResizeMode::Nearest,
+        "linear" => ResizeMode::Linear,
+        "cubic" => ResizeMode::Cubic,
+        other => return Err(err(format!("unknown mode {other:?}"))),
+    };
+    let coordinates = match text(p, "coordinate_transformation_mode")
+        .map_err(err)?
+        .as_str()
+    {
+        "half_pixel" => Ctm::HalfPixel,
+        "half_pixel_symmetric" => Ctm::HalfPixelSymmetric,
+        "pytorch_half_pixel" => Ctm::PytorchHalfPixel,
+        "align_corners" => Ctm::AlignCorners,
+        "asymmetric" => Ctm::Asymmetric,
+        "tf_crop_and_resize" => Ctm::TfCropAndResize,
+        other => {
+            return Err(err(format!(
+                "unknown coordinate_transformation_mode {other:?}"
+            )));
+        }
+    };
+    let nearest_mode = match text(p, "nearest_mode").map_err(err)?.as_str() {
+        "round_prefer_floor" => NearestMode::RoundPreferFloor,
+        "round_prefer_ceil" => NearestMode::RoundPreferCeil,
+        "floor" => NearestMode::Floor,
+        "ceil" => NearestMode::Ceil,
+        other => return Err(err(format!("unknown nearest_mode {other:?}"))),
+    };
+    let keep = match text(p, "keep_aspect_ratio_policy").map_err(err)?.as_str() {
+        "stretch" => Keep::Stretch,
+        "not_larger" => Keep::NotLarger,
+        "not_smaller" => Keep::NotSmaller,
+        other => return Err(err(format!("unknown keep_aspect_ratio_policy {other:?}"))),
+    };
+    let number = |p: &mut Params, key: &str| match p.floats(key)?.as_deref() {
+        Some(&[v]) => Ok(v as f32),
+        _ => Err(format!("param `{key}` must be one number")),
+    };
+    let cubic_coeff_a = number(p, "cubic_coeff_a").map_err(err)?;
+    let extrapolation_value = number(p, "extrapolation_value").map_err(err)?;
+    let exclude_outside = p.boolean("exclude_outside").map_err(err)?.unwrap_or(false);
+    let antialias = p.boolean("antialias").map_err(err)?.unwrap_or(false);
+    let axes = p.signed_ints("axes").map_err(err)?;
+    let floats32 = |v: Option<Vec<f64>>| v.map(|v| v.iter().map(|&x| x as f32).collect::<Vec<_>>());
+    let scales = floats32(p.floats("scales").map_err(err)?);
+    let roi = floats32(p.floats("roi").map_err(err)?);
+    let sizes = p.ints("sizes").map_err(err)?;
+    p.finish().map_err(err)?;
+
+    let opts = ResizeOptions {
+        mode,
+        scales: scales.as_deref(),
+        sizes: sizes.as_deref(),
+        roi: roi.as_deref(),
+        axes: axes.as_deref(),
+        coordinate_transformation_mode: coordinates,
+        nearest_mode,
+        cubic_coeff_a,
+        exclude_outside,
+        extrapolation_value,
+        antialias,
+        keep_aspect_ratio_policy: keep,
+    };
+    let io = io(case, layout).map_err(err)?;
+    check_shape(
+        upsample::resize_output_shape(&io.in_shape, &opts),
+        &io.out_shape,
+    )
+    .map_err(err)?;
+    check_paths(case, None, &[(true, "reference")], |_| {
+        let mut out = vec![SENTINEL; io.out_len];
+        upsample::reference::resize(io.input, &io.in_shape, io.layout, &opts, &mut out)?;
         Ok(Produced {
             output: out,
             indices: None,

@@ -17,6 +17,8 @@ mod params;
 pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;
 pub(crate) mod pool;
+pub(crate) mod resize;
+pub(crate) mod resize_taps;
 pub(crate) mod split;
 pub(crate) mod unpool;
 pub(crate) mod upsample;

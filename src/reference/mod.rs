@@ -11,10 +11,12 @@ pub(crate) mod conv_transpose;
 pub(crate) mod interpolate;
 mod pixel_shuffle;
 pub(crate) mod pool;
+mod resize;
 mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
 pub use interpolate::interpolate;
 pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;
+pub use resize::resize;
 pub use unpool::{avg_unpool, max_unpool};

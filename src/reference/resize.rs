@@ -1,0 +1,105 @@
+//! Reference ONNX `Resize`, after the ONNX specification
+//! (`docs/Operators.md`) and its reference implementation
+//! (`onnx/reference/ops/op_resize.py`): each output the sum, in `f64`, of
+//! its windows' weights (`crate::geometry::resize_taps`) times the inputs
+//! they read, cast to `f32`.
+//!
+//! Where this differs from ONNX's reference implementation, on purpose:
+//! - `nearest` copies the input it picks, as onnxruntime does; the
+//!   reference implementation multiplies the other neighbour by 0, so a
+//!   NaN or infinity there made its output NaN.
+//! - The sum is cast to `f32` as it is (an overflow is infinity, NaN stays
+//!   NaN); the reference implementation clips to `±f32::MAX`, so it turns
+//!   an infinite input into `f32::MAX`.
+//! - The axes' windows multiply out (one sum over every tap of every
+//!   axis); the reference implementation resizes one axis after another,
+//!   keeping each pass in `f64`: the same value up to `f64` rounding.
+
+use crate::geometry::map_entry_point;
+use crate::geometry::resize::{ResizeGeometry, ResizeMode};
+use crate::geometry::resize_taps::{ResizeTaps, ResizeWindow};
+use crate::layout::{MAX_SPATIAL, for_each_point};
+
+map_entry_point! {
+/// ONNX `Resize` (opset 19 and later), in plain scalar code: the oracle of
+/// the ONNX golden cases (a SIMD twin is to come).
+///
+/// ```
+/// use upsample::{reference, Layout, ResizeMode, ResizeOptions};
+/// // Resize(x, scales=[1, 1, 2], mode="linear", coordinate_transformation_mode="align_corners")
+/// # use upsample::CoordinateTransformationMode;
+/// let opts = ResizeOptions::scales(ResizeMode::Linear, &[1.0, 1.0, 2.0])
+///     .with_coordinate_transformation_mode(CoordinateTransformationMode::AlignCorners);
+/// let mut out = [0.0; 4];
+/// reference::resize(&[0.0, 3.0], &[1, 1, 2], Layout::ChannelsFirst, &opts, &mut out)?;
+/// assert_eq!(out, [0.0, 1.0, 2.0, 3.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::resize_output_shape`], and [`Error::BufferLength`](crate::Error::BufferLength).
+pub fn resize(options: &crate::ResizeOptions<'_>) = ResizeGeometry::new => resample
+}
+
+/// [`resize`] on a checked geometry and buffers.
+fn resample(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
+    let (i, o) = (&g.input, &g.output);
+    let taps = g.axes.map(|axis| ResizeTaps::new(g, &axis));
+    for n in 0..o.n {
+        for c in 0..o.c {
+            for_each_point(o.spatial, |p| {
+                let windows: [ResizeWindow; MAX_SPATIAL] =
+                    core::array::from_fn(|a| taps[a].window(p[a]));
+                let value = if windows.iter().any(|w| w.extrapolated) {
+                    g.extrapolation_value
+                } else if g.mode == ResizeMode::Nearest {
+                    nearest(&taps, &windows, |q| input[i.offset(n, c, q)])
+                } else {
+                    blend(&taps, &windows, |q| input[i.offset(n, c, q)])
+                };
+                output[o.offset(n, c, p)] = value;
+            });
+        }
+    }
+}
+
+/// The input each axis's window picks (its tap of weight 1), or 0 where
+/// `exclude_outside` left it none.
+fn nearest(
+    taps: &[ResizeTaps; MAX_SPATIAL],
+    windows: &[ResizeWindow; MAX_SPATIAL],
+    read: impl Fn([usize; MAX_SPATIAL]) -> f32,
+) -> f32 {
+    let mut at = [0usize; MAX_SPATIAL];
+    for a in 0..MAX_SPATIAL {
+        // One tap has weight 1, unless exclude_outside removed it.
+        let picked = (0..taps[a].taps()).find(|&k| taps[a].weight(&windows[a], k) == 1.0);
+        match picked {
+            Some(k) => at[a] = taps[a].index(&windows[a], k),
+            None => return 0.0,
+        }
+    }
+    read(at)
+}
+
+/// Every tap of every axis, weights multiplied, summed in `f64`.
+fn blend(
+    taps: &[ResizeTaps; MAX_SPATIAL],
+    windows: &[ResizeWindow; MAX_SPATIAL],
+    read: impl Fn([usize; MAX_SPATIAL]) -> f32,
+) -> f32 {
+    let [td, th, tw] = taps;
+    let [wd, wh, ww] = windows;
+    let mut sum = 0.0f64;
+    for kd in 0..td.taps() {
+        let (zd, d) = (td.weight(wd, kd), td.index(wd, kd));
+        for kh in 0..th.taps() {
+            let (zh, h) = (th.weight(wh, kh), th.index(wh, kh));
+            for kw in 0..tw.taps() {
+                let (zw, w) = (tw.weight(ww, kw), tw.index(ww, kw));
+                sum += zd * zh * zw * f64::from(read([d, h, w]));
+            }
+        }
+    }
+    sum as f32
+}
