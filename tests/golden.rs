@@ -564,8 +564,7 @@ fn run_depth_space(case: &mut Case) -> Result<(), Vec<String>> {
 }
 
 /// ONNX's `Resize` (`scripts/gen_onnx.py`): its attributes and its `roi`,
-/// `scales` and `sizes` inputs, as ONNX names them. Only the reference
-/// runs it so far.
+/// `scales` and `sizes` inputs, as ONNX names them.
 fn run_resize(case: &mut Case) -> Result<(), Vec<String>> {
     use upsample::{
         CoordinateTransformationMode as Ctm, KeepAspectRatioPolicy as Keep, NearestMode,
@@ -649,9 +648,14 @@ fn run_resize(case: &mut Case) -> Result<(), Vec<String>> {
         &io.out_shape,
     )
     .map_err(err)?;
-    check_paths(case, None, &[(true, "reference")], |_| {
+    check_both(case, None, |reference| {
         let mut out = vec![SENTINEL; io.out_len];
-        upsample::reference::resize(io.input, &io.in_shape, io.layout, &opts, &mut out)?;
+        let f = if reference {
+            upsample::reference::resize
+        } else {
+            upsample::resize
+        };
+        f(io.input, &io.in_shape, io.layout, &opts, &mut out)?;
         Ok(Produced {
             output: out,
             indices: None,

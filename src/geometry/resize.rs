@@ -261,6 +261,13 @@ fn unsupported(reason: &'static str) -> Error {
 }
 
 impl ResizeGeometry {
+    /// Whether each output copies the input its windows pick: nearest,
+    /// but for `exclude_outside` (which can weigh the picked input 0: the
+    /// weights then multiply, as in ONNX's reference implementation).
+    pub fn copies(&self) -> bool {
+        self.mode == ResizeMode::Nearest && !self.exclude_outside
+    }
+
     /// ONNX's checks, then the output size and scale per axis.
     pub fn new(shape: &[usize], layout: Layout, o: &ResizeOptions<'_>) -> Result<Self, Error> {
         let input = Dims::new(shape, layout, "resize", 1, MAX_SPATIAL, Buffer::Input)?;

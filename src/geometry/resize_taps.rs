@@ -35,6 +35,8 @@ pub(crate) struct ResizeTaps {
     /// The axis is left as it is (the reference implementation skips
     /// it): one tap, the output's own index.
     identity: bool,
+    /// [`ResizeGeometry::copies`].
+    copies: bool,
     taps: usize,
 }
 
@@ -76,6 +78,7 @@ impl ResizeTaps {
             exclude_outside: g.exclude_outside,
             antialias,
             identity,
+            copies: g.copies(),
             taps,
         }
     }
@@ -83,6 +86,18 @@ impl ResizeTaps {
     /// Taps per window.
     pub fn taps(&self) -> usize {
         self.taps
+    }
+
+    /// Whether each output copies the input its window picks: nearest,
+    /// but for `exclude_outside` (which can weigh the picked tap 0: the
+    /// weights then multiply, as in ONNX's reference implementation).
+    pub fn copies(&self) -> bool {
+        self.copies || self.identity
+    }
+
+    /// The tap of weight 1 of a nearest window.
+    pub fn pick(&self, w: &ResizeWindow) -> Option<usize> {
+        (0..self.taps).find(|&k| self.weight(w, k) == 1.0)
     }
 
     /// The coordinate of output `y`, and whether `tf_crop_and_resize`

@@ -30,9 +30,8 @@
 //! 2^-64, whose row PyTorch sums into an overflow.
 
 use super::windows::{MAX_TAPS, Part, Problem};
-use crate::geometry::interpolate::InterpolateMode;
 use crate::layout::Layout;
-use crate::reference::interpolate as reference;
+use crate::reference::interpolate::{self as reference};
 use crate::simd::CopyLane;
 use core::ops::Range;
 
@@ -127,7 +126,10 @@ pub(crate) fn every_output(p: &Part<'_>, output: &mut [f32]) {
     let mut rows = output.chunks_exact_mut(row_len);
     for plane in 0..planes {
         let (n, cs) = match o.layout {
-            Layout::ChannelsFirst => ((p.first + plane) / g.input.c, (p.first + plane) % g.input.c),
+            Layout::ChannelsFirst => {
+                let c = g.input().c;
+                ((p.first + plane) / c, (p.first + plane) % c)
+            }
             Layout::ChannelsLast => (p.first + plane, 0),
         };
         for row in 0..o.spatial[0] * o.spatial[1] {
@@ -146,7 +148,7 @@ pub(crate) fn every_output(p: &Part<'_>, output: &mut [f32]) {
                     c,
                     spatial: [z, y, x],
                 };
-                *slot = reference::value_at(g, p.source, at);
+                *slot = g.value_at(p.source, at);
             }
         }
     }
@@ -190,11 +192,8 @@ pub(crate) fn fix_row(
     out: &mut [f32],
 ) {
     let &Problem { g, o, axes, .. } = p;
-    let (i, input, plane) = (&g.input, p.source, p.first + plane);
-    if matches!(
-        g.mode,
-        InterpolateMode::Nearest | InterpolateMode::NearestExact
-    ) {
+    let (i, input, plane) = (g.input(), p.source, p.first + plane);
+    if g.copies() {
         return;
     }
     // The whole call's output and window starts, from a part's rows
@@ -231,7 +230,7 @@ pub(crate) fn fix_row(
                     Layout::ChannelsLast => x * i.c + c,
                 };
                 let spatial = [z, y, x];
-                let value = reference::value_at(g, input, reference::At { n, c, spatial });
+                let value = g.value_at(input, reference::At { n, c, spatial });
                 if let Some(slot) = out.get_mut(at) {
                     *slot = value;
                 }

@@ -18,6 +18,7 @@ mod blocks;
 mod exact;
 mod kernels;
 mod plan;
+mod resize;
 mod split;
 mod stack;
 #[cfg(test)]
@@ -27,8 +28,9 @@ mod windows;
 use crate::geometry::interpolate::{InterpolateGeometry, interpolate_entry_point};
 use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
-use windows::Part;
+use windows::{Call, Part};
 
+pub use resize::resize;
 pub(crate) use split::resample_units;
 
 interpolate_entry_point! {
@@ -61,6 +63,7 @@ pub fn interpolate = resample::<Native>
 /// lanes `L`: the per-axis windows found, the kernel chosen, and run.
 fn resample<L: Permute>(g: &InterpolateGeometry, input: &[f32], output: &mut [f32]) {
     let axes = windows::axis_windows(g);
+    let g = Call::Interpolate(g);
     let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<L>());
     kernel.run::<L>(input, Part::whole(g, input), axes.as_ref(), output);
 }

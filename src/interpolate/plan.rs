@@ -48,8 +48,7 @@ use super::kernels::{blend_x2, four_planes_channels_first, permuted_rows, slidin
 use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
 use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
-use super::windows::{AxisWindows, Part, Problem};
-use crate::geometry::interpolate::InterpolateGeometry;
+use super::windows::{AxisWindows, Call, Part, Problem};
 #[cfg(feature = "specialised-kernels")]
 use crate::layout::Layout;
 use crate::layout::MAX_SPATIAL;
@@ -158,7 +157,7 @@ impl Kernel {
     /// The first kernel in the module docs' order that takes `g` with the
     /// windows `axes` (`None`: a window wider than the tables) on `target`.
     pub fn choose(
-        g: &InterpolateGeometry,
+        g: Call<'_>,
         axes: Option<&[AxisWindows; MAX_SPATIAL]>,
         target: Target,
     ) -> Kernel {

@@ -13,7 +13,7 @@
 //! call's geometry and input (`Part`).
 
 use super::plan::{Kernel, Target};
-use super::windows::{self, AxisWindows, Part};
+use super::windows::{self, AxisWindows, Call, Part};
 use crate::geometry::interpolate::InterpolateGeometry;
 use crate::geometry::split::{Run, interpolate_row_axis, runs};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
@@ -59,7 +59,7 @@ pub(crate) fn resample_units(
 ) {
     let (i, o) = (&g.input, &g.output);
     let axes = windows::axis_windows(g);
-    let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<Native>());
+    let kernel = Kernel::choose(Call::Interpolate(g), axes.as_ref(), Target::of::<Native>());
     let axis = interpolate_row_axis(g);
     let (rows_in, rows_out) = axis.map_or((1, 1), |a| (i.spatial[a], o.spatial[a]));
     let (in_plane, out_plane) = (i.numel() / planes(i), o.numel() / planes(o));
@@ -75,7 +75,7 @@ pub(crate) fn resample_units(
         let piece = take_head(&mut rest, count * rows.len() * out_row);
         let run = |input: &[f32], sub: (Dims, Dims), offset, axes: Option<&_>, piece| {
             let part = Part {
-                g,
+                g: Call::Interpolate(g),
                 i: &sub.0,
                 o: &sub.1,
                 source,

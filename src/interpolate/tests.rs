@@ -4,7 +4,7 @@
 
 use super::plan::{Kernel, Target};
 use super::resample;
-use super::windows::{MAX_TAPS, axis_windows};
+use super::windows::{Call, MAX_TAPS, axis_windows};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode as M, InterpolateOptions};
 use crate::layout::Layout;
 use crate::simd::Permute;
@@ -179,7 +179,7 @@ fn chosen(
     [(4, false), (4, true), (8, true), (16, true)].map(|(lanes, permute)| {
         let registers = true;
         Kernel::choose(
-            &g,
+            Call::Interpolate(&g),
             axes.as_ref(),
             Target {
                 lanes,
@@ -363,7 +363,7 @@ fn plan_without_vector_registers() {
         let mut opts = InterpolateOptions::size(mode, size);
         opts.align_corners = align_corners;
         let g = InterpolateGeometry::new(shape, layout, &opts).unwrap();
-        let got = Kernel::choose(&g, axis_windows(&g).as_ref(), target);
+        let got = Kernel::choose(Call::Interpolate(&g), axis_windows(&g).as_ref(), target);
         assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
     }
 }

@@ -19,4 +19,5 @@ pub use interpolate::interpolate;
 pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;
 pub use resize::resize;
+pub(crate) use resize::value_at as resize_value_at;
 pub use unpool::{avg_unpool, max_unpool};

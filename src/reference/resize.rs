@@ -7,7 +7,8 @@
 //! Where this differs from ONNX's reference implementation, on purpose:
 //! - `nearest` copies the input it picks, as onnxruntime does; the
 //!   reference implementation multiplies the other neighbour by 0, so a
-//!   NaN or infinity there made its output NaN.
+//!   NaN or infinity there made its output NaN. (With `exclude_outside`,
+//!   which can weigh the picked input 0, the weights multiply as there.)
 //! - The sum is cast to `f32` as it is (an overflow is infinity, NaN stays
 //!   NaN); the reference implementation clips to `±f32::MAX`, so it turns
 //!   an infinite input into `f32::MAX`.
@@ -16,9 +17,10 @@
 //!   keeping each pass in `f64`: the same value up to `f64` rounding.
 
 use crate::geometry::map_entry_point;
-use crate::geometry::resize::{ResizeGeometry, ResizeMode};
+use crate::geometry::resize::ResizeGeometry;
 use crate::geometry::resize_taps::{ResizeTaps, ResizeWindow};
 use crate::layout::{MAX_SPATIAL, for_each_point};
+use crate::reference::interpolate::At;
 
 map_entry_point! {
 /// ONNX `Resize` (opset 19 and later), in plain scalar code: the oracle of
@@ -43,43 +45,35 @@ pub fn resize(options: &crate::ResizeOptions<'_>) = ResizeGeometry::new => resam
 
 /// [`resize`] on a checked geometry and buffers.
 fn resample(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
-    let (i, o) = (&g.input, &g.output);
-    let taps = g.axes.map(|axis| ResizeTaps::new(g, &axis));
+    let o = &g.output;
     for n in 0..o.n {
         for c in 0..o.c {
-            for_each_point(o.spatial, |p| {
-                let windows: [ResizeWindow; MAX_SPATIAL] =
-                    core::array::from_fn(|a| taps[a].window(p[a]));
-                let value = if windows.iter().any(|w| w.extrapolated) {
-                    g.extrapolation_value
-                } else if g.mode == ResizeMode::Nearest {
-                    nearest(&taps, &windows, |q| input[i.offset(n, c, q)])
-                } else {
-                    blend(&taps, &windows, |q| input[i.offset(n, c, q)])
-                };
-                output[o.offset(n, c, p)] = value;
+            for_each_point(o.spatial, |spatial| {
+                output[o.offset(n, c, spatial)] = value_at(g, input, At { n, c, spatial });
             });
         }
     }
 }
 
-/// The input each axis's window picks (its tap of weight 1), or 0 where
-/// `exclude_outside` left it none.
-fn nearest(
-    taps: &[ResizeTaps; MAX_SPATIAL],
-    windows: &[ResizeWindow; MAX_SPATIAL],
-    read: impl Fn([usize; MAX_SPATIAL]) -> f32,
-) -> f32 {
-    let mut at = [0usize; MAX_SPATIAL];
-    for a in 0..MAX_SPATIAL {
-        // One tap has weight 1, unless exclude_outside removed it.
-        let picked = (0..taps[a].taps()).find(|&k| taps[a].weight(&windows[a], k) == 1.0);
-        match picked {
-            Some(k) => at[a] = taps[a].index(&windows[a], k),
-            None => return 0.0,
-        }
+/// One output of [`resample`], computed alone (the fast path's exact
+/// fix-up and its windows too wide for the tables).
+pub(crate) fn value_at(g: &ResizeGeometry, input: &[f32], at: At) -> f32 {
+    let At { n, c, spatial: p } = at;
+    let i = &g.input;
+    let taps = g.axes.map(|axis| ResizeTaps::new(g, &axis));
+    let windows: [ResizeWindow; MAX_SPATIAL] = core::array::from_fn(|a| taps[a].window(p[a]));
+    let read = |q| input.get(i.offset(n, c, q)).copied().unwrap_or(0.0);
+    if windows.iter().any(|w| w.extrapolated) {
+        g.extrapolation_value
+    } else if taps.iter().all(ResizeTaps::copies) {
+        let at = core::array::from_fn(|a| {
+            let (t, w) = (&taps[a], &windows[a]);
+            t.pick(w).map_or(0, |k| t.index(w, k))
+        });
+        read(at)
+    } else {
+        blend(&taps, &windows, read)
     }
-    read(at)
 }
 
 /// Every tap of every axis, weights multiplied, summed in `f64`.

@@ -259,7 +259,7 @@ mod tests {
     use crate::geometry::interpolate::{
         InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
     };
-    use crate::interpolate::windows::{Part, axis_windows};
+    use crate::interpolate::windows::{Call, Part, axis_windows};
 
     /// Against the reference: 1 to 9 planes (groups of 4 and the repeated
     /// last plane), widths across the transposes' tails and the column
@@ -320,7 +320,8 @@ mod tests {
                             .unwrap();
                         got.fill(f32::MAX);
                         let axes = axis_windows(&g).unwrap();
-                        let problem = Problem::new(Part::whole(&g, input), &axes);
+                        let problem =
+                            Problem::new(Part::whole(Call::Interpolate(&g), input), &axes);
                         let took = fits(&problem);
                         if took {
                             run(input, &problem, &mut got[..m]);

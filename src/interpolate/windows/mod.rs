@@ -12,15 +12,66 @@ mod antialias;
 mod area;
 mod cubic;
 mod linear;
+mod resize;
 pub(crate) mod table;
 
 use crate::geometry::antialias::{AntialiasAxis, Filter, vertical_pass_repeats_first_row};
 use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
+use crate::geometry::resize::ResizeGeometry;
+use crate::geometry::resize_taps::ResizeTaps;
 use crate::geometry::upsample::{
     area_pixel_compute_scale, linear_index_fused, nearest_channels_last_kernel,
     nearest_source_index,
 };
 use crate::layout::{Dims, MAX_SPATIAL};
+use crate::reference::interpolate::At;
+
+/// The semantics a resampling follows, with its checked geometry:
+/// PyTorch's `interpolate` or ONNX's `Resize`. The kernels only read the
+/// windows; the semantics matter where an output is computed alone (the
+/// exact fix-up and the windows too wide for the tables).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Call<'a> {
+    Interpolate(&'a InterpolateGeometry),
+    Resize(&'a ResizeGeometry),
+}
+
+impl<'a> Call<'a> {
+    /// The whole call's input dims.
+    pub fn input(&self) -> &'a Dims {
+        match self {
+            Call::Interpolate(g) => &g.input,
+            Call::Resize(g) => &g.input,
+        }
+    }
+
+    /// The whole call's output dims.
+    pub fn output(&self) -> &'a Dims {
+        match self {
+            Call::Interpolate(g) => &g.output,
+            Call::Resize(g) => &g.output,
+        }
+    }
+
+    /// Whether every output is a copy of an input (nothing to fix up).
+    pub fn copies(&self) -> bool {
+        match self {
+            Call::Interpolate(g) => matches!(
+                g.mode,
+                InterpolateMode::Nearest | InterpolateMode::NearestExact
+            ),
+            Call::Resize(g) => g.copies(),
+        }
+    }
+
+    /// The output at `at` computed alone, by the semantics' reference.
+    pub fn value_at(&self, input: &[f32], at: At) -> f32 {
+        match self {
+            Call::Interpolate(g) => crate::reference::interpolate::value_at(g, input, at),
+            Call::Resize(g) => crate::reference::resize_value_at(g, input, at),
+        }
+    }
+}
 
 /// A checked interpolation with its per-axis windows: what the plan and
 /// every kernel take. A kernel reads and writes the planes of `i` and `o`:
@@ -29,7 +80,7 @@ use crate::layout::{Dims, MAX_SPATIAL};
 pub(crate) struct Problem<'a> {
     /// The whole call: its semantics (some of ATen's choices depend on the
     /// channel count) and the dims of `source`.
-    pub g: &'a InterpolateGeometry,
+    pub g: Call<'a>,
     /// The input the kernel reads: `g.input`, or a part's planes.
     pub i: &'a Dims,
     /// The output the kernel writes: `g.output`, or a part's planes.
@@ -79,7 +130,7 @@ impl<'a> Problem<'a> {
 /// [shifted](AxisWindows::shifted) to match).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Part<'a> {
-    pub g: &'a InterpolateGeometry,
+    pub g: Call<'a>,
     pub i: &'a Dims,
     pub o: &'a Dims,
     /// The whole call's input.
@@ -90,11 +141,11 @@ pub(crate) struct Part<'a> {
 
 impl<'a> Part<'a> {
     /// The whole call `g` on its input `source`.
-    pub fn whole(g: &'a InterpolateGeometry, source: &'a [f32]) -> Self {
+    pub fn whole(g: Call<'a>, source: &'a [f32]) -> Self {
         Part {
             g,
-            i: &g.input,
-            o: &g.output,
+            i: g.input(),
+            o: g.output(),
             source,
             first: 0,
             offset: [0; MAX_SPATIAL],
@@ -135,6 +186,8 @@ enum Kind {
     Area {
         output_size: usize,
     },
+    /// ONNX `Resize` (not an identity axis).
+    Resize(ResizeTaps),
 }
 
 /// One axis of a resampling: its window size and how to fill a window.
@@ -191,7 +244,11 @@ impl AxisWindows {
     /// Whether each output copies one input (nearest, nearest-exact, or
     /// an axis the data does not have).
     pub fn copies(&self) -> bool {
-        matches!(self.kind, Kind::Identity | Kind::Nearest { .. })
+        match self.kind {
+            Kind::Identity | Kind::Nearest { .. } => true,
+            Kind::Resize(taps) => taps.copies(),
+            _ => false,
+        }
     }
 
     /// Fills `weight` (`taps()` long) for output `o` and returns the window's
@@ -248,6 +305,7 @@ impl AxisWindows {
             Kind::Area { output_size } => {
                 area::window(o, output_size, self.input_size, last, &mut window)
             }
+            Kind::Resize(taps) => resize::window(&taps, o, last, &mut window),
         }
         window.start
     }
@@ -354,6 +412,28 @@ pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_
                 // Lanczos always has antialias (checked by the geometry).
                 M::Lanczos => return None,
             }
+        };
+        if slot.taps > MAX_TAPS {
+            return None;
+        }
+    }
+    Some(axes)
+}
+
+/// The per-axis tables of an ONNX `Resize`, or `None` when a window would
+/// be wider than [`MAX_TAPS`].
+pub(crate) fn resize_windows(g: &ResizeGeometry) -> Option<[AxisWindows; MAX_SPATIAL]> {
+    use crate::geometry::resize::CoordinateTransformationMode as Ctm;
+    let tf_crop = g.coordinates == Ctm::TfCropAndResize;
+    let mut axes = [AxisWindows::identity(); MAX_SPATIAL];
+    let first = MAX_SPATIAL - g.input.rank;
+    for (slot, axis) in axes.iter_mut().zip(&g.axes).skip(first) {
+        *slot = if axis.is_identity(tf_crop) {
+            AxisWindows::new(Kind::Identity, axis.input, 1)
+        } else {
+            let taps = ResizeTaps::new(g, axis);
+            let width = if taps.copies() { 1 } else { taps.taps() };
+            AxisWindows::new(Kind::Resize(taps), axis.input, width)
         };
         if slot.taps > MAX_TAPS {
             return None;
