@@ -203,6 +203,44 @@ fn interpolate_scale_factor() {
     }
 }
 
+/// ONNX `resize` in each mode, both layouts, on rows past two SSE2
+/// vectors (nearest x2 takes the copies, linear x2 the x2 blends, the
+/// antialiased cubic the general kernel), and tf_crop_and_resize's
+/// extrapolation. (One width: the reference's f64 windows are slow under
+/// miri; tests/fast_resize.rs covers the tails.)
+#[test]
+fn resize_every_mode() {
+    use upsample::{CoordinateTransformationMode as Ctm, ResizeMode as R, ResizeOptions};
+    let roi = [0.0, 0.0, -0.2, 0.1, 1.0, 1.0, 0.9, 1.3];
+    for width in [9] {
+        for layout in LAYOUTS {
+            let shape = [1, 3, 3, width];
+            let input = values(numel(&shape), 7);
+            let x2 = [1.0, 1.0, 2.0, 2.0];
+            let cases = [
+                ResizeOptions::scales(R::Nearest, &x2),
+                ResizeOptions::scales(R::Linear, &x2),
+                ResizeOptions::scales(R::Cubic, &[1.0, 1.0, 1.5, 0.5]).with_antialias(true),
+                ResizeOptions::scales(R::Linear, &x2)
+                    .with_coordinate_transformation_mode(Ctm::TfCropAndResize)
+                    .with_roi(&roi, -1.0),
+            ];
+            for opts in cases {
+                let len = upsample::resize_output_shape(&shape, &opts)
+                    .unwrap()
+                    .numel();
+                compare(
+                    &format!("resize {shape:?} {layout:?} {opts:?}"),
+                    len,
+                    Some((1e-5, 1.3e-6)),
+                    |o| upsample::resize(&input, &shape, layout, &opts, o),
+                    |o| reference::resize(&input, &shape, layout, &opts, o),
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn pixel_shuffle_and_unshuffle() {
     for width in 1..=13 {

@@ -996,3 +996,68 @@ fn conv_transpose_padding_cancelled_by_dilation() {
         assert_eq!(conv_transpose(&[2, 3, 7], &[3, 2, 5], &opts), Ok(()));
     });
 }
+
+// ---------------------------------------------------------------------------
+// resize
+// ---------------------------------------------------------------------------
+
+/// ONNX `resize` on huge, tiny and overflowing shapes, scales and sizes:
+/// an error or a result, the same from both paths, never a panic or a hang.
+#[test]
+fn resize_huge_and_tiny_calls() {
+    use upsample::{ResizeMode as R, ResizeOptions};
+    watchdog(|| {
+        let run = |shape: &[usize], opts: &ResizeOptions<'_>| {
+            let helper = upsample::resize_output_shape(shape, opts);
+            let input = data(len(numel(shape)));
+            let out_len = len(helper.as_ref().ok().and_then(|s| numel(s)));
+            let result = both(
+                &format!("resize {shape:?} {opts:?}"),
+                out_len,
+                1e-5,
+                |o| upsample::resize(&input, shape, Layout::ChannelsLast, opts, o),
+                |o| reference::resize(&input, shape, Layout::ChannelsLast, opts, o),
+            );
+            same_error_as_helper(&result, helper);
+            result
+        };
+        for mode in [R::Nearest, R::Linear, R::Cubic] {
+            let big = [1.0, 1.0, 1e30, 1e30];
+            assert_err!(
+                run(&[1, 1, 4, 4], &ResizeOptions::scales(mode, &big)),
+                Error::Overflow { .. }
+            );
+            let tiny = [1.0, 1.0, 1e-30, 1.0];
+            assert_err!(
+                run(&[1, 1, 4, 4], &ResizeOptions::scales(mode, &tiny)),
+                Error::EmptyOutput { .. }
+            );
+            let sizes = [1, 1, MAX, MAX];
+            assert_err!(
+                run(&[1, 1, 4, 4], &ResizeOptions::sizes(mode, &sizes)),
+                Error::Overflow { .. }
+            );
+            assert_err!(
+                run(
+                    &[MAX, HALF, 2, 2],
+                    &ResizeOptions::sizes(mode, &[4, 4]).with_axes(&[2, 3])
+                ),
+                Error::Overflow { .. }
+            );
+            // A large input to a small output: inputs too many to allocate.
+            let sizes = [1, 1, 2, 2];
+            assert_err!(
+                run(
+                    &[1, 1, HALF / 2, HALF / 2],
+                    &ResizeOptions::sizes(mode, &sizes)
+                ),
+                Error::BufferLength { .. }
+            );
+            // One output from a long row: an antialiased window wider than
+            // the tables takes the scalar path.
+            let opts = ResizeOptions::sizes(mode, &[1, 1, 1, 3]);
+            let opts = opts.with_antialias(mode != R::Nearest);
+            assert!(run(&[1, 1, 1, 5000], &opts).is_ok());
+        }
+    });
+}
