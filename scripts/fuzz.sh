@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
-targets="${FUZZ_TARGETS:-interpolate pixel_shuffle pool conv_transpose unconstrained}"
+targets="${FUZZ_TARGETS:-interpolate resize pixel_shuffle pool conv_transpose unconstrained}"
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   rustup toolchain install nightly --profile minimal

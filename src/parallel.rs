@@ -28,7 +28,10 @@ extern crate std;
 use crate::error::{Buffer, Error};
 use crate::layout::{Layout, check_len};
 use crate::part::{self, Units};
-use crate::{BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
+use crate::{
+    BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, ResizeOptions,
+    UnpoolOptions,
+};
 use std::vec;
 use std::vec::Vec;
 
@@ -124,6 +127,7 @@ fn plane_units(shape: &[usize], layout: Layout, units: Units) -> usize {
 }
 
 map_parallel!(interpolate, interpolate_units(options: &InterpolateOptions), plane_units);
+map_parallel!(resize, resize_units(options: &ResizeOptions<'_>), plane_units);
 /// The units of one channels-last batch item (its rows, where an op
 /// splits them): parts of whole items where there is one per part.
 fn item_units(shape: &[usize], layout: Layout, units: Units) -> usize {

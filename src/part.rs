@@ -3,7 +3,7 @@
 //!
 //! Every op's output is cut into *units* ([`Units`]), contiguous in
 //! memory:
-//! - [`interpolate`]: one output row (H of an image, D of a volume; a
+//! - [`interpolate`] and [`resize`]: one output row (H of an image, D of a volume; a
 //!   whole plane in 1-d) of one plane, channels-first `(n, c)`,
 //!   channels-last `n`: one image of one channel-last batch item splits
 //!   into its rows;
@@ -65,6 +65,7 @@ use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
 use crate::geometry::interpolate::InterpolateGeometry;
 use crate::geometry::pixel_shuffle::{Direction, ShuffleGeometry};
 use crate::geometry::pool::MaxPoolGeometry;
+use crate::geometry::resize::ResizeGeometry;
 pub use crate::geometry::split::Units;
 use crate::geometry::split::{
     self, Run, Split, check_input, conv_transpose_channels_split, conv_transpose_row_axis,
@@ -73,7 +74,10 @@ use crate::geometry::split::{
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::{Dims, Layout};
 use crate::slices::take_head;
-use crate::{BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions};
+use crate::{
+    BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, ResizeOptions,
+    UnpoolOptions,
+};
 
 /// The input range a part reads, as a slice (the range comes from the
 /// checked geometry, so it is always in bounds).
@@ -206,6 +210,43 @@ pub fn interpolate(
     check_input(&g, Buffer::Input, input.len())?;
     split::check_run(&g, first, output.len())?;
     crate::interpolate::resample_units(&g, input, first, output);
+    Ok(())
+}
+
+/// How [`resize`](crate::resize)'s output splits into units: as
+/// [`interpolate`]'s. Checks the whole call (as the op does) but for its
+/// slices.
+///
+/// # Errors
+/// As [`resize`](crate::resize)'s, but for [`Error::BufferLength`].
+pub fn resize_units(
+    shape: &[usize],
+    layout: Layout,
+    options: &ResizeOptions<'_>,
+) -> Result<Units, Error> {
+    Ok(split::units(&ResizeGeometry::new(shape, layout, options)?))
+}
+
+/// One part of [`resize`](crate::resize): the whole call's `input` and
+/// arguments; `output` is the part's piece, from unit `first` (see the
+/// [module docs](self)).
+///
+/// # Errors
+/// As [`resize`](crate::resize)'s, and [`Error::PartOutOfRange`] when
+/// `output` is not a whole number of units from `first` within the call;
+/// nothing is written on `Err`.
+pub fn resize(
+    input: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    options: &ResizeOptions<'_>,
+    first: usize,
+    output: &mut [f32],
+) -> Result<(), Error> {
+    let g = ResizeGeometry::new(shape, layout, options)?;
+    check_input(&g, Buffer::Input, input.len())?;
+    split::check_run(&g, first, output.len())?;
+    crate::interpolate::resize_units(&g, input, first, output);
     Ok(())
 }
 

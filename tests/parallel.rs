@@ -40,6 +40,37 @@ fn interpolate_equals_the_single_threaded_call() {
     }
 }
 
+/// ONNX `resize` over the pool, every mode, tf_crop_and_resize's
+/// extrapolation across the parts.
+#[test]
+fn resize_equals_the_single_threaded_call() {
+    use upsample::{CoordinateTransformationMode as Ctm, ResizeMode as R, ResizeOptions};
+    let mut rng = Rng(3);
+    let shape = [2, 8, 64, 48];
+    let input = rng.special_values(shape.iter().product(), true);
+    let x2 = [1.0, 1.0, 2.0, 2.0];
+    let roi = [0.0, 0.0, -0.1, 0.2, 1.0, 1.0, 0.9, 1.2];
+    let cases = [
+        ResizeOptions::scales(R::Nearest, &x2),
+        ResizeOptions::scales(R::Linear, &x2),
+        ResizeOptions::scales(R::Cubic, &[1.0, 1.0, 0.5, 0.5]).with_antialias(true),
+        ResizeOptions::scales(R::Linear, &x2)
+            .with_coordinate_transformation_mode(Ctm::TfCropAndResize)
+            .with_roi(&roi, -2.0),
+    ];
+    for opts in cases {
+        let out = upsample::resize_output_shape(&shape, &opts)
+            .unwrap()
+            .numel();
+        for layout in LAYOUTS {
+            let (mut want, mut got) = (vec![0.0; out], vec![1.0; out]);
+            upsample::resize(&input, &shape, layout, &opts, &mut want).unwrap();
+            parallel::resize(&input, &shape, layout, &opts, &mut got).unwrap();
+            assert!(same_bits(&got, &want), "{opts:?} {layout:?}");
+        }
+    }
+}
+
 #[test]
 fn copying_ops_equal_the_single_threaded_calls() {
     let mut rng = Rng(2);

@@ -164,6 +164,36 @@ fn interpolate_parts_equal_the_whole_call() {
 }
 
 #[test]
+fn resize_parts_equal_the_whole_call() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let call = common::ResizeCall::random(&mut rng);
+        let opts = call.options();
+        let Ok(out) = upsample::resize_output_shape(&call.shape, &opts) else {
+            return TestResult::discard();
+        };
+        if out.numel() > 1_000_000 {
+            return TestResult::discard();
+        }
+        let mut whole = vec![0.0; out.numel()];
+        let (shape, layout) = (&call.shape[..], call.layout);
+        upsample::resize(&call.input, shape, layout, &opts, &mut whole).unwrap();
+        let units = part::resize_units(shape, layout, &opts).unwrap();
+        let pieces = split(&mut rng, units, |first, n| {
+            piece(n * units.len, |o| {
+                part::resize(&call.input, shape, layout, &opts, first, o)
+            })
+        });
+        let result = joined_equals(pieces, &whole);
+        if result.is_failure() || result.is_error() {
+            eprintln!("{shape:?} {layout:?} {opts:?}");
+        }
+        result
+    }
+    check(prop, TESTS);
+}
+
+#[test]
 fn pixel_shuffle_parts_equal_the_whole_call() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);

@@ -37,6 +37,7 @@ pub mod conv_transpose;
 pub mod interpolate;
 pub mod pixel_shuffle;
 pub mod pool;
+pub mod resize;
 pub mod unconstrained;
 
 // ---------------------------------------------------------------------------

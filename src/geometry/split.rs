@@ -138,7 +138,13 @@ pub(crate) fn runs(first: usize, count: usize, rows: usize) -> impl Iterator<Ite
 /// outermost spatial axis of a 2- or 3-d call (H of an image, D of a
 /// volume); none for 1-d, whose planes are one row.
 pub(crate) fn interpolate_row_axis(g: &InterpolateGeometry) -> Option<usize> {
-    (g.output.rank >= 2).then(|| MAX_SPATIAL - g.output.rank)
+    resample_row_axis(&g.output)
+}
+
+/// [`interpolate_row_axis`] of any resampling to output dims `o` (ONNX's
+/// `resize` splits as `interpolate` does).
+pub(crate) fn resample_row_axis(o: &Dims) -> Option<usize> {
+    (o.rank >= 2).then(|| MAX_SPATIAL - o.rank)
 }
 
 /// Whether a `conv_transpose`'s parts split each batch item by output
@@ -241,6 +247,9 @@ macro_rules! split_by_dims {
 split_by_dims! {
     InterpolateGeometry: planes |_| true, rows |g| {
         interpolate_row_axis(g).map_or(1, |a| g.output.spatial[a])
+    };
+    super::resize::ResizeGeometry: planes |_| true, rows |g| {
+        resample_row_axis(&g.output).map_or(1, |a| g.output.spatial[a])
     };
     ConvTransposeGeometry: planes |_| false, rows |g| match conv_transpose_row_axis(g) {
         Some(a) => g.output.spatial[a],

@@ -31,6 +31,7 @@ use plan::{Kernel, Target};
 use windows::{Call, Part};
 
 pub use resize::resize;
+pub(crate) use resize::resize_units;
 pub(crate) use split::resample_units;
 
 interpolate_entry_point! {

@@ -3,10 +3,12 @@
 //! `extrapolation_value` written where `tf_crop_and_resize` extrapolates.
 
 use super::plan::{Kernel, Target};
+use super::split::call_units;
 use super::windows::{self, Call, Part};
 use crate::geometry::map_entry_point;
 use crate::geometry::resize::{CoordinateTransformationMode, ResizeGeometry};
 use crate::geometry::resize_taps::ResizeTaps;
+use crate::geometry::split;
 use crate::layout::Layout;
 use crate::simd::{Native, Permute};
 
@@ -45,9 +47,21 @@ fn resample<L: Permute>(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
     let call = Call::Resize(g);
     let kernel = Kernel::choose(call, axes.as_ref(), Target::of::<L>());
     kernel.run::<L>(input, Part::whole(call, input), axes.as_ref(), output);
-    if g.coordinates == CoordinateTransformationMode::TfCropAndResize {
-        extrapolate(g, output);
-    }
+    extrapolate(g, 0, output);
+}
+
+/// Output units `first ..` of [`resize`] (`crate::part`): the whole
+/// input `source`, and as many units as `output` holds (checked by the
+/// caller).
+pub(crate) fn resize_units(g: &ResizeGeometry, source: &[f32], first: usize, output: &mut [f32]) {
+    let axes = windows::resize_windows(g);
+    call_units(Call::Resize(g), axes, source, first, output);
+    let o = &g.output;
+    // A unit is one row along the outermost spatial axis of a plane (a
+    // plane in 1-d): whole rows of the output in its order.
+    let unit = o.numel() / split::units(g).count;
+    let row = o.spatial[2] * o.pixel();
+    extrapolate(g, first * unit / row, output);
 }
 
 /// The outputs of one axis that `tf_crop_and_resize` keeps: the rest (a
@@ -65,8 +79,13 @@ fn kept(g: &ResizeGeometry, a: usize) -> core::ops::Range<usize> {
     start..end
 }
 
-/// Writes `extrapolation_value` to every output extrapolated along any axis.
-fn extrapolate(g: &ResizeGeometry, output: &mut [f32]) {
+/// Writes `extrapolation_value` to every output of `tf_crop_and_resize`
+/// extrapolated along any axis; `output` holds whole rows (along W) of the
+/// output from row `first_row` on.
+fn extrapolate(g: &ResizeGeometry, first_row: usize, output: &mut [f32]) {
+    if g.coordinates != CoordinateTransformationMode::TfCropAndResize {
+        return;
+    }
     let o = &g.output;
     let [kd, kh, kw] = [0, 1, 2].map(|a| kept(g, a));
     let value = g.extrapolation_value;
@@ -77,7 +96,7 @@ fn extrapolate(g: &ResizeGeometry, output: &mut [f32]) {
     let row = o.spatial[2] * pixel;
     let rows_per_plane = o.spatial[0] * o.spatial[1];
     for (k, out) in output.chunks_exact_mut(row).enumerate() {
-        let r = k % rows_per_plane;
+        let r = (first_row + k) % rows_per_plane;
         let (z, y) = (r / o.spatial[1], r % o.spatial[1]);
         if !kd.contains(&z) || !kh.contains(&y) {
             out.fill(value);

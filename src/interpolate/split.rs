@@ -15,7 +15,7 @@
 use super::plan::{Kernel, Target};
 use super::windows::{self, AxisWindows, Call, Part};
 use crate::geometry::interpolate::InterpolateGeometry;
-use crate::geometry::split::{Run, interpolate_row_axis, runs};
+use crate::geometry::split::{Run, resample_row_axis, runs};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Native;
 use crate::slices::take_head;
@@ -57,10 +57,21 @@ pub(crate) fn resample_units(
     first: usize,
     output: &mut [f32],
 ) {
-    let (i, o) = (&g.input, &g.output);
     let axes = windows::axis_windows(g);
-    let kernel = Kernel::choose(Call::Interpolate(g), axes.as_ref(), Target::of::<Native>());
-    let axis = interpolate_row_axis(g);
+    call_units(Call::Interpolate(g), axes, source, first, output);
+}
+
+/// [`resample_units`] of any call with its windows `axes`.
+pub(crate) fn call_units(
+    g: Call<'_>,
+    axes: Option<[AxisWindows; MAX_SPATIAL]>,
+    source: &[f32],
+    first: usize,
+    output: &mut [f32],
+) {
+    let (i, o) = (g.input(), g.output());
+    let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<Native>());
+    let axis = resample_row_axis(o);
     let (rows_in, rows_out) = axis.map_or((1, 1), |a| (i.spatial[a], o.spatial[a]));
     let (in_plane, out_plane) = (i.numel() / planes(i), o.numel() / planes(o));
     let (in_row, out_row) = (in_plane / rows_in, out_plane / rows_out);
@@ -75,7 +86,7 @@ pub(crate) fn resample_units(
         let piece = take_head(&mut rest, count * rows.len() * out_row);
         let run = |input: &[f32], sub: (Dims, Dims), offset, axes: Option<&_>, piece| {
             let part = Part {
-                g: Call::Interpolate(g),
+                g,
                 i: &sub.0,
                 o: &sub.1,
                 source,

@@ -13,6 +13,7 @@ mod guard;
 mod interpolate_call;
 mod layout;
 mod pool_call;
+mod resize_call;
 mod rng;
 
 #[allow(unused_imports)]
@@ -31,6 +32,8 @@ pub use interpolate_call::Call;
 pub use layout::{logical_shape, physical_shape, to_channels_first, to_channels_last};
 #[allow(unused_imports)]
 pub use pool_call::{PoolGeometry, random_unpool};
+#[allow(unused_imports)]
+pub use resize_call::ResizeCall;
 #[allow(unused_imports)]
 pub use rng::{Rng, check};
 
