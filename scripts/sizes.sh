@@ -12,7 +12,7 @@
 # Prints a Markdown table. About 16 minutes on 2 cores (18 LTO links).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool"
+ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool resize depth_to_space space_to_depth"
 rustup target add thumbv7em-none-eabihf wasm32-unknown-unknown >/dev/null
 
 # Section sizes of a 32-bit little-endian ELF file: "text flash".

@@ -23,7 +23,8 @@ echo "== the firmware: lint, build (opt-level s), run under $(qemu-system-arm --
 cd examples/embedded # its .cargo/config.toml: the target and the QEMU runner
 cargo clippy --locked --release --target-dir ../../target/embedded -- -D warnings
 for op in one-op op-interpolate op-conv_transpose op-pixel_shuffle op-pixel_unshuffle \
-    op-max_pool op-max_unpool op-avg_unpool; do # scripts/sizes.sh's one-op programs
+    op-max_pool op-max_unpool op-avg_unpool op-resize op-depth_to_space op-space_to_depth; do
+  # scripts/sizes.sh's one-op programs
   cargo clippy --locked --quiet --release --bin one_op --features "$op" \
     --target-dir ../../target/embedded -- -D warnings
 done

@@ -9,7 +9,8 @@
 //! allocation, no target-specific code.
 
 use upsample::{
-    ConvTransposeOptions, Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions,
+    BlockMode, ConvTransposeOptions, CoordinateTransformationMode as Ctm, Error, InterpolateMode,
+    InterpolateOptions, Layout, MaxPoolOptions, NearestMode, ResizeMode, ResizeOptions,
     UnpoolOptions,
 };
 
@@ -49,10 +50,13 @@ pub enum Op {
     MaxPool,
     MaxUnpool,
     AvgUnpool,
+    Resize,
+    DepthToSpace,
+    SpaceToDepth,
 }
 
 impl Op {
-    pub const ALL: [Op; 7] = [
+    pub const ALL: [Op; 10] = [
         Op::Interpolate,
         Op::ConvTranspose,
         Op::PixelShuffle,
@@ -60,6 +64,9 @@ impl Op {
         Op::MaxPool,
         Op::MaxUnpool,
         Op::AvgUnpool,
+        Op::Resize,
+        Op::DepthToSpace,
+        Op::SpaceToDepth,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +78,9 @@ impl Op {
             Op::MaxPool => "max_pool",
             Op::MaxUnpool => "max_unpool",
             Op::AvgUnpool => "avg_unpool",
+            Op::Resize => "resize",
+            Op::DepthToSpace => "depth_to_space",
+            Op::SpaceToDepth => "space_to_depth",
         }
     }
 }
@@ -133,6 +143,9 @@ pub type MaxUnpool =
     fn(&[f32], &[i64], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
 pub type AvgUnpool =
     fn(&[f32], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
+pub type Resize = fn(&[f32], &[usize], Layout, &ResizeOptions<'_>, &mut [f32]) -> Result<(), Error>;
+pub type DepthSpace =
+    fn(&[f32], &[usize], Layout, usize, BlockMode, &mut [f32]) -> Result<(), Error>;
 
 /// One implementation of every op.
 pub struct Ops {
@@ -143,6 +156,9 @@ pub struct Ops {
     pub max_pool: MaxPool,
     pub max_unpool: MaxUnpool,
     pub avg_unpool: AvgUnpool,
+    pub resize: Resize,
+    pub depth_to_space: DepthSpace,
+    pub space_to_depth: DepthSpace,
 }
 
 /// The crate's public entry points: what the firmware runs.
@@ -154,6 +170,9 @@ pub const FAST: Ops = Ops {
     max_pool: upsample::max_pool,
     max_unpool: upsample::max_unpool,
     avg_unpool: upsample::avg_unpool,
+    resize: upsample::resize,
+    depth_to_space: upsample::depth_to_space,
+    space_to_depth: upsample::space_to_depth,
 };
 
 /// `upsample::reference`: what the host computes the expected values with.
@@ -166,6 +185,9 @@ pub const REFERENCE: Ops = Ops {
     max_pool: upsample::reference::max_pool,
     max_unpool: upsample::reference::max_unpool,
     avg_unpool: upsample::reference::avg_unpool,
+    resize: upsample::reference::resize,
+    depth_to_space: upsample::reference::depth_to_space,
+    space_to_depth: upsample::reference::space_to_depth,
 };
 
 /// One call of one op: `run` reads `Buffers::input` (filled by
@@ -238,6 +260,51 @@ fn shuffle(
         shape,
         layout,
         factor,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+fn resize(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &ResizeOptions<'_>,
+) -> Result<usize, Error> {
+    let n = upsample::resize_output_shape(shape, options)?.numel();
+    (ops.resize)(
+        &b.input[..numel(shape)],
+        shape,
+        layout,
+        options,
+        &mut b.output[..n],
+    )?;
+    Ok(n)
+}
+
+/// ONNX's DepthToSpace (`to_space`) or SpaceToDepth.
+fn depth_space(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    blocksize: usize,
+    mode: BlockMode,
+    to_space: bool,
+) -> Result<usize, Error> {
+    let n = numel(shape);
+    let op = if to_space {
+        ops.depth_to_space
+    } else {
+        ops.space_to_depth
+    };
+    op(
+        &b.input[..n],
+        shape,
+        layout,
+        blocksize,
+        mode,
         &mut b.output[..n],
     )?;
     Ok(n)
@@ -877,5 +944,82 @@ pub static CASES: &[Case] = &[
                     .with_padding(&[1]),
             )
         },
+    },
+    Case {
+        name: "resize linear x2 half_pixel CF 1x3x5x7",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = ResizeOptions::scales(ResizeMode::Linear, &[1.0, 1.0, 2.0, 2.0]);
+            resize(o, b, &[1, 3, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "resize nearest asymmetric floor x2 CL 1x3x5x7",
+        op: Op::Resize,
+        tolerance: Exact,
+        run: |o, b| {
+            let opts = ResizeOptions::scales(ResizeMode::Nearest, &[1.0, 1.0, 2.0, 2.0])
+                .with_coordinate_transformation_mode(Ctm::Asymmetric)
+                .with_nearest_mode(NearestMode::Floor);
+            resize(o, b, &[1, 3, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "resize cubic A-0.5 exclude_outside 9x10 CL 1x3x5x7",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = ResizeOptions::sizes(ResizeMode::Cubic, &[9, 10])
+                .with_axes(&[2, 3])
+                .with_cubic_coeff_a(-0.5)
+                .with_exclude_outside(true);
+            resize(o, b, &[1, 3, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "resize linear antialias 4x5 CF 1x2x10x13",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = ResizeOptions::sizes(ResizeMode::Linear, &[1, 2, 4, 5]).with_antialias(true);
+            resize(o, b, &[1, 2, 10, 13], CF, &opts)
+        },
+    },
+    Case {
+        name: "resize linear tf_crop_and_resize 6x8 CF 1x2x5x6",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let roi = [0.0, 0.0, -0.2, 0.1, 1.0, 1.0, 0.9, 1.2];
+            let opts = ResizeOptions::sizes(ResizeMode::Linear, &[1, 2, 6, 8])
+                .with_coordinate_transformation_mode(Ctm::TfCropAndResize)
+                .with_roi(&roi, -1.0);
+            resize(o, b, &[1, 2, 5, 6], CF, &opts)
+        },
+    },
+    Case {
+        name: "depth_to_space 2 DCR CF 1x8x3x5",
+        op: Op::DepthToSpace,
+        tolerance: Exact,
+        run: |o, b| depth_space(o, b, &[1, 8, 3, 5], CF, 2, BlockMode::Dcr, true),
+    },
+    Case {
+        name: "depth_to_space 3 DCR CL 1x18x2x3",
+        op: Op::DepthToSpace,
+        tolerance: Exact,
+        run: |o, b| depth_space(o, b, &[1, 18, 2, 3], CL, 3, BlockMode::Dcr, true),
+    },
+    Case {
+        name: "space_to_depth 2 DCR CL 1x3x6x4",
+        op: Op::SpaceToDepth,
+        tolerance: Exact,
+        run: |o, b| depth_space(o, b, &[1, 3, 6, 4], CL, 2, BlockMode::Dcr, false),
+    },
+    Case {
+        name: "space_to_depth 2 CRD CF 1x2x4x6",
+        op: Op::SpaceToDepth,
+        tolerance: Exact,
+        run: |o, b| depth_space(o, b, &[1, 2, 4, 6], CF, 2, BlockMode::Crd, false),
     },
 ];

@@ -1,6 +1,6 @@
 //! One op, picked by a cargo feature (`op-interpolate`, `op-conv_transpose`,
 //! ...), called with every argument but the op (and interpolate's mode,
-//! bilinear) hidden from the optimiser, so that a binary calling only this
+//! bilinear; resize's, linear) hidden from the optimiser, so that a binary calling only this
 //! links what any call of the op can need. Shared by `bin/one_op.rs` (the
 //! firmware) and `examples/web/one-op` (a wasm module); `scripts/sizes.sh`
 //! builds each op with LTO and reports its size.
@@ -79,6 +79,32 @@ pub fn call(a: Args<'_>) -> Result<(), Error> {
         a.shape,
         a.layout,
         &UnpoolOptions::new(a.sizes),
+        a.output,
+    );
+    #[cfg(feature = "op-resize")]
+    return upsample::resize(
+        a.input,
+        a.shape,
+        a.layout,
+        &upsample::ResizeOptions::sizes(upsample::ResizeMode::Linear, a.sizes),
+        a.output,
+    );
+    #[cfg(feature = "op-depth_to_space")]
+    return upsample::depth_to_space(
+        a.input,
+        a.shape,
+        a.layout,
+        a.sizes[0],
+        black_box(upsample::BlockMode::Dcr),
+        a.output,
+    );
+    #[cfg(feature = "op-space_to_depth")]
+    return upsample::space_to_depth(
+        a.input,
+        a.shape,
+        a.layout,
+        a.sizes[0],
+        black_box(upsample::BlockMode::Dcr),
         a.output,
     );
     Ok(()) // no op feature: the baseline, the program without the crate
