@@ -57,8 +57,8 @@
 //!   splits every op over the current rayon pool.
 //! - Firmware short of flash turns off the default `specialised-kernels`
 //!   feature (`default-features = false`): interpolate then runs every
-//!   mode but nearest x2 on its general kernel, about 45 KiB of
-//!   Cortex-M4F `.text` instead of about 380 KiB, with the same results
+//!   mode but nearest x2 on its general kernel, about 51 KiB of
+//!   Cortex-M4F `.text` instead of about 400 KiB, with the same results
 //!   within each mode's tolerance (nearest stays bit-exact).
 //! - [`reference`](mod@reference) holds a plain scalar twin of every op,
 //!   with the same signature: the oracle the SIMD paths are tested against.
