@@ -12,14 +12,12 @@ criterion medians (channels-first and channels-last) beside them:
 """
 
 import argparse
-import json
-import os
-import statistics
-import time
 
 import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper
+
+from timing import criterion_median, median_ms, ort_session
 
 # (op, input shape, blocksize): the DCR cases of benches/copying.rs.
 CASES = [
@@ -32,17 +30,6 @@ CASES = [
 ]
 
 
-def median_ms(fn, min_runs=30, min_seconds=1.0):
-    """Median wall time of `fn` in ms, after a warm-up."""
-    for _ in range(5):
-        fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or time.perf_counter() - start < min_seconds:
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e3
 
 
 def session(op, blocksize):
@@ -57,22 +44,9 @@ def session(op, blocksize):
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, None)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(
-        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+    return ort_session(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]))
 
 
-def criterion_median(root, group, bench):
-    path = os.path.join(root, group, bench, "new", "estimates.json")
-    try:
-        with open(path) as f:
-            return json.load(f)["median"]["point_estimate"] / 1e6
-    except OSError:
-        return None
 
 
 def main():

@@ -10,14 +10,12 @@ the same machine's criterion run beside it (`resize` in both layouts,
 """
 
 import argparse
-import json
-import os
-import statistics
-import time
 
 import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
+
+from timing import criterion_median, median_ms, ort_session
 
 SHAPE = (1, 64, 128, 128)
 X2 = [1.0, 1.0, 2.0, 2.0]
@@ -64,30 +62,11 @@ def session(attrs, scales, sizes, roi):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
         initializer=init,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)])
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return ort_session(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19)]))
 
 
-def median_ms(fn, min_runs=20, min_seconds=1.0):
-    for _ in range(3):
-        fn()
-    times, start = [], time.perf_counter()
-    while len(times) < min_runs or time.perf_counter() - start < min_seconds:
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e3
 
 
-def criterion_median(root, group, bench):
-    try:
-        with open(os.path.join(root, group, bench, "new", "estimates.json")) as f:
-            return json.load(f)["median"]["point_estimate"] / 1e6
-    except OSError:
-        return None
 
 
 def main():
