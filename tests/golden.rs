@@ -336,27 +336,12 @@ struct Produced {
 fn check_both(
     case: &Case,
     want_indices: Option<&[i64]>,
-    run: impl FnMut(bool) -> Result<Produced, upsample::Error>,
-) -> Result<(), Vec<String>> {
-    check_paths(
-        case,
-        want_indices,
-        &[(true, "reference"), (false, "public")],
-        run,
-    )
-}
-
-/// [`check_both`] on the paths `which` (`true`: the reference).
-fn check_paths(
-    case: &Case,
-    want_indices: Option<&[i64]>,
-    which: &[(bool, &str)],
     mut run: impl FnMut(bool) -> Result<Produced, upsample::Error>,
 ) -> Result<(), Vec<String>> {
     let want = case.tensor("output").and_then(|t| t.f32("output"));
     let want = want.map_err(|e| vec![e])?;
     let mut failures = Vec::new();
-    for &(reference, which) in which {
+    for (reference, which) in [(true, "reference"), (false, "public")] {
         match run(reference) {
             Err(e) => failures.push(format!("{which}: returned error: {e}")),
             Ok(got) => {
