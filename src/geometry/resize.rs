@@ -106,8 +106,10 @@ pub struct ResizeOptions<'a> {
     pub nearest_mode: NearestMode,
     /// `cubic_coeff_a` (-0.75 by default; -0.5 is TensorFlow's and PIL's).
     pub cubic_coeff_a: f32,
-    /// `exclude_outside`: a cubic or antialiased window's taps outside the
-    /// input get weight 0 and the others are renormalised.
+    /// `exclude_outside`: a window's taps outside the input get weight 0
+    /// and the others are renormalised (any mode, as ONNX's reference
+    /// implementation; onnxruntime takes it for cubic and antialiased
+    /// linear only).
     pub exclude_outside: bool,
     /// `extrapolation_value`, for [`CoordinateTransformationMode::TfCropAndResize`].
     pub extrapolation_value: f32,

@@ -22,8 +22,9 @@ map_entry_point! {
 /// coordinates and, for nearest, [`Floor`](crate::NearestMode::Floor)
 /// rounding.
 ///
-/// Nearest is exact (a copy); linear and cubic agree with ONNX's
-/// reference implementation within `1e-5 + 1.3e-6 * |x|`.
+/// Nearest is exact (a copy; with `exclude_outside` its weights multiply,
+/// as in ONNX's reference implementation); linear and cubic agree with
+/// ONNX's reference implementation within `1e-5 + 1.3e-6 * |x|`.
 ///
 /// ```
 /// use upsample::{resize, CoordinateTransformationMode, Layout, ResizeMode, ResizeOptions};
