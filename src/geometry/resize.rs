@@ -262,6 +262,23 @@ fn unsupported(reason: &'static str) -> Error {
     Error::Unsupported { reason }
 }
 
+/// Axis `axis`'s output size from its floored value: at least 1, and
+/// within `usize`.
+fn output_size(axis: usize, size: f64) -> Result<usize, Error> {
+    if size < 1.0 {
+        return Err(Error::EmptyOutput {
+            axis,
+            size: size as i64,
+        });
+    }
+    if size >= usize::MAX as f64 {
+        return Err(Error::Overflow {
+            what: "the resize output size",
+        });
+    }
+    Ok(size as usize)
+}
+
 impl ResizeGeometry {
     /// Whether each output copies the input its windows pick: nearest,
     /// but for `exclude_outside` (which can weigh the picked input 0: the
@@ -362,19 +379,7 @@ impl ResizeGeometry {
                     }
                     scale[a] = f64::from(s);
                     // floor(in * scale), as the reference's `astype(int)`.
-                    let size = libm::floor(shape[a] as f64 * scale[a]);
-                    if size < 1.0 {
-                        return Err(Error::EmptyOutput {
-                            axis: a,
-                            size: size as i64,
-                        });
-                    }
-                    if size >= usize::MAX as f64 {
-                        return Err(Error::Overflow {
-                            what: "the resize output size",
-                        });
-                    }
-                    out[a] = size as usize;
+                    out[a] = output_size(a, libm::floor(shape[a] as f64 * scale[a]))?;
                 }
             }
             (None, Some(sizes)) => {
@@ -397,16 +402,7 @@ impl ResizeGeometry {
                     for &a in axes {
                         scale[a] = s;
                         // round half up, as the reference's `int(x + 0.5)`.
-                        let size = libm::floor(s * shape[a] as f64 + 0.5);
-                        if size < 1.0 {
-                            return Err(Error::EmptyOutput { axis: a, size: 0 });
-                        }
-                        if size >= usize::MAX as f64 {
-                            return Err(Error::Overflow {
-                                what: "the resize output size",
-                            });
-                        }
-                        out[a] = size as usize;
+                        out[a] = output_size(a, libm::floor(s * shape[a] as f64 + 0.5))?;
                     }
                 }
             }

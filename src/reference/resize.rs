@@ -46,10 +46,12 @@ pub fn resize(options: &crate::ResizeOptions<'_>) = ResizeGeometry::new => resam
 /// [`resize`] on a checked geometry and buffers.
 fn resample(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
     let o = &g.output;
+    let taps = g.axes.map(|axis| ResizeTaps::new(g, &axis));
     for n in 0..o.n {
         for c in 0..o.c {
             for_each_point(o.spatial, |spatial| {
-                output[o.offset(n, c, spatial)] = value_at(g, input, At { n, c, spatial });
+                let at = At { n, c, spatial };
+                output[o.offset(n, c, spatial)] = value_with(g, &taps, input, at);
             });
         }
     }
@@ -58,9 +60,13 @@ fn resample(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
 /// One output of [`resample`], computed alone (the fast path's exact
 /// fix-up and its windows too wide for the tables).
 pub(crate) fn value_at(g: &ResizeGeometry, input: &[f32], at: At) -> f32 {
+    value_with(g, &g.axes.map(|axis| ResizeTaps::new(g, &axis)), input, at)
+}
+
+/// [`value_at`] with the axes' windows `taps` built once by the caller.
+fn value_with(g: &ResizeGeometry, taps: &[ResizeTaps; MAX_SPATIAL], input: &[f32], at: At) -> f32 {
     let At { n, c, spatial: p } = at;
     let i = &g.input;
-    let taps = g.axes.map(|axis| ResizeTaps::new(g, &axis));
     let windows: [ResizeWindow; MAX_SPATIAL] = core::array::from_fn(|a| taps[a].window(p[a]));
     let read = |q| input.get(i.offset(n, c, q)).copied().unwrap_or(0.0);
     if windows.iter().any(|w| w.extrapolated) {
@@ -72,7 +78,7 @@ pub(crate) fn value_at(g: &ResizeGeometry, input: &[f32], at: At) -> f32 {
         });
         read(at)
     } else {
-        blend(&taps, &windows, read)
+        blend(taps, &windows, read)
     }
 }
 
