@@ -440,3 +440,33 @@ fn max_unpool_after_max_pool_large() {
         }
     }
 }
+
+/// Rows thousands wide, RGB and RGBA channels-last and channels-first,
+/// every block order and direction, with NaN, infinities, subnormals and
+/// huge values: the copying kernels' long loops against the reference.
+#[test]
+fn depth_to_space_and_pixel_shuffle_wide_rows() {
+    let mut rng = Rng(7);
+    for (w, r, c) in [(1023, 2, 3), (2049, 2, 4), (700, 3, 3), (1500, 4, 1)] {
+        for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+            for mode in [BlockMode::Dcr, BlockMode::Crd] {
+                let small = [1, c * r * r, 2, w];
+                let input = rng.special_values(small.iter().product(), true);
+                let (mut want, mut got) = (vec![0.0; input.len()], vec![1.0; input.len()]);
+                reference::depth_to_space(&input, &small, layout, r, mode, &mut want).unwrap();
+                upsample::depth_to_space(&input, &small, layout, r, mode, &mut got).unwrap();
+                assert!(
+                    same_bits(&got, &want),
+                    "depth_to_space {small:?} {layout:?} {mode:?}"
+                );
+                let large = [1, c, 2 * r, w * r];
+                reference::space_to_depth(&input, &large, layout, r, mode, &mut want).unwrap();
+                upsample::space_to_depth(&input, &large, layout, r, mode, &mut got).unwrap();
+                assert!(
+                    same_bits(&got, &want),
+                    "space_to_depth {large:?} {layout:?} {mode:?}"
+                );
+            }
+        }
+    }
+}
