@@ -17,6 +17,10 @@ pub enum Buffer {
     Bias,
     /// Caller-provided scratch memory.
     Scratch,
+    /// The gradient of a forward op's output, read by its backward op.
+    GradOutput,
+    /// The gradient of a forward op's input, written by its backward op.
+    GradInput,
 }
 
 impl Buffer {
@@ -28,6 +32,8 @@ impl Buffer {
             Buffer::Weight => "weight",
             Buffer::Bias => "bias",
             Buffer::Scratch => "scratch",
+            Buffer::GradOutput => "grad_output",
+            Buffer::GradInput => "grad_input",
         }
     }
 }

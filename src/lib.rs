@@ -112,9 +112,12 @@ pub use geometry::resize::{
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
 pub use interpolate::{interpolate, resize};
 pub use layout::{Layout, MAX_SPATIAL, Shape};
-pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
-pub use pool::max_pool;
-pub use unpool::{avg_unpool, max_unpool};
+pub use pixel_shuffle::{
+    depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,
+    pixel_unshuffle_backward, space_to_depth,
+};
+pub use pool::{max_pool, max_pool_backward};
+pub use unpool::{avg_unpool, avg_unpool_backward, max_unpool, max_unpool_backward};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -53,3 +53,33 @@ macro_rules! map_entry_point {
     };
 }
 pub(crate) use map_entry_point;
+
+/// Defines the backward entry point `fn $name(grad_output, shape, layout,
+/// $params..., grad_input)` of an op written with [`map_entry_point`]:
+/// `shape` is the forward's input shape, checked as the forward checks it
+/// (`$geometry(shape, layout, $params...)`); `grad_output` must hold the
+/// forward output's element count and `grad_input` the input's (nothing is
+/// written on `Err`); then it runs `$run(&geometry, grad_output,
+/// grad_input)`.
+macro_rules! map_backward_entry_point {
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident($($param:ident: $ty:ty),+) = $geometry:expr => $run:expr
+    ) => {
+        $(#[$attr])*
+        $vis fn $name(
+            grad_output: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            $($param: $ty,)+
+            grad_input: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $geometry(shape, layout, $($param),+)?;
+            g.output.check_len($crate::Buffer::GradOutput, grad_output.len())?;
+            g.input.check_len($crate::Buffer::GradInput, grad_input.len())?;
+            $run(&g, grad_output, grad_input);
+            Ok(())
+        }
+    };
+}
+pub(crate) use map_backward_entry_point;

@@ -98,6 +98,21 @@ const SPACE_TO_DEPTH: ToSmallNames = ToSmallNames {
 };
 
 impl ShuffleGeometry {
+    /// The same move the other way: the geometry of this op's backward,
+    /// from the gradient of its output to the gradient of its input (a
+    /// permutation's transpose is its inverse).
+    pub fn inverse(&self) -> Self {
+        ShuffleGeometry {
+            input: self.output,
+            output: self.input,
+            direction: match self.direction {
+                Direction::Shuffle => Direction::Unshuffle,
+                Direction::Unshuffle => Direction::Shuffle,
+            },
+            ..*self
+        }
+    }
+
     /// PyTorch's `pixel_shuffle` checks: a 4-d shape, factor > 0, channels
     /// divisible by `factor²`.
     pub fn shuffle(shape: &[usize], layout: Layout, upscale_factor: usize) -> Result<Self, Error> {

@@ -169,6 +169,59 @@ impl MaxPoolGeometry {
     }
 }
 
+impl MaxPoolGeometry {
+    /// Checks the slices of a backward call against the geometry, and every
+    /// index: each must lie within its `(n, c)` input plane, or be -1 (which
+    /// ATen's `cpu_max_pool_backward` skips), so the scatter that follows
+    /// cannot fail.
+    pub fn check_backward_buffers(
+        &self,
+        grad_output: &[f32],
+        indices: &[i64],
+        grad_input: &[f32],
+    ) -> Result<(), Error> {
+        self.output
+            .check_len(Buffer::GradOutput, grad_output.len())?;
+        self.output.check_len(Buffer::Indices, indices.len())?;
+        self.input.check_len(Buffer::GradInput, grad_input.len())?;
+        let plane = self.input.plane();
+        // The plane fits i64 (checked in `new`).
+        let bad = |&i: &i64| i < -1 || i >= plane as i64;
+        match indices.iter().position(bad) {
+            None => Ok(()),
+            Some(position) => Err(Error::IndexOutOfRange {
+                position,
+                index: indices[position],
+                plane_size: plane,
+            }),
+        }
+    }
+}
+
+/// Defines a `max_pool_backward` entry point: the public op and its
+/// reference twin are both written through this. It checks the call and
+/// every index, then runs `$run(&geometry, grad_output, indices,
+/// grad_input)`.
+macro_rules! max_pool_backward_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            grad_output: &[f32],
+            indices: &[i64],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::MaxPoolOptions<'_>,
+            grad_input: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::pool::MaxPoolGeometry::new(shape, layout, options)?;
+            g.check_backward_buffers(grad_output, indices, grad_input)?;
+            $run(&g, grad_output, indices, grad_input);
+            Ok(())
+        }
+    };
+}
+pub(crate) use max_pool_backward_entry_point;
+
 /// ATen's `pooling_output_shape`, in `i128` so no operand can overflow.
 fn pooling_output_size(
     input: usize,

@@ -303,3 +303,63 @@ macro_rules! avg_unpool_entry_point {
     };
 }
 pub(crate) use avg_unpool_entry_point;
+
+/// Defines a `max_unpool_backward` entry point: the public op and its
+/// reference twin are both written through this. It checks the call and
+/// every index (each within its output plane) before anything is written,
+/// then runs `$run(&geometry, grad_output, indices, grad_input)`.
+macro_rules! max_unpool_backward_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            grad_output: &[f32],
+            indices: &[i64],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::UnpoolOptions<'_>,
+            grad_input: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::unpool::UnpoolGeometry::new(
+                shape,
+                layout,
+                options,
+                "max_unpool",
+            )?;
+            g.output.check_len($crate::Buffer::GradOutput, grad_output.len())?;
+            g.input.check_len($crate::Buffer::GradInput, grad_input.len())?;
+            g.check_indices(indices)?;
+            $run(&g, grad_output, indices, grad_input);
+            Ok(())
+        }
+    };
+}
+pub(crate) use max_unpool_backward_entry_point;
+
+/// Defines an `avg_unpool_backward` entry point (see
+/// `geometry::map_backward_entry_point`); it runs `$run(&geometry,
+/// grad_output, grad_input)`.
+macro_rules! avg_unpool_backward_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $crate::geometry::map_backward_entry_point! {
+            $(#[$attr])*
+            $vis fn $name(options: &$crate::UnpoolOptions<'_>)
+                = |shape, layout, options| {
+                    $crate::geometry::unpool::UnpoolGeometry::new(shape, layout, options, "avg_unpool")
+                } => $run
+        }
+    };
+}
+pub(crate) use avg_unpool_backward_entry_point;
+
+/// The output positions along axis `a` that input window `i` covers:
+/// `i*stride - padding ..` for `kernel` positions, within the output.
+#[inline]
+pub(crate) fn window_span(g: &UnpoolGeometry, a: usize, i: usize) -> (usize, usize) {
+    let start = i as u128 * g.stride[a] as u128;
+    let end = start + g.kernel[a] as u128;
+    let p = g.padding[a] as u128;
+    let size = g.output.spatial[a] as u128;
+    let first = start.saturating_sub(p).min(size);
+    let last = end.saturating_sub(p).min(size);
+    (first as usize, last.max(first) as usize)
+}

@@ -47,8 +47,8 @@ mod channels_last;
 mod interleave;
 mod transpose;
 
-use crate::geometry::map_entry_point;
 use crate::geometry::pixel_shuffle::{BlockMode, Direction, ShuffleGeometry};
+use crate::geometry::{map_backward_entry_point, map_entry_point};
 use crate::layout::Layout;
 use crate::slices::copy;
 use block_runs::{shuffle_runs, unshuffle_runs};
@@ -140,6 +140,58 @@ map_entry_point! {
 /// # Errors
 /// As [`pixel_unshuffle`]'s.
 pub fn space_to_depth(blocksize: usize, mode: BlockMode) = ShuffleGeometry::space_to_depth => permute
+}
+
+map_backward_entry_point! {
+/// The gradient of [`pixel_shuffle`] with respect to its input: `grad_input
+/// = pixel_unshuffle(grad_output, r)` (a permutation's transpose is its
+/// inverse), as PyTorch's autograd computes it. Exact (a copy).
+///
+/// `shape` is the forward's input shape `(N, C*r*r, H, W)`; `grad_output`
+/// has the forward output's shape `(N, C, H*r, W*r)`, `grad_input` `shape`,
+/// both in `layout`.
+///
+/// ```
+/// use upsample::{pixel_shuffle_backward, Layout};
+/// let grad_output = [1.0, 2.0, 3.0, 4.0]; // (1, 1, 2, 2)
+/// let mut grad_input = [0.0; 4]; // (1, 4, 1, 1)
+/// pixel_shuffle_backward(&grad_output, &[1, 4, 1, 1], Layout::ChannelsFirst, 2, &mut grad_input)?;
+/// assert_eq!(grad_input, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`pixel_shuffle`]'s, with [`Buffer::GradOutput`](crate::Buffer::GradOutput) and
+/// [`Buffer::GradInput`](crate::Buffer::GradInput) in [`Error::BufferLength`](crate::Error::BufferLength).
+pub fn pixel_shuffle_backward(upscale_factor: usize) = ShuffleGeometry::shuffle => permute_back
+}
+
+map_backward_entry_point! {
+/// The gradient of [`pixel_unshuffle`] with respect to its input:
+/// `grad_input = pixel_shuffle(grad_output, r)`. Exact (a copy).
+///
+/// `shape` is the forward's input shape `(N, C, H*r, W*r)`; `grad_output`
+/// has the forward output's shape `(N, C*r*r, H, W)`, `grad_input` `shape`,
+/// both in `layout`.
+///
+/// ```
+/// use upsample::{pixel_unshuffle_backward, Layout};
+/// let grad_output = [1.0, 2.0, 3.0, 4.0]; // (1, 4, 1, 1)
+/// let mut grad_input = [0.0; 4]; // (1, 1, 2, 2)
+/// pixel_unshuffle_backward(&grad_output, &[1, 1, 2, 2], Layout::ChannelsFirst, 2, &mut grad_input)?;
+/// assert_eq!(grad_input, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`pixel_unshuffle`]'s, with [`Buffer::GradOutput`](crate::Buffer::GradOutput) and
+/// [`Buffer::GradInput`](crate::Buffer::GradInput) in [`Error::BufferLength`](crate::Error::BufferLength).
+pub fn pixel_unshuffle_backward(downscale_factor: usize) = ShuffleGeometry::unshuffle => permute_back
+}
+
+/// A backward on a checked forward geometry: the inverse move.
+fn permute_back(g: &ShuffleGeometry, grad_output: &[f32], grad_input: &mut [f32]) {
+    permute(&g.inverse(), grad_output, grad_input);
 }
 
 /// Every op here on a checked geometry and buffers: a copy for factor 1,

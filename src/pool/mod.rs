@@ -34,12 +34,13 @@
 //! whose planes are too large for `u32` payloads goes through the reference
 //! whole ([`max_pool_checked`]).
 
+mod backward;
 mod channels_first;
 mod channels_last;
 #[cfg(test)]
 mod tests;
 
-use crate::geometry::pool::{MaxPoolGeometry, max_pool_entry_point};
+use crate::geometry::pool::{MaxPoolGeometry, max_pool_backward_entry_point, max_pool_entry_point};
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::reference::pool::{Window, max_pool_checked};
 use crate::simd::{CopyLane, Pool};
@@ -72,6 +73,41 @@ max_pool_entry_point! {
 ///
 /// [`max_pool_output_shape`]: crate::max_pool_output_shape
 pub fn max_pool = pool
+}
+
+max_pool_backward_entry_point! {
+/// The gradient of [`max_pool`] with respect to its input, from the
+/// gradient of its output and the indices it returned: each output's
+/// gradient is added to the input element its index names (ATen's
+/// `max_pool{2,3}d_with_indices_backward`). Where overlapping windows chose
+/// the same element, its gradient is their sum, taken in output order as
+/// ATen's; every other element gets 0. Bit-exact with PyTorch, and
+/// independent of the lane width.
+///
+/// `shape` is the forward's input shape; `grad_output` and `indices` have
+/// its output shape ([`max_pool_output_shape`]), `grad_input` `shape`, all in
+/// `layout`. Indices are flat within each `(n, c)` plane, as [`max_pool`]
+/// writes them; an index of -1 is skipped, as ATen skips it.
+///
+/// ```
+/// use upsample::{max_pool, max_pool_backward, Layout, MaxPoolOptions};
+/// let opts = MaxPoolOptions::new(&[2]);
+/// let (mut output, mut indices) = ([0.0; 2], [0i64; 2]);
+/// max_pool(&[1.0, 5.0, 3.0, 2.0], &[1, 1, 4], Layout::ChannelsFirst, &opts, &mut output, &mut indices)?;
+/// let mut grad_input = [0.0; 4];
+/// max_pool_backward(&[10.0, 20.0], &indices, &[1, 1, 4], Layout::ChannelsFirst, &opts, &mut grad_input)?;
+/// assert_eq!(grad_input, [0.0, 10.0, 20.0, 0.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`max_pool`]'s (with [`Buffer::GradOutput`](crate::Buffer::GradOutput),
+/// [`Buffer::Indices`](crate::Buffer::Indices) and [`Buffer::GradInput`](crate::Buffer::GradInput) in
+/// [`Error::BufferLength`](crate::Error::BufferLength)), and [`Error::IndexOutOfRange`](crate::Error::IndexOutOfRange) for an index
+/// neither -1 nor within its input plane (found before anything is written).
+///
+/// [`max_pool_output_shape`]: crate::max_pool_output_shape
+pub fn max_pool_backward = backward::route
 }
 
 /// [`max_pool`] on a checked geometry and buffers.

@@ -16,8 +16,11 @@ mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
 pub use interpolate::interpolate;
-pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
-pub use pool::max_pool;
+pub use pixel_shuffle::{
+    depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,
+    pixel_unshuffle_backward, space_to_depth,
+};
+pub use pool::{max_pool, max_pool_backward};
 pub use resize::resize;
 pub(crate) use resize::value_at as resize_value_at;
-pub use unpool::{avg_unpool, max_unpool};
+pub use unpool::{avg_unpool, avg_unpool_backward, max_unpool, max_unpool_backward};

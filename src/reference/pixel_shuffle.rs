@@ -4,8 +4,8 @@
 //! `op_space_to_depth.py`): each a reshape and transpose, written here as
 //! the index map it amounts to.
 
-use crate::geometry::map_entry_point;
 use crate::geometry::pixel_shuffle::{BlockMode, Direction, ShuffleGeometry};
+use crate::geometry::{map_backward_entry_point, map_entry_point};
 
 map_entry_point! {
 /// Reference twin of [`crate::pixel_shuffle`].
@@ -61,6 +61,43 @@ map_entry_point! {
 /// # Errors
 /// As [`crate::space_to_depth`].
 pub fn space_to_depth(blocksize: usize, mode: BlockMode) = ShuffleGeometry::space_to_depth => permute
+}
+
+map_backward_entry_point! {
+/// Reference twin of [`crate::pixel_shuffle_backward`]: [`pixel_unshuffle`]'s
+/// index map from the gradient of the output.
+///
+/// ```
+/// let mut grad_input = [0.0; 4];
+/// upsample::reference::pixel_shuffle_backward(&[1.0, 2.0, 3.0, 4.0], &[1, 4, 1, 1], upsample::Layout::ChannelsLast, 2, &mut grad_input)?;
+/// assert_eq!(grad_input, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::pixel_shuffle_backward`].
+pub fn pixel_shuffle_backward(upscale_factor: usize) = ShuffleGeometry::shuffle => permute_back
+}
+
+map_backward_entry_point! {
+/// Reference twin of [`crate::pixel_unshuffle_backward`]: [`pixel_shuffle`]'s
+/// index map from the gradient of the output.
+///
+/// ```
+/// let mut grad_input = [0.0; 4];
+/// upsample::reference::pixel_unshuffle_backward(&[1.0, 2.0, 3.0, 4.0], &[1, 1, 2, 2], upsample::Layout::ChannelsFirst, 2, &mut grad_input)?;
+/// assert_eq!(grad_input, [1.0, 2.0, 3.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::pixel_unshuffle_backward`].
+pub fn pixel_unshuffle_backward(downscale_factor: usize) = ShuffleGeometry::unshuffle => permute_back
+}
+
+/// A backward on a checked forward geometry: the inverse index map.
+fn permute_back(g: &ShuffleGeometry, grad_output: &[f32], grad_input: &mut [f32]) {
+    permute(&g.inverse(), grad_output, grad_input);
 }
 
 /// Every op here on a checked geometry and buffers: one index map between

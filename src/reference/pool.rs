@@ -6,7 +6,7 @@
 //! what it does not vectorise: windows the border clips, channels past the
 //! last whole vector, and planes too large for its `u32` payloads.
 
-use crate::geometry::pool::{MaxPoolGeometry, max_pool_entry_point};
+use crate::geometry::pool::{MaxPoolGeometry, max_pool_backward_entry_point, max_pool_entry_point};
 use crate::layout::{Layout, MAX_SPATIAL, for_each_point};
 
 max_pool_entry_point! {
@@ -43,6 +43,44 @@ pub(crate) fn max_pool_checked(
                 let at = o.offset(n, c, op);
                 output[at] = max;
                 indices[at] = index;
+            });
+        }
+    }
+}
+
+max_pool_backward_entry_point! {
+/// Reference twin of [`crate::max_pool_backward`].
+///
+/// ```
+/// use upsample::{reference, Layout, MaxPoolOptions};
+/// // Two overlapping windows chose the same element: its gradient is the sum.
+/// let opts = MaxPoolOptions::new(&[2]).with_stride(&[1]);
+/// let mut grad_input = [9.0; 3];
+/// reference::max_pool_backward(&[1.0, 2.0], &[1, 1], &[1, 1, 3], Layout::ChannelsFirst, &opts, &mut grad_input)?;
+/// assert_eq!(grad_input, [0.0, 3.0, 0.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::max_pool_backward`].
+pub fn max_pool_backward = route
+}
+
+/// ATen's `cpu_max_pool_backward` (and its channels-last twin): a zeroed
+/// gradient, then each output's gradient added at its index in output
+/// order (an index of -1 skipped), plane by plane.
+fn route(g: &MaxPoolGeometry, grad_output: &[f32], indices: &[i64], grad_input: &mut [f32]) {
+    let (i, o) = (g.input, g.output);
+    let [_, h, w] = i.spatial;
+    grad_input.fill(0.0);
+    for n in 0..o.n {
+        for c in 0..o.c {
+            for_each_point(o.spatial, |op| {
+                let at = o.offset(n, c, op);
+                if let Ok(index) = usize::try_from(indices[at]) {
+                    let point = [index / (h * w), index / w % h, index % w];
+                    grad_input[i.offset(n, c, point)] += grad_output[at];
+                }
             });
         }
     }

@@ -40,10 +40,13 @@
 mod average;
 mod max;
 
-// Only named by `max_unpool`'s documentation.
+// Only named by the documentation.
 #[cfg(doc)]
 use crate::error::Error;
-use crate::geometry::unpool::{UnpoolGeometry, avg_unpool_entry_point, max_unpool_entry_point};
+use crate::geometry::unpool::{
+    UnpoolGeometry, avg_unpool_backward_entry_point, avg_unpool_entry_point,
+    max_unpool_backward_entry_point, max_unpool_entry_point,
+};
 use crate::layout::Layout;
 pub(crate) use max::unpool_max;
 
@@ -100,6 +103,62 @@ avg_unpool_entry_point! {
 ///
 /// [`unpool_output_shape`]: crate::unpool_output_shape
 pub fn avg_unpool = unpool_average
+}
+
+max_unpool_backward_entry_point! {
+/// The gradient of [`max_unpool`] with respect to its input: each input's
+/// gradient is the output gradient at its index, within its `(n, c)` plane
+/// (PyTorch's derivative of `max_unpool{1,2,3}d`, a gather). Where two
+/// indices coincide both read the same gradient, as in PyTorch (though the
+/// forward kept only the later value). Exact (a copy).
+///
+/// `shape` is the forward's input shape; `indices` and `grad_input` have it,
+/// `grad_output` the forward's output shape ([`unpool_output_shape`]), all
+/// in `layout`.
+///
+/// ```
+/// use upsample::{max_unpool_backward, Layout, UnpoolOptions};
+/// let mut grad_input = [0.0; 2];
+/// max_unpool_backward(&[1.0, 2.0, 3.0, 4.0], &[1, 3], &[1, 1, 2], Layout::ChannelsFirst, &UnpoolOptions::new(&[2]), &mut grad_input)?;
+/// assert_eq!(grad_input, [2.0, 4.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`max_unpool`]'s (with [`Buffer::GradOutput`](crate::Buffer::GradOutput) and
+/// [`Buffer::GradInput`](crate::Buffer::GradInput) in [`Error::BufferLength`]), but an
+/// [`Error::IndexOutOfRange`] is found before anything is written.
+///
+/// [`unpool_output_shape`]: crate::unpool_output_shape
+pub fn max_unpool_backward = max::gather
+}
+
+avg_unpool_backward_entry_point! {
+/// The gradient of [`avg_unpool`] with respect to its input: each input's
+/// gradient is the sum, over the output positions of its window, of the
+/// output gradient divided by how many windows cover that position (the
+/// transpose of the mean). Within tolerance of PyTorch's autograd through
+/// the `conv_transpose` construction; the fast path is bit-exact with
+/// [`reference::avg_unpool_backward`](crate::reference::avg_unpool_backward)
+/// (the same sums in the same order, whatever the lane width).
+///
+/// `shape` is the forward's input shape; `grad_input` has it, `grad_output`
+/// the forward's output shape ([`unpool_output_shape`]), both in `layout`.
+///
+/// ```
+/// use upsample::{avg_unpool_backward, Layout, UnpoolOptions};
+/// let mut grad_input = [0.0; 2];
+/// avg_unpool_backward(&[1.0, 2.0, 3.0, 4.0], &[1, 1, 2], Layout::ChannelsFirst, &UnpoolOptions::new(&[2]), &mut grad_input)?;
+/// assert_eq!(grad_input, [3.0, 7.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`avg_unpool`]'s, with [`Buffer::GradOutput`](crate::Buffer::GradOutput) and
+/// [`Buffer::GradInput`](crate::Buffer::GradInput) in [`Error::BufferLength`].
+///
+/// [`unpool_output_shape`]: crate::unpool_output_shape
+pub fn avg_unpool_backward = average::spread_back
 }
 
 /// [`avg_unpool`] on a checked geometry and buffers.

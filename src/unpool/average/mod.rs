@@ -3,6 +3,7 @@
 //! geometry is the proof of every length; slices are reached by chunks, zips
 //! and `get`, so no valid geometry can make them panic.
 
+mod backward;
 mod overlap;
 mod replicate;
 #[cfg(test)]
@@ -11,6 +12,7 @@ mod tests;
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::layout::MAX_SPATIAL;
 use crate::simd::{Average, Replicate};
+pub(crate) use backward::spread_back;
 use overlap::{average_channels_last, average_plane};
 use replicate::{replicate_channels_last, replicate_plane};
 

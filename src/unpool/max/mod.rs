@@ -3,12 +3,14 @@
 //! their own stride cells ([`cells`]), or checked and scattered into a zeroed
 //! output ([`scatter`]).
 
+mod backward;
 mod cells;
 mod scatter;
 
 use crate::error::Error;
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::simd::Native;
+pub(crate) use backward::gather;
 use cells::Cells;
 use scatter::{Zeroed, scatter_channels_last, scatter_plane};
 
