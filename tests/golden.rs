@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "golden_runner/backward.rs"]
+mod backward;
 mod common;
 
 use common::{INDEX_SENTINEL, SENTINEL, logical_shape, same_or_close};
@@ -417,7 +419,48 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "conv_transpose" => run_conv_transpose(case),
         "DepthToSpace" | "SpaceToDepth" => run_depth_space(case),
         "Resize" => run_resize(case),
+        "pixel_shuffle_backward" | "pixel_unshuffle_backward" => backward::run_pixel(case),
+        "max_pool_backward" => backward::run_max_pool(case),
+        "max_unpool_backward" | "avg_unpool_backward" => backward::run_unpool(case),
         other => Err(err(format!("unknown op {other:?}"))),
+    }
+}
+
+/// `F.interpolate`'s keyword arguments, as a case's params give them.
+struct InterpolateArgs {
+    mode: InterpolateMode,
+    size: Option<Vec<usize>>,
+    scale_factor: Option<Vec<f64>>,
+    align_corners: Option<bool>,
+    recompute_scale_factor: Option<bool>,
+    antialias: bool,
+}
+
+impl InterpolateArgs {
+    fn parse(p: &mut Params) -> Result<InterpolateArgs, String> {
+        let mode = match p.string("mode")? {
+            None => InterpolateMode::Nearest,
+            Some(name) => InterpolateMode::from_name(&name)
+                .ok_or_else(|| format!("unknown interpolate mode {name:?}"))?,
+        };
+        Ok(InterpolateArgs {
+            mode,
+            size: p.ints("size")?,
+            scale_factor: p.floats("scale_factor")?,
+            align_corners: p.boolean("align_corners")?,
+            recompute_scale_factor: p.boolean("recompute_scale_factor")?,
+            antialias: p.boolean("antialias")?.unwrap_or(false),
+        })
+    }
+
+    fn options(&self) -> InterpolateOptions {
+        let mut opts = InterpolateOptions::new(self.mode);
+        opts.size = self.size.as_deref().map(PerAxis::from);
+        opts.scale_factor = self.scale_factor.as_deref().map(PerAxis::from);
+        opts.align_corners = self.align_corners;
+        opts.recompute_scale_factor = self.recompute_scale_factor;
+        opts.antialias = self.antialias;
+        opts
     }
 }
 
@@ -426,24 +469,9 @@ fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
         .map_err(err)?;
     let p = &mut case.params;
     let layout = p.layout().map_err(err)?;
-    let mode = match p.string("mode").map_err(err)? {
-        None => InterpolateMode::Nearest,
-        Some(name) => InterpolateMode::from_name(&name)
-            .ok_or_else(|| err(format!("unknown interpolate mode {name:?}")))?,
-    };
-    let size = p.ints("size").map_err(err)?;
-    let scale_factor = p.floats("scale_factor").map_err(err)?;
-    let align_corners = p.boolean("align_corners").map_err(err)?;
-    let recompute = p.boolean("recompute_scale_factor").map_err(err)?;
-    let antialias = p.boolean("antialias").map_err(err)?.unwrap_or(false);
+    let args = InterpolateArgs::parse(p).map_err(err)?;
     p.finish().map_err(err)?;
-
-    let mut opts = InterpolateOptions::new(mode);
-    opts.size = size.as_deref().map(PerAxis::from);
-    opts.scale_factor = scale_factor.as_deref().map(PerAxis::from);
-    opts.align_corners = align_corners;
-    opts.recompute_scale_factor = recompute;
-    opts.antialias = antialias;
+    let opts = args.options();
 
     let io = io(case, layout).map_err(err)?;
     check_shape(
@@ -648,33 +676,55 @@ fn run_resize(case: &mut Case) -> Result<(), Vec<String>> {
     })
 }
 
+/// `F.max_poolNd`'s keyword arguments, as a case's params give them.
+struct MaxPoolArgs {
+    kernel: Vec<usize>,
+    stride: Vec<usize>,
+    padding: Vec<usize>,
+    dilation: Vec<usize>,
+    ceil_mode: bool,
+}
+
+impl MaxPoolArgs {
+    fn parse(p: &mut Params) -> Result<MaxPoolArgs, String> {
+        let kernel = p
+            .ints("kernel_size")?
+            .ok_or_else(|| "missing param `kernel_size`".to_string())?;
+        let args = MaxPoolArgs {
+            kernel,
+            stride: p.ints("stride")?.unwrap_or_default(),
+            padding: p.ints("padding")?.unwrap_or_else(|| vec![0]),
+            dilation: p.ints("dilation")?.unwrap_or_else(|| vec![1]),
+            ceil_mode: p.boolean("ceil_mode")?.unwrap_or(false),
+        };
+        if p.boolean("return_indices")? == Some(false) {
+            return Err("max_pool cases need return_indices".into());
+        }
+        // Not a max_pool argument; tolerated only when unset (a writer that
+        // lists every pooling param for every pool op).
+        if p.get("output_size").is_some() {
+            return Err("max_pool takes no `output_size`".into());
+        }
+        Ok(args)
+    }
+
+    fn options(&self) -> MaxPoolOptions<'_> {
+        MaxPoolOptions::new(&self.kernel)
+            .with_stride(&self.stride)
+            .with_padding(&self.padding)
+            .with_dilation(&self.dilation)
+            .with_ceil_mode(self.ceil_mode)
+    }
+}
+
 fn run_max_pool(case: &mut Case) -> Result<(), Vec<String>> {
     case.expect_tensors(&["input", "output", "indices"], &[])
         .map_err(err)?;
     let p = &mut case.params;
     let layout = p.layout().map_err(err)?;
-    let kernel = p
-        .ints("kernel_size")
-        .map_err(err)?
-        .ok_or_else(|| err("missing param `kernel_size`".into()))?;
-    let stride = p.ints("stride").map_err(err)?.unwrap_or_default();
-    let padding = p.ints("padding").map_err(err)?.unwrap_or_else(|| vec![0]);
-    let dilation = p.ints("dilation").map_err(err)?.unwrap_or_else(|| vec![1]);
-    let ceil_mode = p.boolean("ceil_mode").map_err(err)?.unwrap_or(false);
-    if p.boolean("return_indices").map_err(err)? == Some(false) {
-        return Err(err("max_pool cases need return_indices".into()));
-    }
-    // Not a max_pool argument; tolerated only when unset (a writer that
-    // lists every pooling param for every pool op).
-    if p.get("output_size").is_some() {
-        return Err(err("max_pool takes no `output_size`".into()));
-    }
+    let args = MaxPoolArgs::parse(p).map_err(err)?;
     p.finish().map_err(err)?;
-    let opts = MaxPoolOptions::new(&kernel)
-        .with_stride(&stride)
-        .with_padding(&padding)
-        .with_dilation(&dilation)
-        .with_ceil_mode(ceil_mode);
+    let opts = args.options();
 
     let io = io(case, layout).map_err(err)?;
     let indices = case.tensor("indices").map_err(err)?;
@@ -706,6 +756,50 @@ fn run_max_pool(case: &mut Case) -> Result<(), Vec<String>> {
     })
 }
 
+/// `F.max_unpoolNd`'s keyword arguments (and avg_unpool's), as a case's
+/// params give them.
+struct UnpoolArgs {
+    kernel: Vec<usize>,
+    stride: Vec<usize>,
+    padding: Vec<usize>,
+    output_size: Option<Vec<usize>>,
+}
+
+impl UnpoolArgs {
+    fn parse(p: &mut Params, op: &str) -> Result<UnpoolArgs, String> {
+        let kernel = p
+            .ints("kernel_size")?
+            .ok_or_else(|| "missing param `kernel_size`".to_string())?;
+        let args = UnpoolArgs {
+            kernel,
+            stride: p.ints("stride")?.unwrap_or_default(),
+            padding: p.ints("padding")?.unwrap_or_else(|| vec![0]),
+            output_size: p.ints("output_size")?,
+        };
+        // Pooling params unpooling does not take; tolerated only at their
+        // defaults (a writer that lists every pooling param for every pool op).
+        if p.ints("dilation")?
+            .is_some_and(|d| d.iter().any(|&d| d != 1))
+        {
+            return Err(format!("{op} takes no `dilation` other than 1"));
+        }
+        if p.boolean("ceil_mode")? == Some(true) {
+            return Err(format!("{op} takes no `ceil_mode`"));
+        }
+        Ok(args)
+    }
+
+    fn options(&self) -> UnpoolOptions<'_> {
+        let opts = UnpoolOptions::new(&self.kernel)
+            .with_stride(&self.stride)
+            .with_padding(&self.padding);
+        match &self.output_size {
+            Some(size) => opts.with_output_size(size),
+            None => opts,
+        }
+    }
+}
+
 fn run_unpool(case: &mut Case) -> Result<(), Vec<String>> {
     let max = case.op == "max_unpool";
     if max {
@@ -716,31 +810,9 @@ fn run_unpool(case: &mut Case) -> Result<(), Vec<String>> {
     .map_err(err)?;
     let p = &mut case.params;
     let layout = p.layout().map_err(err)?;
-    let kernel = p
-        .ints("kernel_size")
-        .map_err(err)?
-        .ok_or_else(|| err("missing param `kernel_size`".into()))?;
-    let stride = p.ints("stride").map_err(err)?.unwrap_or_default();
-    let padding = p.ints("padding").map_err(err)?.unwrap_or_else(|| vec![0]);
-    let output_size = p.ints("output_size").map_err(err)?;
-    // Pooling params unpooling does not take; tolerated only at their
-    // defaults (a writer that lists every pooling param for every pool op).
-    if p.ints("dilation")
-        .map_err(err)?
-        .is_some_and(|d| d.iter().any(|&d| d != 1))
-    {
-        return Err(err(format!("{} takes no `dilation` other than 1", case.op)));
-    }
-    if p.boolean("ceil_mode").map_err(err)? == Some(true) {
-        return Err(err(format!("{} takes no `ceil_mode`", case.op)));
-    }
+    let args = UnpoolArgs::parse(p, &case.op).map_err(err)?;
     p.finish().map_err(err)?;
-    let mut opts = UnpoolOptions::new(&kernel)
-        .with_stride(&stride)
-        .with_padding(&padding);
-    if let Some(size) = &output_size {
-        opts = opts.with_output_size(size);
-    }
+    let opts = args.options();
 
     let io = io(case, layout).map_err(err)?;
     check_shape(
@@ -788,26 +860,44 @@ fn run_unpool(case: &mut Case) -> Result<(), Vec<String>> {
     })
 }
 
+/// `F.conv_transposeNd`'s keyword arguments, as a case's params give them.
+struct ConvArgs {
+    stride: Vec<usize>,
+    padding: Vec<usize>,
+    output_padding: Vec<usize>,
+    groups: usize,
+    dilation: Vec<usize>,
+}
+
+impl ConvArgs {
+    fn parse(p: &mut Params) -> Result<ConvArgs, String> {
+        Ok(ConvArgs {
+            stride: p.ints("stride")?.unwrap_or_else(|| vec![1]),
+            padding: p.ints("padding")?.unwrap_or_else(|| vec![0]),
+            output_padding: p.ints("output_padding")?.unwrap_or_else(|| vec![0]),
+            groups: p.int("groups")?.unwrap_or(1),
+            dilation: p.ints("dilation")?.unwrap_or_else(|| vec![1]),
+        })
+    }
+
+    fn options(&self) -> ConvTransposeOptions<'_> {
+        ConvTransposeOptions::new()
+            .with_stride(&self.stride)
+            .with_padding(&self.padding)
+            .with_output_padding(&self.output_padding)
+            .with_groups(self.groups)
+            .with_dilation(&self.dilation)
+    }
+}
+
 fn run_conv_transpose(case: &mut Case) -> Result<(), Vec<String>> {
     case.expect_tensors(&["input", "output", "weight"], &["bias"])
         .map_err(err)?;
     let p = &mut case.params;
     let layout = p.layout().map_err(err)?;
-    let stride = p.ints("stride").map_err(err)?.unwrap_or_else(|| vec![1]);
-    let padding = p.ints("padding").map_err(err)?.unwrap_or_else(|| vec![0]);
-    let output_padding = p
-        .ints("output_padding")
-        .map_err(err)?
-        .unwrap_or_else(|| vec![0]);
-    let groups = p.int("groups").map_err(err)?.unwrap_or(1);
-    let dilation = p.ints("dilation").map_err(err)?.unwrap_or_else(|| vec![1]);
+    let args = ConvArgs::parse(p).map_err(err)?;
     p.finish().map_err(err)?;
-    let opts = ConvTransposeOptions::new()
-        .with_stride(&stride)
-        .with_padding(&padding)
-        .with_output_padding(&output_padding)
-        .with_groups(groups)
-        .with_dilation(&dilation);
+    let opts = args.options();
 
     let io = io(case, layout).map_err(err)?;
     let weight = case.tensor("weight").map_err(err)?;

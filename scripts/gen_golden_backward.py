@@ -1,0 +1,312 @@
+#!/usr/bin/env python3
+"""Generate the PyTorch autograd golden cases of the backward ops that
+`tests/golden.rs` checks the crate against.
+
+Usage
+-----
+    VENV/bin/python scripts/gen_golden_backward.py [--out DIR] [--seed N]
+
+Beside `gen_golden.py`, whose case lists, layouts, writer and format it
+reuses: for the forward calls of that script's cases, each case runs the
+forward on PyTorch's CPU (one thread) with `requires_grad`, draws a random
+output gradient (standard normal; NaN, +-inf, subnormals and values near
+f32::MAX in the `special` cases) in the forward output's memory format, and
+stores what `torch.autograd.grad` returns. Before writing it deletes the
+`*.safetensors` files in the backward op folders (`DIR/<op>_backward/`).
+
+Case format: as `gen_golden.py`'s, with `op` the forward op's name plus
+`_backward` (`interpolate_backward`, `pixel_shuffle_backward`,
+`pixel_unshuffle_backward`, `max_pool_backward`, `max_unpool_backward`,
+`avg_unpool_backward`, `conv_transpose_backward`), `params` exactly as the
+forward case's, and tensors in physical order: `grad_output` (the given
+gradient) and `grad_input` (expected), plus `indices` (max_pool: the
+forward's; max_unpool: its input), `input` and `weight` (conv_transpose), and
+`grad_weight` and, where the forward has a bias, `grad_bias` (expected,
+conv_transpose).
+
+Tolerances: 0/0 for pixel (un)shuffle, max_pool and max_unpool (copies, and
+max_pool's sums in ATen's output order); 1e-5/1e-5 for interpolate (nearest
+modes included: their gradients are sums too) and avg_unpool; 1e-4/1e-4 for
+conv_transpose as its forward. PyTorch sums each gradient element in its own
+order (a scatter over the output); the crate gathers, so the sums differ by
+rounding only. A missed or wrong tap moves an element by `|w * g|` with
+`g ~ N(0, 1)`, above these bounds unless its weight is below about 1e-4.
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import gen_golden as fw
+from gen_golden import CF, CL, CONV, EXACT, in_memory_format, physical, short, special_input
+
+GRAD_SMOOTH = ("1e-5", "1e-5")
+OPS = tuple(f"{op}_backward" for op in fw.OPS)
+
+
+def grad_for(w, name, shape, special=False, huge=True):
+    rng = w.rng(name + "/grad")
+    if special:
+        return torch.from_numpy(special_input(rng, shape, huge))
+    return torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
+
+
+def interpolate_case(w, name, x, params, layout, special=False):
+    """One interpolate_backward case: `x` logical, `params` the F.interpolate kwargs."""
+    xm = in_memory_format(x, layout).requires_grad_(True)
+    y = F.interpolate(xm, **params)
+    g = in_memory_format(grad_for(w, name, tuple(y.shape), special), layout)
+    (gi,) = torch.autograd.grad(y, xm, g)
+    params = dict(params, layout=layout)
+    w.save("interpolate_backward", name,
+           {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
+           params, GRAD_SMOOTH)
+
+
+def interpolate_cases(w):
+    modes = [
+        ("nearest", (1, 2, 3), [None], [False]),
+        ("nearest-exact", (1, 2, 3), [None], [False]),
+        ("area", (1, 2, 3), [None], [False]),
+        ("linear", (1,), [None, False, True], [False]),
+        ("bilinear", (2,), [None, False, True], [False, True]),
+        ("bicubic", (2,), [None, False, True], [False, True]),
+        ("trilinear", (3,), [None, False, True], [False]),
+        ("lanczos", (2,), [None, False], [True]),
+    ]
+    counter = 0
+    for mode, ranks, acs, aas in modes:
+        for rank in ranks:
+            for spatial, spec, tag in fw.INTERP_SPECS[rank]:
+                for ac in acs:
+                    for aa in aas:
+                        layout = (CF, CL)[counter % 2]
+                        n, c = fw.BATCH_CHANNELS[counter % len(fw.BATCH_CHANNELS)]
+                        counter += 1
+                        params = dict(mode=mode, size=spec.get("size"),
+                                      scale_factor=spec.get("scale_factor"), align_corners=ac,
+                                      recompute_scale_factor=spec.get("recompute_scale_factor"),
+                                      antialias=aa)
+                        name = f"{mode}_{rank}d_{short(layout)}_{tag}_ac{fw.slug(ac)}{'_aa' if aa else ''}"
+                        x = torch.from_numpy(w.rng(name).standard_normal((n, c, *spatial)).astype(np.float32))
+                        interpolate_case(w, name, x, params, layout)
+
+
+def interpolate_more_cases(w):
+    """gen_golden.py's special-value cases (the special values in the output
+    gradient), and its rows thousands wide (one layout each, alternating)."""
+    for mode, shape, spec, ac, aa, tag in fw.SPECIAL_INTERP:
+        for huge in (False, True):
+            for layout in (CF, CL):
+                params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                              align_corners=ac, recompute_scale_factor=None, antialias=aa)
+                name = f"special_{mode}_{tag}{'_huge' if huge else ''}_{short(layout)}"
+                x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
+                xm = in_memory_format(x, layout).requires_grad_(True)
+                y = F.interpolate(xm, **params)
+                g = in_memory_format(grad_for(w, name, tuple(y.shape), True, huge), layout)
+                (gi,) = torch.autograd.grad(y, xm, g)
+                w.save("interpolate_backward", name,
+                       {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
+                       dict(params, layout=layout), GRAD_SMOOTH)
+    for k, (mode, shape, spec, ac, aa, tag) in enumerate(fw.WIDE_INTERP):
+        layout = (CF, CL)[k % 2]
+        params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                      align_corners=ac, recompute_scale_factor=spec.get("recompute_scale_factor"),
+                      antialias=aa)
+        name = f"wide_{mode}_{tag}_{short(layout)}"
+        x = torch.from_numpy(w.rng(name).uniform(0.0, 1.0, shape).astype(np.float32))
+        interpolate_case(w, name, x, params, layout)
+
+
+def pixel_cases(w):
+    shapes = [(1, 1, 1, 1), (2, 2, 3, 4), (1, 3, 2, 5)]
+    for r in (1, 2, 3):
+        for n, c, h, wd in shapes:
+            for layout in (CF, CL):
+                for op, shape, fn, key in [
+                    ("pixel_shuffle", (n, c * r * r, h, wd), F.pixel_shuffle, "upscale_factor"),
+                    ("pixel_unshuffle", (n, c, h * r, wd * r), F.pixel_unshuffle, "downscale_factor"),
+                ]:
+                    name = f"{op}_r{r}_{short(layout)}_n{n}c{c}h{h}w{wd}"
+                    x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
+                    xm = in_memory_format(x, layout).requires_grad_(True)
+                    y = fn(xm, r)
+                    g = in_memory_format(grad_for(w, name, tuple(y.shape), special=(c == 3)), layout)
+                    (gi,) = torch.autograd.grad(y, xm, g)
+                    w.save(f"{op}_backward", name,
+                           {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
+                           {key: r, "layout": layout}, EXACT)
+
+
+def max_pool_cases(w):
+    kinds = ["randn", "ties", "special"]
+    counter = 0
+    for spatial, kw, tag in fw.MAX_POOL_CONFIGS:
+        rank = len(spatial)
+        for kind in kinds:
+            layout = (CF, CL)[counter % 2]
+            n, c = fw.BATCH_CHANNELS[counter % len(fw.BATCH_CHANNELS)]
+            counter += 1
+            name = f"max_pool_{rank}d_{short(layout)}_{tag}_{kind}"
+            shape = (n, c, *spatial)
+            x = torch.from_numpy(fw.pool_input(w.rng(name), shape, kind))
+            xm = in_memory_format(x, layout).requires_grad_(True)
+            y, idx = fw.POOL_FNS[rank](xm, return_indices=True, **kw)
+            g = in_memory_format(grad_for(w, name, tuple(y.shape), special=(kind == "special")), layout)
+            (gi,) = torch.autograd.grad(y, xm, g)
+            w.save("max_pool_backward", name,
+                   {"grad_output": physical(g, layout), "indices": physical(idx, layout),
+                    "grad_input": physical(gi, layout)},
+                   dict(kw, layout=layout), EXACT)
+
+
+def unpool_cases(w):
+    counter = 0
+    for pooled_from, pkw, tag in [
+        ((8,), dict(kernel_size=2), "k2"),
+        ((7,), dict(kernel_size=3, stride=2, padding=1), "k3s2p1"),
+        ((6,), dict(kernel_size=3, stride=1, padding=1), "k3s1p1_overlap"),
+        ((4, 6), dict(kernel_size=2), "k2"),
+        ((6, 6), dict(kernel_size=3, stride=2, padding=1), "k3s2p1"),
+        ((6, 5), dict(kernel_size=[2, 3], stride=[2, 1], padding=[1, 1]), "axes"),
+        ((4, 4, 4), dict(kernel_size=2), "k2"),
+        ((4, 6, 4), dict(kernel_size=3, stride=2, padding=1), "k3s2p1"),
+    ]:
+        rank = len(pooled_from)
+        for layout in (CF, CL):
+            n, c = fw.BATCH_CHANNELS[counter % len(fw.BATCH_CHANNELS)]
+            counter += 1
+            name = f"max_unpool_{rank}d_{short(layout)}_{tag}"
+            rng = w.rng(name)
+            src = torch.from_numpy(rng.standard_normal((n, c, *pooled_from)).astype(np.float32))
+            pool_args = dict(kernel_size=pkw["kernel_size"], stride=pkw.get("stride"),
+                             padding=pkw.get("padding", 0))
+            x, idx = fw.POOL_FNS[rank](src, return_indices=True, **pool_args)
+            kw = fw.unpool_kw(**pool_args)
+            default, _, _, _ = fw.unpool_default(list(x.shape[2:]), kw)
+            if default != list(pooled_from):
+                kw["output_size"] = list(pooled_from)
+            xm = in_memory_format(x.detach(), layout).requires_grad_(True)
+            y = fw.UNPOOL_FNS[rank](xm, in_memory_format(idx, layout), **kw)
+            g = in_memory_format(grad_for(w, name, tuple(y.shape), special=(counter % 3 == 0)), layout)
+            (gi,) = torch.autograd.grad(y, xm, g)
+            w.save("max_unpool_backward", name,
+                   {"grad_output": physical(g, layout), "indices": physical(idx, layout),
+                    "grad_input": physical(gi, layout)},
+                   dict(kw, layout=layout), EXACT)
+    # Random indices with duplicates: each reads the same gradient.
+    for in_spatial, kw, tag in [((6,), fw.unpool_kw(2), "k2"), ((3, 4), fw.unpool_kw(2), "k2"),
+                                ((2, 5), fw.unpool_kw(3, stride=2, padding=1), "k3s2p1")]:
+        rank = len(in_spatial)
+        for layout in (CF, CL):
+            name = f"max_unpool_{rank}d_{short(layout)}_random_{tag}"
+            rng = w.rng(name)
+            default, _, _, _ = fw.unpool_default(list(in_spatial), kw)
+            plane = int(np.prod(default))
+            shape = (2, 3, *in_spatial)
+            x = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
+            idx = torch.from_numpy(rng.choice(min(plane, 4), size=shape).astype(np.int64))
+            xm = in_memory_format(x, layout).requires_grad_(True)
+            y = fw.UNPOOL_FNS[rank](xm, in_memory_format(idx, layout), **kw)
+            g = in_memory_format(grad_for(w, name, tuple(y.shape)), layout)
+            (gi,) = torch.autograd.grad(y, xm, g)
+            w.save("max_unpool_backward", name,
+                   {"grad_output": physical(g, layout), "indices": physical(idx, layout),
+                    "grad_input": physical(gi, layout)},
+                   dict(kw, layout=layout), EXACT)
+    counter = 0
+    for in_spatial, kw, tag in fw.AVG_UNPOOL_CONFIGS:
+        rank = len(in_spatial)
+        layout = (CF, CL)[counter % 2]
+        n, c = fw.BATCH_CHANNELS[counter % len(fw.BATCH_CHANNELS)]
+        counter += 1
+        kw = dict(kw)
+        if kw["output_size"] is not None and len(kw["output_size"]) == rank + 2:
+            kw["output_size"] = [n, c, *kw["output_size"][2:]]
+        name = f"avg_unpool_{rank}d_{short(layout)}_{tag}"
+        x = torch.from_numpy(w.rng(name).standard_normal((n, c, *in_spatial)).astype(np.float32))
+        x.requires_grad_(True)
+        y = fw.avg_unpool_torch(x, kw)
+        g = grad_for(w, name, tuple(y.shape), special=(counter % 4 == 0), huge=False)
+        (gi,) = torch.autograd.grad(y, x, g)
+        w.save("avg_unpool_backward", name,
+               {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
+               dict(kw, layout=layout), GRAD_SMOOTH)
+
+
+def conv_transpose_cases(w):
+    counter = 0
+    for spatial, cfg, tag in fw.CONV_T_CONFIGS:
+        rank = len(spatial)
+        for layout in (CF, CL):
+            with_bias = (layout == CL) == (counter % 4 < 2)
+            n = (1, 2, 2, 1)[counter % 4]
+            counter += 1
+            kw = dict(cfg["kw"])
+            if rank > 1 and counter % 3 == 0:
+                for key in ("stride", "padding", "output_padding", "dilation"):
+                    kw[key] = fw.as_list(kw[key], rank)
+            name = f"conv_transpose_{rank}d_{short(layout)}_{tag}{'_bias' if with_bias else ''}"
+            rng = w.rng(name)
+            k = fw.as_list(cfg["k"], rank)
+            cin, cout_g, groups = cfg["cin"], cfg["cout_g"], kw["groups"]
+            x = torch.from_numpy(rng.uniform(-1, 1, (n, cin, *spatial)).astype(np.float32))
+            weight = torch.from_numpy(rng.uniform(-1, 1, (cin, cout_g, *k)).astype(np.float32))
+            weight.requires_grad_(True)
+            bias = None
+            if with_bias:
+                bias = torch.from_numpy(rng.uniform(-1, 1, (cout_g * groups,)).astype(np.float32))
+                bias.requires_grad_(True)
+            xm = in_memory_format(x, layout).requires_grad_(True)
+            y = fw.CONVT_FNS[rank](xm, weight, bias, **kw)
+            g = in_memory_format(
+                torch.from_numpy(w.rng(name + "/grad").uniform(-1, 1, tuple(y.shape)).astype(np.float32)),
+                layout)
+            wrt = [xm, weight] + ([bias] if bias is not None else [])
+            grads = torch.autograd.grad(y, wrt, g)
+            tensors = {"grad_output": physical(g, layout), "input": physical(x, layout),
+                       "weight": weight.detach().numpy().copy(),
+                       "grad_input": physical(grads[0], layout),
+                       "grad_weight": grads[1].numpy().copy()}
+            if bias is not None:
+                tensors["grad_bias"] = grads[2].numpy().copy()
+            w.save("conv_transpose_backward", name, tensors, dict(kw, layout=layout), CONV)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=os.path.join(here, "..", "tests", "golden"))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    out = os.path.normpath(args.out)
+    fw.OPS = OPS  # the writer accepts these ops
+    for op in OPS:
+        folder = os.path.join(out, op)
+        if os.path.isdir(folder):
+            for entry in os.listdir(folder):
+                if entry.endswith(".safetensors"):
+                    os.remove(os.path.join(folder, entry))
+    w = fw.Writer(out, args.seed)
+    interpolate_cases(w)
+    interpolate_more_cases(w)
+    pixel_cases(w)
+    max_pool_cases(w)
+    unpool_cases(w)
+    conv_transpose_cases(w)
+    for op in OPS:
+        print(f"{op}: {w.counts[op]} cases")
+    total = sum(w.counts.values())
+    print(f"{total} cases, {w.bytes / 1e6:.2f} MB in {out} (torch {torch.__version__})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
