@@ -10,6 +10,9 @@
 //!   any op that reads its input and writes its output once;
 //! - `fill`: writing the output bytes, the floor of writing alone.
 //!
+//! `*_backward_*` groups time the backward ops (`cargo bench --bench copying
+//! -- backward` runs only those).
+//!
 //! Throughput is in output bytes (values plus `i64` indices for max_pool).
 //! Buffers are 64-byte aligned, as PyTorch's (see `common/mod.rs`).
 //!
@@ -237,6 +240,99 @@ fn avg_unpool(c: &mut Criterion, full: [usize; 4], k: usize, s: usize, p: usize,
     });
 }
 
+/// The backward ops of 2x2 stride-2 max pooling, max unpooling and average
+/// unpooling, and of pixel_shuffle, on `full` (the large side).
+fn backward(c: &mut Criterion, full: [usize; 4], layout: Layout) {
+    let source = in_layout(&data(full.iter().product(), 7), &full, layout);
+    let pool = MaxPoolOptions::new(&[2]).with_stride(&[2]);
+    let pooled = upsample::max_pool_output_shape(&full, &pool).unwrap();
+    let (mut values, mut indices) = (
+        Aligned::<f32>::zeroed(pooled.numel()),
+        Aligned::<i64>::zeroed(pooled.numel()),
+    );
+    upsample::max_pool(&source, &full, layout, &pool, &mut values, &mut indices).unwrap();
+    let (small, large) = (data(pooled.numel(), 8), data(source.len(), 9));
+    let mut grad_full = Aligned::<f32>::zeroed(source.len());
+    let mut grad_small = Aligned::<f32>::zeroed(pooled.numel());
+    let tag = format!("{}_{}", dims(&full), layout_name(layout));
+    let (small_bytes, large_bytes) = (4 * small.len(), 4 * large.len());
+    case(
+        c,
+        &format!("max_pool_backward_2x2s2_{tag}"),
+        3 * small_bytes,
+        large_bytes,
+        || {
+            upsample::max_pool_backward(
+                black_box(&small),
+                black_box(&indices),
+                &full,
+                layout,
+                &pool,
+                &mut grad_full,
+            )
+            .unwrap();
+            black_box(&mut grad_full);
+        },
+    );
+    let unpool = UnpoolOptions::new(&[2]).with_stride(&[2]);
+    let pooled_shape = pooled.as_slice();
+    case(
+        c,
+        &format!("max_unpool_backward_2x2s2_{tag}"),
+        large_bytes,
+        3 * small_bytes,
+        || {
+            upsample::max_unpool_backward(
+                black_box(&large),
+                black_box(&indices),
+                pooled_shape,
+                layout,
+                &unpool,
+                &mut grad_small,
+            )
+            .unwrap();
+            black_box(&mut grad_small);
+        },
+    );
+    for (k, s, p) in [(2, 2, 0), (3, 2, 1)] {
+        let (kernel, stride, padding) = ([k], [s], [p]);
+        let opts = UnpoolOptions::new(&kernel)
+            .with_stride(&stride)
+            .with_padding(&padding)
+            .with_output_size(&full[2..]);
+        let name = format!("avg_unpool_backward_k{k}s{s}p{p}_{tag}");
+        case(c, &name, large_bytes, small_bytes, || {
+            upsample::avg_unpool_backward(
+                black_box(&large),
+                pooled_shape,
+                layout,
+                &opts,
+                &mut grad_small,
+            )
+            .unwrap();
+            black_box(&mut grad_small);
+        });
+    }
+    let shuffled = [full[0], full[1] * 4, full[2] / 2, full[3] / 2];
+    case(
+        c,
+        &format!("pixel_shuffle_backward_x2_{tag}"),
+        large_bytes,
+        large_bytes,
+        || {
+            upsample::pixel_shuffle_backward(
+                black_box(&large),
+                &shuffled,
+                layout,
+                2,
+                &mut grad_full,
+            )
+            .unwrap();
+            black_box(&mut grad_full);
+        },
+    );
+}
+
 fn benches(c: &mut Criterion) {
     for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
         // Beyond the private caches (16 MiB a side).
@@ -263,6 +359,9 @@ fn benches(c: &mut Criterion) {
         max_unpool(c, [1, 16, 64, 64], layout);
         avg_unpool(c, [1, 16, 64, 64], 2, 2, 0, layout);
         avg_unpool(c, [1, 16, 64, 64], 3, 2, 1, layout);
+        // The gradients: README's 1x64x128x128 and a large one.
+        backward(c, [1, 64, 128, 128], layout);
+        backward(c, [1, 64, 256, 256], layout);
     }
 }
 

@@ -100,6 +100,53 @@ def cases():
                 small.nbytes,
                 x.nbytes,
             ))
+    for cl in (False, True):
+        tag = "cl" if cl else "cf"
+        for full in ((1, 64, 128, 128), (1, 64, 256, 256)):
+            x = layout(torch.randn(full), cl)
+            pooled, idx = F.max_pool2d(x, 2, 2, return_indices=True)
+            small = layout(torch.randn(pooled.shape), cl)
+            large = layout(torch.randn(full), cl)
+            name = f"{dims(full)}_{tag}"
+            out.append((
+                f"max_pool_backward_2x2s2_{name}",
+                lambda g=small, x=x, i=idx: torch.ops.aten.max_pool2d_with_indices_backward(
+                    g, x, [2, 2], [2, 2], [0, 0], [1, 1], False, i),
+                3 * small.nbytes,
+                x.nbytes,
+            ))
+            # max_unpool's derivative: a gather of the gradient at the indices.
+            out.append((
+                f"max_unpool_backward_2x2s2_{name}",
+                lambda g=large, i=idx: g.flatten(2).gather(2, i.flatten(2)).view_as(i),
+                large.nbytes,
+                3 * small.nbytes,
+            ))
+            # avg_unpool k2s2 is nearest x2; k3s2p1 the conv_transpose construction,
+            # whose input gradient is a convolution of the gradient over the count.
+            out.append((
+                f"avg_unpool_backward_k2s2p0_{name}",
+                lambda g=large, s=pooled.shape: torch.ops.aten.upsample_nearest2d_backward(
+                    g, list(g.shape[2:]), list(s), None, None),
+                large.nbytes,
+                small.nbytes,
+            ))
+            c = full[1]
+            ones = torch.ones(c, 1, 3, 3)
+            count = F.conv_transpose2d(torch.ones(1, 1, *pooled.shape[2:]), torch.ones(1, 1, 3, 3),
+                                       stride=2, padding=1, output_padding=1)
+            out.append((
+                f"avg_unpool_backward_k3s2p1_{name}",
+                lambda g=large, w=ones, n=count, c=c: F.conv2d(g / n, w, stride=2, padding=1, groups=c),
+                large.nbytes,
+                small.nbytes,
+            ))
+            out.append((
+                f"pixel_shuffle_backward_x2_{name}",
+                lambda g=large: F.pixel_unshuffle(g, 2),
+                large.nbytes,
+                large.nbytes,
+            ))
     return out
 
 
@@ -115,10 +162,13 @@ def criterion_median(root, group, bench):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--criterion", help="criterion's output directory, to print the crate beside PyTorch")
+    parser.add_argument("--filter", help="only the cases whose name holds this")
     args = parser.parse_args()
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     rows = []
     for name, fn, in_bytes, out_bytes in cases():
+        if args.filter and args.filter not in name:
+            continue
         n = max(in_bytes, out_bytes) // 4
         src, dst = torch.randn(n), torch.empty(n)
         torch_ms = median_ms(fn)

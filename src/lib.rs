@@ -93,6 +93,7 @@ pub mod reference;
 mod simd;
 mod slices;
 mod unpool;
+mod zeroed;
 
 pub use conv_transpose::{
     conv_transpose, conv_transpose_scratch_bound, conv_transpose_scratch_len,

@@ -1,6 +1,8 @@
 //! The backward ops of pixel (un)shuffle, max pool, max unpool and average
 //! unpool: the fast paths against `upsample::reference` bit for bit (every
-//! one of them sums in the reference's order) with special values in the
+//! one of them sums in the reference's order; of a sum of two NaNs only the
+//! NaN-ness is compared: which operand's payload and sign it keeps is the
+//! compiler's choice, as `a + b` and `b + a` are one operation to it) with special values in the
 //! gradient, guard bands around every written buffer, the adjoint identity
 //! `<forward(x), g> == <x, backward(g)>`, and bad calls that must leave the
 //! gradient untouched. `QUICKCHECK_TESTS` sets the case count.
@@ -8,7 +10,8 @@
 mod common;
 
 use common::{
-    Guarded, PoolGeometry, Rng, check, dot, first_difference, random_unpool, same_bits, untouched,
+    Guarded, PoolGeometry, Rng, check, dot, first_difference, first_mismatch, random_unpool, same,
+    same_bits, untouched,
 };
 use quickcheck::TestResult;
 use upsample::{Buffer, Error, Layout, MaxPoolOptions, UnpoolOptions, reference};
@@ -33,6 +36,11 @@ fn adjoint_holds(lhs: f64, rhs: f64, bound: f64) -> bool {
 /// by `|x_j g_k|`, far above it.
 fn linear_bound(terms: usize, abs_forward_dot: f64, abs_backward_dot: f64) -> f64 {
     4.0 * terms as f64 * f64::from(f32::EPSILON) * (abs_forward_dot + abs_backward_dot) + 1e-30
+}
+
+/// Equal lengths, and every element the same bits or both NaN (sums).
+fn same_sums(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && first_mismatch(a, b, same).is_none()
 }
 
 fn abs(v: &[f32]) -> Vec<f32> {
@@ -172,7 +180,7 @@ fn max_pool_backward_matches_reference_and_adjoint() {
             );
             adjoint = adjoint_holds(lhs, rhs, bound);
         }
-        let ok = same_bits(got.inner(), &want) && got.bands_intact() && adjoint;
+        let ok = same_sums(got.inner(), &want) && got.bands_intact() && adjoint;
         if !ok {
             eprintln!(
                 "max_pool_backward {shape:?} {layout:?} k {:?} s {:?} p {:?} d {:?}: \
@@ -358,7 +366,7 @@ fn avg_unpool_backward_matches_reference_and_adjoint() {
             dot(&abs(&x), &back_abs),
         );
         let adjoint = adjoint_holds(lhs, rhs, bound);
-        let ok = same_bits(got.inner(), &want) && got.bands_intact() && adjoint;
+        let ok = same_sums(got.inner(), &want) && got.bands_intact() && adjoint;
         if !ok {
             eprintln!(
                 "avg_unpool_backward {shape:?} {layout:?} k {:?} s {:?} p {:?} size {:?}: \
@@ -455,4 +463,32 @@ fn bad_calls_write_nothing() {
     let e = reference::avg_unpool_backward(&[0.0; 16], &shape, layout, &opts, &mut gi[..7]);
     assert_eq!(e, Err(length(Buffer::GradInput, 8, 7)));
     assert!(untouched(&gi));
+}
+
+/// Windows wider than the fast path's count table (256 output columns) take
+/// its per-position path: the same sums.
+#[test]
+fn avg_unpool_backward_with_wide_windows_matches_reference() {
+    let mut rng = Rng(7);
+    for (kernel, stride, layout) in [
+        (300, 1, Layout::ChannelsFirst),
+        (257, 2, Layout::ChannelsLast),
+        (260, 259, Layout::ChannelsFirst),
+    ] {
+        let shape = [1, 3, 2, 5];
+        let (k, s) = ([kernel], [stride]);
+        let opts = UnpoolOptions::new(&k).with_stride(&s);
+        let out_len = upsample::unpool_output_shape(&shape, &opts)
+            .unwrap()
+            .numel();
+        let grad_output = rng.special_values(out_len, false);
+        let (mut want, mut got) = (vec![0.0; 30], vec![0.0; 30]);
+        reference::avg_unpool_backward(&grad_output, &shape, layout, &opts, &mut want).unwrap();
+        upsample::avg_unpool_backward(&grad_output, &shape, layout, &opts, &mut got).unwrap();
+        assert!(
+            same_sums(&got, &want),
+            "k {kernel} s {stride} {layout:?}: {:?}",
+            first_mismatch(&got, &want, same)
+        );
+    }
 }

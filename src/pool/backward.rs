@@ -4,14 +4,17 @@
 //! A scatter-add has nothing for vector lanes to share (each index is its
 //! own address), so the fast path is the reference's loop reorganised for
 //! memory: one `(n, c)` plane (channels-first) or one image (channels-last)
-//! at a time is zeroed and then scattered into while it is in cache, instead
-//! of a pass zeroing the whole gradient first. Sums are taken in output
-//! order, as ATen's, so the result is the reference's bit for bit.
+//! at a time, zeroed just ahead of the adds ([`Zeroed`]) so that each cache
+//! line is zeroed and summed into while hot, instead of a pass zeroing the
+//! whole gradient first. Sums are taken in output order, as ATen's, so the
+//! result is the reference's bit for bit (but for which NaN a sum of two
+//! NaNs keeps).
 
 use crate::geometry::pool::MaxPoolGeometry;
+use crate::zeroed::Zeroed;
 
 /// The body of [`max_pool_backward`](crate::max_pool_backward) on buffers and
-/// indices checked against `g`.
+/// indices checked against `g` (each within its plane, or -1).
 pub(crate) fn route(
     g: &MaxPoolGeometry,
     grad_output: &[f32],
@@ -26,31 +29,35 @@ pub(crate) fn route(
         .chunks_exact(out_unit)
         .zip(indices.chunks_exact(out_unit));
     for ((grad_output, indices), grad_input) in outs.zip(grad_input.chunks_exact_mut(unit)) {
-        grad_input.fill(0.0);
+        let mut zeroed = Zeroed::default();
         if c == 1 {
             for (&g, &index) in grad_output.iter().zip(indices) {
-                add_at(grad_input, index, 1, 0, g);
+                // -1 (skipped) becomes usize::MAX, past the plane.
+                let at = index as usize;
+                if at < unit {
+                    zeroed.reach(grad_input, at);
+                    if let Some(slot) = grad_input.get_mut(at) {
+                        *slot += g;
+                    }
+                }
             }
         } else {
             let pixels = grad_output.chunks_exact(c).zip(indices.chunks_exact(c));
             for (grad_output, indices) in pixels {
+                // One zeroing check per pixel, at a bound on its targets:
+                // the OR of its indices (-1 counted as 0) is at least their
+                // maximum, and vectorises.
+                let top = indices.iter().fold(0, |m, &i| m | i.max(0) as usize);
+                zeroed.reach(grad_input, (top * c + c - 1).min(unit - 1));
                 for (ch, (&g, &index)) in grad_output.iter().zip(indices).enumerate() {
-                    add_at(grad_input, index, c, ch, g);
+                    if index >= 0
+                        && let Some(slot) = grad_input.get_mut(index as usize * c + ch)
+                    {
+                        *slot += g;
+                    }
                 }
             }
         }
-    }
-}
-
-/// Adds `g` to channel `ch` of the element at in-plane `index` of a unit of
-/// `c` interleaved channels; an index of -1 (or one the geometry's check
-/// excluded) adds nothing.
-#[inline(always)]
-fn add_at(unit: &mut [f32], index: i64, c: usize, ch: usize, g: f32) {
-    let at = usize::try_from(index)
-        .ok()
-        .and_then(|i| i.checked_mul(c)?.checked_add(ch));
-    if let Some(slot) = at.and_then(|at| unit.get_mut(at)) {
-        *slot += g;
+        zeroed.finish(grad_input);
     }
 }

@@ -140,7 +140,8 @@ avg_unpool_backward_entry_point! {
 /// transpose of the mean). Within tolerance of PyTorch's autograd through
 /// the `conv_transpose` construction; the fast path is bit-exact with
 /// [`reference::avg_unpool_backward`](crate::reference::avg_unpool_backward)
-/// (the same sums in the same order, whatever the lane width).
+/// (the same sums in the same order, whatever the lane width; of two NaNs
+/// summed, either may be kept).
 ///
 /// `shape` is the forward's input shape; `grad_input` has it, `grad_output`
 /// the forward's output shape ([`unpool_output_shape`]), both in `layout`.

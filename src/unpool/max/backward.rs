@@ -1,6 +1,7 @@
 //! `max_unpool_backward`: each input's gradient read from the output
 //! gradient at its index (a gather), one channels-first plane or
-//! channels-last image at a time. Exact: a copy.
+//! channels-last image at a time. Exact: a copy. (The geometry's check
+//! keeps every index inside its plane; one outside would read NaN.)
 
 use crate::geometry::unpool::UnpoolGeometry;
 
@@ -22,27 +23,16 @@ pub(crate) fn gather(
     for ((grad_input, indices), grad_output) in units.zip(grad_output.chunks_exact(out_unit)) {
         if c == 1 {
             for (slot, &index) in grad_input.iter_mut().zip(indices) {
-                *slot = read(grad_output, index, 1, 0);
+                *slot = grad_output.get(index as usize).copied().unwrap_or(f32::NAN);
             }
         } else {
             let pixels = grad_input.chunks_exact_mut(c).zip(indices.chunks_exact(c));
             for (slots, indices) in pixels {
                 for (ch, (slot, &index)) in slots.iter_mut().zip(indices).enumerate() {
-                    *slot = read(grad_output, index, c, ch);
+                    let at = (index as usize).wrapping_mul(c).wrapping_add(ch);
+                    *slot = grad_output.get(at).copied().unwrap_or(f32::NAN);
                 }
             }
         }
     }
-}
-
-/// Channel `ch` of the element at in-plane `index` of a unit of `c`
-/// interleaved channels (the geometry's check keeps every index inside;
-/// one outside would read NaN).
-#[inline(always)]
-fn read(unit: &[f32], index: i64, c: usize, ch: usize) -> f32 {
-    usize::try_from(index)
-        .ok()
-        .and_then(|i| unit.get(i.checked_mul(c)?.checked_add(ch)?))
-        .copied()
-        .unwrap_or(f32::NAN)
 }

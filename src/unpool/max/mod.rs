@@ -10,9 +10,10 @@ mod scatter;
 use crate::error::Error;
 use crate::geometry::unpool::UnpoolGeometry;
 use crate::simd::Native;
+use crate::zeroed::Zeroed;
 pub(crate) use backward::gather;
 use cells::Cells;
-use scatter::{Zeroed, scatter_channels_last, scatter_plane};
+use scatter::{scatter_channels_last, scatter_plane};
 
 /// The body of [`max_unpool`](crate::max_unpool) on checked buffers. Each channels-first plane
 /// (or channels-last image) has its indices checked as it is written,

@@ -3,6 +3,8 @@
 //! just ahead of the writes ([`Zeroed`]), in memory order, so that later
 //! indices win as in the reference.
 
+use crate::zeroed::Zeroed;
+
 /// Zero-fill and scatter of one channels-last image of `c` channels.
 pub(super) fn scatter_channels_last(values: &[f32], indices: &[i64], out: &mut [f32], c: usize) {
     let mut zeroed = Zeroed::default();
@@ -42,40 +44,5 @@ pub(super) fn scatter_plane(values: &[f32], indices: &[i64], out: &mut [f32]) {
             }
         }
         zeroed.finish(out);
-    }
-}
-
-/// The zeroed prefix of one `max_unpool` output plane (channels-first) or
-/// batch (channels-last).
-#[derive(Default)]
-pub(super) struct Zeroed {
-    /// `out[..end]` is zeroed (or written).
-    end: usize,
-}
-
-impl Zeroed {
-    /// Zeroed ahead in blocks of this many elements (16 KiB).
-    const BLOCK: usize = 4096;
-    /// Planes up to this many elements (1 MiB) are zeroed whole first: they
-    /// stay in the private cache for the scatter that follows.
-    pub(super) const WHOLE: usize = 1 << 18;
-
-    /// Makes sure `out[..=at]` is zeroed (or written) before `out[at]` is.
-    #[inline(always)]
-    fn reach(&mut self, out: &mut [f32], at: usize) {
-        if at >= self.end {
-            let end = (at + 1).max(self.end + Self::BLOCK).min(out.len());
-            if let Some(gap) = out.get_mut(self.end..end) {
-                gap.fill(0.0);
-            }
-            self.end = end;
-        }
-    }
-
-    /// Zeroes the rest.
-    fn finish(self, out: &mut [f32]) {
-        if let Some(rest) = out.get_mut(self.end..) {
-            rest.fill(0.0);
-        }
     }
 }
