@@ -181,3 +181,12 @@ fn buffer_lengths_say_exactly_or_at_least() {
         "input has 255 elements but its shape needs 256"
     );
 }
+
+#[test]
+fn gradient_buffers_are_named_as_the_backward_ops_name_them() {
+    let mut grad_input = [0.0; 4];
+    let e = upsample::pixel_shuffle_backward(&[0.0; 3], &[1, 4, 1, 1], CF, 2, &mut grad_input);
+    assert_eq!(text(e), "grad_output has 3 elements but its shape needs 4");
+    let e = upsample::pixel_shuffle_backward(&[0.0; 4], &[1, 4, 1, 1], CF, 2, &mut grad_input[..2]);
+    assert_eq!(text(e), "grad_input has 2 elements but its shape needs 4");
+}

@@ -384,6 +384,80 @@ fn max_unpool_and_avg_unpool() {
     }
 }
 
+/// The backward ops of the copying ops, on the pooling geometries above
+/// (max_pool's with its own indices, unpooling's with a pooling's) and on
+/// pixel (un)shuffle's tails.
+#[test]
+fn copying_backward_ops() {
+    for &(shape, kernel, stride, padding, dilation, ceil_mode) in POOL_CASES {
+        for layout in LAYOUTS {
+            let opts = MaxPoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding)
+                .with_dilation(dilation)
+                .with_ceil_mode(ceil_mode);
+            let out = upsample::max_pool_output_shape(shape, &opts).unwrap();
+            let input = pool_values(numel(shape));
+            let (mut vals, mut idx) = (vec![0.0; out.numel()], vec![0i64; out.numel()]);
+            reference::max_pool(&input, shape, layout, &opts, &mut vals, &mut idx).unwrap();
+            let grad = pool_values(out.numel());
+            compare(
+                &format!("max_pool_backward {shape:?} k={kernel:?} {layout:?}"),
+                numel(shape),
+                None,
+                |o| upsample::max_pool_backward(&grad, &idx, shape, layout, &opts, o),
+                |o| reference::max_pool_backward(&grad, &idx, shape, layout, &opts, o),
+            );
+            let pool = MaxPoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding);
+            let pooled = upsample::max_pool_output_shape(shape, &pool).unwrap();
+            let (mut vals, mut idx) = (vec![0.0; pooled.numel()], vec![0i64; pooled.numel()]);
+            reference::max_pool(&input, shape, layout, &pool, &mut vals, &mut idx).unwrap();
+            let unpool = UnpoolOptions::new(kernel)
+                .with_stride(stride)
+                .with_padding(padding)
+                .with_output_size(&shape[2..]);
+            let grad = values(numel(shape), 8);
+            compare(
+                &format!("max_unpool_backward {shape:?} {layout:?}"),
+                pooled.numel(),
+                None,
+                |o| upsample::max_unpool_backward(&grad, &idx, &pooled, layout, &unpool, o),
+                |o| reference::max_unpool_backward(&grad, &idx, &pooled, layout, &unpool, o),
+            );
+            compare(
+                &format!("avg_unpool_backward {shape:?} {layout:?}"),
+                pooled.numel(),
+                None,
+                |o| upsample::avg_unpool_backward(&grad, &pooled, layout, &unpool, o),
+                |o| reference::avg_unpool_backward(&grad, &pooled, layout, &unpool, o),
+            );
+        }
+    }
+    for width in [1, 5, 13] {
+        for layout in LAYOUTS {
+            let shape = [1, 8, 2, width];
+            let grad = values(numel(&shape), 9);
+            compare(
+                &format!("pixel_shuffle_backward {shape:?} {layout:?}"),
+                grad.len(),
+                None,
+                |o| upsample::pixel_shuffle_backward(&grad, &shape, layout, 2, o),
+                |o| reference::pixel_shuffle_backward(&grad, &shape, layout, 2, o),
+            );
+            let shape = [1, 2, 4, 2 * width];
+            compare(
+                &format!("pixel_unshuffle_backward {shape:?} {layout:?}"),
+                grad.len(),
+                None,
+                |o| upsample::pixel_unshuffle_backward(&grad, &shape, layout, 2, o),
+                |o| reference::pixel_unshuffle_backward(&grad, &shape, layout, 2, o),
+            );
+        }
+    }
+}
+
 #[test]
 fn conv_transpose_geometries() {
     // (input shape, weight shape, stride, padding, output_padding, dilation, groups)

@@ -71,6 +71,38 @@ fn both(
     public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
     reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    both_with(what, out_len, tolerance, true, public, reference)
+}
+
+/// [`both`] for a backward op: every error, an index out of range too,
+/// leaves the gradient untouched; and the same error as its forward
+/// `forward` (the same checks, in the same order).
+fn both_backward(
+    what: &str,
+    forward: &Result<(), Error>,
+    grad_len: usize,
+    tolerance: f64,
+    public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+    reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) {
+    let result = both_with(what, grad_len, tolerance, false, public, reference);
+    assert_eq!(
+        result.as_ref().err().map(core::mem::discriminant),
+        forward.as_ref().err().map(core::mem::discriminant),
+        "{what}: {result:?}, but the forward {forward:?}"
+    );
+}
+
+/// [`both`]; `nan_on_index_error`: an index out of range fills the output
+/// with NaN (`max_unpool`) instead of leaving it untouched.
+fn both_with(
+    what: &str,
+    out_len: usize,
+    tolerance: f64,
+    nan_on_index_error: bool,
+    public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+    reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut got = vec![SENTINEL; out_len];
     let mut want = vec![SENTINEL; out_len];
     let result = public(&mut got);
@@ -81,7 +113,7 @@ fn both(
         format!("{expected:?}"),
         "{what}: public and reference disagree"
     );
-    if let Err(Error::IndexOutOfRange { .. }) = result {
+    if let (true, Err(Error::IndexOutOfRange { .. })) = (nan_on_index_error, &result) {
         assert!(
             got.iter().all(|v| v.is_nan()),
             "{what}: not NaN on {result:?}"
@@ -339,6 +371,22 @@ fn shuffle_in(layout: Layout, shape: &[usize], r: usize, up: bool) -> Result<(),
         },
     );
     same_error_as_helper(&result, helper);
+    // The backward: the other way, from a gradient of the output's length.
+    let grad = data(out_len);
+    both_backward(
+        &format!("pixel_(un)shuffle_backward {shape:?} {layout:?} r={r}"),
+        &result,
+        input.len(),
+        0.0,
+        |o| match up {
+            true => upsample::pixel_shuffle_backward(&grad, shape, layout, r, o),
+            false => upsample::pixel_unshuffle_backward(&grad, shape, layout, r, o),
+        },
+        |o| match up {
+            true => reference::pixel_shuffle_backward(&grad, shape, layout, r, o),
+            false => reference::pixel_unshuffle_backward(&grad, shape, layout, r, o),
+        },
+    );
     // ONNX's ops, in DCR order, take the same checks.
     let onnx = both(
         &format!("depth_to_space / space_to_depth {shape:?} {layout:?} r={r}"),
@@ -440,6 +488,28 @@ fn max_pool_in(layout: Layout, shape: &[usize], opts: &MaxPoolOptions<'_>) -> Re
     );
     assert_eq!(got, want, "max_pool indices {shape:?} {layout:?} {opts:?}");
     same_error_as_helper(&result, helper);
+    // The backward, with the indices found (or, on an error, sentinels).
+    // An all-padding window's index may lie outside the plane (PyTorch's
+    // initial index): the backward refuses it.
+    let grad = data(out_len);
+    let plane: usize = shape[2..].iter().product();
+    let outside = got.iter().any(|&i| i < -1 || i as u64 >= plane as u64);
+    let expected = match &result {
+        Ok(()) if outside => Err(Error::IndexOutOfRange {
+            position: 0,
+            index: 0,
+            plane_size: plane,
+        }),
+        other => *other,
+    };
+    both_backward(
+        &format!("max_pool_backward {shape:?} {layout:?} {opts:?}"),
+        &expected,
+        input.len(),
+        0.0,
+        |o| upsample::max_pool_backward(&grad, &got, shape, layout, opts, o),
+        |o| reference::max_pool_backward(&grad, &want, shape, layout, opts, o),
+    );
     result
 }
 
@@ -585,6 +655,29 @@ fn unpool_in(
         ),
     };
     same_error_as_helper(&result, helper);
+    // The backward, from a gradient of the output's length.
+    let grad = data(out_len);
+    match indices {
+        Some(given) => {
+            let indices: Vec<i64> = (0..in_len).map(|i| given[i % given.len()]).collect();
+            both_backward(
+                &format!("max_unpool_backward {shape:?} {layout:?} {opts:?}"),
+                &result,
+                in_len,
+                0.0,
+                |o| upsample::max_unpool_backward(&grad, &indices, shape, layout, opts, o),
+                |o| reference::max_unpool_backward(&grad, &indices, shape, layout, opts, o),
+            );
+        }
+        None => both_backward(
+            &format!("avg_unpool_backward {shape:?} {layout:?} {opts:?}"),
+            &result,
+            in_len,
+            0.0,
+            |o| upsample::avg_unpool_backward(&grad, shape, layout, opts, o),
+            |o| reference::avg_unpool_backward(&grad, shape, layout, opts, o),
+        ),
+    }
     result
 }
 

@@ -521,3 +521,32 @@ pub fn check_single(
         None => assert_agree(what, got.body(), want.body(), tolerance, case),
     }
 }
+
+/// Runs a backward op (one gradient written) through the public entry point
+/// and the reference, on guarded buffers of `grad_len` elements: the same
+/// outcome, the guards intact, nothing written on an error (every backward
+/// op checks all of its input, indices included, first), and the gradients
+/// in agreement.
+pub fn check_backward(
+    what: &str,
+    case: &dyn Debug,
+    grad_len: usize,
+    tolerance: Tolerance,
+    public: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+    reference: impl FnOnce(&mut [f32]) -> Result<(), Error>,
+) {
+    print_case(case);
+    let mut got = Guarded::new(grad_len, PUBLIC_SENTINEL);
+    let mut want = Guarded::new(grad_len, REFERENCE_SENTINEL);
+    let public = public(got.body_mut());
+    let reference = reference(want.body_mut());
+    got.assert_guards(what, case);
+    want.assert_guards(what, case);
+    match same_outcome(what, public, reference, case) {
+        Some(error) => {
+            got.assert_untouched(what, &error, case);
+            want.assert_untouched(what, &error, case);
+        }
+        None => assert_agree(what, got.body(), want.body(), tolerance, case),
+    }
+}

@@ -4,11 +4,13 @@
 //!
 //! Bytes: twist, layout, which direction, PyTorch's op or ONNX's (and its
 //! mode), factor, shape (built divisible as the op needs unless twisted),
-//! then the input (raw bit patterns or special values).
+//! then the input (raw bit patterns or special values). PyTorch's two ops'
+//! backward ops run on the same call, the input's bytes read as the output
+//! gradient.
 
 use upsample::{BlockMode, Layout, reference};
 
-use crate::{Bytes, Tolerance, Twist, check_single, copy_values, numel};
+use crate::{Bytes, Tolerance, Twist, check_backward, check_single, copy_values, numel};
 
 const MAX_ELEMENTS: usize = 16384;
 
@@ -85,6 +87,37 @@ pub fn run(data: &[u8]) {
         input_len,
         output_len,
     };
+    if mode.is_none() {
+        // The backward: the forward's input shape, the gradient of its
+        // output (`output_len`, twisted as the forward's output) in, the
+        // gradient of its input (`input_len`) out.
+        let grad_output = copy_values(b.rest(), output_len);
+        let what = if shuffle {
+            "pixel_shuffle_backward"
+        } else {
+            "pixel_unshuffle_backward"
+        };
+        check_backward(
+            what,
+            &case,
+            input_len,
+            Tolerance::Exact,
+            |out| match shuffle {
+                true => upsample::pixel_shuffle_backward(&grad_output, &shape, layout, factor, out),
+                false => {
+                    upsample::pixel_unshuffle_backward(&grad_output, &shape, layout, factor, out)
+                }
+            },
+            |out| match shuffle {
+                true => {
+                    reference::pixel_shuffle_backward(&grad_output, &shape, layout, factor, out)
+                }
+                false => {
+                    reference::pixel_unshuffle_backward(&grad_output, &shape, layout, factor, out)
+                }
+            },
+        );
+    }
     match (shuffle, mode) {
         (true, None) => check_single(
             case.op,

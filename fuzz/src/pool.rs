@@ -10,12 +10,19 @@
 //! unpooled size (as in a network), or straight from the bytes (any index
 //! in the plane, duplicates common: the later one must win; under a twist,
 //! one out of range).
+//!
+//! Each op's backward runs on the same call: max_pool's with the reference's
+//! indices (under a twist, one moved out of its plane), max_unpool's with
+//! its indices, avg_unpool's; the output gradient is the remaining bytes
+//! (special values included). Every one agrees bit for bit (any NaN matching
+//! any NaN: a sum of two NaNs may keep either).
 
 use upsample::{Layout, MaxPoolOptions, UnpoolOptions, reference};
 
 use crate::{
     Bytes, Guarded, PUBLIC_SENTINEL, REFERENCE_SENTINEL, SMOOTH, Tolerance, Twist, assert_agree,
-    assert_same_indices, check_single, copy_values, fill, numel, same_outcome, smooth_values,
+    assert_same_indices, check_backward, check_single, copy_values, fill, numel, same_outcome,
+    smooth_values,
 };
 
 const MAX_ELEMENTS: usize = 16384;
@@ -217,6 +224,25 @@ fn max_pool(
         output_len,
         indices_len,
     );
+    // The backward, with the reference's indices of a well-formed call.
+    let mut values = vec![0.0; output_len];
+    let mut indices = vec![0i64; output_len];
+    if reference::max_pool(&input, shape, layout, options, &mut values, &mut indices).is_err() {
+        return;
+    }
+    if twist == Twist::Parameter && !indices.is_empty() {
+        let at = b.below(256) % indices.len();
+        indices[at] = if b.flag() { i64::MAX } else { -2 };
+    }
+    let grad_output = copy_values(b.rest().get(2..).unwrap_or(&[]), output_len);
+    check_backward(
+        "max_pool_backward",
+        &(shape, layout, options, indices.len()),
+        input_len,
+        Tolerance::Exact,
+        |out| upsample::max_pool_backward(&grad_output, &indices, shape, layout, options, out),
+        |out| reference::max_pool_backward(&grad_output, &indices, shape, layout, options, out),
+    );
 }
 
 /// Runs max_pool through the public entry point and the reference on
@@ -328,6 +354,15 @@ fn max_unpool(
         |out| upsample::max_unpool(&values, &indices, shape, layout, options, out),
         |out| reference::max_unpool(&values, &indices, shape, layout, options, out),
     );
+    let grad_output = copy_values(b.rest().get(3..).unwrap_or(&[]), output_len);
+    check_backward(
+        "max_unpool_backward",
+        &case,
+        input_len,
+        Tolerance::Exact,
+        |out| upsample::max_unpool_backward(&grad_output, &indices, shape, layout, options, out),
+        |out| reference::max_unpool_backward(&grad_output, &indices, shape, layout, options, out),
+    );
 }
 
 fn avg_unpool(
@@ -372,5 +407,14 @@ fn avg_unpool(
         SMOOTH,
         |out| upsample::avg_unpool(&input, shape, layout, options, out),
         |out| reference::avg_unpool(&input, shape, layout, options, out),
+    );
+    let grad_output = copy_values(b.rest().get(3..).unwrap_or(&[]), output_len);
+    check_backward(
+        "avg_unpool_backward",
+        &case,
+        input_len,
+        Tolerance::Exact,
+        |out| upsample::avg_unpool_backward(&grad_output, shape, layout, options, out),
+        |out| reference::avg_unpool_backward(&grad_output, shape, layout, options, out),
     );
 }
