@@ -17,6 +17,14 @@ pub enum Buffer {
     Bias,
     /// Caller-provided scratch memory.
     Scratch,
+    /// The gradient of the loss with respect to an op's output (a backward's input).
+    GradOutput,
+    /// The gradient with respect to an op's input (a backward's output).
+    GradInput,
+    /// The gradient with respect to a transposed convolution's weight.
+    GradWeight,
+    /// The gradient with respect to a transposed convolution's bias.
+    GradBias,
 }
 
 impl Buffer {
@@ -28,6 +36,10 @@ impl Buffer {
             Buffer::Weight => "weight",
             Buffer::Bias => "bias",
             Buffer::Scratch => "scratch",
+            Buffer::GradOutput => "grad_output",
+            Buffer::GradInput => "grad_input",
+            Buffer::GradWeight => "grad_weight",
+            Buffer::GradBias => "grad_bias",
         }
     }
 }

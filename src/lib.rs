@@ -94,6 +94,10 @@ mod simd;
 mod slices;
 mod unpool;
 
+pub use conv_transpose::backward::{
+    ConvTransposeGradients, conv_transpose_backward, conv_transpose_backward_scratch_bound,
+    conv_transpose_backward_scratch_len,
+};
 pub use conv_transpose::{
     conv_transpose, conv_transpose_scratch_bound, conv_transpose_scratch_len,
 };
