@@ -182,10 +182,12 @@ fn backward(case: &Case<'_>, input: &[f32], weight: &[f32], grad_output: &[f32])
         upsample::conv_transpose_backward_scratch_len(shape, layout, weight_shape, options)
             .unwrap_or(0)
             + case.scratch_len % 7;
+    let batch = shape.first().copied().unwrap_or(1);
+    let out_per_group = weight_shape.get(1).copied().unwrap_or(1);
     let lens = [
         input.len(),
         weight.len(),
-        weight_shape[1] * options.groups.max(1),
+        out_per_group * options.groups.max(1),
     ];
     let kernel_volume: usize = weight_shape.iter().skip(2).product();
     let input_plane: usize = shape.iter().skip(2).product();
