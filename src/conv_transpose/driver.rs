@@ -629,7 +629,7 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
 /// zero-padded copies so it rounds as the lanes do. `ws` is `out` rounded up
 /// to the lane count.
 #[inline(always)]
-fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
+pub(super) fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
     let mut outs = out.chunks_exact_mut(L::LANES);
     let mut x_chunks = xs.chunks_exact(L::LANES);
     let mut w_chunks = ws.chunks_exact(L::LANES);

@@ -13,7 +13,7 @@
 
 use super::BackwardOperands;
 use super::input::{reach, reached, valid_taps};
-use crate::conv_transpose::driver::{transpose, transpose_strided};
+use crate::conv_transpose::driver::{multiply_add, transpose, transpose_strided};
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
 use crate::layout::Layout;
 use crate::simd::{Lane, load_narrow, store_narrow};
@@ -64,7 +64,7 @@ pub(super) fn grad_input<L: Lane>(
 
 /// One channels-last image of `grad_input` from one of `grad_output`.
 fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], out: &mut [f32]) {
-    let (i, o) = (g.input, g.output);
+    let i = g.input;
     let c = i.c;
     let width = c.div_ceil(L::LANES) * L::LANES;
     for z in 0..i.spatial[0] {
@@ -74,24 +74,91 @@ fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], 
             for x in 0..i.spatial[2] {
                 let tw = valid_taps(g, 2, x);
                 let pixel = ((z * i.spatial[1] + y) * i.spatial[2] + x) * c;
-                for c0 in (0..c).step_by(L::LANES) {
-                    let count = L::LANES.min(c - c0);
+                let pixel_taps = Pixel {
+                    taps: [tz, ty, tw],
+                    position: [z, y, x],
+                    width,
+                };
+                if c < L::LANES {
+                    // One vector per pixel, summed in a register.
                     let mut acc = L::splat(0.0);
-                    for td in tz.0..tz.1 {
-                        let od = reach(g, 0, z, td);
-                        for th in ty.0..ty.1 {
-                            let oh = reach(g, 1, y, th);
-                            let row = (od * o.spatial[1] + oh) * o.spatial[2];
-                            for t2 in tw.0..tw.1 {
-                                let ow = reach(g, 2, x, t2);
-                                let at = (row + ow) * c + c0;
-                                let t = (td * g.kernel[1] + th) * g.kernel[2] + t2;
-                                let w = panel.get(t * width + c0..).unwrap_or(&[0.0; 16]);
-                                acc = load_narrow::<L>(gout, at, count).mul_add(L::load(w), acc);
-                            }
+                    pixel_taps.each_tap(g, |at, w| {
+                        let w = panel.get(w..).unwrap_or(&[0.0; 16]);
+                        acc = load_narrow::<L>(gout, at, c).mul_add(L::load(w), acc);
+                    });
+                    store_narrow(acc, out, pixel, c);
+                    continue;
+                }
+                // Blocks of four vectors summed in registers, the rest in
+                // the pixel's row of channels (in L1), each tap one pass of
+                // multiply-adds over it: the same operations per lane.
+                let block = 4 * L::LANES;
+                let full = c / block * block;
+                for c0 in (0..full).step_by(block) {
+                    let mut acc = [L::splat(0.0); 4];
+                    pixel_taps.each_tap(g, |at, w| {
+                        let (Some(ys), Some(ws)) = (
+                            gout.get(at + c0..at + c0 + block),
+                            panel.get(w + c0..w + c0 + block),
+                        ) else {
+                            return;
+                        };
+                        for ((a, y), w) in acc
+                            .iter_mut()
+                            .zip(ys.chunks_exact(L::LANES))
+                            .zip(ws.chunks_exact(L::LANES))
+                        {
+                            *a = L::load(y).mul_add(L::load(w), *a);
+                        }
+                    });
+                    if let Some(dst) = out.get_mut(pixel + c0..pixel + c0 + block) {
+                        for (a, d) in acc.iter().zip(dst.chunks_exact_mut(L::LANES)) {
+                            a.store(d);
                         }
                     }
-                    store_narrow(acc, out, pixel + c0, count);
+                }
+                if full < c {
+                    let Some(dst) = out.get_mut(pixel + full..pixel + c) else {
+                        return;
+                    };
+                    dst.fill(0.0);
+                    pixel_taps.each_tap(g, |at, w| {
+                        if let (Some(ys), Some(ws)) =
+                            (gout.get(at + full..at + c), panel.get(w + full..w + width))
+                        {
+                            multiply_add::<L>(dst, ys, ws);
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// One input pixel's valid taps per axis and where it lies.
+struct Pixel {
+    taps: [(usize, usize); 3],
+    position: [usize; 3],
+    /// The panel's row length.
+    width: usize,
+}
+
+impl Pixel {
+    /// Calls `f(grad_output offset, panel offset)` for each tap of the
+    /// pixel, in order.
+    #[inline(always)]
+    fn each_tap(&self, g: &ConvTransposeGeometry, mut f: impl FnMut(usize, usize)) {
+        let ([tz, ty, tw], [z, y, x]) = (self.taps, self.position);
+        let (o, c) = (g.output, g.input.c);
+        for td in tz.0..tz.1 {
+            let od = reach(g, 0, z, td);
+            for th in ty.0..ty.1 {
+                let oh = reach(g, 1, y, th);
+                let row = (od * o.spatial[1] + oh) * o.spatial[2];
+                let first = (td * g.kernel[1] + th) * g.kernel[2];
+                for t2 in tw.0..tw.1 {
+                    let ow = reach(g, 2, x, t2);
+                    f((row + ow) * c, (first + t2) * self.width);
                 }
             }
         }

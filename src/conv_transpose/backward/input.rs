@@ -12,8 +12,8 @@
 //! ```
 //!
 //! A row's positions whose every W tap is inside the output go in tiles of
-//! `NR`; the rest (the row's ends, the tiles' remainder) one at a time with
-//! their own taps. Each element sums its taps in the same order either
+//! `NR`, their remainder in tiles of 4, 2 and 1; the row's ends one at a
+//! time with their own taps. Each element sums its taps in the same order either
 //! way, one lane each, so the bits depend neither on the tile nor on the
 //! lane width. Channels-first runs one image and group at a time through
 //! `staging` in channels-last order, as the forward does.
@@ -232,34 +232,47 @@ fn rows<L: Lane, const MR: usize, const NR: usize>(
                 ty: (ty, y),
                 out_w: o.spatial[2],
             };
-            let put = |x: usize, tw: (usize, usize), target: &mut [f32], full: bool| {
+            // `width` positions from `x` (NR, 4, 2 or 1) in one tile.
+            let put = |x: usize, tw: (usize, usize), target: &mut [f32], width: usize| {
                 let d = Destination {
                     first: to.base + (row + x) * to.stride,
                     position_stride: to.stride,
                     lane_stride: 1,
                     lanes,
                 };
-                if full {
-                    let acc = site.tile::<L, MR, NR>(x, tw);
-                    store::<L, MR, NR, true>(&acc, target, d);
-                } else {
-                    let acc = site.tile::<L, MR, 1>(x, tw);
-                    store::<L, MR, 1, true>(&acc, target, d);
+                match width {
+                    w if w == NR => {
+                        let acc = site.tile::<L, MR, NR>(x, tw);
+                        store::<L, MR, NR, true>(&acc, target, d);
+                    }
+                    4 => {
+                        let acc = site.tile::<L, MR, 4>(x, tw);
+                        store::<L, MR, 4, true>(&acc, target, d);
+                    }
+                    2 => {
+                        let acc = site.tile::<L, MR, 2>(x, tw);
+                        store::<L, MR, 2, true>(&acc, target, d);
+                    }
+                    _ => {
+                        let acc = site.tile::<L, MR, 1>(x, tw);
+                        store::<L, MR, 1, true>(&acc, target, d);
+                    }
                 }
             };
             for x in 0..wlo {
-                put(x, valid_taps(g, 2, x), target, false);
+                put(x, valid_taps(g, 2, x), target, 1);
             }
+            // The interior in tiles of NR, the rest in 4, 2 and 1 (the
+            // single-position tile is load-bound: a quarter of the speed).
             let mut x = wlo;
-            while x + NR <= whi {
-                put(x, (0, g.kernel[2]), target, true);
-                x += NR;
-            }
-            for x in x..whi {
-                put(x, (0, g.kernel[2]), target, false);
+            for width in [NR, 4, 2, 1] {
+                while width <= NR && x + width <= whi {
+                    put(x, (0, g.kernel[2]), target, width);
+                    x += width;
+                }
             }
             for x in whi.max(wlo)..i.spatial[2] {
-                put(x, valid_taps(g, 2, x), target, false);
+                put(x, valid_taps(g, 2, x), target, 1);
             }
         }
     }
