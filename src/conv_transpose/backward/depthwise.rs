@@ -12,7 +12,7 @@
 //! on the lane width.
 
 use super::BackwardOperands;
-use super::input::{reach, reached, valid_taps};
+use super::input::{interior, reach, reached, valid_taps};
 use crate::conv_transpose::driver::{multiply_add, transpose, transpose_strided};
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
 use crate::layout::Layout;
@@ -67,12 +67,18 @@ fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], 
     let i = g.input;
     let c = i.c;
     let width = c.div_ceil(L::LANES) * L::LANES;
+    let (wlo, whi) = interior(g, 2);
     for z in 0..i.spatial[0] {
         let tz = valid_taps(g, 0, z);
         for y in 0..i.spatial[1] {
             let ty = valid_taps(g, 1, y);
             for x in 0..i.spatial[2] {
-                let tw = valid_taps(g, 2, x);
+                // No divisions inside, where every W tap is.
+                let tw = if (wlo..whi).contains(&x) {
+                    (0, g.kernel[2])
+                } else {
+                    valid_taps(g, 2, x)
+                };
                 let pixel = ((z * i.spatial[1] + y) * i.spatial[2] + x) * c;
                 let pixel_taps = Pixel {
                     taps: [tz, ty, tw],
