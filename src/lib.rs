@@ -95,7 +95,7 @@ mod slices;
 mod unpool;
 
 pub use conv_transpose::backward::{
-    ConvTransposeGradients, conv_transpose_backward, conv_transpose_backward_scratch_bound,
+    conv_transpose_backward, conv_transpose_backward_scratch_bound,
     conv_transpose_backward_scratch_len,
 };
 pub use conv_transpose::{
@@ -103,6 +103,7 @@ pub use conv_transpose::{
 };
 pub use error::{Buffer, Error};
 pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
+pub use geometry::conv_transpose_backward::ConvTransposeGradients;
 pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};
 pub use geometry::per_axis::PerAxis;
 pub use geometry::pixel_shuffle::{

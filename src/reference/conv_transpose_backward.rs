@@ -19,8 +19,9 @@
 //! without the `columns` buffer.
 
 use super::conv_transpose::each_tap;
-use crate::ConvTransposeGradients;
-use crate::conv_transpose::backward::{BackwardOperands, conv_transpose_backward_entry_point};
+use crate::geometry::conv_transpose_backward::{
+    BackwardOperands, ConvTransposeGradients, conv_transpose_backward_entry_point,
+};
 use crate::layout::for_each_point;
 
 conv_transpose_backward_entry_point! {

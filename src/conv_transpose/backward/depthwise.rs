@@ -11,10 +11,10 @@
 //! One lane per channel, in the reference's order: the bits do not depend
 //! on the lane width.
 
-use super::BackwardOperands;
 use super::input::{interior, reach, reached, valid_taps};
 use crate::conv_transpose::driver::{multiply_add, transpose, transpose_strided};
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
+use crate::geometry::conv_transpose_backward::BackwardOperands;
 use crate::layout::Layout;
 use crate::simd::{Lane, load_narrow, store_narrow};
 

@@ -18,10 +18,10 @@
 //! lane width. Channels-first runs one image and group at a time through
 //! `staging` in channels-last order, as the forward does.
 
-use super::BackwardOperands;
 use crate::conv_transpose::driver::{Destination, store, transpose};
 use crate::conv_transpose::kernel::accumulate;
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
+use crate::geometry::conv_transpose_backward::BackwardOperands;
 use crate::layout::Layout;
 use crate::simd::Lane;
 

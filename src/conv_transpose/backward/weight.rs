@@ -17,10 +17,10 @@
 //! `[tap][ci][co]` (co rounded up to the tile), copied to PyTorch's
 //! `(C_in, C_out / groups, k...)` order once the group is done.
 
-use super::BackwardOperands;
 use super::input::{Rows, reach, reached, valid_taps};
 use crate::conv_transpose::driver::transpose;
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
+use crate::geometry::conv_transpose_backward::BackwardOperands;
 use crate::layout::Layout;
 use crate::simd::{Lane, load_narrow};
 
