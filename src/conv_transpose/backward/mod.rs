@@ -94,7 +94,14 @@ const fn plan(
             weight_panel: panel,
         };
     }
-    let input_tile = tile(kc, native);
+    // AVX-512 has the registers for four vectors of input channels by six
+    // positions (24 accumulators; ten loads per 24 multiply-adds where two
+    // by eight take ten per 16).
+    let input_tile = if native == 16 && kc >= 64 {
+        (16, 4)
+    } else {
+        tile(kc, native)
+    };
     let weight_tile = tile(m, native);
     let input_panel = mul(mul(kvol, m), input_tile.0 * input_tile.1);
     let wide = weight_tile.0 * weight_tile.1;
@@ -163,7 +170,8 @@ impl Plan {
 /// `B(c)` = 4 if `c <= 4`, 8 if `c <= 8` (with AVX), `L` if `c <= L`, else `2 L`:
 ///
 /// ```text
-/// grad_input:  K * m * B(kc)                  (one group's weights for a block of input channels)
+/// grad_input:  K * m * B(kc)                  (one group's weights for a block of input channels;
+///                                              B(kc) = 64 if kc >= 64 with AVX-512F)
 /// grad_weight: K * kc * round_up(m, B(m))     (one group's weight gradient, accumulated)
 /// channels-first adds to each: m * output plane (if m > 1) + kc * input plane (if kc > 1)
 /// depthwise (groups == C_in, m == 1): K * round_up(C_in, B(C_in)) + channels-first C_in * (input + output plane)
@@ -359,6 +367,7 @@ fn input_dispatch(
         (4, 1) => input::grad_input::<f32x4, 1, NR_ONE>(operands, out, panel, staging),
         (8, 1) => input::grad_input::<f32x8, 1, NR_ONE>(operands, out, panel, staging),
         (16, 1) => input::grad_input::<f32x16, 1, NR_ONE>(operands, out, panel, staging),
+        (16, 4) => input::grad_input::<f32x16, 4, 6>(operands, out, panel, staging),
         _ => input::grad_input::<Native, 2, NR_TWO>(operands, out, panel, staging),
     }
 }
