@@ -278,6 +278,38 @@ def conv_transpose_cases(w):
             w.save("conv_transpose_backward", name, tensors, dict(kw, layout=layout), CONV)
 
 
+def conv_transpose_special_cases(w):
+    """gen_golden.py's special-value geometries: NaN, +-inf and subnormals in
+    the input and the output gradient (weights and bias in [-1, 1])."""
+    for spatial, cfg, tag in [
+        ((7,), fw.ct(3, 2, 4, stride=2, padding=1), "k4s2p1"),
+        ((5, 6), fw.ct(4, 3, 3, stride=2, padding=1, output_padding=1), "k3s2p1op1"),
+        ((6, 5), fw.ct(3, 1, 4, stride=2, padding=1, groups=3), "depthwise"),
+        ((3, 4, 3), fw.ct(2, 2, 2, stride=2), "k2s2"),
+    ]:
+        rank = len(spatial)
+        for layout in (CF, CL):
+            name = f"conv_transpose_special_{rank}d_{short(layout)}_{tag}"
+            rng = w.rng(name)
+            k = fw.as_list(cfg["k"], rank)
+            kw = dict(cfg["kw"])
+            cin, cout_g, groups = cfg["cin"], cfg["cout_g"], kw["groups"]
+            x = torch.from_numpy(special_input(rng, (2, cin, *spatial), huge=False))
+            weight = torch.from_numpy(rng.uniform(-1, 1, (cin, cout_g, *k)).astype(np.float32))
+            bias = torch.from_numpy(rng.uniform(-1, 1, (cout_g * groups,)).astype(np.float32))
+            weight.requires_grad_(True)
+            bias.requires_grad_(True)
+            xm = in_memory_format(x, layout).requires_grad_(True)
+            y = fw.CONVT_FNS[rank](xm, weight, bias, **kw)
+            g = in_memory_format(grad_for(w, name, tuple(y.shape), special=True, huge=False), layout)
+            gi, gw, gb = torch.autograd.grad(y, [xm, weight, bias], g)
+            w.save("conv_transpose_backward", name,
+                   {"grad_output": physical(g, layout), "input": physical(x, layout),
+                    "weight": weight.detach().numpy().copy(), "grad_input": physical(gi, layout),
+                    "grad_weight": gw.numpy().copy(), "grad_bias": gb.numpy().copy()},
+                   dict(kw, layout=layout), CONV)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -301,6 +333,7 @@ def main():
     max_pool_cases(w)
     unpool_cases(w)
     conv_transpose_cases(w)
+    conv_transpose_special_cases(w)
     for op in OPS:
         print(f"{op}: {w.counts[op]} cases")
     total = sum(w.counts.values())

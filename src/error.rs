@@ -17,10 +17,14 @@ pub enum Buffer {
     Bias,
     /// Caller-provided scratch memory.
     Scratch,
-    /// The gradient of a forward op's output, read by its backward op.
+    /// The gradient of the loss with respect to an op's output (a backward's input).
     GradOutput,
-    /// The gradient of a forward op's input, written by its backward op.
+    /// The gradient with respect to an op's input (a backward's output).
     GradInput,
+    /// The gradient with respect to a transposed convolution's weight.
+    GradWeight,
+    /// The gradient with respect to a transposed convolution's bias.
+    GradBias,
 }
 
 impl Buffer {
@@ -34,6 +38,8 @@ impl Buffer {
             Buffer::Scratch => "scratch",
             Buffer::GradOutput => "grad_output",
             Buffer::GradInput => "grad_input",
+            Buffer::GradWeight => "grad_weight",
+            Buffer::GradBias => "grad_bias",
         }
     }
 }

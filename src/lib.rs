@@ -95,11 +95,16 @@ mod slices;
 mod unpool;
 mod zeroed;
 
+pub use conv_transpose::backward::{
+    conv_transpose_backward, conv_transpose_backward_scratch_bound,
+    conv_transpose_backward_scratch_len,
+};
 pub use conv_transpose::{
     conv_transpose, conv_transpose_scratch_bound, conv_transpose_scratch_len,
 };
 pub use error::{Buffer, Error};
 pub use geometry::conv_transpose::{ConvTransposeOptions, conv_transpose_output_shape};
+pub use geometry::conv_transpose_backward::ConvTransposeGradients;
 pub use geometry::interpolate::{InterpolateMode, InterpolateOptions, interpolate_output_shape};
 pub use geometry::per_axis::PerAxis;
 pub use geometry::pixel_shuffle::{

@@ -599,6 +599,91 @@ fn conv_transpose_every_tail() {
     }
 }
 
+/// conv_transpose_backward's three gradients, one call each, on small
+/// geometries: 1-3 d, groups, depthwise, dilation and output padding, both
+/// layouts (tiny sums: within 1e-4 of the reference).
+#[test]
+fn conv_transpose_backward_gradients() {
+    // (input shape, weight shape, stride, padding, output_padding, dilation, groups)
+    type Case = (
+        &'static [usize],
+        &'static [usize],
+        usize,
+        usize,
+        usize,
+        usize,
+        usize,
+    );
+    let cases: &[Case] = &[
+        (&[2, 3, 7], &[3, 5, 3], 2, 1, 1, 1, 1),
+        (&[1, 4, 3, 5], &[4, 3, 3, 2], 2, 0, 1, 2, 2),
+        (&[1, 5, 4, 3], &[5, 1, 4, 4], 2, 1, 0, 1, 5),
+        (&[1, 2, 2, 2, 3], &[2, 9, 2, 1, 2], 2, 1, 0, 1, 1),
+    ];
+    for &(shape, wshape, s, p, op, d, groups) in cases {
+        for layout in LAYOUTS {
+            let (s, p, op, d) = ([s], [p], [op], [d]);
+            let opts = ConvTransposeOptions::new()
+                .with_stride(&s)
+                .with_padding(&p)
+                .with_output_padding(&op)
+                .with_dilation(&d)
+                .with_groups(groups);
+            let out = upsample::conv_transpose_output_shape(shape, wshape, &opts).unwrap();
+            let scratch_len =
+                upsample::conv_transpose_backward_scratch_len(shape, layout, wshape, &opts)
+                    .unwrap();
+            let input = values(numel(shape), 12);
+            let weight = values(numel(wshape), 13);
+            let grad_output = values(out.numel(), 14);
+            let mut scratch = vec![0.0; scratch_len];
+            let lens = [numel(shape), numel(wshape), out[1]];
+            for (k, len) in lens.into_iter().enumerate() {
+                fn pick(k: usize, o: &mut [f32]) -> upsample::ConvTransposeGradients<'_> {
+                    let mut g = upsample::ConvTransposeGradients::default();
+                    match k {
+                        0 => g.input = Some(o),
+                        1 => g.weight = Some(o),
+                        _ => g.bias = Some(o),
+                    }
+                    g
+                }
+                compare(
+                    &format!("conv_transpose_backward {k} {shape:?} w={wshape:?} {layout:?}"),
+                    len,
+                    Some((1e-4, 1e-4)),
+                    |o| {
+                        upsample::conv_transpose_backward(
+                            &grad_output,
+                            &input,
+                            shape,
+                            layout,
+                            &weight,
+                            wshape,
+                            &opts,
+                            pick(k, o),
+                            &mut scratch,
+                        )
+                    },
+                    |o| {
+                        reference::conv_transpose_backward(
+                            &grad_output,
+                            &input,
+                            shape,
+                            layout,
+                            &weight,
+                            wshape,
+                            &opts,
+                            pick(k, o),
+                            &mut [],
+                        )
+                    },
+                );
+            }
+        }
+    }
+}
+
 /// `upsample::part`: each op's output computed one unit at a time equals
 /// the whole call, on small shapes of both layouts.
 #[test]

@@ -1,12 +1,18 @@
 //! `conv_transpose` 1/2/3-d against the reference, within 1e-4 absolute +
 //! 1e-4 relative, inputs, weights and biases in [-1, 1].
 //!
+//! Each case also checks `conv_transpose_backward`'s three gradients (one
+//! call each) against the reference, with a grad_output from the data,
+//! within `4 (K + 1) 2^-24 M` absolute + 1e-4 relative: `K` products per
+//! element, `M` the largest sum of their magnitudes (the reference on
+//! absolute values), as derived in `tests/conv_transpose_backward.rs`.
+//!
 //! Bytes: twist, layout, rank, groups, channels, shape, kernel, stride,
 //! padding, dilation, output_padding, bias or not, then the data.
 
-use upsample::{ConvTransposeOptions, Layout, reference};
+use upsample::{ConvTransposeGradients, ConvTransposeOptions, Layout, reference};
 
-use crate::{Bytes, CONV, Twist, check_single, numel, smooth_values};
+use crate::{Bytes, CONV, Tolerance, Twist, check_single, numel, smooth_values};
 
 const MAX_ELEMENTS: usize = 16384;
 /// The most multiply-adds a case may take.
@@ -112,9 +118,14 @@ pub fn run(data: &[u8]) {
         (weight_len, bias_len)
     };
     let output_len = twist.length(Twist::OutputLength, output_len, &mut b);
-    let data = smooth_values(b.rest(), input_len + weight_len + bias_len, false);
+    let data = smooth_values(
+        b.rest(),
+        input_len + weight_len + bias_len + output_len,
+        false,
+    );
     let (input, rest) = data.split_at(input_len);
-    let (weight, bias) = rest.split_at(weight_len);
+    let (weight, rest) = rest.split_at(weight_len);
+    let (bias, grad_output) = rest.split_at(bias_len);
     let bias = with_bias.then_some(bias);
     let case = Case {
         twist,
@@ -159,4 +170,103 @@ pub fn run(data: &[u8]) {
             )
         },
     );
+    backward(&case, input, weight, grad_output);
+}
+
+/// The backward of the case: each gradient alone, fast path against the
+/// reference.
+fn backward(case: &Case<'_>, input: &[f32], weight: &[f32], grad_output: &[f32]) {
+    let (shape, layout, weight_shape, options) =
+        (case.shape, case.layout, case.weight_shape, &case.options);
+    let scratch_len =
+        upsample::conv_transpose_backward_scratch_len(shape, layout, weight_shape, options)
+            .unwrap_or(0)
+            + case.scratch_len % 7;
+    let batch = shape.first().copied().unwrap_or(1);
+    let out_per_group = weight_shape.get(1).copied().unwrap_or(1);
+    let lens = [
+        input.len(),
+        weight.len(),
+        out_per_group * options.groups.max(1),
+    ];
+    let kernel_volume: usize = weight_shape.iter().skip(2).product();
+    let input_plane: usize = shape.iter().skip(2).product();
+    let output_plane = case.output_len / (lens[2] * batch).max(1);
+    let terms = [
+        out_per_group.saturating_mul(kernel_volume),
+        batch.saturating_mul(input_plane),
+        batch.saturating_mul(output_plane),
+    ];
+    fn pick(k: usize, out: &mut [f32]) -> ConvTransposeGradients<'_> {
+        let mut g = ConvTransposeGradients::default();
+        match k {
+            0 => g.input = Some(out),
+            1 => g.weight = Some(out),
+            _ => g.bias = Some(out),
+        }
+        g
+    }
+    let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<_>>();
+    let (input_abs, weight_abs, grad_abs) = (abs(input), abs(weight), abs(grad_output));
+    for (k, (len, terms)) in lens.into_iter().zip(terms).enumerate() {
+        let mut magnitude = vec![0.0f32; len];
+        let largest = match reference::conv_transpose_backward(
+            &grad_abs,
+            &input_abs,
+            shape,
+            layout,
+            &weight_abs,
+            weight_shape,
+            options,
+            pick(k, &mut magnitude),
+            &mut [],
+        ) {
+            Ok(()) => magnitude
+                .iter()
+                .filter(|m| m.is_finite())
+                .fold(0.0f32, |a, &m| a.max(m)),
+            Err(_) => 0.0,
+        };
+        let tolerance = Tolerance::Close {
+            atol: 1e-4f64.max(4.0 * (terms + 1) as f64 * f64::from(largest) / (1u64 << 24) as f64),
+            rtol: 1e-4,
+        };
+        let (mut scratch_a, mut scratch_b) = (vec![0.0; scratch_len], vec![0.0; scratch_len]);
+        check_single(
+            [
+                "conv_transpose_backward input",
+                "conv_transpose_backward weight",
+                "conv_transpose_backward bias",
+            ][k],
+            case,
+            len,
+            tolerance,
+            |out| {
+                upsample::conv_transpose_backward(
+                    grad_output,
+                    input,
+                    shape,
+                    layout,
+                    weight,
+                    weight_shape,
+                    options,
+                    pick(k, out),
+                    &mut scratch_a,
+                )
+            },
+            |out| {
+                reference::conv_transpose_backward(
+                    grad_output,
+                    input,
+                    shape,
+                    layout,
+                    weight,
+                    weight_shape,
+                    options,
+                    pick(k, out),
+                    &mut scratch_b,
+                )
+            },
+        );
+    }
 }

@@ -126,15 +126,15 @@ impl AxisPhase {
 /// Where a tile's outputs go: element `(position j, lane l)` is at
 /// `first + j * position_stride + l * lane_stride`.
 #[derive(Clone, Copy)]
-struct Destination {
-    first: usize,
-    position_stride: usize,
-    lane_stride: usize,
-    lanes: usize,
+pub(super) struct Destination {
+    pub first: usize,
+    pub position_stride: usize,
+    pub lane_stride: usize,
+    pub lanes: usize,
 }
 
 #[inline(always)]
-fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
+pub(super) fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
     acc: &[[L; NR]; MR],
     output: &mut [f32],
     d: Destination,
@@ -380,13 +380,13 @@ pub(super) fn run_channels<L: Lane, const MR: usize, const NR: usize, const CL: 
 /// used whole: down each block column of the target, so eight target rows
 /// fill at a time (sixteen or more streams at once, each a plane apart,
 /// measured slower).
-fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut [f32]) {
+pub(super) fn transpose(source: &[f32], from: usize, rows: usize, cols: usize, target: &mut [f32]) {
     transpose_strided(source, from, cols, rows, cols, target, rows);
 }
 
 /// [`transpose`] of a sub-matrix: source rows `source_stride` apart
 /// (`>= cols`), target rows `target_stride` apart (`>= rows`).
-fn transpose_strided(
+pub(super) fn transpose_strided(
     source: &[f32],
     from: usize,
     source_stride: usize,
@@ -629,7 +629,7 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
 /// zero-padded copies so it rounds as the lanes do. `ws` is `out` rounded up
 /// to the lane count.
 #[inline(always)]
-fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
+pub(super) fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
     let mut outs = out.chunks_exact_mut(L::LANES);
     let mut x_chunks = xs.chunks_exact(L::LANES);
     let mut w_chunks = ws.chunks_exact(L::LANES);

@@ -85,7 +85,7 @@ pub(super) fn tile<L: Lane, const MR: usize, const NR: usize>(
 /// One tap: the `NR` positions are rows of `kc` contiguous channels,
 /// `position_stride` apart.
 #[inline(always)]
-fn accumulate<L: Lane, const MR: usize, const NR: usize>(
+pub(super) fn accumulate<L: Lane, const MR: usize, const NR: usize>(
     acc: &mut [[L; NR]; MR],
     w: &[f32],
     input: &[f32],

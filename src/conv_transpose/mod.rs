@@ -16,6 +16,7 @@ use crate::layout::Layout;
 use crate::simd::{Lane, Native};
 use wide::{f32x4, f32x8, f32x16};
 
+pub(crate) mod backward;
 mod driver;
 mod kernel;
 

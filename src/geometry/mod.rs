@@ -12,6 +12,7 @@
 pub(crate) mod adaptive;
 pub(crate) mod antialias;
 pub(crate) mod conv_transpose;
+pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
 mod params;
 pub(crate) mod per_axis;

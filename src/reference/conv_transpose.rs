@@ -57,7 +57,7 @@ pub(crate) fn transpose(operands: Operands<'_>, output: &mut [f32]) {
 /// `ci`'s group and kernel tap that input position `ip` reaches: output
 /// position `op = ip * stride + t * dilation - padding` (when inside the
 /// output) and the weight's index `w`.
-fn each_tap(
+pub(super) fn each_tap(
     g: &ConvTransposeGeometry,
     ci: usize,
     ip: [usize; MAX_SPATIAL],

@@ -8,6 +8,7 @@
 
 mod antialias;
 pub(crate) mod conv_transpose;
+pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
 mod pixel_shuffle;
 pub(crate) mod pool;
@@ -15,6 +16,7 @@ mod resize;
 mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
+pub use conv_transpose_backward::conv_transpose_backward;
 pub use interpolate::interpolate;
 pub use pixel_shuffle::{
     depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,

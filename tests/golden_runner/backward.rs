@@ -2,7 +2,7 @@
 //! run through `upsample::reference::<op>_backward` and the public
 //! `upsample::<op>_backward`, every expected gradient compared.
 
-use super::{Case, MaxPoolArgs, Params, UnpoolArgs, check_shape, compare, err, logical};
+use super::{Case, ConvArgs, MaxPoolArgs, Params, UnpoolArgs, check_shape, compare, err, logical};
 use crate::common::SENTINEL;
 use upsample::Layout;
 
@@ -192,5 +192,83 @@ pub fn run_unpool(case: &mut Case) -> Result<(), Vec<String>> {
             (None, false) => upsample::avg_unpool_backward(go, shape, io.layout, &opts, &mut gi)?,
         }
         Ok(vec![("grad_input", gi)])
+    })
+}
+
+/// `conv_transpose_backward`: every gradient the case holds (the bias's
+/// where the forward had one).
+pub fn run_conv_transpose(case: &mut Case) -> Result<(), Vec<String>> {
+    case.expect_tensors(
+        &[
+            "grad_output",
+            "grad_input",
+            "input",
+            "weight",
+            "grad_weight",
+        ],
+        &["grad_bias"],
+    )
+    .map_err(err)?;
+    let (layout, args) = params(&mut case.params, ConvArgs::parse)?;
+    let opts = args.options();
+    let io = grads(case, layout).map_err(err)?;
+    let input = case
+        .tensor("input")
+        .and_then(|t| t.f32("input"))
+        .map_err(err)?;
+    let weight = case.tensor("weight").map_err(err)?;
+    let weight_shape = weight.shape.clone();
+    let weight = weight.f32("weight").map_err(err)?;
+    let bias_len = case
+        .tensors
+        .get("grad_bias")
+        .map(|t| t.shape.iter().product::<usize>());
+    check_shape(
+        upsample::conv_transpose_output_shape(&io.in_shape, &weight_shape, &opts),
+        &io.out_shape,
+    )
+    .map_err(err)?;
+    let scratch_len = upsample::conv_transpose_backward_scratch_len(
+        &io.in_shape,
+        io.layout,
+        &weight_shape,
+        &opts,
+    )
+    .map_err(|e| {
+        err(format!(
+            "conv_transpose_backward_scratch_len returned error: {e}"
+        ))
+    })?;
+    check_gradients(case, |reference| {
+        let mut gi = vec![SENTINEL; io.in_len];
+        let mut gw = vec![SENTINEL; weight.len()];
+        let mut gb = bias_len.map(|len| vec![SENTINEL; len]);
+        let mut scratch = vec![0.0f32; scratch_len];
+        let f = if reference {
+            upsample::reference::conv_transpose_backward
+        } else {
+            upsample::conv_transpose_backward
+        };
+        let gradients = upsample::ConvTransposeGradients {
+            input: Some(&mut gi),
+            weight: Some(&mut gw),
+            bias: gb.as_deref_mut(),
+        };
+        f(
+            io.grad_output,
+            input,
+            &io.in_shape,
+            io.layout,
+            weight,
+            &weight_shape,
+            &opts,
+            gradients,
+            &mut scratch,
+        )?;
+        let mut out = vec![("grad_input", gi), ("grad_weight", gw)];
+        if let Some(gb) = gb {
+            out.push(("grad_bias", gb));
+        }
+        Ok(out)
     })
 }
