@@ -110,7 +110,7 @@ pub use geometry::resize::{
     resize_output_shape,
 };
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
-pub use interpolate::{interpolate, resize};
+pub use interpolate::{interpolate, interpolate_backward, resize};
 pub use layout::{Layout, MAX_SPATIAL, Shape};
 pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;

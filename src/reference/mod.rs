@@ -7,8 +7,10 @@
 //! the golden cases made by real PyTorch check.
 
 mod antialias;
+mod antialias_backward;
 pub(crate) mod conv_transpose;
 pub(crate) mod interpolate;
+pub(crate) mod interpolate_backward;
 mod pixel_shuffle;
 pub(crate) mod pool;
 mod resize;
@@ -16,6 +18,7 @@ mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
 pub use interpolate::interpolate;
+pub use interpolate_backward::interpolate_backward;
 pub use pixel_shuffle::{depth_to_space, pixel_shuffle, pixel_unshuffle, space_to_depth};
 pub use pool::max_pool;
 pub use resize::resize;

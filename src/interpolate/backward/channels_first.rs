@@ -1,0 +1,99 @@
+//! Channels-first backward: per input row, the output rows that reach it
+//! combined into a row buffer (vector multiply-adds along W), then each
+//! input column gathered from the buffer through the W axis's transposed
+//! table.
+//!
+//! ```text
+//! for each run of input columns (one ColumnTable; outputs [lo, hi)):
+//!   for each input row (id, ih), its contributions cd, ch:
+//!     for each plane:
+//!       row[lo..hi] = sum over (od, wd) in cd, (oh, wh) in ch of
+//!                     (wd * wh) * grad_output[plane, od, oh, lo..hi]
+//!       grad_input[plane, id, ih, iw] = sum over (ow, ww) in table[iw] of ww * row[ow]
+//! ```
+
+use super::Plan;
+use super::table::{ColumnTable, Contributions};
+use crate::interpolate::stack::pick;
+use crate::simd::Lane;
+use crate::slices::{sub, sub_mut};
+
+/// Outputs of one row buffer (4 KiB on hosts).
+pub(crate) const ROW: usize = pick(1024, 128);
+
+/// `row = w * src` (`first`) or `row += w * src`, along the row.
+#[inline(always)]
+pub(crate) fn axpy<L: Lane>(row: &mut [f32], w: f32, src: &[f32], first: bool) {
+    let wv = L::splat(w);
+    let mut r = row.chunks_exact_mut(L::LANES);
+    let mut s = src.chunks_exact(L::LANES);
+    for (r, s) in (&mut r).zip(&mut s) {
+        let v = if first {
+            wv * L::load(s)
+        } else {
+            wv.mul_add(L::load(s), L::load(r))
+        };
+        v.store(r);
+    }
+    // The tail through zero-padded vectors, so that every element takes
+    // the same operation whatever the lane width.
+    let (r, s) = (r.into_remainder(), s.remainder());
+    if !r.is_empty() {
+        let (mut rp, mut sp) = ([0.0f32; 16], [0.0f32; 16]);
+        rp[..r.len()].copy_from_slice(r);
+        sp[..s.len().min(r.len())].copy_from_slice(&s[..s.len().min(r.len())]);
+        let v = if first {
+            wv * L::load(&sp)
+        } else {
+            wv.mul_add(L::load(&sp), L::load(&rp))
+        };
+        v.store(&mut rp);
+        r.copy_from_slice(&rp[..r.len()]);
+    }
+}
+
+/// Runs the plan's problem, channels-first.
+pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [f32]) {
+    let (i, o) = (p.i, p.o);
+    let planes = i.n * i.c;
+    let [in_d, in_h, in_w] = i.spatial;
+    let [out_d, out_h, out_w] = o.spatial;
+    let (in_plane, out_plane) = (i.plane(), o.plane());
+    let mut table = ColumnTable::new();
+    let mut row = [0.0f32; ROW];
+    let mut column = 0;
+    while column < in_w {
+        let end = table.fill(&p.axes[2], column, ROW);
+        let (lo, span) = (table.lo, table.hi - table.lo);
+        let row = &mut row[..span.min(ROW)];
+        for id in 0..in_d {
+            let cd = Contributions::of(&p.axes[0], id);
+            for ih in 0..in_h {
+                let ch = Contributions::of(&p.axes[1], ih);
+                let none = cd.is_empty() || ch.is_empty();
+                for plane in 0..planes {
+                    let dst = sub_mut(
+                        grad_input,
+                        plane * in_plane + (id * in_h + ih) * in_w + column,
+                        end - column,
+                    );
+                    if none {
+                        dst.fill(0.0);
+                        continue;
+                    }
+                    let mut first = true;
+                    for (od, wd) in cd.iter() {
+                        for (oh, wh) in ch.iter() {
+                            let at = plane * out_plane + (od * out_h + oh) * out_w + lo;
+                            axpy::<L>(row, wd * wh, sub(grad_output, at, span), first);
+                            first = false;
+                        }
+                    }
+                    table.gather(row, dst);
+                }
+            }
+        }
+        let _ = out_d;
+        column = end;
+    }
+}
