@@ -13,6 +13,7 @@
 //! ```
 
 use super::Plan;
+use super::blocks::{BlockMatrices, all_finite};
 use super::table::{ColumnTable, Contributions};
 use crate::interpolate::stack::pick;
 use crate::simd::Lane;
@@ -60,38 +61,64 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
     let [out_d, out_h, out_w] = o.spatial;
     let (in_plane, out_plane) = (i.plane(), o.plane());
     let mut table = ColumnTable::new();
+    let mut blocks = BlockMatrices::new();
     let mut row = [0.0f32; ROW];
+    // The H axis's contributions, a table of input rows at a time.
+    let mut rows = ColumnTable::new();
     let mut column = 0;
     while column < in_w {
-        let end = table.fill(&p.axes[2], column, ROW);
+        // As many columns as the blocks hold (or, below one block, the
+        // per-tap gather alone).
+        let mut most = usize::MAX;
+        let (end, dense) = loop {
+            let end = table.fill(&p.axes[2], column, ROW, most);
+            if blocks.build(&table) {
+                break (end, true);
+            }
+            if end - column <= 16 {
+                break (end, false);
+            }
+            most = (end - column) / 2;
+        };
         let (lo, span) = (table.lo, table.hi - table.lo);
         let row = &mut row[..span.min(ROW)];
-        for id in 0..in_d {
-            let cd = Contributions::of(&p.axes[0], id);
-            for ih in 0..in_h {
-                let ch = Contributions::of(&p.axes[1], ih);
-                let none = cd.is_empty() || ch.is_empty();
-                for plane in 0..planes {
-                    let dst = sub_mut(
-                        grad_input,
-                        plane * in_plane + (id * in_h + ih) * in_w + column,
-                        end - column,
-                    );
-                    if none {
-                        dst.fill(0.0);
-                        continue;
-                    }
-                    let mut first = true;
-                    for (od, wd) in cd.iter() {
-                        for (oh, wh) in ch.iter() {
-                            let at = plane * out_plane + (od * out_h + oh) * out_w + lo;
-                            axpy::<L>(row, wd * wh, sub(grad_output, at, span), first);
-                            first = false;
+        // Runs of input rows whose H contributions one table holds; in
+        // each, plane by plane, rows in order (memory order, for the
+        // prefetchers).
+        let mut row0 = 0;
+        while row0 < in_h {
+            let row_end = rows.fill(&p.axes[1], row0, usize::MAX, usize::MAX);
+            for plane in 0..planes {
+                for id in 0..in_d {
+                    let cd = Contributions::of(&p.axes[0], id);
+                    for ih in row0..row_end {
+                        let ch = Contributions::from_table(&rows, ih - row0);
+                        let dst = sub_mut(
+                            grad_input,
+                            plane * in_plane + (id * in_h + ih) * in_w + column,
+                            end - column,
+                        );
+                        if cd.is_empty() || ch.is_empty() {
+                            dst.fill(0.0);
+                            continue;
+                        }
+                        let mut first = true;
+                        for (od, wd) in cd.iter() {
+                            for (oh, wh) in ch.iter() {
+                                let at = plane * out_plane + (od * out_h + oh) * out_w + lo;
+                                axpy::<L>(row, wd * wh, sub(grad_output, at, span), first);
+                                first = false;
+                            }
+                        }
+                        if dense && all_finite::<L>(row) {
+                            blocks.gather::<L>(row, dst);
+                        } else {
+                            table.gather(row, dst);
                         }
                     }
-                    table.gather(row, dst);
                 }
             }
+            row0 = row_end;
         }
         let _ = out_d;
         column = end;

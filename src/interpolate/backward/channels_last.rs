@@ -81,7 +81,7 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
     let mut table = ColumnTable::new();
     let mut column = 0;
     while column < in_w {
-        let end = table.fill(&p.axes[2], column, usize::MAX);
+        let end = table.fill(&p.axes[2], column, usize::MAX, usize::MAX);
         for id in 0..in_d {
             let cd = Contributions::of(&p.axes[0], id);
             for ih in 0..in_h {

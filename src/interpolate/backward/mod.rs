@@ -30,6 +30,7 @@
 //! order (vector tails go through padded vectors).
 
 mod axis;
+mod blocks;
 mod channels_first;
 mod channels_last;
 mod table;

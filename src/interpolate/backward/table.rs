@@ -42,6 +42,27 @@ impl Contributions {
         c
     }
 
+    /// Column `j` of `table`, whose columns are an axis's inputs.
+    pub fn from_table(table: &ColumnTable, j: usize) -> Contributions {
+        let mut c = Contributions {
+            output: [0; MAX_CONTRIBUTIONS],
+            weight: [0.0; MAX_CONTRIBUTIONS],
+            len: 0,
+        };
+        let (offset, weight) = table.column(j);
+        for ((slot_o, slot_w), (&o, &w)) in c
+            .output
+            .iter_mut()
+            .zip(&mut c.weight)
+            .zip(offset.iter().zip(weight))
+        {
+            *slot_o = table.lo + o as usize;
+            *slot_w = w;
+            c.len += 1;
+        }
+        c
+    }
+
     /// The (output, weight) pairs.
     pub fn iter(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
         self.output
@@ -84,16 +105,17 @@ impl ColumnTable {
         }
     }
 
-    /// Fills the table with as many columns from `first` on as fit, with
-    /// outputs spanning at most `max_span`; returns the end column. Every
+    /// Fills the table with as many columns from `first` on as fit, at
+    /// most `most`, with outputs spanning at most `max_span`; returns the
+    /// end column. Every
     /// single column fits (checked by the plan with [`Axis::widest`]), so
     /// at least one is taken.
-    pub fn fill(&mut self, axis: &Axis, first: usize, max_span: usize) -> usize {
+    pub fn fill(&mut self, axis: &Axis, first: usize, max_span: usize, most: usize) -> usize {
         self.first = first;
         let (mut lo, mut hi) = (usize::MAX, 0);
         let mut len = 0;
         let mut column = first;
-        while column < axis.input && column - first < TABLE_COLUMNS {
+        while column < axis.input && column - first < TABLE_COLUMNS.min(most.max(1)) {
             let (a, b) = axis.outputs_reaching(column);
             let (new_lo, new_hi) = if a < b {
                 (lo.min(a), hi.max(b))
