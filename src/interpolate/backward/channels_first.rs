@@ -14,9 +14,10 @@
 
 use super::Plan;
 use super::blocks::{BlockMatrices, all_finite};
+use super::pairs::{are_pairs, sum_pairs};
 use super::table::{ColumnTable, Contributions};
 use crate::interpolate::stack::pick;
-use crate::simd::Lane;
+use crate::simd::{CopyLane, Lane};
 use crate::slices::{sub, sub_mut};
 
 /// Outputs of one row buffer (4 KiB on hosts).
@@ -54,7 +55,7 @@ pub(crate) fn axpy<L: Lane>(row: &mut [f32], w: f32, src: &[f32], first: bool) {
 }
 
 /// Runs the plan's problem, channels-first.
-pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [f32]) {
+pub(crate) fn run<L: CopyLane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [f32]) {
     let (i, o) = (p.i, p.o);
     let planes = i.n * i.c;
     let [in_d, in_h, in_w] = i.spatial;
@@ -80,6 +81,7 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
             }
             most = (end - column) / 2;
         };
+        let pairs = are_pairs(&table);
         let (lo, span) = (table.lo, table.hi - table.lo);
         let row = &mut row[..span.min(ROW)];
         // Runs of input rows whose H contributions one table holds; in
@@ -110,7 +112,9 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
                                 first = false;
                             }
                         }
-                        if dense && all_finite::<L>(row) {
+                        if pairs {
+                            sum_pairs::<L>(row, dst);
+                        } else if dense && all_finite::<L>(row) {
                             blocks.gather::<L>(row, dst);
                         } else {
                             table.gather(row, dst);

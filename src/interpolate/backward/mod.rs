@@ -33,11 +33,12 @@ mod axis;
 mod blocks;
 mod channels_first;
 mod channels_last;
+mod pairs;
 mod table;
 
 use crate::geometry::interpolate::{InterpolateGeometry, interpolate_backward_entry_point};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
-use crate::simd::{Lane, Native};
+use crate::simd::{CopyLane, Native};
 use axis::Axis;
 use table::{MAX_CONTRIBUTIONS, TABLE_ENTRIES};
 
@@ -113,7 +114,7 @@ impl<'a> Plan<'a> {
 }
 
 /// [`interpolate_backward`] on a checked geometry and buffers, with lanes `L`.
-pub(crate) fn backward<L: Lane>(
+pub(crate) fn backward<L: CopyLane>(
     g: &InterpolateGeometry,
     grad_output: &[f32],
     grad_input: &mut [f32],
