@@ -9,10 +9,9 @@ memcpy (`dst.copy_(src)`) of max(grad_input, grad_output) bytes; prints ms
 and the ratio to that memcpy. Channels-last cases pass a channels-last
 grad_output (`.contiguous(memory_format=torch.channels_last)`).
 """
-import statistics
-import time
-
 import torch
+
+from timing import median_ms
 
 torch.set_num_threads(1)
 aten = torch.ops.aten
@@ -28,18 +27,6 @@ CASES = [
     ("trilinear_x2", aten.upsample_trilinear3d_backward, CUBE, 2.0, True),
     ("bilinear_aa_x0.5", aten._upsample_bilinear2d_aa_backward, BIG, 0.5, True),
 ]
-
-
-def median_ms(fn, min_time=1.0, min_reps=20):
-    fn()
-    fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_reps or time.perf_counter() - start < min_time:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
 
 
 def main():

@@ -11,8 +11,12 @@
 //!    them, so NaN and infinities land where PyTorch's do) and their
 //!    transpose, the outputs reaching each input ([`table`]);
 //! 2. channels-first ([`channels_first`]): per input row, its output rows
-//!    combined into a row buffer by vector multiply-adds, then each input
-//!    column gathered from the buffer;
+//!    combined into a row buffer by vector multiply-adds, then the W pass:
+//!    16 input columns at a time as a dense block of weights times
+//!    broadcast buffer elements ([`blocks`], repeating blocks stored once),
+//!    nearest x2 as an unzip and an add ([`pairs`]), and a row holding NaN
+//!    or an infinity through the exact per-tap gather (the blocks' zero
+//!    weights would spread it);
 //! 3. channels-last ([`channels_last`]): each input pixel's channel vectors
 //!    gathered from the output pixels reaching it.
 //!
