@@ -10,8 +10,9 @@
 //! The zeros would turn an infinite row element into NaN on columns it
 //! does not reach, so a row with any non-finite element takes the exact
 //! per-tap gather ([`ColumnTable::gather`]) instead. Each column's sum runs
-//! over the outputs in order, the zero terms adding exactly nothing, so
-//! the result does not depend on the lane width.
+//! over the outputs in two chains (even and odd rows of the block, then
+//! their sum), the zero terms adding exactly nothing, so the result does
+//! not depend on the lane width.
 
 use super::table::ColumnTable;
 use crate::interpolate::stack::pick;
@@ -131,18 +132,35 @@ impl BlockMatrices {
     pub fn gather<L: Lane>(&self, row: &[f32], dst: &mut [f32]) {
         let per = B / L::LANES;
         for (b, block) in self.block.iter().enumerate().take(self.blocks) {
-            let mut acc = [L::splat(0.0); 4];
+            // Two chains of multiply-adds, the even and the odd rows, so
+            // that one's latency hides behind the other's; then their sum.
+            let mut even = [L::splat(0.0); 4];
+            let mut odd = [L::splat(0.0); 4];
             let weights = self.weight.get(block.at..).unwrap_or_default();
             let values = row.get(block.s0..).unwrap_or_default();
-            for (m, &v) in weights.chunks_exact(B).zip(values).take(block.rows) {
-                let v = L::splat(v);
-                for (k, a) in acc.iter_mut().enumerate().take(per) {
+            let mut pairs = weights
+                .chunks_exact(2 * B)
+                .zip(values.chunks_exact(2))
+                .take(block.rows / 2);
+            for (m, v) in &mut pairs {
+                let (m0, m1) = m.split_at(B);
+                let (v0, v1) = (L::splat(v[0]), L::splat(v[1]));
+                for k in 0..per {
+                    even[k] = L::load(sub(m0, k * L::LANES, L::LANES)).mul_add(v0, even[k]);
+                    odd[k] = L::load(sub(m1, k * L::LANES, L::LANES)).mul_add(v1, odd[k]);
+                }
+            }
+            if block.rows % 2 == 1 {
+                let last = block.rows - 1;
+                let m = weights.get(last * B..).unwrap_or_default();
+                let v = L::splat(values.get(last).copied().unwrap_or(0.0));
+                for (k, a) in even.iter_mut().enumerate().take(per) {
                     *a = L::load(sub(m, k * L::LANES, L::LANES)).mul_add(v, *a);
                 }
             }
             let mut pad = [0.0f32; B];
-            for (k, a) in acc.iter().enumerate().take(per) {
-                a.store(sub_mut(&mut pad, k * L::LANES, L::LANES));
+            for k in 0..per {
+                (even[k] + odd[k]).store(sub_mut(&mut pad, k * L::LANES, L::LANES));
             }
             for (d, &v) in dst.iter_mut().skip(b * B).zip(&pad) {
                 *d = v;
