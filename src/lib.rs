@@ -116,7 +116,7 @@ pub use geometry::resize::{
     resize_output_shape,
 };
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
-pub use interpolate::{interpolate, resize};
+pub use interpolate::{interpolate, interpolate_backward, resize};
 pub use layout::{Layout, MAX_SPATIAL, Shape};
 pub use pixel_shuffle::{
     depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,

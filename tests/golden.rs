@@ -423,6 +423,7 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "max_pool_backward" => backward::run_max_pool(case),
         "max_unpool_backward" | "avg_unpool_backward" => backward::run_unpool(case),
         "conv_transpose_backward" => backward::run_conv_transpose(case),
+        "interpolate_backward" => backward::run_interpolate(case),
         other => Err(err(format!("unknown op {other:?}"))),
     }
 }

@@ -209,6 +209,47 @@ fn interpolate_scale_factor() {
 /// extrapolation. (One width: the reference's f64 windows are slow under
 /// miri; tests/fast_resize.rs covers the tails.)
 #[test]
+fn interpolate_backward_every_mode() {
+    // (mode, input shape, size, align_corners, antialias)
+    type Case = (M, &'static [usize], &'static [usize], Option<bool>, bool);
+    let cases: &[Case] = &[
+        (M::Nearest, &[1, 3, 5], &[9], None, false),
+        (M::NearestExact, &[2, 5, 4, 3], &[6, 2], None, false),
+        (M::Nearest, &[1, 2, 2, 3, 2], &[3, 5, 4], None, false),
+        (M::Linear, &[1, 3, 5], &[13], Some(false), false),
+        (M::Bilinear, &[1, 9, 3, 3], &[5, 6], Some(true), false),
+        (M::Bilinear, &[1, 5, 9, 11], &[4, 5], None, true),
+        (M::Bicubic, &[1, 3, 4, 5], &[7, 9], Some(false), false),
+        (
+            M::Trilinear,
+            &[1, 5, 2, 3, 4],
+            &[3, 5, 6],
+            Some(false),
+            false,
+        ),
+        (M::Area, &[1, 5, 7, 9], &[3, 4], None, false),
+        (M::Lanczos, &[1, 3, 9, 11], &[4, 5], None, true),
+    ];
+    for &(mode, shape, size, align_corners, antialias) in cases {
+        for layout in LAYOUTS {
+            let mut opts = InterpolateOptions::size(mode, size).with_antialias(antialias);
+            opts.align_corners = align_corners;
+            let out = upsample::interpolate_output_shape(shape, &opts).unwrap();
+            let grad_output = values(out.numel(), 3);
+            let what = format!("backward {mode:?} {shape:?} -> {size:?} {layout:?}");
+            // Sums of a few dozen terms in [-1, 1] in another order.
+            compare(
+                &what,
+                numel(shape),
+                Some((1e-5, 1e-5)),
+                |o| upsample::interpolate_backward(&grad_output, shape, layout, &opts, o),
+                |o| reference::interpolate_backward(&grad_output, shape, layout, &opts, o),
+            );
+        }
+    }
+}
+
+#[test]
 fn resize_every_mode() {
     use upsample::{CoordinateTransformationMode as Ctm, ResizeMode as R, ResizeOptions};
     let roi = [0.0, 0.0, -0.2, 0.1, 1.0, 1.0, 0.9, 1.3];

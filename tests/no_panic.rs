@@ -182,6 +182,17 @@ fn interpolate(shape: &[usize], layout: Layout, opts: &InterpolateOptions) -> Re
         |o| upsample::interpolate(&input, shape, layout, opts, o),
         |o| reference::interpolate(&input, shape, layout, opts, o),
     );
+    // Its gradient: the same checks, so the same kind of error (sums in
+    // another order: within 1e-4).
+    let grad_output = data(out_len);
+    both_backward(
+        &format!("interpolate_backward {shape:?} {layout:?} {opts:?}"),
+        &result,
+        input.len(),
+        1e-4,
+        |o| upsample::interpolate_backward(&grad_output, shape, layout, opts, o),
+        |o| reference::interpolate_backward(&grad_output, shape, layout, opts, o),
+    );
     same_error_as_helper(&result, helper);
     result
 }

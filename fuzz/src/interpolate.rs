@@ -7,6 +7,11 @@
 //! infinities, subnormals and values near `f32::MAX` in half the cases)
 //! and must agree within atol 1e-5 + rtol 1.3e-6, NaN and infinities as
 //! the reference places them.
+//!
+//! Each case also runs `interpolate_backward` against
+//! `reference::interpolate_backward` on a gradient of the output's length
+//! (in [-1, 1], NaN, infinities and subnormals mixed in), within a
+//! tolerance that grows with the outputs reaching each input.
 
 use upsample::{InterpolateMode as M, InterpolateOptions, interpolate_output_shape, reference};
 
@@ -146,6 +151,12 @@ pub fn run(data: &[u8]) {
     if input_len > MAX_ELEMENTS || output_len > MAX_ELEMENTS {
         return;
     }
+    // The backward sums up to (outputs per input) x (taps) terms per
+    // element, in another order than the reference: atol grows with them.
+    let backward_tolerance = Tolerance::Close {
+        atol: 2e-5 * (output_len as f64 / input_len as f64 + 16.0),
+        rtol: 1e-5,
+    };
     let input_len = twist.length(Twist::InputLength, input_len, &mut b);
     let output_len = twist.length(Twist::OutputLength, output_len, &mut b);
     let (input, tolerance) = match mode {
@@ -167,5 +178,17 @@ pub fn run(data: &[u8]) {
         tolerance,
         |out| upsample::interpolate(&input, &shape, layout, &options, out),
         |out| reference::interpolate(&input, &shape, layout, &options, out),
+    );
+    // The gradient of the same call: `grad_output` in [-1, 1] with NaN,
+    // infinities and subnormals (no values near f32::MAX, whose sums
+    // overflow in an order-dependent way), `grad_input` of the input's length.
+    let grad_output = smooth_values(b.rest(), output_len, false);
+    check_single(
+        "interpolate_backward",
+        &case,
+        input_len,
+        backward_tolerance,
+        |out| upsample::interpolate_backward(&grad_output, &shape, layout, &options, out),
+        |out| reference::interpolate_backward(&grad_output, &shape, layout, &options, out),
     );
 }

@@ -411,3 +411,29 @@ macro_rules! interpolate_entry_point {
     };
 }
 pub(crate) use interpolate_entry_point;
+
+/// Defines an `interpolate_backward` entry point `fn $name(grad_output,
+/// shape, layout, options, grad_input)`: the forward's checks on `shape`
+/// and `options`, then `grad_output` against the output's dims
+/// ([`Buffer::GradOutput`]) and `grad_input` against the input's
+/// ([`Buffer::GradInput`]), as every backward op checks them; it runs
+/// `$run(&geometry, grad_output, grad_input)`. Nothing is written on `Err`.
+macro_rules! interpolate_backward_entry_point {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident = $run:expr) => {
+        $(#[$attr])*
+        $vis fn $name(
+            grad_output: &[f32],
+            shape: &[usize],
+            layout: $crate::Layout,
+            options: &$crate::InterpolateOptions,
+            grad_input: &mut [f32],
+        ) -> Result<(), $crate::Error> {
+            let g = $crate::geometry::interpolate::InterpolateGeometry::new(shape, layout, options)?;
+            g.output.check_len($crate::Buffer::GradOutput, grad_output.len())?;
+            g.input.check_len($crate::Buffer::GradInput, grad_input.len())?;
+            $run(&g, grad_output, grad_input);
+            Ok(())
+        }
+    };
+}
+pub(crate) use interpolate_backward_entry_point;

@@ -84,6 +84,22 @@ pub(crate) fn linear_index_fused(g: &InterpolateGeometry) -> [bool; MAX_SPATIAL]
     }
 }
 
+/// Whether ATen's backward kernels, as PyTorch 2.15's x86-64 wheels build
+/// them, fuse the source index `scale * (dst + 0.5) - 0.5` of axis `a`
+/// (padded `[D, H, W]` order) of a `rank`-d call into one rounding:
+/// `cpu_upsample_linear_backward` does on every axis of 1- and 2-d calls
+/// and on depth and height of 3-d ones, not on a 3-d call's width;
+/// `upsample_bicubic2d_backward_out_frame` does not. Measured as the
+/// forward's ([`linear_index_fused`]) was: rows thousands wide at
+/// non-integer scales, where one rounding more moves a weight past the
+/// tolerance (the golden suite's `wide_*` gradient cases).
+pub(crate) fn backward_index_fused(mode: InterpolateMode, rank: usize, a: usize) -> bool {
+    match mode {
+        InterpolateMode::Bicubic => false,
+        _ => !(rank == 3 && a == MAX_SPATIAL - 1),
+    }
+}
+
 /// `compute_scales_value<float>`: the user's scale factor inverted in double
 /// and cast to float, or `(float)input_size / output_size`.
 pub(crate) fn compute_scales_value(
@@ -281,9 +297,18 @@ fn get_cubic_upsample_coefficients(t: f32) -> [f32; 4] {
     ]
 }
 
-/// `HelperInterpCubic::compute_indices_weights` for one output index.
-pub(crate) fn cubic_taps(o: usize, input_size: usize, scale: f32, align_corners: bool) -> Taps {
-    let real = area_pixel_compute_source_index(scale, o, align_corners, true, true);
+/// `HelperInterpCubic::compute_indices_weights` for one output index;
+/// `fused` as in [`area_pixel_compute_source_index`] (the forward's kernel
+/// fuses it, `upsample_bicubic2d_backward_out_frame` does not: see
+/// [`backward_index_fused`]).
+pub(crate) fn cubic_taps(
+    o: usize,
+    input_size: usize,
+    scale: f32,
+    align_corners: bool,
+    fused: bool,
+) -> Taps {
+    let real = area_pixel_compute_source_index(scale, o, align_corners, true, fused);
     let (input_index, lambda) = guard_index_and_lambda(real, input_size);
     let mut index = [0; 4];
     for (j, slot) in index.iter_mut().enumerate() {

@@ -14,6 +14,7 @@
 #[cfg(feature = "specialised-kernels")]
 #[macro_use]
 mod rows;
+mod backward;
 mod blocks;
 mod exact;
 mod kernels;
@@ -30,6 +31,7 @@ use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
 use windows::{Call, Part};
 
+pub use backward::interpolate_backward;
 pub use resize::resize;
 pub(crate) use resize::resize_units;
 pub(crate) use split::resample_units;

@@ -226,7 +226,7 @@ fn separable(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
         let scale =
             area_pixel_compute_scale(i.spatial[a], o.spatial[a], g.align_corners, g.scales[a]);
         taps[a] = if cubic {
-            cubic_taps(op[a], i.spatial[a], scale, g.align_corners)
+            cubic_taps(op[a], i.spatial[a], scale, g.align_corners, true)
         } else {
             linear_taps(
                 op[a],

@@ -2,7 +2,10 @@
 //! run through `upsample::reference::<op>_backward` and the public
 //! `upsample::<op>_backward`, every expected gradient compared.
 
-use super::{Case, ConvArgs, MaxPoolArgs, Params, UnpoolArgs, check_shape, compare, err, logical};
+use super::{
+    Case, ConvArgs, InterpolateArgs, MaxPoolArgs, Params, UnpoolArgs, check_shape, compare, err,
+    logical,
+};
 use crate::common::SENTINEL;
 use upsample::Layout;
 
@@ -270,5 +273,29 @@ pub fn run_conv_transpose(case: &mut Case) -> Result<(), Vec<String>> {
             out.push(("grad_bias", gb));
         }
         Ok(out)
+    })
+}
+
+/// `interpolate_backward`.
+pub fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
+    case.expect_tensors(&["grad_output", "grad_input"], &[])
+        .map_err(err)?;
+    let (layout, args) = params(&mut case.params, InterpolateArgs::parse)?;
+    let opts = args.options();
+    let io = grads(case, layout).map_err(err)?;
+    check_shape(
+        upsample::interpolate_output_shape(&io.in_shape, &opts),
+        &io.out_shape,
+    )
+    .map_err(err)?;
+    check_gradients(case, |reference| {
+        let mut gi = vec![SENTINEL; io.in_len];
+        let f = if reference {
+            upsample::reference::interpolate_backward
+        } else {
+            upsample::interpolate_backward
+        };
+        f(io.grad_output, &io.in_shape, io.layout, &opts, &mut gi)?;
+        Ok(vec![("grad_input", gi)])
     })
 }

@@ -13,7 +13,7 @@ pub(crate) fn window(
     last: usize,
     window: &mut Window<'_>,
 ) {
-    let taps = cubic_taps(o, input_size, scale, align_corners);
+    let taps = cubic_taps(o, input_size, scale, align_corners, true);
     window.start = taps.index[0].min(last);
     for (&index, &w) in taps.index.iter().zip(&taps.weight) {
         window.add(index, w);

@@ -1,0 +1,218 @@
+//! One axis of the backward, seen from both sides: the taps of each output
+//! (input index and weight, in ATen's order, zero weights and repeated
+//! border indices kept as separate taps, as ATen's scatter multiplies
+//! them), and their transpose, the outputs that reach each input.
+//!
+//! The taps come from the same helpers as the forward's and the
+//! reference's ([`crate::geometry::upsample`], [`crate::geometry::adaptive`],
+//! [`crate::geometry::antialias`]), with the backward's choices where ATen's
+//! backward kernels make other ones: nearest always takes the
+//! channels-last kernel's index helpers, linear leaves its source index
+//! unfused, bicubic of unchanged sizes is a copy, and the antialiased
+//! modes resample every axis (also one whose size does not change).
+//!
+//! Every mode's windows move monotonically with the output index (their
+//! first and last input never decrease), so the outputs that reach input
+//! `i` are one range, found by two binary searches.
+
+use crate::geometry::adaptive::{end_index, start_index};
+use crate::geometry::antialias::{AntialiasAxis, Filter};
+use crate::geometry::interpolate::{InterpolateGeometry, InterpolateMode};
+use crate::geometry::upsample::{
+    area_pixel_compute_scale, backward_index_fused, cubic_taps, linear_taps, nearest_source_index,
+};
+use crate::layout::MAX_SPATIAL;
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Output `o` is input `o` with weight 1 (padded axes, bicubic's copy).
+    Identity,
+    Nearest {
+        exact: bool,
+        scale: Option<f64>,
+    },
+    Linear {
+        scale: f32,
+        align_corners: bool,
+        /// The source index in one rounding ([`backward_index_fused`]).
+        fused: bool,
+    },
+    Cubic {
+        scale: f32,
+        align_corners: bool,
+    },
+    Area,
+    Antialias(AntialiasAxis),
+}
+
+/// The taps of one axis of a checked geometry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Axis {
+    kind: Kind,
+    pub input: usize,
+    pub output: usize,
+}
+
+impl Axis {
+    /// The padded `[D, H, W]` axes of `g`'s backward.
+    pub fn all(g: &InterpolateGeometry) -> [Axis; MAX_SPATIAL] {
+        use InterpolateMode as M;
+        let (i, o) = (&g.input, &g.output);
+        let first = MAX_SPATIAL - i.rank;
+        let filter = Filter::for_mode(g.mode).filter(|_| g.antialias);
+        core::array::from_fn(|a| {
+            let (input, output) = (i.spatial[a], o.spatial[a]);
+            let scale = || area_pixel_compute_scale(input, output, g.align_corners, g.scales[a]);
+            let kind = match g.mode {
+                _ if a < first => Kind::Identity,
+                _ if filter.is_some() => match filter {
+                    Some(f) => Kind::Antialias(AntialiasAxis::new(
+                        f,
+                        input,
+                        output,
+                        g.align_corners,
+                        g.scales[a],
+                    )),
+                    None => Kind::Identity,
+                },
+                M::Nearest | M::NearestExact => Kind::Nearest {
+                    exact: g.mode == M::NearestExact,
+                    scale: g.scales[a],
+                },
+                M::Linear | M::Bilinear | M::Trilinear => Kind::Linear {
+                    scale: scale(),
+                    align_corners: g.align_corners,
+                    fused: backward_index_fused(g.mode, i.rank, a),
+                },
+                M::Bicubic if i.spatial == o.spatial => Kind::Identity,
+                M::Bicubic => Kind::Cubic {
+                    scale: scale(),
+                    align_corners: g.align_corners,
+                },
+                M::Area => Kind::Area,
+                // The geometry only takes lanczos with antialias.
+                M::Lanczos => Kind::Identity,
+            };
+            Axis {
+                kind,
+                input,
+                output,
+            }
+        })
+    }
+
+    /// Calls `f(input index, weight)` for each tap of output `o`, in ATen's order.
+    #[inline]
+    pub fn for_each_tap(&self, o: usize, mut f: impl FnMut(usize, f32)) {
+        let (input, output) = (self.input, self.output);
+        match self.kind {
+            Kind::Identity => f(o, 1.0),
+            Kind::Nearest { exact, scale } => f(
+                nearest_source_index(exact, true, o, input, output, scale),
+                1.0,
+            ),
+            Kind::Linear {
+                scale,
+                align_corners,
+                fused,
+            } => {
+                let t = linear_taps(o, input, output, scale, align_corners, fused);
+                f(t.index[0], t.weight[0]);
+                f(t.index[1], t.weight[1]);
+            }
+            Kind::Cubic {
+                scale,
+                align_corners,
+            } => {
+                let t = cubic_taps(o, input, scale, align_corners, false);
+                for (&index, &w) in t.index.iter().zip(&t.weight) {
+                    f(index, w);
+                }
+            }
+            Kind::Area => {
+                let (start, end) = (start_index(o, output, input), end_index(o, output, input));
+                let w = 1.0 / (end - start) as f32;
+                for index in start..end {
+                    f(index, w);
+                }
+            }
+            Kind::Antialias(axis) => {
+                let t = axis.taps(o);
+                for j in 0..t.xsize {
+                    f(t.xmin + j, t.weight(j));
+                }
+            }
+        }
+    }
+
+    /// The first and one past the last input index output `o` reads
+    /// (`first == end` for none).
+    fn reach(&self, o: usize) -> (usize, usize) {
+        let (input, output) = (self.input, self.output);
+        match self.kind {
+            Kind::Antialias(axis) => {
+                let t = axis.taps(o);
+                (t.xmin, t.xmin + t.xsize)
+            }
+            Kind::Area => (start_index(o, output, input), end_index(o, output, input)),
+            _ => {
+                let (mut first, mut last) = (usize::MAX, 0);
+                self.for_each_tap(o, |i, _| {
+                    first = first.min(i);
+                    last = last.max(i);
+                });
+                (first, last + 1)
+            }
+        }
+    }
+
+    /// The outputs `[first, end)` whose taps include input `i`.
+    pub fn outputs_reaching(&self, i: usize) -> (usize, usize) {
+        let first = partition_point(self.output, |o| self.reach(o).1 <= i);
+        let end = first + partition_point(self.output - first, |k| self.reach(first + k).0 <= i);
+        (first, end)
+    }
+
+    /// Calls `f(output, weight)` for every tap of every output that reads
+    /// input `i`, in output order (taps of one output in ATen's order).
+    #[inline]
+    pub fn for_each_contribution(&self, i: usize, mut f: impl FnMut(usize, f32)) {
+        let (first, end) = self.outputs_reaching(i);
+        for o in first..end {
+            self.for_each_tap(o, |index, w| {
+                if index == i {
+                    f(o, w)
+                }
+            });
+        }
+    }
+
+    /// The most contributions any input receives, and the widest range
+    /// of outputs reaching one input.
+    pub fn widest(&self) -> (usize, usize) {
+        let (mut count, mut span) = (0, 0);
+        for i in 0..self.input {
+            let (first, end) = self.outputs_reaching(i);
+            let mut k = 0;
+            self.for_each_contribution(i, |_, _| k += 1);
+            count = count.max(k);
+            span = span.max(end - first);
+        }
+        (count, span)
+    }
+}
+
+/// The first `k` in `0..len` for which `pred(k)` is false (`pred` true
+/// then false along the range), as `slice::partition_point`.
+fn partition_point(len: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
