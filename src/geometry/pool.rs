@@ -185,9 +185,26 @@ impl MaxPoolGeometry {
         self.output.check_len(Buffer::Indices, indices.len())?;
         self.input.check_len(Buffer::GradInput, grad_input.len())?;
         let plane = self.input.plane();
-        // The plane fits i64 (checked in `new`).
-        let bad = |&i: &i64| i < -1 || i >= plane as i64;
-        match indices.iter().position(bad) {
+        // `-1 <= i < plane` exactly when neither `j = i + 1` (wrapping: an
+        // `i64::MAX` becomes negative) nor `plane - j` is negative, so OR-ing
+        // both over a chunk and testing the sign checks the whole chunk with
+        // 64-bit adds and ORs, which vectorise (as `UnpoolGeometry`'s check);
+        // only a failing chunk is searched. The plane fits i64 (`new`).
+        const CHUNK: usize = 256;
+        let last = plane as i64;
+        let chunk_ok = |c: &[i64]| {
+            c.iter().fold(0i64, |acc, &i| {
+                let j = i.wrapping_add(1);
+                acc | j | last.wrapping_sub(j)
+            }) >= 0
+        };
+        let bad = |&i: &i64| i < -1 || i >= last;
+        let position = indices
+            .chunks(CHUNK)
+            .enumerate()
+            .find(|(_, c)| !chunk_ok(c))
+            .and_then(|(k, c)| Some(k * CHUNK + c.iter().position(bad)?));
+        match position {
             None => Ok(()),
             Some(position) => Err(Error::IndexOutOfRange {
                 position,
