@@ -261,20 +261,22 @@ INTERP_SPECS = {
 BATCH_CHANNELS = [(1, 3), (2, 2), (1, 1), (2, 3), (1, 4)]
 
 
+# mode, ranks, align_corners options, antialias options
+INTERP_MODES = [
+    ("nearest", (1, 2, 3), [None], [False]),
+    ("nearest-exact", (1, 2, 3), [None], [False]),
+    ("area", (1, 2, 3), [None], [False]),
+    ("linear", (1,), [None, False, True], [False]),
+    ("bilinear", (2,), [None, False, True], [False, True]),
+    ("bicubic", (2,), [None, False, True], [False, True]),
+    ("trilinear", (3,), [None, False, True], [False]),
+    ("lanczos", (2,), [None, False], [True]),
+]
+
+
 def interpolate_cases(w):
-    modes = [
-        # mode, ranks, align_corners options, antialias options
-        ("nearest", (1, 2, 3), [None], [False]),
-        ("nearest-exact", (1, 2, 3), [None], [False]),
-        ("area", (1, 2, 3), [None], [False]),
-        ("linear", (1,), [None, False, True], [False]),
-        ("bilinear", (2,), [None, False, True], [False, True]),
-        ("bicubic", (2,), [None, False, True], [False, True]),
-        ("trilinear", (3,), [None, False, True], [False]),
-        ("lanczos", (2,), [None, False], [True]),
-    ]
     counter = 0
-    for mode, ranks, acs, aas in modes:
+    for mode, ranks, acs, aas in INTERP_MODES:
         tol = EXACT if mode in ("nearest", "nearest-exact") else SMOOTH
         for rank in ranks:
             for spatial, spec, tag in INTERP_SPECS[rank]:

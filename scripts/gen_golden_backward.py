@@ -73,18 +73,8 @@ def interpolate_case(w, name, x, params, layout, special=False):
 
 
 def interpolate_cases(w):
-    modes = [
-        ("nearest", (1, 2, 3), [None], [False]),
-        ("nearest-exact", (1, 2, 3), [None], [False]),
-        ("area", (1, 2, 3), [None], [False]),
-        ("linear", (1,), [None, False, True], [False]),
-        ("bilinear", (2,), [None, False, True], [False, True]),
-        ("bicubic", (2,), [None, False, True], [False, True]),
-        ("trilinear", (3,), [None, False, True], [False]),
-        ("lanczos", (2,), [None, False], [True]),
-    ]
     counter = 0
-    for mode, ranks, acs, aas in modes:
+    for mode, ranks, acs, aas in fw.INTERP_MODES:
         for rank in ranks:
             for spatial, spec, tag in fw.INTERP_SPECS[rank]:
                 for ac in acs:
