@@ -418,9 +418,12 @@ fn every_tail_of_every_tile() {
 fn named_geometries() {
     for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
         type Case<'a> = (&'a [usize], &'a [usize], [usize; 5]);
-        let cases: [Case; 7] = [
+        let cases: [Case; 8] = [
             // 64 input channels and a tail: AVX-512's 4 x 6 grad_input tile.
             (&[1, 70, 3, 9], &[70, 5, 3, 3], [2, 1, 1, 1, 1]),
+            // Depthwise, 64 channels and a tail: AVX-512's runs of interior
+            // pixels, and the run's remainder.
+            (&[1, 70, 3, 13], &[70, 1, 4, 4], [2, 1, 0, 1, 70]),
             (&[1, 16, 9, 11], &[16, 8, 4, 4], [2, 1, 0, 1, 1]),
             (&[2, 12, 5, 7], &[12, 5, 3, 3], [2, 1, 1, 2, 3]),
             (&[1, 8, 33], &[8, 6, 16], [8, 4, 0, 1, 1]),

@@ -72,7 +72,31 @@ fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], 
         let tz = valid_taps(g, 0, z);
         for y in 0..i.spatial[1] {
             let ty = valid_taps(g, 1, y);
-            for x in 0..i.spatial[2] {
+            let mut x = 0;
+            while x < i.spatial[2] {
+                // Interior pixels in runs of `RUN`: each tap's weights
+                // loaded once for the run (same sums per lane as below).
+                if c >= V * L::LANES && x >= wlo && x + RUN <= whi {
+                    let row = (z * i.spatial[1] + y) * i.spatial[2];
+                    run_vectors::<L>(g, panel, gout, out, [tz, ty], [z, y, x], row, width);
+                    for xx in x..x + RUN {
+                        let pixel_taps = Pixel {
+                            taps: [tz, ty, (0, g.kernel[2])],
+                            position: [z, y, xx],
+                            width,
+                        };
+                        rest::<L>(
+                            g,
+                            panel,
+                            gout,
+                            out,
+                            &pixel_taps,
+                            ((row + xx) * c, c / (V * L::LANES) * (V * L::LANES)),
+                        );
+                    }
+                    x += RUN;
+                    continue;
+                }
                 // No divisions inside, where every W tap is.
                 let tw = if (wlo..whi).contains(&x) {
                     (0, g.kernel[2])
@@ -93,6 +117,7 @@ fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], 
                         acc = load_narrow::<L>(gout, at, c).mul_add(L::load(w), acc);
                     });
                     store_narrow(acc, out, pixel, c);
+                    x += 1;
                     continue;
                 }
                 // Blocks of four vectors summed in registers, the rest in
@@ -123,18 +148,98 @@ fn input_image<L: Lane>(g: &ConvTransposeGeometry, panel: &[f32], gout: &[f32], 
                         }
                     }
                 }
-                if full < c {
-                    let Some(dst) = out.get_mut(pixel + full..pixel + c) else {
+                rest::<L>(g, panel, gout, out, &pixel_taps, (pixel, full));
+                x += 1;
+            }
+        }
+    }
+}
+
+/// Vectors of channels by interior pixels summed together by
+/// [`run_vectors`].
+const V: usize = 4;
+const RUN: usize = 4;
+
+/// The channels from `from` on of one pixel, each tap one pass of
+/// multiply-adds over the pixel's row (in L1).
+fn rest<L: Lane>(
+    g: &ConvTransposeGeometry,
+    panel: &[f32],
+    gout: &[f32],
+    out: &mut [f32],
+    pixel_taps: &Pixel,
+    (pixel, from): (usize, usize),
+) {
+    let (c, width) = (g.input.c, pixel_taps.width);
+    if from < c {
+        let Some(dst) = out.get_mut(pixel + from..pixel + c) else {
+            return;
+        };
+        dst.fill(0.0);
+        pixel_taps.each_tap(g, |at, w| {
+            if let (Some(ys), Some(ws)) =
+                (gout.get(at + from..at + c), panel.get(w + from..w + width))
+            {
+                multiply_add::<L>(dst, ys, ws);
+            }
+        });
+    }
+}
+
+/// The blocks of `V` vectors of channels of `RUN` interior pixels from
+/// `position` on (every W tap inside), the sums in registers and each
+/// tap's weights loaded once for the run; taps in order, so the same sums
+/// per lane as [`rest`].
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn run_vectors<L: Lane>(
+    g: &ConvTransposeGeometry,
+    panel: &[f32],
+    gout: &[f32],
+    out: &mut [f32],
+    [tz, ty]: [(usize, usize); 2],
+    [z, y, x]: [usize; 3],
+    row: usize,
+    width: usize,
+) {
+    let (o, c) = (g.output, g.input.c);
+    let block = V * L::LANES;
+    let (s, d) = (g.stride[2] * c, g.dilation[2] * c);
+    // `x >= interior's lo`, so the first tap is inside.
+    let first_w = x * g.stride[2] - g.padding[2];
+    for c0 in (0..c / block * block).step_by(block) {
+        let mut acc = [[L::splat(0.0); V]; RUN];
+        for td in tz.0..tz.1 {
+            let od = reach(g, 0, z, td);
+            for th in ty.0..ty.1 {
+                let oh = reach(g, 1, y, th);
+                let base = ((od * o.spatial[1] + oh) * o.spatial[2] + first_w) * c + c0;
+                let taps = (td * g.kernel[1] + th) * g.kernel[2];
+                for t2 in 0..g.kernel[2] {
+                    let w = (taps + t2) * width + c0;
+                    let Some(ws) = panel.get(w..w + block) else {
                         return;
                     };
-                    dst.fill(0.0);
-                    pixel_taps.each_tap(g, |at, w| {
-                        if let (Some(ys), Some(ws)) =
-                            (gout.get(at + full..at + c), panel.get(w + full..w + width))
-                        {
-                            multiply_add::<L>(dst, ys, ws);
-                        }
+                    let wv: [L; V] = core::array::from_fn(|v| {
+                        L::load(ws.get(v * L::LANES..).unwrap_or_default())
                     });
+                    let at = base + t2 * d;
+                    for (p, a) in acc.iter_mut().enumerate() {
+                        let Some(ys) = gout.get(at + p * s..at + p * s + block) else {
+                            return;
+                        };
+                        for ((a, yv), w) in a.iter_mut().zip(ys.chunks_exact(L::LANES)).zip(&wv) {
+                            *a = L::load(yv).mul_add(*w, *a);
+                        }
+                    }
+                }
+            }
+        }
+        for (p, a) in acc.iter().enumerate() {
+            let pixel = (row + x + p) * c + c0;
+            if let Some(dst) = out.get_mut(pixel..pixel + block) {
+                for (a, d) in a.iter().zip(dst.chunks_exact_mut(L::LANES)) {
+                    a.store(d);
                 }
             }
         }
