@@ -8,29 +8,8 @@
 //! cases in PyTorch (`aten::convolution_backward`, one output mask at a
 //! time). Build with `RUSTFLAGS="-C target-cpu=native"` for AVX-512/AVX2.
 //!
-//! Measured 2026-12-05 on the 2-core AVX-512 box under other jobs' load
-//! (`taskset -c 0`, best of three runs each side, ms; PyTorch 2.15 one
-//! thread, oneDNN, `aten::convolution_backward`):
-//!
-//! ```text
-//! case                      grad_input ours / torch   grad_weight ours / torch
-//! k4s2p1_64to32_128   cf      6.22 / 5.07               6.71 / 5.38
-//!                     cl      4.64 / 4.15               5.06 / 5.21
-//! unet_k2s2_256to128  cf      1.40 / 1.26               1.70 / 1.44
-//!                     cl      1.17 / 1.12               1.37 / 1.75
-//! k3s2p1op1_128to64   cf      3.00 / 2.71               3.45 / 2.95
-//!                     cl      2.55 / 2.35               2.87 / 3.34
-//! firmware_16to8_32   cf      0.058 / 0.050             0.059 / 0.086
-//!                     cl      0.049 / 0.042             0.047 / 0.055
-//! depthwise64_128     cf      3.57 / 2.04               6.25 / 12.6
-//!                     cl      1.33 / 0.48               2.60 / 8.30
-//! vocoder_512to256    cf      8.46 / 6.86               7.36 / 7.56
-//! 3d_k2s2_64to32_16   cf      0.97 / 1.90               1.28 / 1.78
-//!                     cl      0.60 / 3.14               0.80 / 2.73
-//! ```
-//!
-//! The default SSE2 build (4 lanes, no FMA) is 6-8x slower on the dense
-//! cases (k4s2p1 cl: 39.7 / 30.8 ms).
+//! The figures against PyTorch are in
+//! `benches/record/amd-epyc-zen5-avx512/backward-2026-12-05.md`.
 
 use criterion::{Criterion, Throughput};
 use std::hint::black_box;

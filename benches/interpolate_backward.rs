@@ -10,22 +10,8 @@
 //! ```
 //! `benches/pytorch_interpolate_backward.py` times the same cases in PyTorch.
 //!
-//! Medians on one shared core (`taskset -c 1`, 2026-12-05, a loaded
-//! machine: expect +-30% between runs), ms, this crate with
-//! `-C target-cpu=native` (AVX-512) / PyTorch 2.15 one thread (two runs
-//! around it) / ours over a memcpy of max(grad_input, grad_output) bytes:
-//!
-//! | case (forward input)              | cf: ours / PyTorch / memcpy x | cl: ours / PyTorch / memcpy x |
-//! |-----------------------------------|-------------------------------|-------------------------------|
-//! | bilinear x2, 1x64x128x128         | 5.36 / 11.3-11.5 / 11.1       | 0.89 / 1.37-1.39 / 1.9        |
-//! | bicubic x2, 1x64x128x128          | 7.59 / 76.8-77.3 / 16.1       | 2.01 / 79.8-86.0 / 3.6        |
-//! | nearest x2, 1x64x128x128          | 1.06 / 2.02-2.08 / 1.8        | 0.57 / 0.48-0.58 / 1.0        |
-//! | trilinear x2, 1x16x32x32x32       | 9.03 / 18.8-18.9 / 13.1       | 2.79 / 4.50 / 4.1             |
-//! | bilinear antialias x0.5, 1x64x128x128 | 0.96 / 1.99-2.00 / 10.5   | 0.36 / 4.59-4.64 / 3.9        |
-//!
-//! The default SSE2 build, same session: 5.04 / 2.00 (bilinear), 9.51 /
-//! 6.62 (bicubic), 0.69 / 0.66 (nearest), 9.03 / 3.35 (trilinear), 1.34 /
-//! 0.76 (antialias) ms, cf / cl.
+//! The figures against PyTorch are in
+//! `benches/record/amd-epyc-zen5-avx512/backward-2026-12-05.md`.
 
 use criterion::{Criterion, Throughput};
 use std::hint::black_box;
