@@ -19,91 +19,9 @@ use upsample::{
     conv_transpose_backward_scratch_len, conv_transpose_output_shape,
 };
 
-struct Case {
-    name: &'static str,
-    shape: &'static [usize],
-    weight: &'static [usize],
-    stride: usize,
-    padding: usize,
-    output_padding: usize,
-    groups: usize,
-    layouts: &'static [Layout],
-}
-
-const BOTH: &[Layout] = &[Layout::ChannelsFirst, Layout::ChannelsLast];
-
-const CASES: &[Case] = &[
-    Case {
-        name: "2d_k4s2p1_64to32_128",
-        shape: &[1, 64, 128, 128],
-        weight: &[64, 32, 4, 4],
-        stride: 2,
-        padding: 1,
-        output_padding: 0,
-        groups: 1,
-        layouts: BOTH,
-    },
-    Case {
-        name: "2d_unet_k2s2_256to128_32",
-        shape: &[1, 256, 32, 32],
-        weight: &[256, 128, 2, 2],
-        stride: 2,
-        padding: 0,
-        output_padding: 0,
-        groups: 1,
-        layouts: BOTH,
-    },
-    Case {
-        name: "2d_k3s2p1op1_128to64_64",
-        shape: &[1, 128, 64, 64],
-        weight: &[128, 64, 3, 3],
-        stride: 2,
-        padding: 1,
-        output_padding: 1,
-        groups: 1,
-        layouts: BOTH,
-    },
-    Case {
-        name: "2d_firmware_k4s2p1_16to8_32",
-        shape: &[1, 16, 32, 32],
-        weight: &[16, 8, 4, 4],
-        stride: 2,
-        padding: 1,
-        output_padding: 0,
-        groups: 1,
-        layouts: BOTH,
-    },
-    Case {
-        name: "2d_depthwise64_k4s2p1_128",
-        shape: &[1, 64, 128, 128],
-        weight: &[64, 1, 4, 4],
-        stride: 2,
-        padding: 1,
-        output_padding: 0,
-        groups: 64,
-        layouts: BOTH,
-    },
-    Case {
-        name: "1d_vocoder_k16s8p4_512to256_256",
-        shape: &[1, 512, 256],
-        weight: &[512, 256, 16],
-        stride: 8,
-        padding: 4,
-        output_padding: 0,
-        groups: 1,
-        layouts: BOTH,
-    },
-    Case {
-        name: "3d_k2s2_64to32_16",
-        shape: &[1, 64, 16, 16, 16],
-        weight: &[64, 32, 2, 2, 2],
-        stride: 2,
-        padding: 0,
-        output_padding: 0,
-        groups: 1,
-        layouts: BOTH,
-    },
-];
+#[path = "common/conv_cases.rs"]
+mod conv_cases;
+use conv_cases::CASES;
 
 fn data(n: usize, seed: u32) -> Vec<f32> {
     let mut s = seed.wrapping_mul(2_654_435_761).max(1);
