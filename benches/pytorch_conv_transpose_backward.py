@@ -6,36 +6,12 @@ gradient) timed apart. Prints the median ms and GFLOP/s per case, FLOPs =
 2 * input elements * C_out/groups * kernel volume (as the Rust bench). Run
 with /work/venv/bin/python (optionally under `taskset -c 1`).
 """
-import statistics
 import sys
-import time
 
 import torch
 
-torch.set_num_threads(1)
-
-CASES = [
-    # name, input shape, weight shape, stride, padding, output_padding, groups
-    ("2d_k4s2p1_64to32_128", (1, 64, 128, 128), (64, 32, 4, 4), 2, 1, 0, 1),
-    ("2d_unet_k2s2_256to128_32", (1, 256, 32, 32), (256, 128, 2, 2), 2, 0, 0, 1),
-    ("2d_k3s2p1op1_128to64_64", (1, 128, 64, 64), (128, 64, 3, 3), 2, 1, 1, 1),
-    ("2d_firmware_k4s2p1_16to8_32", (1, 16, 32, 32), (16, 8, 4, 4), 2, 1, 0, 1),
-    ("2d_depthwise64_k4s2p1_128", (1, 64, 128, 128), (64, 1, 4, 4), 2, 1, 0, 64),
-    ("1d_vocoder_k16s8p4_512to256_256", (1, 512, 256), (512, 256, 16), 8, 4, 0, 1),
-    ("3d_k2s2_64to32_16", (1, 64, 16, 16, 16), (64, 32, 2, 2, 2), 2, 0, 0, 1),
-]
-
-
-def bench(fn, min_time=1.0, min_runs=10):
-    fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < min_runs or time.perf_counter() - start < min_time:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
+# The forward script's cases (those of benches/common/conv_cases.rs) and timer.
+from pytorch_conv_transpose import CASES, bench
 
 def main():
     only = sys.argv[1] if len(sys.argv) > 1 else ""
