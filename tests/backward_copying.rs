@@ -492,3 +492,62 @@ fn avg_unpool_backward_with_wide_windows_matches_reference() {
         );
     }
 }
+
+/// What users bring: rows 700 to 2049 wide, 1, 3 and 4 channels
+/// channels-last (RGB, RGBA) and channels-first, special values in the
+/// gradient, through every copying backward op against the reference.
+#[test]
+fn wide_rows_and_image_channels_match_reference() {
+    let mut rng = Rng(26);
+    for width in [700, 1001, 2049] {
+        for (c, layout) in [
+            (1, Layout::ChannelsFirst),
+            (3, Layout::ChannelsLast),
+            (4, Layout::ChannelsLast),
+            (3, Layout::ChannelsFirst),
+        ] {
+            let what = format!("width {width} c {c} {layout:?}");
+            // max_pool 2x2 and 3x3 stride 2 (overlapping), its indices.
+            for (k, s, p) in [(2, 2, 0), (3, 2, 1)] {
+                let shape = [1, c, 4, width];
+                let (kernel, stride, padding) = ([k], [s], [p]);
+                let opts = MaxPoolOptions::new(&kernel)
+                    .with_stride(&stride)
+                    .with_padding(&padding);
+                let out = upsample::max_pool_output_shape(&shape, &opts)
+                    .unwrap()
+                    .numel();
+                let x = rng.signed_units(4 * c * width);
+                let (mut y, mut idx) = (vec![0.0; out], vec![0i64; out]);
+                upsample::max_pool(&x, &shape, layout, &opts, &mut y, &mut idx).unwrap();
+                let g = rng.special_values(out, true);
+                let (mut want, mut got) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+                reference::max_pool_backward(&g, &idx, &shape, layout, &opts, &mut want).unwrap();
+                upsample::max_pool_backward(&g, &idx, &shape, layout, &opts, &mut got).unwrap();
+                assert!(same_sums(&got, &want), "max_pool_backward k{k} {what}");
+                // Unpooling back over the same windows.
+                let pooled = upsample::max_pool_output_shape(&shape, &opts).unwrap();
+                let unpool = UnpoolOptions::new(&kernel)
+                    .with_stride(&stride)
+                    .with_padding(&padding)
+                    .with_output_size(&shape[2..]);
+                let g = rng.special_values(x.len(), true);
+                let (mut want, mut got) = (vec![0.0; out], vec![0.0; out]);
+                let p = pooled.as_slice();
+                reference::max_unpool_backward(&g, &idx, p, layout, &unpool, &mut want).unwrap();
+                upsample::max_unpool_backward(&g, &idx, p, layout, &unpool, &mut got).unwrap();
+                assert!(same_bits(&got, &want), "max_unpool_backward k{k} {what}");
+                reference::avg_unpool_backward(&g, p, layout, &unpool, &mut want).unwrap();
+                upsample::avg_unpool_backward(&g, p, layout, &unpool, &mut got).unwrap();
+                assert!(same_sums(&got, &want), "avg_unpool_backward k{k} {what}");
+            }
+            // pixel_shuffle of (1, 4c, 2, width).
+            let shape = [1, 4 * c, 2, width];
+            let g = rng.special_values(8 * c * width, true);
+            let (mut want, mut got) = (vec![0.0; g.len()], vec![0.0; g.len()]);
+            reference::pixel_shuffle_backward(&g, &shape, layout, 2, &mut want).unwrap();
+            upsample::pixel_shuffle_backward(&g, &shape, layout, 2, &mut got).unwrap();
+            assert!(same_bits(&got, &want), "pixel_shuffle_backward {what}");
+        }
+    }
+}
