@@ -725,20 +725,21 @@ fn conv_transpose_backward_gradients() {
     }
 }
 
+/// Runs `part(first, piece)` for every unit and compares the joined pieces
+/// with `whole`.
+fn each_unit(units: upsample::part::Units, whole: &[f32], part: impl Fn(usize, &mut [f32])) {
+    let mut joined = vec![0.0; whole.len()];
+    for (k, piece) in joined.chunks_mut(units.len).enumerate() {
+        part(k, piece);
+    }
+    assert!(joined.iter().zip(whole).all(|(&a, &b)| same(a, b)));
+}
+
 /// `upsample::part`: each op's output computed one unit at a time equals
 /// the whole call, on small shapes of both layouts.
 #[test]
 fn parts_one_unit_at_a_time() {
     use upsample::part;
-    /// Runs `part(first, piece)` for every unit and compares the joined
-    /// pieces with `whole`.
-    fn each_unit(units: part::Units, whole: &[f32], part: impl Fn(usize, &mut [f32])) {
-        let mut joined = vec![0.0; whole.len()];
-        for (k, piece) in joined.chunks_mut(units.len).enumerate() {
-            part(k, piece);
-        }
-        assert!(joined.iter().zip(whole).all(|(&a, &b)| same(a, b)));
-    }
     for layout in LAYOUTS {
         let (shape, x) = ([1, 3, 5, 6], values(90, 1));
         let opts = InterpolateOptions::scale_factor(M::Bicubic, 2.0);
@@ -800,6 +801,108 @@ fn parts_one_unit_at_a_time() {
                 &w,
                 &wshape,
                 b,
+                &opts,
+                k,
+                piece,
+                &mut scratch,
+            )
+            .unwrap()
+        });
+    }
+}
+
+/// `upsample::part`'s backward ops: each gradient computed one unit at a
+/// time equals the whole call, on small shapes of both layouts.
+#[test]
+fn backward_parts_one_unit_at_a_time() {
+    use upsample::part;
+    for layout in LAYOUTS {
+        let shape = [2, 3, 5, 6];
+        let opts = InterpolateOptions::scale_factor(M::Bicubic, 2.0);
+        let grad = values(720, 5);
+        let mut whole = vec![0.0; 180];
+        upsample::interpolate_backward(&grad, &shape, layout, &opts, &mut whole).unwrap();
+        let units = part::interpolate_backward_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::interpolate_backward(&grad, &shape, layout, &opts, k, piece).unwrap()
+        });
+
+        let (shape, x) = ([1, 3, 6, 5], pool_values(90));
+        let opts = MaxPoolOptions::new(&[2]).with_ceil_mode(true);
+        let (mut pooled, mut idx) = (vec![0.0; 27], vec![0i64; 27]);
+        upsample::max_pool(&x, &shape, layout, &opts, &mut pooled, &mut idx).unwrap();
+        let grad = values(27, 6);
+        let mut whole = vec![0.0; 90];
+        upsample::max_pool_backward(&grad, &idx, &shape, layout, &opts, &mut whole).unwrap();
+        let units = part::max_pool_backward_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::max_pool_backward(&grad, &idx, &shape, layout, &opts, k, piece).unwrap()
+        });
+
+        // Unpooling (1, 3, 3, 3) by 2 to (1, 3, 6, 6): max_unpool_backward
+        // gathers by the indices, avg_unpool_backward sums windows.
+        let shape = [1, 3, 3, 3];
+        let opts = UnpoolOptions::new(&[2]);
+        let grad = values(108, 7);
+        let indices: Vec<i64> = (0..27).map(|k| (k * 7 % 36) as i64).collect();
+        let mut whole = vec![0.0; 27];
+        upsample::max_unpool_backward(&grad, &indices, &shape, layout, &opts, &mut whole).unwrap();
+        let units = part::max_unpool_backward_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::max_unpool_backward(&grad, &indices, &shape, layout, &opts, k, piece).unwrap()
+        });
+        upsample::avg_unpool_backward(&grad, &shape, layout, &opts, &mut whole).unwrap();
+        let units = part::avg_unpool_backward_units(&shape, layout, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::avg_unpool_backward(&grad, &shape, layout, &opts, k, piece).unwrap()
+        });
+
+        let (shape, grad) = ([1, 8, 3, 3], values(72, 8));
+        let mut whole = vec![0.0; 72];
+        upsample::pixel_shuffle_backward(&grad, &shape, layout, 2, &mut whole).unwrap();
+        let units = part::pixel_shuffle_backward_units(&shape, layout, 2).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            part::pixel_shuffle_backward(&grad, &shape, layout, 2, k, piece).unwrap()
+        });
+
+        let (shape, wshape) = ([2, 3, 4, 5], [3, 4, 3, 3]);
+        let (x, w) = (values(120, 3), values(108, 4));
+        let opts = ConvTransposeOptions::new()
+            .with_stride(&[2])
+            .with_padding(&[1]);
+        let out = upsample::conv_transpose_output_shape(&shape, &wshape, &opts).unwrap();
+        let grad = values(out.numel(), 9);
+        let len =
+            upsample::conv_transpose_backward_scratch_len(&shape, layout, &wshape, &opts).unwrap();
+        let mut scratch = vec![0.0; len];
+        let mut whole = vec![0.0; 120];
+        let gradients = upsample::ConvTransposeGradients {
+            input: Some(&mut whole),
+            weight: None,
+            bias: None,
+        };
+        upsample::conv_transpose_backward(
+            &grad,
+            &x,
+            &shape,
+            layout,
+            &w,
+            &wshape,
+            &opts,
+            gradients,
+            &mut scratch,
+        )
+        .unwrap();
+        let units =
+            part::conv_transpose_backward_input_units(&shape, layout, &wshape, &opts).unwrap();
+        each_unit(units, &whole, |k, piece| {
+            let mut scratch = vec![0.0; len];
+            part::conv_transpose_backward_input(
+                &grad,
+                &shape,
+                layout,
+                &w,
+                &wshape,
                 &opts,
                 k,
                 piece,

@@ -9,115 +9,14 @@
 
 mod common;
 
-use common::{Call, Guarded, PoolGeometry, Problem, Rng, check, random_unpool, same_bits};
+use common::parts::{GUARD, equal, joined_equals, piece, split};
+use common::{Call, Guarded, PoolGeometry, Problem, Rng, check, random_pool, random_unpool};
 use quickcheck::TestResult;
 use upsample::part::{self, Units};
 use upsample::{BlockMode, Error, InterpolateMode as M, Layout, MaxPoolOptions, UnpoolOptions};
 
 /// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
 const TESTS: u64 = 300;
-
-/// Sentinels around every piece.
-const GUARD: usize = 9;
-
-/// Random cuts of `count` units: `(first, units)` runs covering them all.
-fn cuts(rng: &mut Rng, count: usize) -> Vec<(usize, usize)> {
-    let parts = match rng.range(0, 3) {
-        0 => 1,
-        1 => count,
-        _ => rng.range(1, count),
-    };
-    // `parts - 1` distinct cut points in 1..count.
-    let mut points: Vec<usize> = (1..count).collect();
-    for k in (1..points.len()).rev() {
-        points.swap(k, rng.range(0, k));
-    }
-    points.truncate(parts - 1);
-    points.sort_unstable();
-    let mut runs = Vec::new();
-    let mut at = 0;
-    for p in points.into_iter().chain([count]) {
-        runs.push((at, p - at));
-        at = p;
-    }
-    runs
-}
-
-/// Runs `part(first, units)` for every run of a random cut of `units`, in a
-/// random order or each on its own thread; the results in unit order.
-fn split<O: Send>(
-    rng: &mut Rng,
-    units: Units,
-    part: impl Fn(usize, usize) -> Result<O, String> + Sync,
-) -> Result<Vec<O>, String> {
-    let runs = cuts(rng, units.count);
-    let mut order: Vec<usize> = (0..runs.len()).collect();
-    for k in (1..order.len()).rev() {
-        order.swap(k, rng.range(0, k));
-    }
-    let mut done: Vec<Option<Result<O, String>>> = (0..runs.len()).map(|_| None).collect();
-    // No threads under miri (slow) or on wasm32-wasip1 (none to spawn).
-    if rng.coin() && !cfg!(miri) && !cfg!(target_family = "wasm") {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = order
-                .iter()
-                .map(|&k| {
-                    let (first, n) = runs[k];
-                    let part = &part;
-                    (k, s.spawn(move || part(first, n)))
-                })
-                .collect();
-            for (k, h) in handles {
-                done[k] = Some(h.join().unwrap_or_else(|_| Err("a part panicked".into())));
-            }
-        });
-    } else {
-        for &k in &order {
-            let (first, n) = runs[k];
-            done[k] = Some(part(first, n));
-        }
-    }
-    done.into_iter()
-        .map(|r| r.unwrap_or_else(|| Err("a part never ran".into())))
-        .collect()
-}
-
-/// One `f32` piece of `len` elements between guard bands, written by
-/// `write`; its contents if the bands held.
-fn piece(
-    len: usize,
-    write: impl FnOnce(&mut [f32]) -> Result<(), Error>,
-) -> Result<Vec<f32>, String> {
-    let mut out = Guarded::new(len, GUARD, GUARD);
-    write(out.inner_mut()).map_err(|e| format!("part failed: {e}"))?;
-    if !out.bands_intact() {
-        return Err("a part wrote outside its piece".into());
-    }
-    Ok(out.inner().to_vec())
-}
-
-/// Bit for bit; where the platform leaves a NaN's sign and payload open
-/// (WebAssembly's arithmetic, miri), a NaN matches any NaN.
-fn equal(a: &[f32], b: &[f32]) -> bool {
-    if cfg!(miri) || cfg!(target_family = "wasm") {
-        a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| common::same(x, y))
-    } else {
-        same_bits(a, b)
-    }
-}
-
-/// The parts' pieces, joined, against the whole call's output.
-fn joined_equals(pieces: Result<Vec<Vec<f32>>, String>, whole: &[f32]) -> TestResult {
-    match pieces {
-        Ok(p) if equal(&p.concat(), whole) => TestResult::passed(),
-        Ok(p) => TestResult::error(format!(
-            "the parts differ from the whole call: {:?} of {}",
-            common::first_difference(&p.concat(), whole),
-            whole.len()
-        )),
-        Err(e) => TestResult::error(e),
-    }
-}
 
 #[test]
 fn interpolate_parts_equal_the_whole_call() {
@@ -239,16 +138,6 @@ fn pixel_shuffle_parts_equal_the_whole_call() {
         joined_equals(pieces, &whole)
     }
     check(prop, TESTS);
-}
-
-/// A random pool's shape, layout and options' parts.
-fn random_pool(rng: &mut Rng) -> (Vec<usize>, Layout, PoolGeometry, bool) {
-    let rank = rng.range(1, 3);
-    let max = [40, 14, 6][rank - 1];
-    let mut shape = vec![rng.range(1, 3), rng.range(1, 20)];
-    shape.extend((0..rank).map(|_| rng.size(max)));
-    let geo = PoolGeometry::random(rng, rank);
-    (shape, rng.layout(), geo, rng.coin())
 }
 
 #[test]

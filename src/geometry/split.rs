@@ -55,6 +55,34 @@ pub(crate) trait Split: Copy {
     fn with_dims(self, input: Dims, output: Dims) -> Self;
 }
 
+/// A backward op's split: the forward's geometry `G` with input and output
+/// swapped, so that units are counted on the gradient the backward writes
+/// (the forward input's shape) and a run of them narrows both gradients to
+/// whole planes (channels-first) or batch items, as the forward's
+/// [`part`] does. Never rows: a backward's input rows take contributions
+/// from output rows of neighbouring windows.
+#[derive(Clone, Copy)]
+pub(crate) struct Backward<G>(pub G);
+
+impl<G: Split> Split for Backward<G> {
+    fn planes(&self) -> bool {
+        self.0.planes()
+    }
+
+    fn dims(&self) -> (Dims, Dims) {
+        let (i, o) = self.0.dims();
+        (o, i)
+    }
+
+    fn rows(&self) -> usize {
+        1
+    }
+
+    fn with_dims(self, input: Dims, output: Dims) -> Self {
+        Backward(self.0.with_dims(output, input))
+    }
+}
+
 /// The planes (channels-first) or batch items one unit holds, input and
 /// output, and the unit count.
 fn unit_shape<G: Split>(g: &G) -> (usize, usize, usize) {

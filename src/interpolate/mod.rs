@@ -14,7 +14,7 @@
 #[cfg(feature = "specialised-kernels")]
 #[macro_use]
 mod rows;
-mod backward;
+pub(crate) mod backward;
 mod blocks;
 mod exact;
 mod kernels;

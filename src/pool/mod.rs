@@ -44,6 +44,7 @@ use crate::geometry::pool::{MaxPoolGeometry, max_pool_backward_entry_point, max_
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::reference::pool::{Window, max_pool_checked};
 use crate::simd::{CopyLane, Pool};
+pub(crate) use backward::route;
 use channels_first::pool_plane;
 use channels_last::pool_channels_last;
 

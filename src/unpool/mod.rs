@@ -48,7 +48,8 @@ use crate::geometry::unpool::{
     max_unpool_backward_entry_point, max_unpool_entry_point,
 };
 use crate::layout::Layout;
-pub(crate) use max::unpool_max;
+pub(crate) use average::spread_back;
+pub(crate) use max::{gather, unpool_max};
 
 max_unpool_entry_point! {
 /// `torch.nn.functional.max_unpool{1,2,3}d(input, indices, **options)`.

@@ -12,6 +12,7 @@ mod conv_call;
 mod guard;
 mod interpolate_call;
 mod layout;
+pub mod parts;
 mod pool_call;
 mod resize_call;
 mod rng;
@@ -31,7 +32,7 @@ pub use interpolate_call::Call;
 #[allow(unused_imports)]
 pub use layout::{logical_shape, physical_shape, to_channels_first, to_channels_last};
 #[allow(unused_imports)]
-pub use pool_call::{PoolGeometry, random_unpool};
+pub use pool_call::{PoolGeometry, random_pool, random_unpool};
 #[allow(unused_imports)]
 pub use resize_call::ResizeCall;
 #[allow(unused_imports)]

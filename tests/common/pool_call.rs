@@ -84,3 +84,13 @@ pub fn random_unpool(rng: &mut Rng) -> (Vec<usize>, PoolGeometry, Option<Vec<usi
     });
     (shape, geo, output_size, layout)
 }
+
+/// A random pool's shape, layout and options' parts.
+pub fn random_pool(rng: &mut Rng) -> (Vec<usize>, Layout, PoolGeometry, bool) {
+    let rank = rng.range(1, 3);
+    let max = [40, 14, 6][rank - 1];
+    let mut shape = vec![rng.range(1, 3), rng.range(1, 20)];
+    shape.extend((0..rank).map(|_| rng.size(max)));
+    let geo = PoolGeometry::random(rng, rank);
+    (shape, rng.layout(), geo, rng.coin())
+}

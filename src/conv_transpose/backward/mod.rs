@@ -300,7 +300,7 @@ pub fn conv_transpose_backward = backward
 
 /// [`conv_transpose_backward`] on a checked call: the scratch checked, then
 /// kernels that cannot fail.
-fn backward(
+pub(crate) fn backward(
     operands: BackwardOperands<'_>,
     gradients: ConvTransposeGradients<'_>,
     scratch: &mut [f32],

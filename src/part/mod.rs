@@ -59,6 +59,22 @@
 //! Not split: channels-last unpooling of one batch item, and a depthwise
 //! (or past the fast path's paddings) channels-first `conv_transpose` of
 //! one, are one unit.
+//!
+//! The backward ops split the gradient they write (the forward input's
+//! shape) the same way, into one `(n, c)` plane channels-first or one
+//! batch item channels-last ([`interpolate_backward`], [`max_pool_backward`],
+//! [`max_unpool_backward`], [`avg_unpool_backward`]; [`pixel_shuffle_backward`]
+//! and [`pixel_unshuffle_backward`] as the inverse move's forward parts).
+//! A part reads the output gradient of its own planes or items (and
+//! `max_unpool_backward`'s indices of its own piece), so it costs its share
+//! of the call. [`conv_transpose_backward_input`] splits the input gradient
+//! by batch items; the weight and bias gradients are sums over the whole
+//! batch and have no parts (split over items, each part's sum would differ
+//! from the whole call's in its last bits): compute them in one call of
+//! [`conv_transpose_backward`](crate::conv_transpose_backward) with
+//! `gradients.input` `None`, beside the input gradient's parts.
+
+mod backward;
 
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
@@ -78,13 +94,20 @@ use crate::{
     BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, ResizeOptions,
     UnpoolOptions,
 };
+pub use backward::*;
 
 /// The input range a part reads, as a slice (the range comes from the
 /// checked geometry, so it is always in bounds).
 fn piece(input: &[f32], range: core::ops::Range<usize>) -> Result<&[f32], Error> {
-    let len = input.len();
-    input.get(range).ok_or(Error::BufferLength {
-        buffer: Buffer::Input,
+    slice_of(Buffer::Input, input, range)
+}
+
+/// `range` of `whole`, a buffer of the call already checked against its
+/// geometry (an error naming `buffer` should the range not fit).
+fn slice_of<T>(buffer: Buffer, whole: &[T], range: core::ops::Range<usize>) -> Result<&[T], Error> {
+    let len = whole.len();
+    whole.get(range).ok_or(Error::BufferLength {
+        buffer,
         expected: len,
         actual: len,
     })
