@@ -18,12 +18,21 @@
 //! [`max_unpool`](crate::max_unpool) does. `conv_transpose` allocates one
 //! scratch buffer per part after the first.
 //!
+//! The backward ops split as [`crate::part`]'s backward parts (planes or
+//! batch items of the gradient they write), and check the whole call's
+//! indices before any part runs. [`conv_transpose_backward`] runs its
+//! weight and bias gradients (sums over the whole batch) as one task
+//! beside the parts of its input gradient, so a call asking for all three
+//! keeps two threads busy even with one batch item.
+//!
 //! The calling thread computes the first part itself and hands the others
 //! to the pool. A caller outside the pool pays for waking a pool thread
 //! (tens of microseconds on a virtual machine); one inside it (a program
 //! whose work already runs on the pool) does not.
 
 extern crate std;
+
+mod backward;
 
 use crate::error::{Buffer, Error};
 use crate::layout::{Layout, check_len};
@@ -32,6 +41,7 @@ use crate::{
     BlockMode, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, ResizeOptions,
     UnpoolOptions,
 };
+pub use backward::*;
 use std::vec;
 use std::vec::Vec;
 
