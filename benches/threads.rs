@@ -9,8 +9,12 @@
 //! RUSTFLAGS="-C target-cpu=native" cargo bench --features rayon --bench threads
 //! cargo bench --features rayon --bench threads -- bicubic   # cases containing "bicubic"
 //! ```
+//! The backward ops' cases are in `threads/backward.rs`.
 //! `benches/pytorch_threads.py` times the same cases in PyTorch with 1 and
 //! 2 threads.
+
+#[path = "threads/backward.rs"]
+mod backward;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -352,6 +356,7 @@ fn main() {
         interpolate_cases();
         copying_cases();
         conv_transpose_cases();
+        backward::cases();
     };
     // `--in-pool`: every call made from one of the pool's threads (as a
     // program whose work already runs on the pool makes it), so a split
