@@ -1,7 +1,9 @@
 //! Depthwise backward (`C_in == groups == C_out`): every channel is its
 //! own group, so lanes run over the channels of a position (channels-last;
-//! channels-first images go through `staging` transposed) and each tap is
-//! one multiply-add per vector of channels:
+//! channels-first images go through `staging` transposed, but for
+//! `grad_input` with W stride 1 or 2, which [`super::depthwise_planar`]
+//! computes plane by plane) and each tap is one multiply-add per vector of
+//! channels:
 //!
 //! ```text
 //! grad_input[i][c]  = sum over valid taps t: grad_output[o(i, t)][c] * weight[c, 0, t]
@@ -16,18 +18,21 @@ use crate::conv_transpose::driver::{multiply_add, transpose, transpose_strided};
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
 use crate::geometry::conv_transpose_backward::BackwardOperands;
 use crate::layout::Layout;
-use crate::simd::{Lane, load_narrow, store_narrow};
+use crate::simd::{CopyLane, Lane, load_narrow, store_narrow};
 
 /// Computes `grad_input` into `out`. `panel` holds at least the kernel
 /// volume times the channels rounded up to `L::LANES`; channels-first
 /// `staging` holds `C * (output plane + input plane)`.
-pub(super) fn grad_input<L: Lane>(
+pub(super) fn grad_input<L: CopyLane>(
     operands: BackwardOperands<'_>,
     out: &mut [f32],
     panel: &mut [f32],
     staging: &mut [f32],
 ) {
     let g = operands.g;
+    if super::depthwise_planar::fits(g) {
+        return super::depthwise_planar::grad_input::<L>(operands, out);
+    }
     let (c, iplane, oplane) = (g.input.c, g.input.plane(), g.output.plane());
     let width = c.div_ceil(L::LANES) * L::LANES;
     let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];

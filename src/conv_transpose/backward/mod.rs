@@ -26,6 +26,7 @@ use wide::{f32x4, f32x8, f32x16};
 
 mod bias;
 mod depthwise;
+mod depthwise_planar;
 mod input;
 mod weight;
 
