@@ -18,12 +18,12 @@ use crate::conv_transpose::driver::{multiply_add, transpose, transpose_strided};
 use crate::geometry::conv_transpose::ConvTransposeGeometry;
 use crate::geometry::conv_transpose_backward::BackwardOperands;
 use crate::layout::Layout;
-use crate::simd::{CopyLane, Lane, load_narrow, store_narrow};
+use crate::simd::{Lane, load_narrow, store_narrow};
 
 /// Computes `grad_input` into `out`. `panel` holds at least the kernel
 /// volume times the channels rounded up to `L::LANES`; channels-first
 /// `staging` holds `C * (output plane + input plane)`.
-pub(super) fn grad_input<L: CopyLane>(
+pub(super) fn grad_input<L: Lane>(
     operands: BackwardOperands<'_>,
     out: &mut [f32],
     panel: &mut [f32],
@@ -31,7 +31,7 @@ pub(super) fn grad_input<L: CopyLane>(
 ) {
     let g = operands.g;
     if super::depthwise_planar::fits(g) {
-        return super::depthwise_planar::grad_input::<L>(operands, out);
+        return super::depthwise_planar::grad_input::<L>(operands, out, staging);
     }
     let (c, iplane, oplane) = (g.input.c, g.input.plane(), g.output.plane());
     let width = c.div_ceil(L::LANES) * L::LANES;
