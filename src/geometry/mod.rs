@@ -14,6 +14,7 @@ pub(crate) mod antialias;
 pub(crate) mod conv_transpose;
 pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
+pub(crate) mod onnx;
 mod params;
 pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;
