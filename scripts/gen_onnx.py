@@ -163,15 +163,71 @@ def resize(node, inputs, outputs):
     return params, {"input": x, "output": y}
 
 
+AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+
+
+def max_pool(node, inputs, outputs):
+    """MaxPool: the attributes with ONNX's defaults filled in; the Indices
+    output when the test has it."""
+    attrs = attributes(node)
+    known = {"kernel_shape", "strides", "pads", "dilations", "auto_pad", "ceil_mode",
+             "storage_order"}
+    unknown = set(attrs) - known
+    if unknown:
+        raise Unsupported(f"MaxPool: unknown attributes {sorted(unknown)}")
+    (x,) = inputs
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"MaxPool: a {x.ndim}-d input")
+    rank = x.ndim - 2
+    params = {
+        "kernel_shape": [int(v) for v in attrs["kernel_shape"]],
+        "strides": [int(v) for v in attrs.get("strides", [1] * rank)],
+        "pads": [int(v) for v in attrs.get("pads", [0] * 2 * rank)],
+        "dilations": [int(v) for v in attrs.get("dilations", [1] * rank)],
+        "auto_pad": text(attrs.get("auto_pad", "NOTSET")),
+        "ceil_mode": bool(attrs.get("ceil_mode", 0)),
+        "storage_order": int(attrs.get("storage_order", 0)),
+    }
+    tensors = {"input": x, "output": outputs[0]}
+    if len(outputs) > 1:
+        tensors["indices"] = outputs[1]
+    return params, tensors
+
+
+def max_unpool(node, inputs, outputs):
+    """MaxUnpool: the attributes with ONNX's defaults filled in and the
+    output_shape input as a param."""
+    attrs = attributes(node)
+    unknown = set(attrs) - {"kernel_shape", "strides", "pads"}
+    if unknown:
+        raise Unsupported(f"MaxUnpool: unknown attributes {sorted(unknown)}")
+    x, indices = inputs[0], inputs[1]
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"MaxUnpool: a {x.ndim}-d input")
+    rank = x.ndim - 2
+    shape = inputs[2] if len(inputs) > 2 else None
+    params = {
+        "kernel_shape": [int(v) for v in attrs["kernel_shape"]],
+        "strides": [int(v) for v in attrs.get("strides", [1] * rank)],
+        "pads": [int(v) for v in attrs.get("pads", [0] * 2 * rank)],
+        "output_shape": None if shape is None else [int(v) for v in shape],
+    }
+    return params, {"input": x, "indices": indices.astype(np.int64), "output": outputs[0]}
+
+
 CONVERTERS = {
     "DepthToSpace": depth_space,
     "SpaceToDepth": depth_space,
     "Resize": resize,
     "Upsample": resize,
+    "MaxPool": max_pool,
+    "MaxUnpool": max_unpool,
 }
 # The op each converter's cases are stored as.
 STORED_AS = {"Upsample": "Resize"}
-NOT_YET = ("MaxPool", "MaxUnpool", "ConvTranspose")
+NOT_YET = ("ConvTranspose",)
+# Node tests also stored channels-last (the earlier operators' are not).
+BOTH_LAYOUTS = ("MaxPool", "MaxUnpool")
 
 
 def tolerance(op, params):
@@ -193,7 +249,7 @@ def convert(node, inputs, outputs):
     if node.op_type not in CONVERTERS:
         raise Unsupported(f"operator {node.op_type} is not converted")
     # The data tensors; roi, scales and sizes have their own types.
-    for a in list(inputs[:1]) + list(outputs):
+    for a in list(inputs[:1]) + list(outputs[:1]):
         if a.dtype != np.float32:
             raise Unsupported(f"{node.op_type}: dtype {a.dtype}, not float32")
     return CONVERTERS[node.op_type](node, inputs, outputs)
@@ -204,6 +260,7 @@ class Writer:
         self.out = out
         self.counts = Counter()
         self.names = set()
+        self.only = None
 
     def save(self, op, name, params, tensors, layout=CF, tol=EXACT):
         assert name not in self.names, f"duplicate case name {name}"
@@ -250,10 +307,16 @@ def node_tests(w):
             try:
                 params, tensors = convert(node, inputs, outputs)
             except Unsupported as e:
-                skipped.append(f"{name}: {e}")
+                if not w.only or STORED_AS.get(node.op_type, node.op_type) in w.only:
+                    skipped.append(f"{name}: {e}")
                 continue
             op = STORED_AS.get(node.op_type, node.op_type)
+            if w.only and op not in w.only:
+                continue
             w.save(op, name, params, tensors, tol=tolerance(op, params))
+            # The 3-d default test's 98304-element input is stored once.
+            if op in BOTH_LAYOUTS and tensors["input"].size <= 1 << 16:
+                w.save(op, f"{name}_channels_last", params, tensors, CL, tolerance(op, params))
     return skipped, not_yet
 
 
@@ -485,6 +548,192 @@ def write_report(path, report):
 
 
 # --------------------------------------------------------------------------
+# Random MaxPool and MaxUnpool
+# --------------------------------------------------------------------------
+
+POOL_OPSET = 22
+
+
+def pool_model(op, attrs, inputs, outputs):
+    """A one-node model; inputs and outputs are (name, TensorProto type)."""
+    node = helper.make_node(op, [n for n, _ in inputs], [n for n, _ in outputs], **attrs)
+    vi = helper.make_tensor_value_info
+    graph = helper.make_graph(
+        [node], op, [vi(n, t, None) for n, t in inputs], [vi(n, t, None) for n, t in outputs]
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", POOL_OPSET)])
+
+
+def ort_run(m, feeds):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 4
+    session = ort.InferenceSession(
+        m.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, feeds)
+
+
+def pool_attrs(rng, rank, shape, *, unpool=False):
+    """Random MaxPool attributes (the ONNX defaults written out)."""
+    kernel = [int(rng.integers(1, 4)) for _ in range(rank)]
+    strides = [int(rng.integers(1, 4)) for _ in range(rank)]
+    dil = [1] * rank if unpool else [int(rng.integers(1, 3)) for _ in range(rank)]
+    auto_pad = "NOTSET"
+    if not unpool and rng.integers(0, 3) == 0:
+        auto_pad = AUTO_PADS[int(rng.integers(1, 4))]
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        # onnxruntime leaves the dilation out of SAME's padding, which the
+        # specification's formula includes: the two differ, and the
+        # reference implementation gets SAME_LOWER wrong, so no answer here
+        # would be the specification's.
+        dil = [1] * rank
+    if auto_pad == "NOTSET":
+        pads = [int(rng.integers(0, k)) for k in kernel * 2]
+    else:
+        pads = [0] * 2 * rank
+    # Every axis must keep an output.
+    for a in range(rank):
+        span = (kernel[a] - 1) * dil[a] + 1
+        while shape[a + 2] + pads[a] + pads[a + rank] < span:
+            shape[a + 2] += 1
+    attrs = {"kernel_shape": kernel, "strides": strides, "pads": pads}
+    if not unpool:
+        attrs.update(dilations=dil, auto_pad=auto_pad, ceil_mode=int(rng.integers(0, 2)),
+                     storage_order=int(rng.integers(0, 2)))
+    return attrs
+
+
+def pool_params(attrs):
+    """A MaxPool case's params from the model's attributes."""
+    return {
+        "kernel_shape": attrs["kernel_shape"],
+        "strides": attrs["strides"],
+        "pads": attrs["pads"],
+        "dilations": attrs["dilations"],
+        "auto_pad": attrs["auto_pad"],
+        "ceil_mode": bool(attrs["ceil_mode"]),
+        "storage_order": attrs["storage_order"],
+    }
+
+
+def random_max_pool(w, seed, count):
+    """Random MaxPool cases with both outputs. Inputs hold -inf, +inf, values
+    near f32::MAX and subnormals; every fourth case holds exactly one NaN
+    and no +inf instead. The crate lets a NaN win its window wherever it is
+    (PyTorch's rule) while onnxruntime and ONNX's reference take it only as
+    the window's first element, so a NaN case's answer is onnxruntime's on
+    the input with the NaN as +inf, with that +inf put back as NaN (the only
+    +inf, so the index is the NaN's). The expected answer is onnxruntime's
+    where it agrees with the reference implementation; where not, the
+    specification's: onnxruntime's for SAME_LOWER (the reference's output
+    size and padding contradict the specification's formulas, and for a
+    SAME_UPPER total padding below 0 it pads by -1), the reference's for
+    VALID with ceil_mode (the specification's VALID output size ignores
+    ceil_mode; onnxruntime applies it). SAME cases have dilations 1
+    (onnxruntime leaves the dilation out of SAME's padding). Each
+    disagreement is reported."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"MaxPool")])
+    report = []
+    for k in range(count):
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5))]
+        shape += [int(rng.integers(1, [12, 8, 5][rank - 1])) for _ in range(rank)]
+        attrs = pool_attrs(rng, rank, shape)
+        nan_case = k % 4 == 3
+        x = special_input(rng, shape)
+        if nan_case:
+            x[np.isnan(x) | np.isposinf(x)] = np.float32(0.5)
+            x.flat[int(rng.integers(0, x.size))] = np.inf
+        else:
+            x[np.isnan(x)] = np.float32(-0.25)
+        m = pool_model("MaxPool", attrs, [("x", TensorProto.FLOAT)],
+                       [("y", TensorProto.FLOAT), ("i", TensorProto.INT64)])
+        got = ort_run(m, {"x": x})
+        ref = ReferenceEvaluator(m).run(None, {"x": x})
+        agree = all(a.shape == b.shape for a, b in zip(got, ref)) and same_bits(
+            got[0], ref[0].astype(np.float32)) and np.array_equal(got[1], ref[1])
+        expected = got
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, shape))}_{layout}"
+        if not agree:
+            spec = "reference" if attrs["auto_pad"] == "VALID" and attrs["ceil_mode"] else "onnxruntime"
+            if spec == "reference":
+                expected = [ref[0].astype(np.float32), ref[1].astype(np.int64)]
+            shapes = f"onnxruntime {list(got[0].shape)}, reference {list(ref[0].shape)}"
+            report.append((name, f"{shapes}; stored: {spec}'s", attrs))
+        y, i = expected
+        if nan_case:
+            x[np.isposinf(x)] = np.nan
+            y = y.copy()
+            y[np.isposinf(y)] = np.nan
+        w.save("MaxPool", name, pool_params(attrs),
+               {"input": x, "output": y, "indices": i.astype(np.int64)}, layout)
+    return report
+
+
+def random_max_unpool(w, seed, count):
+    """Random MaxUnpool cases whose indices come from onnxruntime's MaxPool
+    of a random tensor. Half give output_shape as the pooled tensor's shape.
+    onnxruntime reads the indices as flat in output_shape; ONNX's reference
+    (and its node test maxunpool_export_with_output_shape, which is the
+    specification's example) as flat in the inferred shape, placed at the
+    same coordinates of the larger output. Where the two differ the case
+    stores the reference's answer, and it is reported; where the reference
+    cannot run it (an index past the inferred tensor) the case is left out."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"MaxUnpool")])
+    report, k, tries = [], 0, 0
+    while k < count and tries < 20 * count:
+        tries += 1
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5))]
+        shape += [int(rng.integers(1, [12, 8, 5][rank - 1])) for _ in range(rank)]
+        attrs = pool_attrs(rng, rank, shape, unpool=True)
+        x0 = rng.uniform(-1, 1, shape).astype(np.float32)
+        pool = pool_model("MaxPool", attrs, [("x", TensorProto.FLOAT)],
+                          [("y", TensorProto.FLOAT), ("i", TensorProto.INT64)])
+        y, idx = ort_run(pool, {"x": x0})
+        with_shape = bool(rng.integers(0, 2))
+        feeds = {"x": y, "i": idx}
+        inputs = [("x", TensorProto.FLOAT), ("i", TensorProto.INT64)]
+        if with_shape:
+            feeds["s"] = np.array(shape, np.int64)
+            inputs.append(("s", TensorProto.INT64))
+        m = pool_model("MaxUnpool", attrs, inputs, [("z", TensorProto.FLOAT)])
+        try:
+            got = ort_run(m, feeds)[0]
+            ref = ReferenceEvaluator(m).run(None, feeds)[0]
+        except Exception:
+            continue  # an empty inferred axis, or an index past the inferred tensor
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, y.shape))}_{layout}"
+        expected = got
+        if got.shape != ref.shape or not same_bits(got, ref.astype(np.float32)):
+            expected = ref.astype(np.float32)
+            report.append((name, "onnxruntime reads the indices in output_shape; stored: "
+                           "the reference's", attrs))
+        params = {"kernel_shape": attrs["kernel_shape"], "strides": attrs["strides"],
+                  "pads": attrs["pads"], "output_shape": shape if with_shape else None}
+        w.save("MaxUnpool", name, params, {"input": y, "indices": idx.astype(np.int64),
+                                           "output": expected}, layout)
+        k += 1
+    return report
+
+
+def write_pool_report(path, op, report):
+    with open(path, "w") as f:
+        f.write(f"# Random {op} cases where onnxruntime and ONNX's reference disagree\n\n")
+        f.write("Written by scripts/gen_onnx.py; which answer is stored, and why, is in\n")
+        f.write("docs/onnx.md. Every other random case is onnxruntime's answer, which the\n")
+        f.write("reference implementation's matched bit for bit.\n\n")
+        f.write("| case | outputs | attributes |\n|---|---|---|\n")
+        for name, why, attrs in report:
+            f.write(f"| {name} | {why} | `{json.dumps(attrs, sort_keys=True)}` |\n")
+
+
+
+# --------------------------------------------------------------------------
 # A folder of node tests
 # --------------------------------------------------------------------------
 
@@ -534,6 +783,9 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
     parser.add_argument("--random", type=int, default=60, help="random cases per copying operator")
     parser.add_argument("--random-resize", type=int, default=200, help="random Resize cases")
+    parser.add_argument("--random-pool", type=int, default=48,
+                        help="random MaxPool and MaxUnpool cases each")
+    parser.add_argument("--ops", help="comma-separated operators to (re)write; default all")
     parser.add_argument("--from-dir", help="convert a folder of ONNX node tests instead")
     args = parser.parse_args()
     out = os.path.normpath(args.out)
@@ -545,7 +797,14 @@ def main():
             print(f"{op}: {count} cases")
         return 0
 
-    for op in set(STORED_AS.get(op, op) for op in CONVERTERS):
+    stored = sorted(set(STORED_AS.get(op, op) for op in CONVERTERS))
+    if args.ops:
+        w.only = set(args.ops.split(","))
+        unknown = w.only - set(stored)
+        if unknown:
+            raise SystemExit(f"--ops: unknown operators {sorted(unknown)}")
+        stored = [op for op in stored if op in w.only]
+    for op in stored:
         folder = os.path.join(out, op)
         if os.path.isdir(folder):
             for entry in os.listdir(folder):
@@ -553,12 +812,21 @@ def main():
                     os.remove(os.path.join(folder, entry))
     skipped, not_yet = node_tests(w)
     node_counts = Counter(w.counts)
-    disagreements = random_depth_space(w, args.seed, args.random)
-    report = random_resize(w, args.seed, args.random_resize)
-    write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
-    print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
-          "(listed in Resize/reference-answers.md)")
-    for op in sorted(set(STORED_AS.get(op, op) for op in CONVERTERS)):
+    disagreements = []
+    if "DepthToSpace" in stored:
+        disagreements = random_depth_space(w, args.seed, args.random)
+    if "Resize" in stored:
+        report = random_resize(w, args.seed, args.random_resize)
+        write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
+        print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
+              "(listed in Resize/reference-answers.md)")
+    for op, make in (("MaxPool", random_max_pool), ("MaxUnpool", random_max_unpool)):
+        if op in stored:
+            report = make(w, args.seed, args.random_pool)
+            write_pool_report(os.path.join(out, op, "disagreements.md"), op, report)
+            print(f"{op}: onnxruntime and the reference disagree on {len(report)} random cases "
+                  f"(listed in {op}/disagreements.md)")
+    for op in stored:
         print(f"{op}: {node_counts[op]} node-test cases, {w.counts[op] - node_counts[op]} random")
     for line in skipped:
         print(f"skipped (not f32 or not convertible): {line}")

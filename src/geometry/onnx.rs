@@ -380,6 +380,7 @@ impl OnnxMaxPool {
                     padding,
                     dilation,
                 },
+                depth_quirk: false,
             },
             storage_order: o.storage_order,
         })
