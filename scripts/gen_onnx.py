@@ -41,9 +41,14 @@ stored in physical order; a channels-last case holds the NCHW tensors
 transposed to NHWC, which is how a runtime with NHWC buffers calls the
 crate. Tolerances are 0/0 for the copying operators.
 
-Operators converted so far: DepthToSpace, SpaceToDepth. The node tests of
-Resize, Upsample, MaxPool, MaxUnpool and ConvTranspose are counted and
-listed as not converted yet.
+Operators converted: DepthToSpace, SpaceToDepth, Resize, Upsample (stored
+as Resize), MaxPool (params: kernel_shape, strides, pads, dilations,
+auto_pad, ceil_mode, storage_order; tensors input, output and, where the
+test has it, indices) and MaxUnpool (params: kernel_shape, strides, pads,
+output_shape; tensors input, indices, output). MaxPool and MaxUnpool node
+tests are stored in both layouts. The node tests of ConvTranspose are
+counted and listed as not converted yet. `--ops A,B` rewrites only those
+operators' folders.
 """
 
 import argparse

@@ -115,6 +115,7 @@ impl PoolAttrs {
 
     /// The specification's output sizes and begin pads, or `None` where
     /// an axis has no output.
+    #[allow(clippy::needless_range_loop)]
     fn spec_geometry(&self, spatial: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
         let rank = spatial.len();
         let (mut out, mut begin) = (vec![], vec![]);

@@ -607,7 +607,7 @@ macro_rules! onnx_max_pool_entry_point {
             input: &[f32],
             shape: &[usize],
             layout: $crate::Layout,
-            options: &$crate::onnx::MaxPoolOptions<'_>,
+            options: &$crate::geometry::onnx::MaxPoolOptions<'_>,
             output: &mut [f32],
             indices: &mut [i64],
         ) -> Result<(), $crate::Error> {
@@ -633,7 +633,7 @@ macro_rules! onnx_max_unpool_entry_point {
             indices: &[i64],
             shape: &[usize],
             layout: $crate::Layout,
-            options: &$crate::onnx::MaxUnpoolOptions<'_>,
+            options: &$crate::geometry::onnx::MaxUnpoolOptions<'_>,
             scratch: &mut [i64],
             output: &mut [f32],
         ) -> Result<(), $crate::Error> {
