@@ -45,9 +45,11 @@ Operators converted: DepthToSpace, SpaceToDepth, Resize, Upsample (stored
 as Resize), MaxPool (params: kernel_shape, strides, pads, dilations,
 auto_pad, ceil_mode, storage_order; tensors input, output and, where the
 test has it, indices) and MaxUnpool (params: kernel_shape, strides, pads,
-output_shape; tensors input, indices, output). MaxPool and MaxUnpool node
-tests are stored in both layouts. The node tests of ConvTranspose are
-counted and listed as not converted yet. `--ops A,B` rewrites only those
+output_shape; tensors input, indices, output) and ConvTranspose (params:
+kernel_shape, strides, pads, dilations, output_padding, output_shape (empty
+lists for ONNX's defaults), group, auto_pad; tensors input, weight, optional
+bias, output; the weight and bias in ONNX's layout in both layouts). Their
+node tests are stored in both layouts. `--ops A,B` rewrites only those
 operators' folders.
 """
 
@@ -220,6 +222,34 @@ def max_unpool(node, inputs, outputs):
     return params, {"input": x, "indices": indices.astype(np.int64), "output": outputs[0]}
 
 
+CONV_TOL = ("1e-4", "1e-4")
+
+
+def conv_transpose(node, inputs, outputs):
+    """ConvTranspose: the attributes with ONNX's defaults filled in (lists
+    empty where ONNX's default applies: kernel_shape from the weight)."""
+    attrs = attributes(node)
+    known = {"kernel_shape", "strides", "pads", "dilations", "output_padding", "output_shape",
+             "group", "auto_pad"}
+    unknown = set(attrs) - known
+    if unknown:
+        raise Unsupported(f"ConvTranspose: unknown attributes {sorted(unknown)}")
+    x, wt = inputs[0], inputs[1]
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"ConvTranspose: a {x.ndim}-d input")
+    for a in inputs[1:]:
+        if a.dtype != np.float32:
+            raise Unsupported(f"ConvTranspose: dtype {a.dtype}, not float32")
+    params = {k: [int(v) for v in attrs.get(k, [])] for k in
+              ("kernel_shape", "strides", "pads", "dilations", "output_padding", "output_shape")}
+    params["group"] = int(attrs.get("group", 1))
+    params["auto_pad"] = text(attrs.get("auto_pad", "NOTSET"))
+    tensors = {"input": x, "weight": wt, "output": outputs[0]}
+    if len(inputs) > 2:
+        tensors["bias"] = inputs[2]
+    return params, tensors
+
+
 CONVERTERS = {
     "DepthToSpace": depth_space,
     "SpaceToDepth": depth_space,
@@ -227,18 +257,21 @@ CONVERTERS = {
     "Upsample": resize,
     "MaxPool": max_pool,
     "MaxUnpool": max_unpool,
+    "ConvTranspose": conv_transpose,
 }
 # The op each converter's cases are stored as.
 STORED_AS = {"Upsample": "Resize"}
-NOT_YET = ("ConvTranspose",)
+NOT_YET = ()
 # Node tests also stored channels-last (the earlier operators' are not).
-BOTH_LAYOUTS = ("MaxPool", "MaxUnpool")
+BOTH_LAYOUTS = ("MaxPool", "MaxUnpool", "ConvTranspose")
 
 
 def tolerance(op, params):
     """Exact for copies; linear and cubic within the float32 tolerance."""
     if op in ("Resize", "Upsample") and params["mode"] != "nearest":
         return SMOOTH
+    if op == "ConvTranspose":
+        return CONV_TOL
     return EXACT
 
 
@@ -246,7 +279,11 @@ def to_layout(tensors, layout):
     """NCHW tensors as a `layout` case stores them."""
     if layout == CF:
         return tensors
-    return {k: np.ascontiguousarray(np.moveaxis(v, 1, -1)) for k, v in tensors.items()}
+    # A weight and a bias keep their own layout (ONNX's, PyTorch's).
+    return {
+        k: v if k in ("weight", "bias") else np.ascontiguousarray(np.moveaxis(v, 1, -1))
+        for k, v in tensors.items()
+    }
 
 
 def convert(node, inputs, outputs):
@@ -726,12 +763,143 @@ def random_max_unpool(w, seed, count):
     return report
 
 
+def random_conv_transpose(w, seed, count):
+    """Random ConvTranspose calls (1-3 spatial axes, groups, asymmetric
+    pads, dilations, output_padding, every auto_pad, output_shape), inputs,
+    weights and biases in [-1, 1]. The expected output is onnxruntime's
+    where the reference implementation agrees within the tolerance, else the
+    reference implementation's (reported). With group > 1 the reference
+    implementation's answer is its group-1 answers on each group's
+    channels, concatenated (its own grouped answer is wrong)."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"ConvTranspose")])
+    report, k, tries = [], 0, 0
+    skipped_negative, grouped_wrong = [0], [0]
+    while k < count and tries < 20 * count:
+        tries += 1
+        rank = int(rng.integers(1, 4))
+        group = int(rng.integers(1, 4))
+        c_in = group * int(rng.integers(1, 3))
+        m = int(rng.integers(1, 3))
+        shape = [int(rng.integers(1, 3)), c_in] + [
+            int(rng.integers(1, [9, 6, 4][rank - 1])) for _ in range(rank)]
+        kernel = [int(rng.integers(1, 4)) for _ in range(rank)]
+        strides = [int(rng.integers(1, 4)) for _ in range(rank)]
+        dil = [int(rng.integers(1, 3)) for _ in range(rank)]
+        out_pad = [int(rng.integers(0, s)) for s in strides]
+        attrs = {"strides": strides, "dilations": dil, "group": group}
+        if rng.integers(0, 2):
+            attrs["output_padding"] = out_pad
+        mode = int(rng.integers(0, 6))
+        if mode == 0:
+            attrs["auto_pad"] = "SAME_UPPER"
+        elif mode == 1:
+            attrs["auto_pad"] = "SAME_LOWER"
+        elif mode == 2:
+            attrs["auto_pad"] = "VALID"
+        elif mode == 3:
+            natural = [(shape[2 + a] - 1) * strides[a] + attrs.get("output_padding", [0] * rank)[a]
+                       + (kernel[a] - 1) * dil[a] + 1 for a in range(rank)]
+            attrs["output_shape"] = [max(1, v + int(rng.integers(-2, 2))) for v in natural]
+        else:
+            attrs["pads"] = [int(rng.integers(0, 3)) for _ in range(2 * rank)]
+        x = rng.uniform(-1, 1, shape).astype(np.float32)
+        wt = rng.uniform(-1, 1, [c_in, m] + kernel).astype(np.float32)
+        with_bias = bool(rng.integers(0, 2))
+        feeds = {"x": x, "w": wt}
+        inputs = [("x", TensorProto.FLOAT), ("w", TensorProto.FLOAT)]
+        if with_bias:
+            feeds["b"] = rng.uniform(-1, 1, [group * m]).astype(np.float32)
+            inputs.append(("b", TensorProto.FLOAT))
+        # The crate takes no negative begin pad (an output_shape, or SAME's
+        # in * stride, beyond what the input reaches by more than the end
+        # can absorb): such calls are counted and left out.
+        span = [(kernel[a] - 1) * dil[a] + 1 for a in range(rank)]
+        natural = [(shape[2 + a] - 1) * strides[a] + attrs.get("output_padding", [0] * rank)[a]
+                   + span[a] for a in range(rank)]
+        target = attrs.get("output_shape")
+        if attrs.get("auto_pad") in ("SAME_UPPER", "SAME_LOWER"):
+            target = [shape[2 + a] * strides[a] for a in range(rank)]
+        if target is not None:
+            totals = [natural[a] - target[a] for a in range(rank)]
+            upper = attrs.get("auto_pad") == "SAME_UPPER"
+            begins = [t // 2 if upper else t - t // 2 for t in totals]
+            if min(begins) < 0:
+                skipped_negative[0] += 1
+                continue
+        mdl = pool_model("ConvTranspose", attrs, inputs, [("y", TensorProto.FLOAT)])
+        try:
+            ref = ReferenceEvaluator(mdl).run(None, feeds)[0]
+        except Exception:
+            continue
+        if group > 1:
+            # ONNX's reference implementation mishandles group > 1: its
+            # answer is taken group by group (group 1 on each slice of
+            # channels) and concatenated.
+            one = dict(attrs, group=1)
+            parts = []
+            for gi in range(group):
+                kin = c_in // group
+                f = {"x": x[:, gi * kin:(gi + 1) * kin], "w": wt[gi * kin:(gi + 1) * kin]}
+                if with_bias:
+                    f["b"] = feeds["b"][gi * m:(gi + 1) * m]
+                m1 = pool_model("ConvTranspose", one, inputs, [("y", TensorProto.FLOAT)])
+                parts.append(ReferenceEvaluator(m1).run(None, f)[0])
+            whole = ref
+            ref = np.concatenate(parts, axis=1)
+            if whole.shape != ref.shape or not np.allclose(whole, ref, rtol=1e-4, atol=1e-4):
+                grouped_wrong[0] += 1
+        if ref.size == 0 or min(ref.shape) < 1:
+            continue
+        try:
+            got = ort_run(mdl, feeds)[0]
+            failure = None
+        except Exception as e:
+            got, failure = None, str(e).split("Status Message:")[-1].strip()[:120]
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, shape))}_{layout}"
+        # With output_shape and no auto_pad the reference implementation
+        # pads by 0 instead of the specification's total - total // 2 at the
+        # beginning; onnxruntime follows the specification there.
+        prefer_ort = "output_shape" in attrs and "auto_pad" not in attrs
+        if got is not None and got.shape == ref.shape and np.allclose(got, ref, rtol=1e-4, atol=1e-4):
+            expected = got
+        elif prefer_ort and got is not None:
+            expected = got
+            report.append((name, "the reference pads output_shape's total by 0; stored: "
+                           "onnxruntime's", attrs))
+        else:
+            expected = ref.astype(np.float32)
+            if got is None:
+                why = f"onnxruntime cannot run it ({failure})"
+            elif got.shape != ref.shape:
+                why = f"onnxruntime {list(got.shape)}, reference {list(ref.shape)}"
+            else:
+                why = f"onnxruntime differs by up to {float(np.abs(got - ref).max()):.3g}"
+            report.append((name, why + "; stored: the reference's", attrs))
+        params = {
+            "kernel_shape": [], "strides": strides, "pads": attrs.get("pads", []),
+            "dilations": dil, "output_padding": attrs.get("output_padding", []),
+            "output_shape": attrs.get("output_shape", []), "group": group,
+            "auto_pad": attrs.get("auto_pad", "NOTSET"),
+        }
+        tensors = {"input": x, "weight": wt, "output": expected}
+        if with_bias:
+            tensors["bias"] = feeds["b"]
+        w.save("ConvTranspose", name, params, tensors, layout, CONV_TOL)
+        k += 1
+    print(f"ConvTranspose: {skipped_negative[0]} random calls left out (a negative begin pad); "
+          f"the reference's group > 1 answer differed from its group-by-group one on "
+          f"{grouped_wrong[0]} kept calls")
+    return report
+
+
 def write_pool_report(path, op, report):
     with open(path, "w") as f:
         f.write(f"# Random {op} cases where onnxruntime and ONNX's reference disagree\n\n")
         f.write("Written by scripts/gen_onnx.py; which answer is stored, and why, is in\n")
         f.write("docs/onnx.md. Every other random case is onnxruntime's answer, which the\n")
-        f.write("reference implementation's matched bit for bit.\n\n")
+        f.write("reference implementation's matched (bit for bit; ConvTranspose within\n")
+        f.write("atol 1e-4 + rtol 1e-4).\n\n")
         f.write("| case | outputs | attributes |\n|---|---|---|\n")
         for name, why, attrs in report:
             f.write(f"| {name} | {why} | `{json.dumps(attrs, sort_keys=True)}` |\n")
@@ -825,7 +993,9 @@ def main():
         write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
         print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
               "(listed in Resize/reference-answers.md)")
-    for op, make in (("MaxPool", random_max_pool), ("MaxUnpool", random_max_unpool)):
+    makers = (("MaxPool", random_max_pool), ("MaxUnpool", random_max_unpool),
+              ("ConvTranspose", random_conv_transpose))
+    for op, make in makers:
         if op in stored:
             report = make(w, args.seed, args.random_pool)
             write_pool_report(os.path.join(out, op, "disagreements.md"), op, report)

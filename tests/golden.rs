@@ -423,6 +423,7 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "Resize" => run_resize(case),
         "MaxPool" => onnx_pool::run_max_pool(case),
         "MaxUnpool" => onnx_pool::run_max_unpool(case),
+        "ConvTranspose" => onnx_pool::run_conv_transpose(case),
         "pixel_shuffle_backward" | "pixel_unshuffle_backward" => backward::run_pixel(case),
         "max_pool_backward" => backward::run_max_pool(case),
         "max_unpool_backward" | "avg_unpool_backward" => backward::run_unpool(case),

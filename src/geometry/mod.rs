@@ -15,6 +15,7 @@ pub(crate) mod conv_transpose;
 pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
 pub(crate) mod onnx;
+pub(crate) mod onnx_conv;
 mod params;
 pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;

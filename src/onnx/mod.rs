@@ -1,6 +1,7 @@
-//! ONNX's `MaxPool` and `MaxUnpool` with their ONNX attributes, as thin
-//! entry points over the crate's own kernels ([`crate::max_pool`],
-//! [`crate::max_unpool`]): the attributes are checked and converted to the
+//! ONNX's `MaxPool`, `MaxUnpool` and `ConvTranspose` with their ONNX
+//! attributes, as thin entry points over the crate's own kernels
+//! ([`crate::max_pool`], [`crate::max_unpool`], [`crate::conv_transpose`]):
+//! the attributes are checked and converted to the
 //! crate's geometry (a begin padding and an explicit output size), and the
 //! indices between ONNX's whole-tensor numbering and the kernels' per-plane
 //! one. ONNX's `Resize`, `DepthToSpace` and `SpaceToDepth` are
@@ -8,11 +9,15 @@
 //! [`crate::space_to_depth`]. `docs/onnx.md` has the mapping and the
 //! deliberate differences.
 
+use crate::error::Error;
 pub use crate::geometry::onnx::{
     AutoPad, MaxPoolOptions, MaxUnpoolOptions, StorageOrder, max_pool_output_shape,
     max_unpool_output_shape,
 };
 use crate::geometry::onnx::{onnx_max_pool_entry_point, onnx_max_unpool_entry_point};
+pub use crate::geometry::onnx_conv::{ConvTransposeOptions, conv_transpose_output_shape};
+use crate::geometry::onnx_conv::{onnx_conv_transpose, onnx_conv_transpose_entry_point};
+use crate::layout::Layout;
 
 onnx_max_pool_entry_point! {
 /// ONNX `MaxPool` with both outputs, `Y` and `Indices`.
@@ -88,4 +93,60 @@ onnx_max_unpool_entry_point! {
 /// plane's size). Every index is checked before anything is written;
 /// nothing is written on `Err`.
 pub fn max_unpool = crate::unpool::unpool_max
+}
+
+onnx_conv_transpose_entry_point! {
+/// ONNX `ConvTranspose`: `Y` from `X`, `W` (`(C_in, C_out / group, k...)`,
+/// ONNX's and PyTorch's layout whatever the buffer layout) and the optional
+/// bias `B`.
+///
+/// `input` has logical shape `shape` in `layout`; `output` gets
+/// [`conv_transpose_output_shape`] in the same layout. ONNX's pads (or
+/// those `auto_pad` or `output_shape` imply) become the kernel's begin
+/// padding and an explicit output size; `output_padding` only lengthens
+/// the output. `scratch` as [`conv_transpose_scratch_len`] says. Within
+/// the crate's `conv_transpose` tolerance (the same kernel).
+///
+/// ```
+/// use upsample::onnx::{conv_transpose, conv_transpose_scratch_len, ConvTransposeOptions};
+/// use upsample::Layout;
+/// let o = ConvTransposeOptions::new().with_strides(&[2]).with_pads(&[1, 0]);
+/// let mut scratch = vec![0.0; conv_transpose_scratch_len(&[1, 1, 2], Layout::ChannelsFirst, &[1, 1, 2], &o)?];
+/// let mut y = [0.0; 3];
+/// conv_transpose(&[1.0, 2.0], &[1, 1, 2], Layout::ChannelsFirst, &[1.0, 10.0], &[1, 1, 2], None, &o, &mut y, &mut scratch)?;
+/// assert_eq!(y, [10.0, 2.0, 20.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::conv_transpose`]'s for the weight, groups and buffers
+/// (no `OutputPaddingTooLarge`: ONNX's output_padding is any size);
+/// [`Error::ParameterCount`](crate::Error::ParameterCount),
+/// [`Error::Unsupported`](crate::Error::Unsupported) (`pads` with `auto_pad` or `output_shape`, a
+/// `kernel_shape` other than the weight's, an `output_shape` so large the
+/// begin pad would be negative), [`Error::EmptyOutput`](crate::Error::EmptyOutput). Nothing is
+/// written on `Err`.
+pub fn conv_transpose = crate::conv_transpose::transpose
+}
+
+/// The scratch length (in `f32`s) [`conv_transpose`] needs, as
+/// [`crate::conv_transpose_scratch_len`] for the converted problem.
+///
+/// ```
+/// use upsample::onnx::{conv_transpose_scratch_len, ConvTransposeOptions};
+/// use upsample::Layout;
+/// let n = conv_transpose_scratch_len(&[1, 8, 4, 4], Layout::ChannelsLast, &[8, 8, 3, 3], &ConvTransposeOptions::new())?;
+/// assert!(n < 1 << 20);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`conv_transpose_output_shape`].
+pub fn conv_transpose_scratch_len(
+    shape: &[usize],
+    layout: Layout,
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+) -> Result<usize, Error> {
+    crate::conv_transpose::scratch_len(&onnx_conv_transpose(shape, layout, weight_shape, options)?)
 }

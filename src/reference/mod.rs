@@ -22,7 +22,7 @@ pub use conv_transpose::{conv, conv_transpose};
 pub use conv_transpose_backward::conv_transpose_backward;
 pub use interpolate::interpolate;
 pub use interpolate_backward::interpolate_backward;
-pub use onnx::{onnx_max_pool, onnx_max_unpool};
+pub use onnx::{onnx_conv_transpose, onnx_max_pool, onnx_max_unpool};
 pub use pixel_shuffle::{
     depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,
     pixel_unshuffle_backward, space_to_depth,

@@ -2,6 +2,7 @@
 //! conversions (in `geometry::onnx`) around the reference kernels.
 
 use crate::geometry::onnx::{onnx_max_pool_entry_point, onnx_max_unpool_entry_point};
+use crate::geometry::onnx_conv::onnx_conv_transpose_entry_point;
 
 onnx_max_pool_entry_point! {
 /// Reference twin of [`crate::onnx::max_pool`], over [`crate::reference::max_pool`]'s loop.
@@ -37,4 +38,26 @@ onnx_max_unpool_entry_point! {
 /// # Errors
 /// As [`crate::onnx::max_unpool`].
 pub fn onnx_max_unpool = crate::reference::unpool::scatter
+}
+
+onnx_conv_transpose_entry_point! {
+/// Reference twin of [`crate::onnx::conv_transpose`], over
+/// [`crate::reference::conv_transpose`]'s loop (it needs no scratch).
+///
+/// ```
+/// use upsample::{reference, Layout};
+/// use upsample::onnx::ConvTransposeOptions;
+/// let o = ConvTransposeOptions::new().with_strides(&[2]).with_output_shape(&[5]);
+/// let mut y = [0.0; 5];
+/// reference::onnx_conv_transpose(&[1.0, 2.0], &[1, 1, 2], Layout::ChannelsFirst, &[1.0, 10.0], &[1, 1, 2], None, &o, &mut y, &mut [])?;
+/// assert_eq!(y, [1.0, 10.0, 2.0, 20.0, 0.0]);
+/// # Ok::<(), upsample::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`crate::onnx::conv_transpose`].
+pub fn onnx_conv_transpose = |operands, output: &mut [f32], _scratch: &mut [f32]| {
+    crate::reference::conv_transpose::transpose(operands, output);
+    Ok(())
+}
 }
