@@ -18,7 +18,10 @@ The first form writes, under `--out` (default `tests/golden/onnx/`):
   channels-last. Their expected outputs come from onnxruntime (CPU, one
   thread) and must agree with `onnx.reference.ReferenceEvaluator` on the
   same model: bit for bit for the copying operators. Any disagreement is
-  printed with the combination, and stops the run.
+  printed with the combination, and stops the run. For MaxPool, MaxUnpool
+  and ConvTranspose a disagreement is written to `<Op>/disagreements.md`
+  with the answer stored (the one that follows the specification; see
+  each generator's docstring and docs/onnx.md).
 
 Before writing it deletes the `*.safetensors` files in the operator folders
 it writes (`DIR/<OpType>/`), and nothing else. It prints the cases per

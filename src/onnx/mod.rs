@@ -47,13 +47,13 @@ onnx_max_pool_entry_point! {
 /// ```
 ///
 /// # Errors
-/// [`Error::Rank`](crate::Error::Rank), [`Error::ZeroDimension`](crate::Error::ZeroDimension),
-/// [`Error::ParameterCount`](crate::Error::ParameterCount) (a list of another length than the
-/// spatial axes, `pads` twice that), [`Error::InvalidParameter`](crate::Error::InvalidParameter)
-/// (a zero kernel, stride or dilation), [`Error::Unsupported`](crate::Error::Unsupported) (`pads`
-/// with `auto_pad`), [`Error::PaddingTooLarge`](crate::Error::PaddingTooLarge) (a pad not smaller
-/// than the kernel, as onnxruntime), [`Error::EmptyOutput`](crate::Error::EmptyOutput),
-/// [`Error::Overflow`](crate::Error::Overflow), [`Error::BufferLength`](crate::Error::BufferLength).
+/// [`Error::Rank`], [`Error::ZeroDimension`],
+/// [`Error::ParameterCount`] (a list of another length than the
+/// spatial axes, `pads` twice that), [`Error::InvalidParameter`]
+/// (a zero kernel, stride or dilation), [`Error::Unsupported`] (`pads`
+/// with `auto_pad`), [`Error::PaddingTooLarge`] (a pad not smaller
+/// than the kernel, as onnxruntime), [`Error::EmptyOutput`],
+/// [`Error::Overflow`], [`Error::BufferLength`].
 /// Nothing is written on `Err`.
 pub fn max_pool = crate::pool::pool
 }
@@ -85,10 +85,10 @@ onnx_max_unpool_entry_point! {
 ///
 /// # Errors
 /// As [`max_pool`]'s for the attributes (no `PaddingTooLarge`),
-/// [`Error::OutputSize`](crate::Error::OutputSize) for an `output_shape` smaller than the inferred
-/// one, [`Error::Unsupported`](crate::Error::Unsupported) for one with another N or C,
-/// [`Error::BufferLength`](crate::Error::BufferLength) (with [`Buffer::Scratch`](crate::Buffer::Scratch)), and
-/// [`Error::IndexOutOfRange`](crate::Error::IndexOutOfRange) for an index outside its own plane
+/// [`Error::OutputSize`] for an `output_shape` smaller than the inferred
+/// one, [`Error::Unsupported`] for one with another N or C,
+/// [`Error::BufferLength`] (with [`Buffer::Scratch`](crate::Buffer::Scratch)), and
+/// [`Error::IndexOutOfRange`] for an index outside its own plane
 /// (its `position` in `indices`, the whole-tensor `index`, the inferred
 /// plane's size). Every index is checked before anything is written;
 /// nothing is written on `Err`.
@@ -121,10 +121,10 @@ onnx_conv_transpose_entry_point! {
 /// # Errors
 /// As [`crate::conv_transpose`]'s for the weight, groups and buffers
 /// (no `OutputPaddingTooLarge`: ONNX's output_padding is any size);
-/// [`Error::ParameterCount`](crate::Error::ParameterCount),
-/// [`Error::Unsupported`](crate::Error::Unsupported) (`pads` with `auto_pad` or `output_shape`, a
+/// [`Error::ParameterCount`],
+/// [`Error::Unsupported`] (`pads` with `auto_pad` or `output_shape`, a
 /// `kernel_shape` other than the weight's, an `output_shape` so large the
-/// begin pad would be negative), [`Error::EmptyOutput`](crate::Error::EmptyOutput). Nothing is
+/// begin pad would be negative), [`Error::EmptyOutput`]. Nothing is
 /// written on `Err`.
 pub fn conv_transpose = crate::conv_transpose::transpose
 }
