@@ -18,7 +18,10 @@ The first form writes, under `--out` (default `tests/golden/onnx/`):
   channels-last. Their expected outputs come from onnxruntime (CPU, one
   thread) and must agree with `onnx.reference.ReferenceEvaluator` on the
   same model: bit for bit for the copying operators. Any disagreement is
-  printed with the combination, and stops the run.
+  printed with the combination, and stops the run. For MaxPool, MaxUnpool
+  and ConvTranspose a disagreement is written to `<Op>/disagreements.md`
+  with the answer stored (the one that follows the specification; see
+  each generator's docstring and docs/onnx.md).
 
 Before writing it deletes the `*.safetensors` files in the operator folders
 it writes (`DIR/<OpType>/`), and nothing else. It prints the cases per
@@ -41,9 +44,16 @@ stored in physical order; a channels-last case holds the NCHW tensors
 transposed to NHWC, which is how a runtime with NHWC buffers calls the
 crate. Tolerances are 0/0 for the copying operators.
 
-Operators converted so far: DepthToSpace, SpaceToDepth. The node tests of
-Resize, Upsample, MaxPool, MaxUnpool and ConvTranspose are counted and
-listed as not converted yet.
+Operators converted: DepthToSpace, SpaceToDepth, Resize, Upsample (stored
+as Resize), MaxPool (params: kernel_shape, strides, pads, dilations,
+auto_pad, ceil_mode, storage_order; tensors input, output and, where the
+test has it, indices) and MaxUnpool (params: kernel_shape, strides, pads,
+output_shape; tensors input, indices, output) and ConvTranspose (params:
+kernel_shape, strides, pads, dilations, output_padding, output_shape (empty
+lists for ONNX's defaults), group, auto_pad; tensors input, weight, optional
+bias, output; the weight and bias in ONNX's layout in both layouts). Their
+node tests are stored in both layouts. `--ops A,B` rewrites only those
+operators' folders.
 """
 
 import argparse
@@ -163,21 +173,108 @@ def resize(node, inputs, outputs):
     return params, {"input": x, "output": y}
 
 
+AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+
+
+def max_pool(node, inputs, outputs):
+    """MaxPool: the attributes with ONNX's defaults filled in; the Indices
+    output when the test has it."""
+    attrs = attributes(node)
+    known = {"kernel_shape", "strides", "pads", "dilations", "auto_pad", "ceil_mode",
+             "storage_order"}
+    unknown = set(attrs) - known
+    if unknown:
+        raise Unsupported(f"MaxPool: unknown attributes {sorted(unknown)}")
+    (x,) = inputs
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"MaxPool: a {x.ndim}-d input")
+    rank = x.ndim - 2
+    params = {
+        "kernel_shape": [int(v) for v in attrs["kernel_shape"]],
+        "strides": [int(v) for v in attrs.get("strides", [1] * rank)],
+        "pads": [int(v) for v in attrs.get("pads", [0] * 2 * rank)],
+        "dilations": [int(v) for v in attrs.get("dilations", [1] * rank)],
+        "auto_pad": text(attrs.get("auto_pad", "NOTSET")),
+        "ceil_mode": bool(attrs.get("ceil_mode", 0)),
+        "storage_order": int(attrs.get("storage_order", 0)),
+    }
+    tensors = {"input": x, "output": outputs[0]}
+    if len(outputs) > 1:
+        tensors["indices"] = outputs[1]
+    return params, tensors
+
+
+def max_unpool(node, inputs, outputs):
+    """MaxUnpool: the attributes with ONNX's defaults filled in and the
+    output_shape input as a param."""
+    attrs = attributes(node)
+    unknown = set(attrs) - {"kernel_shape", "strides", "pads"}
+    if unknown:
+        raise Unsupported(f"MaxUnpool: unknown attributes {sorted(unknown)}")
+    x, indices = inputs[0], inputs[1]
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"MaxUnpool: a {x.ndim}-d input")
+    rank = x.ndim - 2
+    shape = inputs[2] if len(inputs) > 2 else None
+    params = {
+        "kernel_shape": [int(v) for v in attrs["kernel_shape"]],
+        "strides": [int(v) for v in attrs.get("strides", [1] * rank)],
+        "pads": [int(v) for v in attrs.get("pads", [0] * 2 * rank)],
+        "output_shape": None if shape is None else [int(v) for v in shape],
+    }
+    return params, {"input": x, "indices": indices.astype(np.int64), "output": outputs[0]}
+
+
+CONV_TOL = ("1e-4", "1e-4")
+
+
+def conv_transpose(node, inputs, outputs):
+    """ConvTranspose: the attributes with ONNX's defaults filled in (lists
+    empty where ONNX's default applies: kernel_shape from the weight)."""
+    attrs = attributes(node)
+    known = {"kernel_shape", "strides", "pads", "dilations", "output_padding", "output_shape",
+             "group", "auto_pad"}
+    unknown = set(attrs) - known
+    if unknown:
+        raise Unsupported(f"ConvTranspose: unknown attributes {sorted(unknown)}")
+    x, wt = inputs[0], inputs[1]
+    if x.ndim not in (3, 4, 5):
+        raise Unsupported(f"ConvTranspose: a {x.ndim}-d input")
+    for a in inputs[1:]:
+        if a.dtype != np.float32:
+            raise Unsupported(f"ConvTranspose: dtype {a.dtype}, not float32")
+    params = {k: [int(v) for v in attrs.get(k, [])] for k in
+              ("kernel_shape", "strides", "pads", "dilations", "output_padding", "output_shape")}
+    params["group"] = int(attrs.get("group", 1))
+    params["auto_pad"] = text(attrs.get("auto_pad", "NOTSET"))
+    tensors = {"input": x, "weight": wt, "output": outputs[0]}
+    if len(inputs) > 2:
+        tensors["bias"] = inputs[2]
+    return params, tensors
+
+
 CONVERTERS = {
     "DepthToSpace": depth_space,
     "SpaceToDepth": depth_space,
     "Resize": resize,
     "Upsample": resize,
+    "MaxPool": max_pool,
+    "MaxUnpool": max_unpool,
+    "ConvTranspose": conv_transpose,
 }
 # The op each converter's cases are stored as.
 STORED_AS = {"Upsample": "Resize"}
-NOT_YET = ("MaxPool", "MaxUnpool", "ConvTranspose")
+NOT_YET = ()
+# Node tests also stored channels-last (the earlier operators' are not).
+BOTH_LAYOUTS = ("MaxPool", "MaxUnpool", "ConvTranspose")
 
 
 def tolerance(op, params):
     """Exact for copies; linear and cubic within the float32 tolerance."""
     if op in ("Resize", "Upsample") and params["mode"] != "nearest":
         return SMOOTH
+    if op == "ConvTranspose":
+        return CONV_TOL
     return EXACT
 
 
@@ -185,7 +282,11 @@ def to_layout(tensors, layout):
     """NCHW tensors as a `layout` case stores them."""
     if layout == CF:
         return tensors
-    return {k: np.ascontiguousarray(np.moveaxis(v, 1, -1)) for k, v in tensors.items()}
+    # A weight and a bias keep their own layout (ONNX's, PyTorch's).
+    return {
+        k: v if k in ("weight", "bias") else np.ascontiguousarray(np.moveaxis(v, 1, -1))
+        for k, v in tensors.items()
+    }
 
 
 def convert(node, inputs, outputs):
@@ -193,7 +294,7 @@ def convert(node, inputs, outputs):
     if node.op_type not in CONVERTERS:
         raise Unsupported(f"operator {node.op_type} is not converted")
     # The data tensors; roi, scales and sizes have their own types.
-    for a in list(inputs[:1]) + list(outputs):
+    for a in list(inputs[:1]) + list(outputs[:1]):
         if a.dtype != np.float32:
             raise Unsupported(f"{node.op_type}: dtype {a.dtype}, not float32")
     return CONVERTERS[node.op_type](node, inputs, outputs)
@@ -204,6 +305,7 @@ class Writer:
         self.out = out
         self.counts = Counter()
         self.names = set()
+        self.only = None
 
     def save(self, op, name, params, tensors, layout=CF, tol=EXACT):
         assert name not in self.names, f"duplicate case name {name}"
@@ -250,10 +352,16 @@ def node_tests(w):
             try:
                 params, tensors = convert(node, inputs, outputs)
             except Unsupported as e:
-                skipped.append(f"{name}: {e}")
+                if not w.only or STORED_AS.get(node.op_type, node.op_type) in w.only:
+                    skipped.append(f"{name}: {e}")
                 continue
             op = STORED_AS.get(node.op_type, node.op_type)
+            if w.only and op not in w.only:
+                continue
             w.save(op, name, params, tensors, tol=tolerance(op, params))
+            # The 3-d default test's 98304-element input is stored once.
+            if op in BOTH_LAYOUTS and tensors["input"].size <= 1 << 16:
+                w.save(op, f"{name}_channels_last", params, tensors, CL, tolerance(op, params))
     return skipped, not_yet
 
 
@@ -485,6 +593,323 @@ def write_report(path, report):
 
 
 # --------------------------------------------------------------------------
+# Random MaxPool and MaxUnpool
+# --------------------------------------------------------------------------
+
+POOL_OPSET = 22
+
+
+def pool_model(op, attrs, inputs, outputs):
+    """A one-node model; inputs and outputs are (name, TensorProto type)."""
+    node = helper.make_node(op, [n for n, _ in inputs], [n for n, _ in outputs], **attrs)
+    vi = helper.make_tensor_value_info
+    graph = helper.make_graph(
+        [node], op, [vi(n, t, None) for n, t in inputs], [vi(n, t, None) for n, t in outputs]
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", POOL_OPSET)])
+
+
+def ort_run(m, feeds):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 4
+    session = ort.InferenceSession(
+        m.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, feeds)
+
+
+def pool_attrs(rng, rank, shape, *, unpool=False):
+    """Random MaxPool attributes (the ONNX defaults written out)."""
+    kernel = [int(rng.integers(1, 4)) for _ in range(rank)]
+    strides = [int(rng.integers(1, 4)) for _ in range(rank)]
+    dil = [1] * rank if unpool else [int(rng.integers(1, 3)) for _ in range(rank)]
+    auto_pad = "NOTSET"
+    if not unpool and rng.integers(0, 3) == 0:
+        auto_pad = AUTO_PADS[int(rng.integers(1, 4))]
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        # onnxruntime leaves the dilation out of SAME's padding, which the
+        # specification's formula includes: the two differ, and the
+        # reference implementation gets SAME_LOWER wrong, so no answer here
+        # would be the specification's.
+        dil = [1] * rank
+    if auto_pad == "NOTSET":
+        pads = [int(rng.integers(0, k)) for k in kernel * 2]
+    else:
+        pads = [0] * 2 * rank
+    # Every axis must keep an output.
+    for a in range(rank):
+        span = (kernel[a] - 1) * dil[a] + 1
+        while shape[a + 2] + pads[a] + pads[a + rank] < span:
+            shape[a + 2] += 1
+    attrs = {"kernel_shape": kernel, "strides": strides, "pads": pads}
+    if not unpool:
+        attrs.update(dilations=dil, auto_pad=auto_pad, ceil_mode=int(rng.integers(0, 2)),
+                     storage_order=int(rng.integers(0, 2)))
+    return attrs
+
+
+def pool_params(attrs):
+    """A MaxPool case's params from the model's attributes."""
+    return {
+        "kernel_shape": attrs["kernel_shape"],
+        "strides": attrs["strides"],
+        "pads": attrs["pads"],
+        "dilations": attrs["dilations"],
+        "auto_pad": attrs["auto_pad"],
+        "ceil_mode": bool(attrs["ceil_mode"]),
+        "storage_order": attrs["storage_order"],
+    }
+
+
+def random_max_pool(w, seed, count):
+    """Random MaxPool cases with both outputs. Inputs hold -inf, +inf, values
+    near f32::MAX and subnormals; every fourth case holds exactly one NaN
+    and no +inf instead. The crate lets a NaN win its window wherever it is
+    (PyTorch's rule) while onnxruntime and ONNX's reference take it only as
+    the window's first element, so a NaN case's answer is onnxruntime's on
+    the input with the NaN as +inf, with that +inf put back as NaN (the only
+    +inf, so the index is the NaN's). The expected answer is onnxruntime's
+    where it agrees with the reference implementation; where not, the
+    specification's: onnxruntime's for SAME_LOWER (the reference's output
+    size and padding contradict the specification's formulas, and for a
+    SAME_UPPER total padding below 0 it pads by -1), the reference's for
+    VALID with ceil_mode (the specification's VALID output size ignores
+    ceil_mode; onnxruntime applies it). SAME cases have dilations 1
+    (onnxruntime leaves the dilation out of SAME's padding). Each
+    disagreement is reported."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"MaxPool")])
+    report = []
+    for k in range(count):
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5))]
+        shape += [int(rng.integers(1, [12, 8, 5][rank - 1])) for _ in range(rank)]
+        attrs = pool_attrs(rng, rank, shape)
+        nan_case = k % 4 == 3
+        x = special_input(rng, shape)
+        if nan_case:
+            x[np.isnan(x) | np.isposinf(x)] = np.float32(0.5)
+            x.flat[int(rng.integers(0, x.size))] = np.inf
+        else:
+            x[np.isnan(x)] = np.float32(-0.25)
+        m = pool_model("MaxPool", attrs, [("x", TensorProto.FLOAT)],
+                       [("y", TensorProto.FLOAT), ("i", TensorProto.INT64)])
+        got = ort_run(m, {"x": x})
+        ref = ReferenceEvaluator(m).run(None, {"x": x})
+        agree = all(a.shape == b.shape for a, b in zip(got, ref)) and same_bits(
+            got[0], ref[0].astype(np.float32)) and np.array_equal(got[1], ref[1])
+        expected = got
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, shape))}_{layout}"
+        if not agree:
+            spec = "reference" if attrs["auto_pad"] == "VALID" and attrs["ceil_mode"] else "onnxruntime"
+            if spec == "reference":
+                expected = [ref[0].astype(np.float32), ref[1].astype(np.int64)]
+            shapes = f"onnxruntime {list(got[0].shape)}, reference {list(ref[0].shape)}"
+            report.append((name, f"{shapes}; stored: {spec}'s", attrs))
+        y, i = expected
+        if nan_case:
+            x[np.isposinf(x)] = np.nan
+            y = y.copy()
+            y[np.isposinf(y)] = np.nan
+        w.save("MaxPool", name, pool_params(attrs),
+               {"input": x, "output": y, "indices": i.astype(np.int64)}, layout)
+    return report
+
+
+def random_max_unpool(w, seed, count):
+    """Random MaxUnpool cases whose indices come from onnxruntime's MaxPool
+    of a random tensor. Half give output_shape as the pooled tensor's shape.
+    onnxruntime reads the indices as flat in output_shape; ONNX's reference
+    (and its node test maxunpool_export_with_output_shape, which is the
+    specification's example) as flat in the inferred shape, placed at the
+    same coordinates of the larger output. Where the two differ the case
+    stores the reference's answer, and it is reported; where the reference
+    cannot run it (an index past the inferred tensor) the case is left out."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"MaxUnpool")])
+    report, k, tries = [], 0, 0
+    while k < count and tries < 20 * count:
+        tries += 1
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 5))]
+        shape += [int(rng.integers(1, [12, 8, 5][rank - 1])) for _ in range(rank)]
+        attrs = pool_attrs(rng, rank, shape, unpool=True)
+        x0 = rng.uniform(-1, 1, shape).astype(np.float32)
+        pool = pool_model("MaxPool", attrs, [("x", TensorProto.FLOAT)],
+                          [("y", TensorProto.FLOAT), ("i", TensorProto.INT64)])
+        y, idx = ort_run(pool, {"x": x0})
+        with_shape = bool(rng.integers(0, 2))
+        feeds = {"x": y, "i": idx}
+        inputs = [("x", TensorProto.FLOAT), ("i", TensorProto.INT64)]
+        if with_shape:
+            feeds["s"] = np.array(shape, np.int64)
+            inputs.append(("s", TensorProto.INT64))
+        m = pool_model("MaxUnpool", attrs, inputs, [("z", TensorProto.FLOAT)])
+        try:
+            got = ort_run(m, feeds)[0]
+            ref = ReferenceEvaluator(m).run(None, feeds)[0]
+        except Exception:
+            continue  # an empty inferred axis, or an index past the inferred tensor
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, y.shape))}_{layout}"
+        expected = got
+        if got.shape != ref.shape or not same_bits(got, ref.astype(np.float32)):
+            expected = ref.astype(np.float32)
+            report.append((name, "onnxruntime reads the indices in output_shape; stored: "
+                           "the reference's", attrs))
+        params = {"kernel_shape": attrs["kernel_shape"], "strides": attrs["strides"],
+                  "pads": attrs["pads"], "output_shape": shape if with_shape else None}
+        w.save("MaxUnpool", name, params, {"input": y, "indices": idx.astype(np.int64),
+                                           "output": expected}, layout)
+        k += 1
+    return report
+
+
+def random_conv_transpose(w, seed, count):
+    """Random ConvTranspose calls (1-3 spatial axes, groups, asymmetric
+    pads, dilations, output_padding, every auto_pad, output_shape), inputs,
+    weights and biases in [-1, 1]. The expected output is onnxruntime's
+    where the reference implementation agrees within the tolerance, else the
+    reference implementation's (reported). With group > 1 the reference
+    implementation's answer is its group-1 answers on each group's
+    channels, concatenated (its own grouped answer is wrong)."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"ConvTranspose")])
+    report, k, tries = [], 0, 0
+    skipped_negative, grouped_wrong = [0], [0]
+    while k < count and tries < 20 * count:
+        tries += 1
+        rank = int(rng.integers(1, 4))
+        group = int(rng.integers(1, 4))
+        c_in = group * int(rng.integers(1, 3))
+        m = int(rng.integers(1, 3))
+        shape = [int(rng.integers(1, 3)), c_in] + [
+            int(rng.integers(1, [9, 6, 4][rank - 1])) for _ in range(rank)]
+        kernel = [int(rng.integers(1, 4)) for _ in range(rank)]
+        strides = [int(rng.integers(1, 4)) for _ in range(rank)]
+        dil = [int(rng.integers(1, 3)) for _ in range(rank)]
+        out_pad = [int(rng.integers(0, s)) for s in strides]
+        attrs = {"strides": strides, "dilations": dil, "group": group}
+        if rng.integers(0, 2):
+            attrs["output_padding"] = out_pad
+        mode = int(rng.integers(0, 6))
+        if mode == 0:
+            attrs["auto_pad"] = "SAME_UPPER"
+        elif mode == 1:
+            attrs["auto_pad"] = "SAME_LOWER"
+        elif mode == 2:
+            attrs["auto_pad"] = "VALID"
+        elif mode == 3:
+            natural = [(shape[2 + a] - 1) * strides[a] + attrs.get("output_padding", [0] * rank)[a]
+                       + (kernel[a] - 1) * dil[a] + 1 for a in range(rank)]
+            attrs["output_shape"] = [max(1, v + int(rng.integers(-2, 2))) for v in natural]
+        else:
+            attrs["pads"] = [int(rng.integers(0, 3)) for _ in range(2 * rank)]
+        x = rng.uniform(-1, 1, shape).astype(np.float32)
+        wt = rng.uniform(-1, 1, [c_in, m] + kernel).astype(np.float32)
+        with_bias = bool(rng.integers(0, 2))
+        feeds = {"x": x, "w": wt}
+        inputs = [("x", TensorProto.FLOAT), ("w", TensorProto.FLOAT)]
+        if with_bias:
+            feeds["b"] = rng.uniform(-1, 1, [group * m]).astype(np.float32)
+            inputs.append(("b", TensorProto.FLOAT))
+        # The crate takes no negative begin pad (an output_shape, or SAME's
+        # in * stride, beyond what the input reaches by more than the end
+        # can absorb): such calls are counted and left out.
+        span = [(kernel[a] - 1) * dil[a] + 1 for a in range(rank)]
+        natural = [(shape[2 + a] - 1) * strides[a] + attrs.get("output_padding", [0] * rank)[a]
+                   + span[a] for a in range(rank)]
+        target = attrs.get("output_shape")
+        if attrs.get("auto_pad") in ("SAME_UPPER", "SAME_LOWER"):
+            target = [shape[2 + a] * strides[a] for a in range(rank)]
+        if target is not None:
+            totals = [natural[a] - target[a] for a in range(rank)]
+            upper = attrs.get("auto_pad") == "SAME_UPPER"
+            begins = [t // 2 if upper else t - t // 2 for t in totals]
+            if min(begins) < 0:
+                skipped_negative[0] += 1
+                continue
+        mdl = pool_model("ConvTranspose", attrs, inputs, [("y", TensorProto.FLOAT)])
+        try:
+            ref = ReferenceEvaluator(mdl).run(None, feeds)[0]
+        except Exception:
+            continue
+        if group > 1:
+            # ONNX's reference implementation mishandles group > 1: its
+            # answer is taken group by group (group 1 on each slice of
+            # channels) and concatenated.
+            one = dict(attrs, group=1)
+            parts = []
+            for gi in range(group):
+                kin = c_in // group
+                f = {"x": x[:, gi * kin:(gi + 1) * kin], "w": wt[gi * kin:(gi + 1) * kin]}
+                if with_bias:
+                    f["b"] = feeds["b"][gi * m:(gi + 1) * m]
+                m1 = pool_model("ConvTranspose", one, inputs, [("y", TensorProto.FLOAT)])
+                parts.append(ReferenceEvaluator(m1).run(None, f)[0])
+            whole = ref
+            ref = np.concatenate(parts, axis=1)
+            if whole.shape != ref.shape or not np.allclose(whole, ref, rtol=1e-4, atol=1e-4):
+                grouped_wrong[0] += 1
+        if ref.size == 0 or min(ref.shape) < 1:
+            continue
+        try:
+            got = ort_run(mdl, feeds)[0]
+            failure = None
+        except Exception as e:
+            got, failure = None, str(e).split("Status Message:")[-1].strip()[:120]
+        layout = [CF, CL][(k // 2) % 2]
+        name = f"random_{k:03d}_{rank}d_{'x'.join(map(str, shape))}_{layout}"
+        # With output_shape and no auto_pad the reference implementation
+        # pads by 0 instead of the specification's total - total // 2 at the
+        # beginning; onnxruntime follows the specification there.
+        prefer_ort = "output_shape" in attrs and "auto_pad" not in attrs
+        if got is not None and got.shape == ref.shape and np.allclose(got, ref, rtol=1e-4, atol=1e-4):
+            expected = got
+        elif prefer_ort and got is not None:
+            expected = got
+            report.append((name, "the reference pads output_shape's total by 0; stored: "
+                           "onnxruntime's", attrs))
+        else:
+            expected = ref.astype(np.float32)
+            if got is None:
+                why = f"onnxruntime cannot run it ({failure})"
+            elif got.shape != ref.shape:
+                why = f"onnxruntime {list(got.shape)}, reference {list(ref.shape)}"
+            else:
+                why = f"onnxruntime differs by up to {float(np.abs(got - ref).max()):.3g}"
+            report.append((name, why + "; stored: the reference's", attrs))
+        params = {
+            "kernel_shape": [], "strides": strides, "pads": attrs.get("pads", []),
+            "dilations": dil, "output_padding": attrs.get("output_padding", []),
+            "output_shape": attrs.get("output_shape", []), "group": group,
+            "auto_pad": attrs.get("auto_pad", "NOTSET"),
+        }
+        tensors = {"input": x, "weight": wt, "output": expected}
+        if with_bias:
+            tensors["bias"] = feeds["b"]
+        w.save("ConvTranspose", name, params, tensors, layout, CONV_TOL)
+        k += 1
+    print(f"ConvTranspose: {skipped_negative[0]} random calls left out (a negative begin pad); "
+          f"the reference's group > 1 answer differed from its group-by-group one on "
+          f"{grouped_wrong[0]} kept calls")
+    return report
+
+
+def write_pool_report(path, op, report):
+    with open(path, "w") as f:
+        f.write(f"# Random {op} cases where onnxruntime and ONNX's reference disagree\n\n")
+        f.write("Written by scripts/gen_onnx.py; which answer is stored, and why, is in\n")
+        f.write("docs/onnx.md. Every other random case is onnxruntime's answer, which the\n")
+        f.write("reference implementation's matched (bit for bit; ConvTranspose within\n")
+        f.write("atol 1e-4 + rtol 1e-4).\n\n")
+        f.write("| case | outputs | attributes |\n|---|---|---|\n")
+        for name, why, attrs in report:
+            f.write(f"| {name} | {why} | `{json.dumps(attrs, sort_keys=True)}` |\n")
+
+
+
+# --------------------------------------------------------------------------
 # A folder of node tests
 # --------------------------------------------------------------------------
 
@@ -534,6 +959,9 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
     parser.add_argument("--random", type=int, default=60, help="random cases per copying operator")
     parser.add_argument("--random-resize", type=int, default=200, help="random Resize cases")
+    parser.add_argument("--random-pool", type=int, default=48,
+                        help="random MaxPool and MaxUnpool cases each")
+    parser.add_argument("--ops", help="comma-separated operators to (re)write; default all")
     parser.add_argument("--from-dir", help="convert a folder of ONNX node tests instead")
     args = parser.parse_args()
     out = os.path.normpath(args.out)
@@ -545,7 +973,14 @@ def main():
             print(f"{op}: {count} cases")
         return 0
 
-    for op in set(STORED_AS.get(op, op) for op in CONVERTERS):
+    stored = sorted(set(STORED_AS.get(op, op) for op in CONVERTERS))
+    if args.ops:
+        w.only = set(args.ops.split(","))
+        unknown = w.only - set(stored)
+        if unknown:
+            raise SystemExit(f"--ops: unknown operators {sorted(unknown)}")
+        stored = [op for op in stored if op in w.only]
+    for op in stored:
         folder = os.path.join(out, op)
         if os.path.isdir(folder):
             for entry in os.listdir(folder):
@@ -553,12 +988,23 @@ def main():
                     os.remove(os.path.join(folder, entry))
     skipped, not_yet = node_tests(w)
     node_counts = Counter(w.counts)
-    disagreements = random_depth_space(w, args.seed, args.random)
-    report = random_resize(w, args.seed, args.random_resize)
-    write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
-    print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
-          "(listed in Resize/reference-answers.md)")
-    for op in sorted(set(STORED_AS.get(op, op) for op in CONVERTERS)):
+    disagreements = []
+    if "DepthToSpace" in stored:
+        disagreements = random_depth_space(w, args.seed, args.random)
+    if "Resize" in stored:
+        report = random_resize(w, args.seed, args.random_resize)
+        write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
+        print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
+              "(listed in Resize/reference-answers.md)")
+    makers = (("MaxPool", random_max_pool), ("MaxUnpool", random_max_unpool),
+              ("ConvTranspose", random_conv_transpose))
+    for op, make in makers:
+        if op in stored:
+            report = make(w, args.seed, args.random_pool)
+            write_pool_report(os.path.join(out, op, "disagreements.md"), op, report)
+            print(f"{op}: onnxruntime and the reference disagree on {len(report)} random cases "
+                  f"(listed in {op}/disagreements.md)")
+    for op in stored:
         print(f"{op}: {node_counts[op]} node-test cases, {w.counts[op] - node_counts[op]} random")
     for line in skipped:
         print(f"skipped (not f32 or not convertible): {line}")

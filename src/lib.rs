@@ -84,6 +84,7 @@ mod error;
 mod geometry;
 mod interpolate;
 mod layout;
+pub mod onnx;
 #[cfg(feature = "rayon")]
 pub mod parallel;
 pub mod part;

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 #[path = "golden_runner/backward.rs"]
 mod backward;
 mod common;
+#[path = "golden_runner/onnx_pool.rs"]
+mod onnx_pool;
 
 use common::{INDEX_SENTINEL, SENTINEL, logical_shape, same_or_close};
 use safetensors::{Dtype, SafeTensors};
@@ -419,6 +421,9 @@ fn run_case(case: &mut Case) -> Result<(), Vec<String>> {
         "conv_transpose" => run_conv_transpose(case),
         "DepthToSpace" | "SpaceToDepth" => run_depth_space(case),
         "Resize" => run_resize(case),
+        "MaxPool" => onnx_pool::run_max_pool(case),
+        "MaxUnpool" => onnx_pool::run_max_unpool(case),
+        "ConvTranspose" => onnx_pool::run_conv_transpose(case),
         "pixel_shuffle_backward" | "pixel_unshuffle_backward" => backward::run_pixel(case),
         "max_pool_backward" => backward::run_max_pool(case),
         "max_unpool_backward" | "avg_unpool_backward" => backward::run_unpool(case),

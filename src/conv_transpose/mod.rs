@@ -201,7 +201,12 @@ pub fn conv_transpose_scratch_len(
     options: &ConvTransposeOptions<'_>,
 ) -> Result<usize, Error> {
     let g = ConvTransposeGeometry::new(shape, layout, weight_shape, options)?;
-    Ok(Plan::new(&g)?.scratch_len())
+    scratch_len(&g)
+}
+
+/// [`conv_transpose_scratch_len`] of a checked geometry.
+pub(crate) fn scratch_len(g: &ConvTransposeGeometry) -> Result<usize, Error> {
+    Ok(Plan::new(g)?.scratch_len())
 }
 
 /// A scratch length that suffices for this problem on every build, whatever

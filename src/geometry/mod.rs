@@ -14,6 +14,8 @@ pub(crate) mod antialias;
 pub(crate) mod conv_transpose;
 pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
+pub(crate) mod onnx;
+pub(crate) mod onnx_conv;
 mod params;
 pub(crate) mod per_axis;
 pub(crate) mod pixel_shuffle;

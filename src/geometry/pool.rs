@@ -95,6 +95,10 @@ pub(crate) struct MaxPoolGeometry {
     pub input: Dims,
     pub output: Dims,
     pub params: PoolParams,
+    /// Whether an empty or all-`-inf` window of a 3-d channels-last pool
+    /// reports its initial index without the depth offset, as PyTorch's
+    /// `cpu_max_pool_channels_last` does (ONNX's entry points turn it off).
+    pub depth_quirk: bool,
 }
 
 impl MaxPoolGeometry {
@@ -154,6 +158,7 @@ impl MaxPoolGeometry {
                 padding,
                 dilation,
             },
+            depth_quirk: true,
         })
     }
 

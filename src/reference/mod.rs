@@ -12,15 +12,17 @@ pub(crate) mod conv_transpose;
 pub(crate) mod conv_transpose_backward;
 pub(crate) mod interpolate;
 pub(crate) mod interpolate_backward;
+mod onnx;
 mod pixel_shuffle;
 pub(crate) mod pool;
 mod resize;
-mod unpool;
+pub(crate) mod unpool;
 
 pub use conv_transpose::{conv, conv_transpose};
 pub use conv_transpose_backward::conv_transpose_backward;
 pub use interpolate::interpolate;
 pub use interpolate_backward::interpolate_backward;
+pub use onnx::{onnx_conv_transpose, onnx_max_pool, onnx_max_unpool};
 pub use pixel_shuffle::{
     depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,
     pixel_unshuffle_backward, space_to_depth,

@@ -183,12 +183,12 @@ impl Window {
 /// The index a window reports when no element beats `-inf` (or it has
 /// none): the flat index of its first position `start`, except that
 /// PyTorch's 3-d channels-last kernel (`cpu_max_pool_channels_last`)
-/// leaves out the depth offset.
+/// leaves out the depth offset (unless `g.depth_quirk` is off, as for ONNX).
 #[inline]
 pub(crate) fn initial_index(g: &MaxPoolGeometry, start: [usize; MAX_SPATIAL]) -> i64 {
     let [z, y, x] = start;
     let z = match (g.input.layout, g.input.rank) {
-        (Layout::ChannelsLast, 3) => 0,
+        (Layout::ChannelsLast, 3) if g.depth_quirk => 0,
         _ => z,
     };
     flat_index(g, [z, y, x])

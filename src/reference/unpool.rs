@@ -27,7 +27,7 @@ pub fn max_unpool = scatter
 }
 
 /// [`max_unpool`] on a checked geometry and buffers.
-fn scatter(
+pub(crate) fn scatter(
     g: &UnpoolGeometry,
     input: &[f32],
     indices: &[i64],
