@@ -48,6 +48,27 @@ fn shifted(e: Error, start: usize) -> Error {
     }
 }
 
+/// The units of an interpolation's backward: input rows along the
+/// outermost spatial axis (H, or D; whole planes in 1-d) of each plane
+/// (channels-first) or batch item (channels-last), where the fast kernels
+/// take the call; else whole planes or items.
+fn interpolate_backward_split(g: &InterpolateGeometry) -> Units {
+    use crate::interpolate::backward::{Units as Rows, splits_rows};
+    if !splits_rows(g) {
+        return split::units(&Backward(*g));
+    }
+    let i = g.input;
+    let planes = match i.layout {
+        Layout::ChannelsFirst => i.n * i.c,
+        Layout::ChannelsLast => i.n,
+    };
+    let count = planes * Rows::per_plane(&i);
+    Units {
+        count,
+        len: i.numel() / count,
+    }
+}
+
 /// How [`interpolate_backward`](crate::interpolate_backward)'s gradient
 /// splits into units (see the [module docs](crate::part)); checks the whole call
 /// (as the op does) but for its slices.
@@ -61,7 +82,7 @@ pub fn interpolate_backward_units(
     options: &InterpolateOptions,
 ) -> Result<Units, Error> {
     let g = InterpolateGeometry::new(shape, layout, options)?;
-    Ok(split::units(&Backward(g)))
+    Ok(interpolate_backward_split(&g))
 }
 
 /// One part of [`interpolate_backward`](crate::interpolate_backward): the
@@ -82,6 +103,24 @@ pub fn interpolate_backward(
 ) -> Result<(), Error> {
     let g = InterpolateGeometry::new(shape, layout, options)?;
     g.output.check_len(Buffer::GradOutput, grad_output.len())?;
+    let units = interpolate_backward_split(&g);
+    let count = grad_input.len() / units.len;
+    if count == 0
+        || count * units.len != grad_input.len()
+        || first >= units.count
+        || count > units.count - first
+    {
+        return Err(Error::PartOutOfRange {
+            first,
+            len: grad_input.len(),
+            unit_len: units.len,
+            units: units.count,
+        });
+    }
+    let rows = first..first + count;
+    if crate::interpolate::backward::backward_units::<Native>(&g, grad_output, rows, grad_input) {
+        return Ok(());
+    }
     let (p, range) = narrowed(g, first, grad_input.len())?;
     let grad_output = slice_of(Buffer::GradOutput, grad_output, range)?;
     crate::interpolate::backward::backward::<Native>(&p, grad_output, grad_input);

@@ -12,10 +12,10 @@
 //!       grad_input[plane, id, ih, iw] = sum over (ow, ww) in table[iw] of ww * row[ow]
 //! ```
 
-use super::Plan;
 use super::blocks::{BlockMatrices, all_finite};
 use super::pairs::{are_pairs, sum_pairs};
 use super::table::{ColumnTable, Contributions};
+use super::{Plan, Units};
 use crate::interpolate::stack::pick;
 use crate::simd::{CopyLane, Lane};
 use crate::slices::{sub, sub_mut};
@@ -55,12 +55,17 @@ pub(crate) fn axpy<L: Lane>(row: &mut [f32], w: f32, src: &[f32], first: bool) {
 }
 
 /// Runs the plan's problem, channels-first.
-pub(crate) fn run<L: CopyLane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [f32]) {
+pub(crate) fn run<L: CopyLane>(
+    p: &Plan<'_>,
+    grad_output: &[f32],
+    units: Units,
+    grad_input: &mut [f32],
+) {
     let (i, o) = (p.i, p.o);
     let planes = i.n * i.c;
     let [in_d, in_h, in_w] = i.spatial;
     let [out_d, out_h, out_w] = o.spatial;
-    let (in_plane, out_plane) = (i.plane(), o.plane());
+    let out_plane = o.plane();
     let mut table = ColumnTable::new();
     let mut blocks = BlockMatrices::new();
     let mut row = [0.0f32; ROW];
@@ -94,12 +99,11 @@ pub(crate) fn run<L: CopyLane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &m
                 for id in 0..in_d {
                     let cd = Contributions::of(&p.axes[0], id);
                     for ih in row0..row_end {
+                        let Some(at) = units.offset(plane, id, ih, &i) else {
+                            continue;
+                        };
                         let ch = Contributions::from_table(&rows, ih - row0);
-                        let dst = sub_mut(
-                            grad_input,
-                            plane * in_plane + (id * in_h + ih) * in_w + column,
-                            end - column,
-                        );
+                        let dst = sub_mut(grad_input, at + column, end - column);
                         if cd.is_empty() || ch.is_empty() {
                             dst.fill(0.0);
                             continue;

@@ -9,8 +9,8 @@
 //!         (ow, ww) in table[iw] of (wd * wh * ww) * grad_output[n, od, oh, ow, :]
 //! ```
 
-use super::Plan;
 use super::table::{ColumnTable, Contributions};
+use super::{Plan, Units};
 use crate::simd::{Lane, load_narrow};
 use crate::slices::{sub, sub_mut};
 
@@ -72,12 +72,17 @@ fn tail<L: Lane>(px: &Pixel<'_>, g: &[f32], c: usize, c0: usize, dst: &mut [f32]
 }
 
 /// Runs the plan's problem, channels-last.
-pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [f32]) {
+pub(crate) fn run<L: Lane>(
+    p: &Plan<'_>,
+    grad_output: &[f32],
+    units: Units,
+    grad_input: &mut [f32],
+) {
     let (i, o) = (p.i, p.o);
     let c = i.c;
     let [in_d, in_h, in_w] = i.spatial;
     let [_, out_h, out_w] = o.spatial;
-    let (in_pixels, out_pixels) = (i.plane(), o.plane());
+    let out_pixels = o.plane();
     let mut table = ColumnTable::new();
     let mut column = 0;
     while column < in_w {
@@ -87,6 +92,9 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
             for ih in 0..in_h {
                 let ch = Contributions::of(&p.axes[1], ih);
                 for n in 0..i.n {
+                    let Some(at) = units.offset(n, id, ih, &i) else {
+                        continue;
+                    };
                     for iw in column..end {
                         let (offset, weight) = table.column(iw - column);
                         let px = Pixel {
@@ -98,8 +106,7 @@ pub(crate) fn run<L: Lane>(p: &Plan<'_>, grad_output: &[f32], grad_input: &mut [
                             out_h,
                             out_w,
                         };
-                        let pixel = n * in_pixels + (id * in_h + ih) * in_w + iw;
-                        let dst = sub_mut(grad_input, pixel * c, c);
+                        let dst = sub_mut(grad_input, at + iw * c, c);
                         let mut c0 = 0;
                         while c0 + 4 * L::LANES <= c {
                             block::<L, 4>(&px, grad_output, c, c0, dst);

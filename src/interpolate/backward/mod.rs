@@ -126,10 +126,101 @@ pub(crate) fn backward<L: CopyLane>(
     let Some(plan) = Plan::new(g) else {
         return crate::reference::interpolate_backward::scatter(g, grad_output, grad_input);
     };
+    let units = Units::all(&plan);
     match g.input.layout {
-        Layout::ChannelsFirst => channels_first::run::<L>(&plan, grad_output, grad_input),
-        Layout::ChannelsLast => channels_last::run::<L>(&plan, grad_output, grad_input),
+        Layout::ChannelsFirst => channels_first::run::<L>(&plan, grad_output, units, grad_input),
+        Layout::ChannelsLast => channels_last::run::<L>(&plan, grad_output, units, grad_input),
     }
+}
+
+/// The rows of grad_input a kernel writes: units `range` of `per_plane`
+/// each per plane (channels-first) or batch item (channels-last), a unit
+/// being an input row along the outermost spatial axis of a 2- or 3-d call
+/// (H, or D) and a whole plane in 1-d; the kernel's `grad_input` is the
+/// piece that starts at unit `range.start`.
+#[derive(Clone, Debug)]
+pub(crate) struct Units {
+    pub range: core::ops::Range<usize>,
+    pub per_plane: usize,
+    /// grad_input elements per unit.
+    pub len: usize,
+}
+
+impl Units {
+    /// Every unit of the plan's call.
+    fn all(p: &Plan<'_>) -> Units {
+        let per_plane = Self::per_plane(p.i);
+        let planes = match p.i.layout {
+            Layout::ChannelsFirst => p.i.n * p.i.c,
+            Layout::ChannelsLast => p.i.n,
+        };
+        Units {
+            range: 0..planes * per_plane,
+            per_plane,
+            len: p.i.numel() / (planes * per_plane).max(1),
+        }
+    }
+
+    /// The units of one plane (or item) of input dims `i`.
+    pub(crate) fn per_plane(i: &Dims) -> usize {
+        match i.rank {
+            3 => i.spatial[0],
+            2 => i.spatial[1],
+            _ => 1,
+        }
+    }
+
+    /// Where input row `(id, ih)` of plane (or item) `plane` starts in the
+    /// piece, or `None` outside the range.
+    #[inline(always)]
+    pub(crate) fn offset(&self, plane: usize, id: usize, ih: usize, i: &Dims) -> Option<usize> {
+        let row = match i.rank {
+            3 => id,
+            2 => ih,
+            _ => 0,
+        };
+        let unit = plane * self.per_plane + row;
+        if !self.range.contains(&unit) {
+            return None;
+        }
+        // Elements from the unit's start to the row (3-d: `ih` rows into
+        // the unit's D slice; one pixel is `pixel()` elements).
+        let within = if i.rank == 3 {
+            ih * i.spatial[2] * i.pixel()
+        } else {
+            0
+        };
+        Some((unit - self.range.start) * self.len + within)
+    }
+}
+
+/// Units `units` of [`interpolate_backward`]'s grad_input (see [`Units`])
+/// into `grad_input`, their piece; `false` where the call takes the
+/// reference, which computes whole calls only.
+pub(crate) fn backward_units<L: CopyLane>(
+    g: &InterpolateGeometry,
+    grad_output: &[f32],
+    units: core::ops::Range<usize>,
+    grad_input: &mut [f32],
+) -> bool {
+    let Some(plan) = Plan::new(g) else {
+        return false;
+    };
+    let units = Units {
+        range: units,
+        ..Units::all(&plan)
+    };
+    match g.input.layout {
+        Layout::ChannelsFirst => channels_first::run::<L>(&plan, grad_output, units, grad_input),
+        Layout::ChannelsLast => channels_last::run::<L>(&plan, grad_output, units, grad_input),
+    }
+    true
+}
+
+/// Whether [`backward_units`] takes `g` (else its parts are whole planes or
+/// batch items, through the reference).
+pub(crate) fn splits_rows(g: &InterpolateGeometry) -> bool {
+    Plan::new(g).is_some()
 }
 
 #[cfg(test)]
