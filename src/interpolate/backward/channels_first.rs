@@ -99,7 +99,7 @@ pub(crate) fn run<L: CopyLane>(
                 for id in 0..in_d {
                     let cd = Contributions::of(&p.axes[0], id);
                     for ih in row0..row_end {
-                        let Some(at) = units.offset(plane, id, ih, &i) else {
+                        let Some(at) = units.offset(plane, id, ih, i) else {
                             continue;
                         };
                         let ch = Contributions::from_table(&rows, ih - row0);

@@ -92,7 +92,7 @@ pub(crate) fn run<L: Lane>(
             for ih in 0..in_h {
                 let ch = Contributions::of(&p.axes[1], ih);
                 for n in 0..i.n {
-                    let Some(at) = units.offset(n, id, ih, &i) else {
+                    let Some(at) = units.offset(n, id, ih, i) else {
                         continue;
                     };
                     for iw in column..end {
