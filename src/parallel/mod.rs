@@ -18,8 +18,8 @@
 //! [`max_unpool`](crate::max_unpool) does. `conv_transpose` allocates one
 //! scratch buffer per part after the first.
 //!
-//! The backward ops split as [`crate::part`]'s backward parts (planes or
-//! batch items of the gradient they write), and check the whole call's
+//! The backward ops split as [`crate::part`]'s backward parts (rows,
+//! planes or batch items of the gradient they write), and check the whole call's
 //! indices before any part runs. [`conv_transpose_backward`] runs its
 //! weight and bias gradients (sums over the whole batch) as one task
 //! beside the parts of its input gradient, so a call asking for all three

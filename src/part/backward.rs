@@ -1,6 +1,7 @@
 //! The backward ops' parts (see the [module docs](crate::part)): the
 //! forward's geometry with input and output swapped
-//! ([`split::Backward`]), narrowed to whole planes or batch items.
+//! ([`split::Backward`]), narrowed to whole planes or batch items, or
+//! (interpolate) a range of input rows its kernels take.
 
 use super::{shuffle_part, slice_of};
 use crate::conv_transpose::backward::backward as conv_backward;

@@ -61,8 +61,11 @@
 //! one, are one unit.
 //!
 //! The backward ops split the gradient they write (the forward input's
-//! shape) the same way, into one `(n, c)` plane channels-first or one
-//! batch item channels-last ([`interpolate_backward`], [`max_pool_backward`],
+//! shape): [`interpolate_backward`] into input rows (H, or D; whole planes
+//! in 1-d) of a plane or batch item, as the forward splits its output (whole
+//! planes or items where its tables are too small for the fast kernels);
+//! the others into one `(n, c)` plane channels-first or one batch item
+//! channels-last ([`max_pool_backward`],
 //! [`max_unpool_backward`], [`avg_unpool_backward`]; [`pixel_shuffle_backward`]
 //! and [`pixel_unshuffle_backward`] as the inverse move's forward parts).
 //! A part reads the output gradient of its own planes or items (and
