@@ -19,8 +19,10 @@ use upsample::{
     conv_transpose_backward_scratch_len, conv_transpose_output_shape,
 };
 
+mod common;
 #[path = "common/conv_cases.rs"]
 mod conv_cases;
+use common::Aligned;
 use conv_cases::CASES;
 
 fn data(n: usize, seed: u32) -> Vec<f32> {
@@ -58,12 +60,14 @@ fn main() {
             let scratch_len =
                 conv_transpose_backward_scratch_len(case.shape, layout, case.weight, &opts)
                     .unwrap();
-            let x = data(case.shape.iter().product(), 1);
-            let w = data(case.weight.iter().product(), 2);
-            let gout = data(out_len, 3);
-            let mut grad_input = vec![0.0f32; x.len()];
-            let mut grad_weight = vec![0.0f32; w.len()];
-            let mut scratch = vec![0.0f32; scratch_len];
+            // On 64-byte boundaries, as PyTorch's allocator places tensors
+            // (glibc's 16 splits every AVX-512 load across two lines).
+            let x = Aligned::from(&data(case.shape.iter().product(), 1));
+            let w = Aligned::from(&data(case.weight.iter().product(), 2));
+            let gout = Aligned::from(&data(out_len, 3));
+            let mut grad_input = Aligned::<f32>::zeroed(x.len());
+            let mut grad_weight = Aligned::<f32>::zeroed(w.len());
+            let mut scratch = Aligned::<f32>::zeroed(scratch_len);
             let kvol: usize = case.weight[2..].iter().product();
             let flops = 2 * x.len() * case.weight[1] * kvol;
             let tag = match layout {
