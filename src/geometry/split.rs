@@ -110,7 +110,13 @@ pub(crate) fn units<G: Split>(g: &G) -> Units {
 /// Checks that `output_len` elements from unit `first` are a whole,
 /// non-zero number of `g`'s units within the call.
 pub(crate) fn check_run<G: Split>(g: &G, first: usize, output_len: usize) -> Result<(), Error> {
-    let Units { count: total, len } = units(g);
+    check_units(units(g), first, output_len)
+}
+
+/// Checks that `output_len` elements from unit `first` are a whole,
+/// non-zero number of `units` within the call.
+pub(crate) fn check_units(units: Units, first: usize, output_len: usize) -> Result<(), Error> {
+    let Units { count: total, len } = units;
     let count = output_len / len;
     if count == 0 || count * len != output_len || first >= total || count > total - first {
         return Err(Error::PartOutOfRange {

@@ -105,20 +105,8 @@ pub fn interpolate_backward(
     let g = InterpolateGeometry::new(shape, layout, options)?;
     g.output.check_len(Buffer::GradOutput, grad_output.len())?;
     let units = interpolate_backward_split(&g);
-    let count = grad_input.len() / units.len;
-    if count == 0
-        || count * units.len != grad_input.len()
-        || first >= units.count
-        || count > units.count - first
-    {
-        return Err(Error::PartOutOfRange {
-            first,
-            len: grad_input.len(),
-            unit_len: units.len,
-            units: units.count,
-        });
-    }
-    let rows = first..first + count;
+    split::check_units(units, first, grad_input.len())?;
+    let rows = first..first + grad_input.len() / units.len;
     if crate::interpolate::backward::backward_units::<Native>(&g, grad_output, rows, grad_input) {
         return Ok(());
     }
