@@ -10,7 +10,7 @@
 mod common;
 
 use common::parts::{joined_equals, piece, split};
-use common::{Call, PoolGeometry, Problem, Rng, check, random_pool, random_unpool};
+use common::{Call, Problem, Rng, check, random_pool, random_unpool};
 use quickcheck::TestResult;
 use upsample::part::{self, Units};
 use upsample::{ConvTransposeGradients, Error, Layout, MaxPoolOptions, UnpoolOptions};
@@ -86,21 +86,12 @@ fn pixel_shuffle_backward_parts_equal_the_whole_call() {
     check(prop, TESTS);
 }
 
-/// Max-pool options from a random geometry.
-fn pool_options(geo: &PoolGeometry, ceil_mode: bool) -> MaxPoolOptions<'_> {
-    MaxPoolOptions::new(&geo.kernel)
-        .with_stride(&geo.stride)
-        .with_padding(&geo.padding)
-        .with_dilation(&geo.dilation)
-        .with_ceil_mode(ceil_mode)
-}
-
 #[test]
 fn max_pool_backward_parts_equal_the_whole_call() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);
         let (shape, layout, geo, ceil_mode) = random_pool(&mut rng);
-        let opts = pool_options(&geo, ceil_mode);
+        let opts = geo.max_pool_options(ceil_mode);
         let Ok(out) = upsample::max_pool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };
@@ -132,23 +123,12 @@ fn max_pool_backward_parts_equal_the_whole_call() {
     check(prop, TESTS);
 }
 
-/// Unpool options from a random geometry and output size.
-fn unpool_options<'a>(geo: &'a PoolGeometry, size: &'a Option<Vec<usize>>) -> UnpoolOptions<'a> {
-    let opts = UnpoolOptions::new(&geo.kernel)
-        .with_stride(&geo.stride)
-        .with_padding(&geo.padding);
-    match size {
-        Some(size) => opts.with_output_size(size),
-        None => opts,
-    }
-}
-
 #[test]
 fn unpool_backward_parts_equal_the_whole_call() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);
         let (shape, geo, size, layout) = random_unpool(&mut rng);
-        let opts = unpool_options(&geo, &size);
+        let opts = geo.unpool_options(&size);
         let Ok(out) = upsample::unpool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };

@@ -10,10 +10,10 @@
 mod common;
 
 use common::parts::{GUARD, equal, joined_equals, piece, split};
-use common::{Call, Guarded, PoolGeometry, Problem, Rng, check, random_pool, random_unpool};
+use common::{Call, Guarded, Problem, Rng, check, random_pool, random_unpool};
 use quickcheck::TestResult;
 use upsample::part::{self, Units};
-use upsample::{BlockMode, Error, InterpolateMode as M, Layout, MaxPoolOptions, UnpoolOptions};
+use upsample::{BlockMode, Error, InterpolateMode as M, Layout, UnpoolOptions};
 
 /// Cases per property (4 under miri; `QUICKCHECK_TESTS` overrides).
 const TESTS: u64 = 300;
@@ -145,11 +145,7 @@ fn max_pool_parts_equal_the_whole_call() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);
         let (shape, layout, geo, ceil_mode) = random_pool(&mut rng);
-        let opts = MaxPoolOptions::new(&geo.kernel)
-            .with_stride(&geo.stride)
-            .with_padding(&geo.padding)
-            .with_dilation(&geo.dilation)
-            .with_ceil_mode(ceil_mode);
+        let opts = geo.max_pool_options(ceil_mode);
         let Ok(out) = upsample::max_pool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };
@@ -193,23 +189,12 @@ fn max_pool_parts_equal_the_whole_call() {
     check(prop, TESTS);
 }
 
-/// Unpool options from a random geometry and output size.
-fn unpool_options<'a>(geo: &'a PoolGeometry, size: &'a Option<Vec<usize>>) -> UnpoolOptions<'a> {
-    let opts = UnpoolOptions::new(&geo.kernel)
-        .with_stride(&geo.stride)
-        .with_padding(&geo.padding);
-    match size {
-        Some(size) => opts.with_output_size(size),
-        None => opts,
-    }
-}
-
 #[test]
 fn unpool_parts_equal_the_whole_call() {
     fn prop(seed: u64) -> TestResult {
         let mut rng = Rng(seed);
         let (shape, geo, size, layout) = random_unpool(&mut rng);
-        let opts = unpool_options(&geo, &size);
+        let opts = geo.unpool_options(&size);
         let Ok(out) = upsample::unpool_output_shape(&shape, &opts) else {
             return TestResult::discard();
         };

@@ -2,7 +2,7 @@
 
 extern crate std;
 
-use super::{MIN_PART, each_piece, item_units, units_per_part};
+use super::{MIN_PART, each_piece, given_or_own, item_units, units_per_part};
 use crate::error::{Buffer, Error};
 use crate::geometry::pool::MaxPoolGeometry;
 use crate::geometry::unpool::UnpoolGeometry;
@@ -11,7 +11,6 @@ use crate::part;
 use crate::{
     ConvTransposeGradients, ConvTransposeOptions, InterpolateOptions, MaxPoolOptions, UnpoolOptions,
 };
-use std::vec;
 use std::vec::Vec;
 
 /// Defines the split form of a backward op with one gradient in and one
@@ -182,14 +181,8 @@ pub fn conv_transpose_backward(
     let mut scratch = Some(scratch);
     let tasks = tasks.into_iter().map(|task| (task, scratch.take()));
     each_piece(tasks, |_, (task, given)| {
-        let mut own: Vec<f32>;
-        let scratch = match given {
-            Some(s) => s,
-            None => {
-                own = vec![0.0; needed];
-                &mut own[..]
-            }
-        };
+        let mut own = Vec::new();
+        let scratch = given_or_own(given, &mut own, needed);
         match task {
             ConvTask::Parameters(grad_weight, grad_bias) => {
                 let gradients = ConvTransposeGradients {

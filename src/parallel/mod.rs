@@ -92,6 +92,22 @@ fn each_piece<P: Send>(
     results.into_iter().find(Result::is_err).unwrap_or(Ok(()))
 }
 
+/// The scratch a part was given (the caller's, for the first part), or
+/// `needed` zeros of its own in `own`.
+fn given_or_own<'a>(
+    given: Option<&'a mut [f32]>,
+    own: &'a mut Vec<f32>,
+    needed: usize,
+) -> &'a mut [f32] {
+    match given {
+        Some(s) => s,
+        None => {
+            *own = vec![0.0; needed];
+            own
+        }
+    }
+}
+
 /// Defines the split form of an op with one input and one output under
 /// one parameter.
 macro_rules! map_parallel {
@@ -263,14 +279,8 @@ pub fn conv_transpose(
         .chunks_mut(per * units.len)
         .map(|piece| (piece, scratch.take()));
     each_piece(pieces, |k, (piece, scratch)| {
-        let mut own: Vec<f32>;
-        let scratch = match scratch {
-            Some(s) => s,
-            None => {
-                own = vec![0.0; needed];
-                &mut own[..]
-            }
-        };
+        let mut own = Vec::new();
+        let scratch = given_or_own(scratch, &mut own, needed);
         part::conv_transpose(
             input,
             shape,

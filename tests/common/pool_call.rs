@@ -2,7 +2,7 @@
 //! them.
 
 use super::Rng;
-use upsample::Layout;
+use upsample::{Layout, MaxPoolOptions, UnpoolOptions};
 
 /// Random pooling geometry for `rank` spatial dims: kernel, stride (or
 /// empty, meaning the kernel), padding up to half the kernel, dilation.
@@ -93,4 +93,26 @@ pub fn random_pool(rng: &mut Rng) -> (Vec<usize>, Layout, PoolGeometry, bool) {
     shape.extend((0..rank).map(|_| rng.size(max)));
     let geo = PoolGeometry::random(rng, rank);
     (shape, rng.layout(), geo, rng.coin())
+}
+
+impl PoolGeometry {
+    /// Max-pool options of this geometry.
+    pub fn max_pool_options(&self, ceil_mode: bool) -> MaxPoolOptions<'_> {
+        MaxPoolOptions::new(&self.kernel)
+            .with_stride(&self.stride)
+            .with_padding(&self.padding)
+            .with_dilation(&self.dilation)
+            .with_ceil_mode(ceil_mode)
+    }
+
+    /// Unpool options of this geometry and output size.
+    pub fn unpool_options<'a>(&'a self, size: &'a Option<Vec<usize>>) -> UnpoolOptions<'a> {
+        let opts = UnpoolOptions::new(&self.kernel)
+            .with_stride(&self.stride)
+            .with_padding(&self.padding);
+        match size {
+            Some(size) => opts.with_output_size(size),
+            None => opts,
+        }
+    }
 }
