@@ -16,10 +16,11 @@
 //! element is `sum_y wy * (sum_x wx * in[y, x])`, recomputing each
 //! horizontal value exactly as ATen's first pass stores it (same float
 //! operations in the same order), so the result has the same bits as ATen's
-//! scalar (`DEFAULT` CPU capability) build. Nor are weights stored: each is
-//! recomputed from the filter when used, after a first pass over the taps
-//! that sums them for the normalisation, so any downscale factor works with
-//! constant stack use.
+//! scalar (`DEFAULT` CPU capability) build. Nor are weight tables stored:
+//! an output's weights come from the filter after a first pass over its taps
+//! that sums them for the normalisation; the first 32 of its column's are
+//! kept for the element (they serve every row), later ones recomputed when
+//! used, so any downscale factor works with constant stack use.
 //!
 //! Every formula keeps ATen's `float` / `double` types, noted per line; the
 //! AVX2 / AVX-512 builds of PyTorch contract some of them into FMAs, which
@@ -35,15 +36,45 @@ use crate::geometry::interpolate::InterpolateGeometry;
 /// `output = src[xmin] * w[0]; output += src[xmin + j] * w[j]` in float.
 /// ATen never produces an empty range; if it did, its (zero) weights
 /// would give 0, which is returned without reading.
-fn apply(taps: &AntialiasTaps, src: impl Fn(usize) -> f32) -> f32 {
+fn apply(taps: &AntialiasTaps, weight: impl Fn(usize) -> f32, src: impl Fn(usize) -> f32) -> f32 {
     if taps.xsize == 0 {
         return 0.0;
     }
-    let mut output = src(taps.xmin) * taps.weight(0);
+    let mut output = src(taps.xmin) * weight(0);
     for j in 1..taps.xsize {
-        output += src(taps.xmin + j) * taps.weight(j);
+        output += src(taps.xmin + j) * weight(j);
     }
     output
+}
+
+/// How many of a column's weights [`Pass::for_lines`] keeps (128 bytes of
+/// stack); later ones are recomputed when used, as the vertical taps' are.
+const KEPT_WEIGHTS: usize = 32;
+
+/// The first weights of a line's taps, computed once: a column's weights
+/// serve every row the vertical pass reads. Each is the value
+/// [`AntialiasTaps::weight`] gives, so keeping it changes no result.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    taps: AntialiasTaps,
+    weights: [f32; KEPT_WEIGHTS],
+}
+
+impl Kept {
+    fn new(taps: AntialiasTaps) -> Kept {
+        let mut weights = [0.0; KEPT_WEIGHTS];
+        for (j, w) in weights.iter_mut().enumerate().take(taps.xsize) {
+            *w = taps.weight(j);
+        }
+        Kept { taps, weights }
+    }
+
+    fn weight(&self, j: usize) -> f32 {
+        match self.weights.get(j) {
+            Some(&w) => w,
+            None => self.taps.weight(j),
+        }
+    }
 }
 
 /// One axis of the separable resampling: left as is when its size does not
@@ -80,7 +111,24 @@ impl Pass {
     fn apply(&self, i: usize, src: impl Fn(usize) -> f32) -> f32 {
         match self {
             Pass::Skip => src(i),
-            Pass::Resample(axis) => apply(&axis.taps(i), src),
+            Pass::Resample(axis) => {
+                let taps = axis.taps(i);
+                apply(&taps, |j| taps.weight(j), src)
+            }
+        }
+    }
+
+    /// Output `i` of this pass as a function of the line, for a pass that
+    /// runs over many lines: its weights computed once (the first
+    /// [`KEPT_WEIGHTS`] of them).
+    fn for_lines(&self, i: usize) -> impl Fn(&dyn Fn(usize) -> f32) -> f32 {
+        let kept = match self {
+            Pass::Skip => None,
+            Pass::Resample(axis) => Some(Kept::new(axis.taps(i))),
+        };
+        move |src| match &kept {
+            None => src(i),
+            Some(kept) => apply(&kept.taps, |j| kept.weight(j), src),
         }
     }
 }
@@ -111,8 +159,8 @@ pub(crate) fn value_at(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     } else {
         op[1]
     };
-    // Horizontal pass (into ATen's temporary) then vertical.
-    vertical.apply(row, |y| {
-        horizontal.apply(op[2], |x| input[src.offset(n, c, [0, y, x])])
-    })
+    // Horizontal pass (into ATen's temporary) then vertical; the taps of
+    // this output's column serve every row the vertical pass reads.
+    let across = horizontal.for_lines(op[2]);
+    vertical.apply(row, |y| across(&|x| input[src.offset(n, c, [0, y, x])]))
 }
