@@ -24,7 +24,8 @@ The first form writes, under `--out` (default `tests/golden/onnx/`):
   each generator's docstring and docs/onnx.md).
 
 Before writing it deletes the `*.safetensors` files in the operator folders
-it writes (`DIR/<OpType>/`), and nothing else. It prints the cases per
+it writes (`DIR/<OpType>/`) but `interop_*` (scripts/check_interop.py's),
+and nothing else. It prints the cases per
 operator and the node tests skipped for another dtype.
 
 The second form converts a folder of tests in the layout of ONNX's backend
@@ -70,6 +71,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 from onnx.reference import ReferenceEvaluator
+from onnx.reference.ops import op_resize
 
 from golden_format import check_file, write_safetensors
 
@@ -531,8 +533,8 @@ def random_resize(w, seed, count):
     (within the float32 tolerance; exactly for nearest), else the
     reference implementation's: the crate follows the specification, whose
     executable form it is. Every such case is listed in the report.
-    Inputs are finite here (the two treat NaN and infinities differently;
-    see reference/resize.rs)."""
+    Inputs are finite here: `random_resize_special` adds the special
+    values."""
     rng = np.random.default_rng([seed, zlib.crc32(b"Resize")])
     report, k = [], 0
     while k < count:
@@ -574,6 +576,136 @@ def random_resize(w, seed, count):
                tol=tolerance("Resize", params))
         k += 1
     return report
+
+
+FLT_MAX = np.float32(np.finfo(np.float32).max)
+
+
+def crate_semantics(ref, got, nearest):
+    """The reference implementation's answer `ref` with the crate's two
+    stated differences (src/reference/resize.rs, docs/onnx.md) applied:
+    it clips the sum to +-f32::MAX where the crate casts it (an infinite
+    input, or an overflow, stays infinite), and its nearest multiplies the
+    neighbours it does not pick by 0, so a NaN or infinity there spreads
+    where the crate (and onnxruntime, `got`) copy the picked value. None
+    where that needs onnxruntime's answer and there is none."""
+    want = ref.copy()
+    clipped = np.abs(want) == FLT_MAX
+    want[clipped] = np.copysign(np.float32(np.inf), want[clipped])
+    if nearest:
+        if got is None or got.shape != want.shape:
+            return None
+        spread = ~np.isfinite(want) & ~same_value(want, got)
+        want[spread] = got[spread]
+    return want
+
+
+def same_value(a, b):
+    """Elementwise: equal, or both NaN."""
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+class ResizeInFloat64(op_resize.Resize):
+    """ONNX's reference Resize with `cubic_coeff_a` and `roi` in float64.
+    The reference implementation gets them as float32 (a FLOAT attribute, a
+    float32 roi tensor) and NumPy 2 keeps float32 arithmetic with them, so
+    its cubic coefficients and tf_crop_and_resize coordinates are rounded
+    to float32 while the rest of it runs in float64; the crate computes
+    them in float64. With inputs near f32::MAX that rounding moves an
+    output by up to ~1e-5 of itself, beyond the float32 tolerance."""
+
+    op_domain = ""
+
+    def _run(self, X, roi, *args, cubic_coeff_a=None, **kwargs):
+        if roi is not None:
+            roi = np.asarray(roi, np.float64)
+        if cubic_coeff_a is not None:
+            cubic_coeff_a = float(cubic_coeff_a)
+        return super()._run(X, roi, *args, cubic_coeff_a=cubic_coeff_a, **kwargs)
+
+
+# ReferenceEvaluator's new_ops finds an operator by its class name.
+ResizeInFloat64.__name__ = "Resize"
+
+
+def random_resize_special(w, seed, count):
+    """Random Resize cases whose inputs hold NaN, +-inf, subnormals and
+    values near f32::MAX. The expected output is the reference
+    implementation's, run with its float32 parameters in float64
+    (`ResizeInFloat64`), with the crate's stated differences applied
+    (`crate_semantics`). Where onnxruntime runs the combination and
+    differs from that, the case is kept and listed in the report with how
+    they differ."""
+    rng = np.random.default_rng([seed, zlib.crc32(b"Resize special values")])
+    report, k = [], 0
+    while k < count:
+        rank = int(rng.integers(1, 4))
+        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
+        shape += [int(rng.integers(1, [40, 10, 6][rank - 1])) for _ in range(rank)]
+        params = random_resize_params(rng, shape)
+        x = special_input(rng, shape)
+        normal = dict(params)
+        if normal["axes"] is not None:
+            normal["axes"] = [a % len(shape) for a in normal["axes"]]
+        with np.errstate(all="ignore"):
+            evaluator = ReferenceEvaluator(resize_model(normal, len(shape)),
+                                           new_ops=[ResizeInFloat64])
+            ref = evaluator.run(None, {"x": x})[0]
+        if ref.size == 0:
+            continue
+        try:
+            got = run_ort(resize_model(params, len(shape)), x)
+        except Exception:
+            got = None
+        nearest = params["mode"] == "nearest"
+        want = crate_semantics(ref, got, nearest)
+        if want is None:
+            continue
+        layout = [CF, CL][k % 2]
+        name = f"special_{k:03d}_{params['mode']}_{'x'.join(map(str, shape))}_{layout}"
+        atol, rtol = (0, 0) if nearest else (1e-5, 1.3e-6)
+        if got is None:
+            report.append((name, "onnxruntime cannot run it", params))
+        elif got.shape != want.shape:
+            report.append((name, "onnxruntime gives another shape", params))
+        else:
+            off = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+            if off.any():
+                kinds = Counter()
+                for g, v in zip(got[off], want[off]):
+                    kinds[f"onnxruntime {kind_of(g)} where the crate gives {kind_of(v)}"] += 1
+                why = "; ".join(f"{n} x {k}" for k, n in sorted(kinds.items()))
+                report.append((name, f"{int(off.sum())} of {off.size} elements: {why}", params))
+        w.save("Resize", name, params, {"input": x, "output": want.astype(np.float32)}, layout,
+               tol=tolerance("Resize", params))
+        k += 1
+    return report
+
+
+def kind_of(v):
+    if np.isnan(v):
+        return "NaN"
+    if np.isinf(v):
+        return "inf"
+    return "a finite value"
+
+
+def write_special_report(path, report):
+    """The random special-value Resize cases where onnxruntime's answer is
+    not the crate's, and how."""
+    with open(path, "w") as f:
+        f.write("# Random Resize cases with special values that onnxruntime answers otherwise\n\n")
+        f.write("Written by scripts/gen_onnx.py. The expected output of every special_* case\n")
+        f.write("is ONNX's reference implementation's, with the crate's two stated differences\n")
+        f.write("(infinities are not clipped to f32::MAX; nearest copies the picked input);\n")
+        f.write("the cases below are where onnxruntime gives something else, or cannot run.\n\n")
+        f.write("| case | how | attributes |\n|---|---|---|\n")
+        for name, why, params in report:
+            keys = ("mode", "coordinate_transformation_mode", "nearest_mode", "antialias",
+                    "exclude_outside", "cubic_coeff_a", "axes", "keep_aspect_ratio_policy",
+                    "scales", "sizes", "roi")
+            shown = {k: params[k] for k in keys if params[k] != RESIZE_DEFAULTS.get(k, None)}
+            f.write(f"| {name} | {why} | `{json.dumps(shown, sort_keys=True)}` |\n")
 
 
 def write_report(path, report):
@@ -959,6 +1091,8 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="base seed (default: 0)")
     parser.add_argument("--random", type=int, default=60, help="random cases per copying operator")
     parser.add_argument("--random-resize", type=int, default=200, help="random Resize cases")
+    parser.add_argument("--random-resize-special", type=int, default=60,
+                        help="random Resize cases with NaN, infinities and huge values")
     parser.add_argument("--random-pool", type=int, default=48,
                         help="random MaxPool and MaxUnpool cases each")
     parser.add_argument("--ops", help="comma-separated operators to (re)write; default all")
@@ -984,7 +1118,8 @@ def main():
         folder = os.path.join(out, op)
         if os.path.isdir(folder):
             for entry in os.listdir(folder):
-                if entry.endswith(".safetensors"):
+                # interop_* cases are scripts/check_interop.py's.
+                if entry.endswith(".safetensors") and not entry.startswith("interop_"):
                     os.remove(os.path.join(folder, entry))
     skipped, not_yet = node_tests(w)
     node_counts = Counter(w.counts)
@@ -996,6 +1131,11 @@ def main():
         write_report(os.path.join(out, "Resize", "reference-answers.md"), report)
         print(f"Resize: {len(report)} random cases answered by ONNX's reference implementation "
               "(listed in Resize/reference-answers.md)")
+        special = random_resize_special(w, args.seed, args.random_resize_special)
+        write_special_report(os.path.join(out, "Resize", "special-values.md"), special)
+        print(f"Resize: {args.random_resize_special} random cases with special values, "
+              f"{len(special)} where onnxruntime differs or cannot run "
+              "(listed in Resize/special-values.md)")
     makers = (("MaxPool", random_max_pool), ("MaxUnpool", random_max_unpool),
               ("ConvTranspose", random_conv_transpose))
     for op, make in makers:
