@@ -1,9 +1,11 @@
 """onnxruntime's CPU Resize, one thread, on the cases of benches/resize.rs.
 
-Times each channels-first case (onnxruntime's Resize is NCHW) as the median
-of many runs and, with `--criterion DIR`, prints the crate's medians from
-the same machine's criterion run beside it (`resize` in both layouts,
-`interpolate` where PyTorch has the same call, and memcpy):
+Times each case as the median of many runs, channels-first and
+channels-last (the NHWC tensor, with scales, sizes and roi permuted to
+match; "cannot" where onnxruntime rejects the combination) and, with
+`--criterion DIR`, prints the crate's medians from the same machine's
+criterion run beside it (`resize` in both layouts, `interpolate` where
+PyTorch has the same call, and memcpy):
 
     RUSTFLAGS="-C target-cpu=native" cargo bench --bench resize
     /work/venv/bin/python benches/onnxruntime_resize.py --criterion target/criterion
@@ -69,30 +71,50 @@ def session(attrs, scales, sizes, roi):
 
 
 
+NHWC = [0, 2, 3, 1]
+
+
+def channels_last(scales, sizes, roi):
+    """The case's scales, sizes and roi for the NHWC tensor."""
+    pick = lambda v: None if v is None else [v[a] for a in NHWC]  # noqa: E731
+    roi = None if roi is None else pick(roi[:4]) + pick(roi[4:])
+    return pick(scales), pick(sizes), roi
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--criterion", help="criterion's output directory")
     parser.add_argument("filter", nargs="?", default="", help="only the cases whose name holds this")
     args = parser.parse_args()
     print(f"onnxruntime {ort.__version__}, one thread; 1x64x128x128 f32, ms")
-    print("| case | onnxruntime CF | resize CF | resize CL | interpolate CF | memcpy | onnxruntime / resize CF | resize / interpolate CF |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| case | onnxruntime CF | resize CF | onnxruntime CL | resize CL | interpolate CF "
+          "| memcpy | onnxruntime / resize CF | onnxruntime / resize CL | resize / interpolate CF |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     x = np.random.default_rng(0).standard_normal(SHAPE).astype(np.float32)
+    x_cl = np.ascontiguousarray(x.transpose(NHWC))
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    ratio = lambda a, b: "-" if None in (a, b) else f"{a / b:.1f}x"  # noqa: E731
     for name, (attrs, scales, sizes, roi) in CASES.items():
         if args.filter not in name:
             continue
         s = session(attrs, scales, sizes, roi)
-        ort_ms = median_ms(lambda: s.run(None, {"x": x}))
+        ort_cf = median_ms(lambda: s.run(None, {"x": x}))
+        try:
+            s_cl = session(attrs, *channels_last(scales, sizes, roi))
+            s_cl.run(None, {"x": x_cl})
+            ort_cl = median_ms(lambda: s_cl.run(None, {"x": x_cl}))
+        except Exception:
+            ort_cl = None
         cf = cl = interp = mc = None
         if args.criterion:
             cf = criterion_median(args.criterion, f"resize_{name}_cf", "resize")
             cl = criterion_median(args.criterion, f"resize_{name}_cl", "resize")
             interp = criterion_median(args.criterion, f"resize_{name}_cf", "interpolate")
             mc = criterion_median(args.criterion, f"resize_{name}_cf", "memcpy")
-        speedup = "-" if cf is None else f"{ort_ms / cf:.1f}x"
-        ratio = "-" if None in (cf, interp) else f"{cf / interp:.2f}"
-        print(f"| {name} | {ort_ms:.3f} | {fmt(cf)} | {fmt(cl)} | {fmt(interp)} | {fmt(mc)} | {speedup} | {ratio} |")
+        same = "-" if None in (cf, interp) else f"{cf / interp:.2f}"
+        ort_cl_text = "cannot" if ort_cl is None else fmt(ort_cl)
+        print(f"| {name} | {fmt(ort_cf)} | {fmt(cf)} | {ort_cl_text} | {fmt(cl)} | {fmt(interp)} "
+              f"| {fmt(mc)} | {ratio(ort_cf, cf)} | {ratio(ort_cl, cl)} | {same} |")
 
 
 if __name__ == "__main__":
