@@ -168,10 +168,30 @@ pub(crate) fn area_pixel_compute_source_index(
     }
 }
 
+/// `(int64_t)floorf(x)`: for `x >= 0` the truncating cast alone, which
+/// gives the same; libm's software `floorf` (the crate has no `std`) was
+/// a fifth of building a linear window table.
+#[inline(always)]
+fn floor_i64(x: f32) -> i64 {
+    if x >= 0.0 {
+        x as i64
+    } else {
+        libm::floorf(x) as i64
+    }
+}
+
+/// `floorf(x)` cast to an index: the truncating cast alone gives the same
+/// (it saturates everything below 0, NaN included, to 0, where `floorf`
+/// would differ first).
+#[inline(always)]
+fn floor_usize(x: f32) -> usize {
+    x as usize
+}
+
 /// `guard_index_and_lambda`: `index = min((int64)floorf(real), size - 1)`,
 /// `lambda = clamp(real - index, 0, 1)`.
 pub(crate) fn guard_index_and_lambda(real_input_index: f32, input_size: usize) -> (i64, f32) {
-    let input_index = (libm::floorf(real_input_index) as i64).min(input_size as i64 - 1);
+    let input_index = floor_i64(real_input_index).min(input_size as i64 - 1);
     // std::min(std::max(x, 0), 1), which keeps a NaN as clamp does.
     let lambda = (real_input_index - input_index as f32).clamp(0.0, 1.0);
     (input_index, lambda)
@@ -201,7 +221,7 @@ pub(crate) fn nearest_source_index(
         // nearest_neighbor_compute_source_index: floorf(dst_index * scale),
         // int64 * float in float.
         let scale = compute_scales_value(scale, input_size, output_size);
-        return (libm::floorf(o as f32 * scale) as usize).min(last);
+        return floor_usize(o as f32 * scale).min(last);
     }
     if channels_last_kernel {
         // nearest_exact_idx -> nearest_neighbor_exact_compute_source_index:
@@ -209,7 +229,7 @@ pub(crate) fn nearest_source_index(
         // 0.5 is a double), rounded to float by floorf's parameter.
         let scale = compute_scales_value(scale, input_size, output_size);
         let product = (o as f64 + 0.5) * scale as f64;
-        return (libm::floorf(product as f32) as usize).min(last);
+        return floor_usize(product as f32).min(last);
     }
     // HelperInterpNearest{,Exact}::compute_indices_weights: the scale from
     // area_pixel_compute_scale<float> (align_corners is false for nearest).
@@ -219,15 +239,15 @@ pub(crate) fn nearest_source_index(
         // then floorf(real + 0.5) (a double sum, rounded to float by floorf:
         // the same as a float sum).
         let real = area_pixel_compute_source_index(scale, o, false, false, true);
-        libm::floorf(real + 0.5)
+        floor_usize(real + 0.5)
     } else {
         // area_pixel_compute_source_index(scale, i, /*align_corners=*/true,
         // false) = scale * i, then floorf.
-        libm::floorf(area_pixel_compute_source_index(
+        floor_usize(area_pixel_compute_source_index(
             scale, o, true, false, false,
         ))
     };
-    (index as usize).min(last)
+    index.min(last)
 }
 
 /// The source indices and weights of one output index along one axis, in
@@ -321,5 +341,41 @@ pub(crate) fn cubic_taps(
         index,
         weight: get_cubic_upsample_coefficients(lambda),
         len: 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{floor_i64, floor_usize};
+
+    /// The casts give what `floorf` then the cast gives, on every kind of
+    /// value a source index can take and the ones it should not.
+    #[test]
+    fn floors_are_floorf() {
+        let special = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0 - f32::EPSILON / 2.0,
+            -1.0,
+            -1.5,
+            f32::MIN_POSITIVE,
+            1e-40,
+            -1e-40,
+            8388607.5,
+            1e19,
+            -1e19,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ];
+        let steps = (0..2000).map(|k| (k as f32 - 1000.0) * 0.37);
+        for x in special.into_iter().chain(steps) {
+            assert_eq!(floor_i64(x), libm::floorf(x) as i64, "{x}");
+            assert_eq!(floor_usize(x), libm::floorf(x) as usize, "{x}");
+        }
     }
 }
