@@ -78,6 +78,7 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
     let planes = i.n * i.c;
     let mut starts = [0usize; COLUMNS];
     let mut weights = [[FourPlanes::splat(0.0); T]; COLUMNS];
+    let mut raw = [[0.0f32; T]; COLUMNS];
     let mut cols = [FourPlanes::splat(0.0); SPAN];
     // Rows that planes past the last write to, so that every group writes
     // four rows of one length.
@@ -85,16 +86,22 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
     let mut x0 = 0;
     while x0 < ow {
         // The windows of up to COLUMNS outputs spanning at most SPAN inputs.
+        // The weights splatted in a pass of their own: read back right
+        // after the window's 4-byte stores, a weight pair loaded as one
+        // 8-byte word waited for them (store forwarding fails), which was
+        // most of a 1-d call's time.
         let (mut lo, mut hi, mut n) = (usize::MAX, 0, 0);
         while n < COLUMNS && x0 + n < ow {
-            let mut w = [0.0f32; T];
-            let s = axes[2].window(x0 + n, &mut w);
+            let s = axes[2].window(x0 + n, &mut raw[n]);
             let (l, h) = (lo.min(s), hi.max(s + T));
             if n > 0 && h - l > SPAN {
                 break;
             }
-            (starts[n], weights[n]) = (s, w.map(FourPlanes::splat));
+            starts[n] = s;
             (lo, hi, n) = (l, h, n + 1);
+        }
+        for (w, r) in weights.iter_mut().zip(&raw).take(n) {
+            *w = r.map(FourPlanes::splat);
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
         let Some(mut rows) = SourceRows::<R>::new(p) else {
