@@ -817,8 +817,8 @@ fn parts_one_unit_at_a_time() {
 fn backward_parts_one_unit_at_a_time() {
     use upsample::part;
     for layout in LAYOUTS {
-        // Few units: every unit builds the call's column tables again, and
-        // under miri 30 units of [2, 3, 5, 6] took 160 s.
+        // Few units: every unit builds the call's column tables again,
+        // which is most of this test's time under miri.
         let shape = [1, 2, 3, 6];
         let opts = InterpolateOptions::scale_factor(M::Bicubic, 2.0);
         let grad = values(144, 5);
