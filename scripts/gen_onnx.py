@@ -527,6 +527,26 @@ def run_ort(m, x):
     return session.run(None, {"x": x})[0]
 
 
+def random_resize_call(rng):
+    """A random input shape (N, C and 1-3 spatial axes) and Resize
+    attributes for it."""
+    rank = int(rng.integers(1, 4))
+    shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
+    shape += [int(rng.integers(1, [40, 10, 6][rank - 1])) for _ in range(rank)]
+    return shape, random_resize_params(rng, shape)
+
+
+def reference_resize(params, x, new_ops=None):
+    """ONNX's reference implementation's Resize of `x`. It takes no
+    negative axes (its transpose fails): the same axes are given counted
+    from the front."""
+    normal = dict(params)
+    if normal["axes"] is not None:
+        normal["axes"] = [a % x.ndim for a in normal["axes"]]
+    evaluator = ReferenceEvaluator(resize_model(normal, x.ndim), new_ops=new_ops)
+    return evaluator.run(None, {"x": x})[0]
+
+
 def random_resize(w, seed, count):
     """Random Resize cases. The expected output is onnxruntime's where it
     runs the combination and agrees with ONNX's reference implementation
@@ -538,17 +558,9 @@ def random_resize(w, seed, count):
     rng = np.random.default_rng([seed, zlib.crc32(b"Resize")])
     report, k = [], 0
     while k < count:
-        rank = int(rng.integers(1, 4))
-        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
-        shape += [int(rng.integers(1, [40, 10, 6][rank - 1])) for _ in range(rank)]
-        params = random_resize_params(rng, shape)
+        shape, params = random_resize_call(rng)
         x = rng.uniform(-1, 1, shape).astype(np.float32)
-        # The reference implementation takes no negative axes (its
-        # transpose fails): the same axes, counted from the front.
-        normal = dict(params)
-        if normal["axes"] is not None:
-            normal["axes"] = [a % len(shape) for a in normal["axes"]]
-        ref = ReferenceEvaluator(resize_model(normal, len(shape))).run(None, {"x": x})[0]
+        ref = reference_resize(params, x)
         if ref.size == 0:
             continue  # an axis rounds to no output: the crate's EmptyOutput
         try:
@@ -639,18 +651,10 @@ def random_resize_special(w, seed, count):
     rng = np.random.default_rng([seed, zlib.crc32(b"Resize special values")])
     report, k = [], 0
     while k < count:
-        rank = int(rng.integers(1, 4))
-        shape = [int(rng.integers(1, 3)), int(rng.integers(1, 4))]
-        shape += [int(rng.integers(1, [40, 10, 6][rank - 1])) for _ in range(rank)]
-        params = random_resize_params(rng, shape)
+        shape, params = random_resize_call(rng)
         x = special_input(rng, shape)
-        normal = dict(params)
-        if normal["axes"] is not None:
-            normal["axes"] = [a % len(shape) for a in normal["axes"]]
         with np.errstate(all="ignore"):
-            evaluator = ReferenceEvaluator(resize_model(normal, len(shape)),
-                                           new_ops=[ResizeInFloat64])
-            ref = evaluator.run(None, {"x": x})[0]
+            ref = reference_resize(params, x, new_ops=[ResizeInFloat64])
         if ref.size == 0:
             continue
         try:
@@ -690,38 +694,42 @@ def kind_of(v):
     return "a finite value"
 
 
+def write_resize_table(path, title, preamble, column, report):
+    """A markdown list of random Resize cases: name, `column`, and the
+    attributes that differ from the defaults."""
+    keys = ("mode", "coordinate_transformation_mode", "nearest_mode", "antialias",
+            "exclude_outside", "cubic_coeff_a", "axes", "keep_aspect_ratio_policy",
+            "scales", "sizes", "roi")
+    with open(path, "w") as f:
+        f.write(f"# {title}\n\nWritten by scripts/gen_onnx.py. {preamble}\n\n")
+        f.write(f"| case | {column} | attributes |\n|---|---|---|\n")
+        for name, why, params in report:
+            shown = {k: params[k] for k in keys if params[k] != RESIZE_DEFAULTS.get(k, None)}
+            f.write(f"| {name} | {why} | `{json.dumps(shown, sort_keys=True)}` |\n")
+
+
 def write_special_report(path, report):
     """The random special-value Resize cases where onnxruntime's answer is
     not the crate's, and how."""
-    with open(path, "w") as f:
-        f.write("# Random Resize cases with special values that onnxruntime answers otherwise\n\n")
-        f.write("Written by scripts/gen_onnx.py. The expected output of every special_* case\n")
-        f.write("is ONNX's reference implementation's, with the crate's two stated differences\n")
-        f.write("(infinities are not clipped to f32::MAX; nearest copies the picked input);\n")
-        f.write("the cases below are where onnxruntime gives something else, or cannot run.\n\n")
-        f.write("| case | how | attributes |\n|---|---|---|\n")
-        for name, why, params in report:
-            keys = ("mode", "coordinate_transformation_mode", "nearest_mode", "antialias",
-                    "exclude_outside", "cubic_coeff_a", "axes", "keep_aspect_ratio_policy",
-                    "scales", "sizes", "roi")
-            shown = {k: params[k] for k in keys if params[k] != RESIZE_DEFAULTS.get(k, None)}
-            f.write(f"| {name} | {why} | `{json.dumps(shown, sort_keys=True)}` |\n")
+    write_resize_table(
+        path,
+        "Random Resize cases with special values that onnxruntime answers otherwise",
+        "The expected output of every special_* case\n"
+        "is ONNX's reference implementation's, with the crate's two stated differences\n"
+        "(infinities are not clipped to f32::MAX; nearest copies the picked input);\n"
+        "the cases below are where onnxruntime gives something else, or cannot run.",
+        "how", report)
 
 
 def write_report(path, report):
     """The random Resize cases whose answer is the reference
     implementation's, and why."""
-    with open(path, "w") as f:
-        f.write("# Random Resize cases answered by ONNX's reference implementation\n\n")
-        f.write("Written by scripts/gen_onnx.py. Every other random case is onnxruntime's\n")
-        f.write("answer, which the reference implementation's matched.\n\n")
-        f.write("| case | why | attributes |\n|---|---|---|\n")
-        for name, why, params in report:
-            keys = ("mode", "coordinate_transformation_mode", "nearest_mode", "antialias",
-                    "exclude_outside", "cubic_coeff_a", "axes", "keep_aspect_ratio_policy",
-                    "scales", "sizes", "roi")
-            shown = {k: params[k] for k in keys if params[k] != RESIZE_DEFAULTS.get(k, None)}
-            f.write(f"| {name} | {why} | `{json.dumps(shown, sort_keys=True)}` |\n")
+    write_resize_table(
+        path,
+        "Random Resize cases answered by ONNX's reference implementation",
+        "Every other random case is onnxruntime's\n"
+        "answer, which the reference implementation's matched.",
+        "why", report)
 
 
 # --------------------------------------------------------------------------
