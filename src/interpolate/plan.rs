@@ -2,10 +2,9 @@
 //! checked geometry, its per-axis windows and the build's lanes, in this
 //! order (the first that takes the problem runs it):
 //!
-//! 1. [`Kernel::CopyColumns`]: nearest or nearest-exact whose W axis
-//!    doubles every column (or, one element per pixel, repeats it four
-//!    times or takes every other one): each source row written with every
-//!    element twice (four times, every other). No tables, no arithmetic.
+//! 1. [`Kernel::CopyX2`]: nearest or nearest-exact whose W axis doubles
+//!    every column: each source row written with every element twice. No
+//!    tables, no arithmetic.
 //! 2. [`Kernel::PermutedRows`] first where the target's permuted blocks
 //!    take repeating windows (16 lanes with a one-instruction permute),
 //!    which beat the x2 blend there (see 6).
@@ -46,7 +45,7 @@ use super::blocks::block_fit;
 use super::exact::every_output;
 #[cfg(feature = "specialised-kernels")]
 use super::kernels::{blend_x2, four_planes_channels_first, permuted_rows, sliding_channels_last};
-use super::kernels::{copy_columns, general};
+use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
 use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
 use super::windows::{AxisWindows, Call, Part, Problem};
@@ -134,8 +133,8 @@ fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
 /// The kernel that runs one interpolation (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kernel {
-    /// `kernels/copy_columns.rs`.
-    CopyColumns,
+    /// `kernels/copy_x2.rs`.
+    CopyX2,
     /// `kernels/blend_x2.rs`.
     #[cfg(feature = "specialised-kernels")]
     BlendX2,
@@ -166,8 +165,8 @@ impl Kernel {
             return Kernel::Scalar;
         };
         let p = &Problem::new(Part::whole(g, &[]), axes);
-        if copy_columns::fits(p) {
-            return Kernel::CopyColumns;
+        if copy_x2::fits(p) {
+            return Kernel::CopyX2;
         }
         #[cfg(not(feature = "specialised-kernels"))]
         let _ = target; // the general kernel takes every problem it fits
@@ -229,7 +228,7 @@ impl Kernel {
         };
         let p = &Problem::new(part, axes);
         match self {
-            Kernel::CopyColumns => copy_columns::run::<L>(input, p, output),
+            Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]

@@ -228,14 +228,8 @@ fn plan_chooses_by_shape_and_target() {
     #[rustfmt::skip]
     let cases: &[PlanCase] = &[
         // Nearest whose columns double: copies, on every target.
-        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [CopyColumns; 4]),
-        (M::Nearest, &[1, 3, 20, 30], CL, &[40, 60], None, false, [CopyColumns; 4]),
-        // Nearest x4 and halving, one element per pixel: copies too;
-        // channels-last RGB x4 and linear halving do not copy columns.
-        (M::Nearest, &[1, 8, 10, 10], CF, &[40, 40], None, false, [CopyColumns; 4]),
-        (M::Nearest, &[1, 8, 21, 21], CF, &[10, 10], None, false, [CopyColumns; 4]),
-        (M::NearestExact, &[1, 1, 21, 20], CL, &[10, 10], None, false, [CopyColumns; 4]),
-        (M::Nearest, &[1, 3, 10, 10], CL, &[40, 40], None, false, [General; 4]),
+        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [CopyX2; 4]),
+        (M::Nearest, &[1, 3, 20, 30], CL, &[40, 60], None, false, [CopyX2; 4]),
         // Nearest x3: one tap, not doubled: the general pass.
         (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [General; 4]),
         // Bilinear x2 channels-first: the x2 blend, but with 16 lanes, where
@@ -314,7 +308,7 @@ fn plan_without_specialised_kernels_is_general() {
     use Layout::{ChannelsFirst as CF, ChannelsLast as CL};
     #[rustfmt::skip]
     let cases: &[PlanCase] = &[
-        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [Kernel::CopyColumns; 4]),
+        (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [Kernel::CopyX2; 4]),
         (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [Kernel::General; 4]),
         (M::Bilinear, &[1, 64, 128, 128], CF, &[256, 256], Some(false), false, [Kernel::General; 4]),
         (M::Bicubic, &[1, 3, 32, 32], CL, &[64, 64], Some(false), false, [Kernel::General; 4]),
@@ -358,7 +352,7 @@ fn plan_without_vector_registers() {
         (M::Bicubic, &[1, 3, 24, 24], CF, &[48, 48], Some(false), General),
         (M::Trilinear, &[1, 2, 8, 8, 8], CF, &[16, 16, 16], Some(false), General),
         (M::Area, &[1, 3, 48, 48], CF, &[16, 16], None, General),
-        (M::Nearest, &[1, 8, 24, 24], CF, &[48, 48], None, CopyColumns),
+        (M::Nearest, &[1, 8, 24, 24], CF, &[48, 48], None, CopyX2),
     ];
     let target = Target {
         lanes: 4,

@@ -7,7 +7,7 @@
 
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod blend_x2;
-pub(crate) mod copy_columns;
+pub(crate) mod copy_x2;
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod four_planes_channels_first;
 pub(crate) mod general;

@@ -1,98 +1,30 @@
-//! Nearest and nearest-exact whose W axis copies whole columns in a
-//! fixed pattern (checked for every column, as the scale gives it): each
-//! output row is its source row with
-//! - every element (channels-last: every pixel) twice (`scale_factor=2`),
-//! - every element four times (4, channels-first or one channel),
-//! - every other element, from the first or the second (0.5,
-//!   channels-first or one channel).
-//!
-//! Channels-first by [`CopyLane::zip`] / [`CopyLane::unzip`] of whole
-//! vectors (which copy the bits), channels-last by a multiply by 1.0 (a
-//! signalling NaN comes out quiet, as from the general pass). Written in
-//! order; no window tables or row edges.
+//! Nearest and nearest-exact whose W axis doubles every column (output
+//! column `x` reads input column `x / 2`, checked for every column, as
+//! `scale_factor=2` gives): each output row is its source row with every
+//! element (channels-last: every pixel) twice, channels-first by
+//! [`CopyLane::zip`] of whole vectors (which copies the bits), channels-last
+//! by a multiply by 1.0 (a signalling NaN comes out quiet, as from the
+//! general pass). Written in order; no window tables or row edges.
 
 use crate::interpolate::windows::{AxisWindows, Problem};
 use crate::simd::CopyLane;
 use wide::f32x4;
 
-/// How output column `x` reads the source row.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Columns {
-    /// Column `x / 2`.
-    Twice,
-    /// Column `x / 4`.
-    FourTimes,
-    /// Column `2 * x + first`.
-    EveryOther { first: usize },
-}
-
-/// The pattern of `p`'s W axis, given that one holds (see [`fits`]): the
-/// widths tell the three apart.
-fn columns(p: &Problem<'_>) -> Columns {
-    let (iw, ow) = (p.i.spatial[2], p.o.spatial[2]);
-    if ow == 2 * iw {
-        Columns::Twice
-    } else if ow == 4 * iw {
-        Columns::FourTimes
-    } else {
-        let mut w = [0.0f32; 1];
-        Columns::EveryOther {
-            first: p.axes[2].window(0, &mut w),
-        }
-    }
-}
-
 /// Whether every axis copies and output column `x` reads input column
-/// `x / 2`, or (one element per pixel) `x / 4` or `2 * x + 0` or `+ 1`.
+/// `x / 2`.
 pub(crate) fn fits(p: &Problem<'_>) -> bool {
     let &Problem { i, o, axes, .. } = p;
     let (iw, ow) = (i.spatial[2], o.spatial[2]);
     let mut w = [0.0f32; 1];
-    let mut reads =
-        |source: &dyn Fn(usize) -> usize| (0..ow).all(|x| axes[2].window(x, &mut w) == source(x));
-    if !axes.iter().all(AxisWindows::copies) {
-        return false;
-    }
-    if ow == 2 * iw {
-        return reads(&|x| x / 2);
-    }
-    if i.pixel() != 1 {
-        return false;
-    }
-    if ow == 4 * iw {
-        return reads(&|x| x / 4);
-    }
-    // Halving only (an unchanged W axis is an identity window even in a
-    // linear call, whose reference multiplies a second tap by 0).
-    if ow >= iw {
-        return false;
-    }
-    let first = 2 * ow <= iw + 1 && reads(&|x| 2 * x);
-    first || (2 * ow <= iw && reads(&|x| 2 * x + 1))
+    axes.iter().all(AxisWindows::copies)
+        && ow == 2 * iw
+        && (0..ow).all(|x| axes[2].window(x, &mut w) == x / 2)
 }
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for.
 pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
-    debug_assert!(fits(p));
-    // One loop per pattern (a match per row cost small x2 calls 15-40%).
-    let c = p.i.pixel();
-    match columns(p) {
-        Columns::Twice if c == 1 => rows(input, p, output, twice::<L>),
-        Columns::Twice => rows(input, p, output, |row, out| pixels_twice::<L>(row, out, c)),
-        Columns::FourTimes => rows(input, p, output, four_times::<L>),
-        Columns::EveryOther { first } => rows(input, p, output, |row, out| {
-            every_other::<L>(row.get(first..).unwrap_or_default(), out)
-        }),
-    }
-}
-
-/// [`run`] with `copy_row` writing each output row from its source row
-/// (a function of its own per pattern, as one pattern's loop was before
-/// the others came: in one function with them the x2 loops ran 15-40%
-/// slower on small planes).
-#[inline(never)]
-fn rows(input: &[f32], p: &Problem<'_>, output: &mut [f32], copy_row: impl Fn(&[f32], &mut [f32])) {
     let &Problem { i, o, axes, .. } = p;
+    debug_assert!(fits(p));
     let [id, ih, iw] = i.spatial;
     let [od, oh, ow] = o.spatial;
     let mut w = [0.0f32; 1];
@@ -135,7 +67,11 @@ fn rows(input: &[f32], p: &Problem<'_>, output: &mut [f32], copy_row: impl Fn(&[
                         let Some(row) = src.get(from..from + in_row) else {
                             return;
                         };
-                        copy_row(row, out);
+                        if c == 1 {
+                            twice::<L>(row, out);
+                        } else {
+                            pixels_twice::<L>(row, out, c);
+                        }
                     }
                 }
                 prev = Some((from, out));
@@ -232,75 +168,4 @@ fn twice_few(row: &[f32], out: &mut [f32]) {
         pair[0] = *v;
         pair[1] = *v;
     }
-}
-
-/// `out[4k..4k + 4] = row[k]`: whole vectors zipped with themselves
-/// twice, then 4-lane vectors, the rest one by one.
-#[inline(always)]
-fn four_times<L: CopyLane>(row: &[f32], out: &mut [f32]) {
-    let (row, out) = four_times_in::<L>(row, out);
-    let (row, out) = if L::LANES > 4 {
-        four_times_in::<f32x4>(row, out)
-    } else {
-        (row, out)
-    };
-    for (quad, v) in out.chunks_exact_mut(4).zip(row) {
-        quad.fill(*v);
-    }
-}
-
-/// The whole vectors of `V` of [`four_times`]; returns the rest.
-#[inline(always)]
-fn four_times_in<'a, 'b, V: CopyLane>(
-    row: &'a [f32],
-    out: &'b mut [f32],
-) -> (&'a [f32], &'b mut [f32]) {
-    let mut outs = out.chunks_exact_mut(4 * V::LANES);
-    let mut ins = row.chunks_exact(V::LANES);
-    for (v, o) in (&mut ins).zip(&mut outs) {
-        let v = V::load(v);
-        let (lo, hi) = v.zip(v);
-        let (o_lo, o_hi) = o.split_at_mut(2 * V::LANES);
-        lo.store_zip(lo, o_lo);
-        hi.store_zip(hi, o_hi);
-    }
-    (ins.remainder(), outs.into_remainder())
-}
-
-/// `out[k] = row[2k]`: the even elements of pairs of whole vectors, then of
-/// 4-lane vectors, the rest one by one. `row` holds at least
-/// `2 * out.len() - 1` elements.
-#[inline(always)]
-fn every_other<L: CopyLane>(row: &[f32], out: &mut [f32]) {
-    let (row, out) = every_other_in::<L>(row, out);
-    let (row, out) = if L::LANES > 4 {
-        every_other_in::<f32x4>(row, out)
-    } else {
-        (row, out)
-    };
-    for (o, v) in out.iter_mut().zip(row.iter().step_by(2)) {
-        *o = *v;
-    }
-}
-
-/// The whole vectors of `V` of [`every_other`]; returns the rest (the
-/// vectors taken are counted first: the input can end a vector short of
-/// the output's last pair).
-#[inline(always)]
-fn every_other_in<'a, 'b, V: CopyLane>(
-    row: &'a [f32],
-    out: &'b mut [f32],
-) -> (&'a [f32], &'b mut [f32]) {
-    let n = (out.len() / V::LANES).min(row.len() / (2 * V::LANES));
-    let (whole_in, rest_in) = row.split_at(2 * V::LANES * n);
-    let (whole_out, rest_out) = out.split_at_mut(V::LANES * n);
-    for (pair, o) in whole_in
-        .chunks_exact(2 * V::LANES)
-        .zip(whole_out.chunks_exact_mut(V::LANES))
-    {
-        let (a, b) = pair.split_at(V::LANES);
-        let (evens, _) = V::load(a).unzip(V::load(b));
-        evens.store(o);
-    }
-    (rest_in, rest_out)
 }
