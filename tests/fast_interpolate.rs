@@ -136,6 +136,60 @@ fn every_mode_is_covered() {
     }
 }
 
+/// A source row that an output row weighs by zero, holding values near
+/// `f32::MAX` in a pattern whose bicubic sum along W overflows: PyTorch
+/// multiplies that infinite sum by the zero weight, NaN, where a blend of
+/// rows first gives a finite number (the flags do not see it, so the row
+/// drivers look for such rows). Bicubic with align_corners weighs the
+/// neighbours of every whole source position by zero (6 -> 11 rows: every
+/// other output row; x2: the first and last). Rows 40 and 1001 wide, 1 to
+/// 4 channels, both layouts; the reference's NaN are checked to be there.
+#[test]
+fn zero_weight_rows_that_overflow() {
+    let mut rng = Rng(11);
+    let max = f32::MAX;
+    let pattern = [-max, max, max, -max];
+    for (spatial, size) in [
+        (&[6usize, 40][..], &[11usize, 79][..]),
+        (&[6, 1001], &[12, 2002]),
+    ] {
+        for c in [1, 3, 4] {
+            for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+                let shape: Vec<usize> = [&[2, c][..], spatial].concat();
+                let (h, w) = (spatial[spatial.len() - 2], spatial[spatial.len() - 1]);
+                let mut input = rng.signed_units(shape.iter().product());
+                // Row 1 of every plane (and depth), in either layout.
+                for (k, x) in input.iter_mut().enumerate() {
+                    let (row, col) = match layout {
+                        Layout::ChannelsFirst => ((k / w) % h, k % w),
+                        Layout::ChannelsLast => ((k / (w * c)) % h, (k / c) % w),
+                    };
+                    if row == 1 {
+                        *x = pattern[col % 4];
+                    }
+                }
+                let call = Call {
+                    shape,
+                    mode: M::Bicubic,
+                    size: Some(size.to_vec()),
+                    scale_factor: None,
+                    recompute: None,
+                    align_corners: Some(true),
+                    antialias: false,
+                    layout,
+                    input,
+                };
+                let describe = format!("{:?} {layout:?}", call.shape);
+                let mut want = vec![0.0; 2 * c * size[0] * size[1]];
+                let opts = call.options();
+                reference::interpolate(&call.input, &call.shape, layout, &opts, &mut want).unwrap();
+                assert!(want.iter().any(|x| x.is_nan()), "no NaN: {describe}");
+                assert!(!compare(&call).is_failure(), "{describe}");
+            }
+        }
+    }
+}
+
 /// The benchmark shapes, each once, in both layouts.
 #[test]
 fn benchmark_shapes() {
