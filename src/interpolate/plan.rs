@@ -5,36 +5,40 @@
 //! 1. [`Kernel::CopyX2`]: nearest or nearest-exact whose W axis doubles
 //!    every column: each source row written with every element twice. No
 //!    tables, no arithmetic.
-//! 2. [`Kernel::PermutedRows`] first where the target's permuted blocks
+//! 2. [`Kernel::CopyX4OrHalf`]: nearest or nearest-exact, one element per
+//!    pixel, whose W axis repeats every column four times or takes every
+//!    other one: each source row written with every element four times, or
+//!    every other element. No tables, no arithmetic.
+//! 3. [`Kernel::PermutedRows`] first where the target's permuted blocks
 //!    take repeating windows (16 lanes with a one-instruction permute),
-//!    which beat the x2 blend there (see 6).
-//! 3. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
+//!    which beat the x2 blend there (see 7).
+//! 4. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
 //!    window of 2 or 4 taps) whose W axis doubles with the same two
 //!    weight sets off the edges: a pair of outputs per input column, the
 //!    shifted windows taken by constant lane shuffles, no per-column
 //!    weights; also the rows too wide for the permuted rows' one column
 //!    table.
-//! 4. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
+//! 5. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
 //!    taps at any scale, with whole vectors of channels: the vertical
 //!    blends of the input pixels an output reads kept in registers and
 //!    rolled along the row.
-//! 5. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
+//! 6. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
 //!    one-instruction lane permute (x86_64's SSE2, the portable builds),
 //!    channels-first W windows of 2 to 4 taps, four planes at a time so
 //!    that each output column is one multiply-add per tap for all four.
-//! 6. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
+//! 7. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
 //!    straight from its blended source rows, a permute per tap.
-//! 7. [`Kernel::FourPlanesChannelsFirst`] again, with the permute, where
+//! 8. [`Kernel::FourPlanesChannelsFirst`] again, with the permute, where
 //!    the general pass's horizontal pass would not vectorise the row
 //!    ([`general_rows_are_slow`]) and there are four planes or more.
-//! 8. [`Kernel::General`]: everything else the stack tables hold (windows
+//! 9. [`Kernel::General`]: everything else the stack tables hold (windows
 //!    up to 64 taps, 64 source rows): a vertical sum per output row, then
 //!    the horizontal pass (periodic runs, permuted blocks, masked edges).
-//! 9. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
-//!    downscales past ~10x, area past ~60x): the reference on the checked
-//!    geometry.
+//! 10. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
+//!     downscales past ~10x, area past ~60x): the reference on the checked
+//!     geometry.
 //!
 //! Each kernel's `fits` states exactly what it takes; `run` then cannot
 //! decline. The choice depends on the build only through [`Target`], so
@@ -44,7 +48,9 @@
 use super::blocks::block_fit;
 use super::exact::every_output;
 #[cfg(feature = "specialised-kernels")]
-use super::kernels::{blend_x2, four_planes_channels_first, permuted_rows, sliding_channels_last};
+use super::kernels::{
+    blend_x2, copy_x4_or_half, four_planes_channels_first, permuted_rows, sliding_channels_last,
+};
 use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
 use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
@@ -135,6 +141,9 @@ fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
 pub(crate) enum Kernel {
     /// `kernels/copy_x2.rs`.
     CopyX2,
+    /// `kernels/copy_x4_or_half.rs`.
+    #[cfg(feature = "specialised-kernels")]
+    CopyX4OrHalf,
     /// `kernels/blend_x2.rs`.
     #[cfg(feature = "specialised-kernels")]
     BlendX2,
@@ -181,37 +190,37 @@ impl Kernel {
         }
     }
 
-    /// The specialised kernel (2-7 in the module docs) that takes `p`, if
+    /// The specialised kernel (2-8 in the module docs) that takes `p`, if
     /// any.
     #[cfg(feature = "specialised-kernels")]
     fn specialised(p: &Problem<'_>, target: Target) -> Option<Kernel> {
         // A channels-first plane of more than one output row.
         let image = p.i.layout == Layout::ChannelsFirst && p.o.spatial[0] * p.o.spatial[1] > 1;
         let blocks = target.blocks_channels_first_images() || !image;
-        Some(
-            if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
-                // With 16 lanes, the permuted rows beat the x2 blend where
-                // they apply (a block serves 16 outputs).
-                Kernel::PermutedRows
-            } else if blocks && blend_x2::fits(p, target) {
-                Kernel::BlendX2
-            } else if sliding_channels_last::fits(p, target.lanes) {
-                Kernel::SlidingChannelsLast
-            } else if blocks && !target.permute && four_planes_channels_first::fits(p) {
-                Kernel::FourPlanesChannelsFirst
-            } else if permuted_rows::fits(p, target) {
-                Kernel::PermutedRows
-            } else if blocks
-                && target.permute
-                && four_planes_channels_first::fits(p)
-                && p.i.n * p.i.c >= 4
-                && general_rows_are_slow(p, target)
-            {
-                Kernel::FourPlanesChannelsFirst
-            } else {
-                return None;
-            },
-        )
+        Some(if copy_x4_or_half::fits(p) {
+            Kernel::CopyX4OrHalf
+        } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
+            // With 16 lanes, the permuted rows beat the x2 blend where
+            // they apply (a block serves 16 outputs).
+            Kernel::PermutedRows
+        } else if blocks && blend_x2::fits(p, target) {
+            Kernel::BlendX2
+        } else if sliding_channels_last::fits(p, target.lanes) {
+            Kernel::SlidingChannelsLast
+        } else if blocks && !target.permute && four_planes_channels_first::fits(p) {
+            Kernel::FourPlanesChannelsFirst
+        } else if permuted_rows::fits(p, target) {
+            Kernel::PermutedRows
+        } else if blocks
+            && target.permute
+            && four_planes_channels_first::fits(p)
+            && p.i.n * p.i.c >= 4
+            && general_rows_are_slow(p, target)
+        {
+            Kernel::FourPlanesChannelsFirst
+        } else {
+            return None;
+        })
     }
 
     /// Runs the kernel with lanes `L` (the lanes it was chosen for, on the
@@ -229,6 +238,8 @@ impl Kernel {
         let p = &Problem::new(part, axes);
         match self {
             Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
+            Kernel::CopyX4OrHalf => copy_x4_or_half::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]

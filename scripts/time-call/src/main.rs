@@ -1,6 +1,7 @@
 //! `time-call MODE SHAPE LAYOUT SCALE ITERATIONS [ac]`: runs one
 //! `interpolate` call ITERATIONS times (after one warm-up call) and prints
-//! the mean in microseconds. MODE is bilinear, bicubic or trilinear; SHAPE
+//! the mean in microseconds. MODE is bilinear, bicubic, trilinear, nearest
+//! or nearest-exact; SHAPE
 //! the logical shape `NxCxHxW` (or `NxCxDxHxW`); LAYOUT cf or cl; `ac`
 //! sets align_corners. Alternate two builds' binaries and compare medians:
 //!
@@ -22,7 +23,9 @@ fn main() {
         "bilinear" => InterpolateMode::Bilinear,
         "bicubic" => InterpolateMode::Bicubic,
         "trilinear" => InterpolateMode::Trilinear,
-        other => panic!("mode {other}: bilinear, bicubic or trilinear"),
+        "nearest" => InterpolateMode::Nearest,
+        "nearest-exact" => InterpolateMode::NearestExact,
+        other => panic!("mode {other}: bilinear, bicubic, trilinear, nearest or nearest-exact"),
     };
     let shape: Vec<usize> = args[2]
         .split('x')
@@ -38,7 +41,12 @@ fn main() {
     let mut options = InterpolateOptions::scale_factor(mode, &scale);
     #[cfg(not(feature = "old-api"))]
     let mut options = InterpolateOptions::scale_factor(mode, scale);
-    options.align_corners = Some(args.get(6).is_some_and(|s| s == "ac"));
+    if !matches!(
+        mode,
+        InterpolateMode::Nearest | InterpolateMode::NearestExact
+    ) {
+        options.align_corners = Some(args.get(6).is_some_and(|s| s == "ac"));
+    }
     let out_len = upsample::interpolate_output_shape(&shape, &options)
         .expect("options")
         .numel();

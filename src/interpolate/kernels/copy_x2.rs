@@ -21,7 +21,11 @@ pub(crate) fn fits(p: &Problem<'_>) -> bool {
         && (0..ow).all(|x| axes[2].window(x, &mut w) == x / 2)
 }
 
-/// Resamples `input` into `output`, a problem [`fits`] holds for.
+/// Resamples `input` into `output`, a problem [`fits`] holds for. In line
+/// in the plan's `run` with AVX-512, where out of line the copies of small
+/// planes ran up to 1.7x slower; left to the compiler otherwise (in line
+/// with SSE2, channels-last RGB x2 ran 6% slower).
+#[cfg_attr(target_feature = "avx512f", inline(always))]
 pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
     let &Problem { i, o, axes, .. } = p;
     debug_assert!(fits(p));

@@ -9,6 +9,8 @@
 pub(crate) mod blend_x2;
 pub(crate) mod copy_x2;
 #[cfg(feature = "specialised-kernels")]
+pub(crate) mod copy_x4_or_half;
+#[cfg(feature = "specialised-kernels")]
 pub(crate) mod four_planes_channels_first;
 pub(crate) mod general;
 #[cfg(feature = "specialised-kernels")]
