@@ -9,34 +9,37 @@
 //!    pixel, whose W axis repeats every column four times or takes every
 //!    other one: each source row written with every element four times, or
 //!    every other element. No tables, no arithmetic.
-//! 3. [`Kernel::PermutedRows`] first where the target's permuted blocks
+//! 3. [`Kernel::CopyPixelsChannelsLast`]: nearest or nearest-exact
+//!    channels-last at any other scale, pixels of 2 channels or more: each
+//!    output pixel copied from the input pixel its window reads.
+//! 4. [`Kernel::PermutedRows`] first where the target's permuted blocks
 //!    take repeating windows (16 lanes with a one-instruction permute),
-//!    which beat the x2 blend there (see 7).
-//! 4. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
+//!    which beat the x2 blend there (see 8).
+//! 5. [`Kernel::BlendX2`]: linear, bilinear, bicubic, trilinear (or any
 //!    window of 2 or 4 taps) whose W axis doubles with the same two
 //!    weight sets off the edges: a pair of outputs per input column, the
 //!    shifted windows taken by constant lane shuffles, no per-column
 //!    weights; also the rows too wide for the permuted rows' one column
 //!    table.
-//! 5. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
+//! 6. [`Kernel::SlidingChannelsLast`]: channels-last W windows of 2 or 4
 //!    taps at any scale, with whole vectors of channels: the vertical
 //!    blends of the input pixels an output reads kept in registers and
 //!    rolled along the row.
-//! 6. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
+//! 7. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
 //!    one-instruction lane permute (x86_64's SSE2, the portable builds),
 //!    channels-first W windows of 2 to 4 taps, four planes at a time so
 //!    that each output column is one multiply-add per tap for all four.
-//! 7. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
+//! 8. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
 //!    straight from its blended source rows, a permute per tap.
-//! 8. [`Kernel::FourPlanesChannelsFirst`] again, with the permute, where
+//! 9. [`Kernel::FourPlanesChannelsFirst`] again, with the permute, where
 //!    the general pass's horizontal pass would not vectorise the row
 //!    ([`general_rows_are_slow`]) and there are four planes or more.
-//! 9. [`Kernel::General`]: everything else the stack tables hold (windows
-//!    up to 64 taps, 64 source rows): a vertical sum per output row, then
-//!    the horizontal pass (periodic runs, permuted blocks, masked edges).
-//! 10. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
+//! 10. [`Kernel::General`]: everything else the stack tables hold (windows
+//!     up to 64 taps, 64 source rows): a vertical sum per output row, then
+//!     the horizontal pass (periodic runs, permuted blocks, masked edges).
+//! 11. [`Kernel::Scalar`]: windows too wide for the tables (antialiased
 //!     downscales past ~10x, area past ~60x): the reference on the checked
 //!     geometry.
 //!
@@ -49,7 +52,8 @@ use super::blocks::block_fit;
 use super::exact::every_output;
 #[cfg(feature = "specialised-kernels")]
 use super::kernels::{
-    blend_x2, copy_x4_or_half, four_planes_channels_first, permuted_rows, sliding_channels_last,
+    blend_x2, copy_pixels_channels_last, copy_x4_or_half, four_planes_channels_first,
+    permuted_rows, sliding_channels_last,
 };
 use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
@@ -144,6 +148,9 @@ pub(crate) enum Kernel {
     /// `kernels/copy_x4_or_half.rs`.
     #[cfg(feature = "specialised-kernels")]
     CopyX4OrHalf,
+    /// `kernels/copy_pixels_channels_last.rs`.
+    #[cfg(feature = "specialised-kernels")]
+    CopyPixelsChannelsLast,
     /// `kernels/blend_x2.rs`.
     #[cfg(feature = "specialised-kernels")]
     BlendX2,
@@ -190,7 +197,7 @@ impl Kernel {
         }
     }
 
-    /// The specialised kernel (2-8 in the module docs) that takes `p`, if
+    /// The specialised kernel (2-9 in the module docs) that takes `p`, if
     /// any.
     #[cfg(feature = "specialised-kernels")]
     fn specialised(p: &Problem<'_>, target: Target) -> Option<Kernel> {
@@ -199,6 +206,8 @@ impl Kernel {
         let blocks = target.blocks_channels_first_images() || !image;
         Some(if copy_x4_or_half::fits(p) {
             Kernel::CopyX4OrHalf
+        } else if copy_pixels_channels_last::fits(p) {
+            Kernel::CopyPixelsChannelsLast
         } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
             // With 16 lanes, the permuted rows beat the x2 blend where
             // they apply (a block serves 16 outputs).
@@ -240,6 +249,8 @@ impl Kernel {
             Kernel::CopyX2 => copy_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]
             Kernel::CopyX4OrHalf => copy_x4_or_half::run::<L>(input, p, output),
+            #[cfg(feature = "specialised-kernels")]
+            Kernel::CopyPixelsChannelsLast => copy_pixels_channels_last::run(input, p, output),
             #[cfg(feature = "specialised-kernels")]
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]

@@ -230,12 +230,13 @@ fn plan_chooses_by_shape_and_target() {
         // Nearest whose columns double: copies, on every target.
         (M::Nearest, &[1, 64, 128, 128], CF, &[256, 256], None, false, [CopyX2; 4]),
         (M::Nearest, &[1, 3, 20, 30], CL, &[40, 60], None, false, [CopyX2; 4]),
-        // Nearest x4 and halving, one element per pixel: copies too;
-        // channels-last RGB x4 does not copy columns.
+        // Nearest x4 and halving, one element per pixel: copies too.
         (M::Nearest, &[1, 8, 10, 10], CF, &[40, 40], None, false, [CopyX4OrHalf; 4]),
         (M::Nearest, &[1, 8, 21, 21], CF, &[10, 10], None, false, [CopyX4OrHalf; 4]),
         (M::NearestExact, &[1, 1, 21, 20], CL, &[10, 10], None, false, [CopyX4OrHalf; 4]),
-        (M::Nearest, &[1, 3, 10, 10], CL, &[40, 40], None, false, [General; 4]),
+        // Channels-last nearest at other scales (RGB x4, x1.5): pixel copies.
+        (M::Nearest, &[1, 3, 10, 10], CL, &[40, 40], None, false, [CopyPixelsChannelsLast; 4]),
+        (M::NearestExact, &[2, 8, 10, 10], CL, &[15, 15], None, false, [CopyPixelsChannelsLast; 4]),
         // Nearest x3: one tap, not doubled: the general pass.
         (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [General; 4]),
         // Bilinear x2 channels-first: the x2 blend, but with 16 lanes, where

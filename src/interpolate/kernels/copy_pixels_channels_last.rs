@@ -1,0 +1,71 @@
+//! Nearest and nearest-exact channels-last at any scale (pixels of 2
+//! channels or more; `copy_x2.rs` takes the doubling ones first): each
+//! output pixel is a copy of the input pixel its window reads (the bits,
+//! as PyTorch copies them), from the source row the row driver
+//! ([`each_row`]) gives. The W windows' starts are found once per chunk of
+//! [`COLUMNS`] output columns for every row and plane.
+
+use crate::interpolate::rows::each_row;
+use crate::interpolate::stack::pick;
+use crate::interpolate::windows::{AxisWindows, Problem};
+use crate::layout::Layout;
+
+/// Output columns whose window starts are found at once.
+const COLUMNS: usize = pick(256, 32);
+
+/// Whether the kernel takes `p`: a call that copies (nearest, or ONNX's
+/// nearest `Resize`), every axis copying, channels-last pixels of at least
+/// 2 channels.
+pub(crate) fn fits(p: &Problem<'_>) -> bool {
+    p.g.copies()
+        && p.i.layout == Layout::ChannelsLast
+        && p.i.pixel() > 1
+        && p.axes.iter().all(AxisWindows::copies)
+}
+
+/// Resamples `input` into `output`, a problem [`fits`] holds for.
+#[inline(never)]
+pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
+    let c = p.i.pixel();
+    let ow = p.o.spatial[2];
+    let mut starts = [0usize; COLUMNS];
+    let mut w = [0.0f32; 1];
+    for x0 in (0..ow).step_by(COLUMNS) {
+        let n = COLUMNS.min(ow - x0);
+        for (k, start) in starts.iter_mut().take(n).enumerate() {
+            *start = p.axes[2].window(x0 + k, &mut w) * c;
+        }
+        let starts = starts.get(..n).unwrap_or_default();
+        let outputs = x0 * c..(x0 + n) * c;
+        // `c` a constant in the common cases, where a pixel's copy is a
+        // few moves rather than a `memcpy` call.
+        macro_rules! pixels {
+            ($c:expr) => {
+                each_row::<1>(input, p, output, |[row], _, out| {
+                    if let Some(out) = out.get_mut(outputs.clone()) {
+                        copy_pixels(row, starts, out, $c);
+                    }
+                    false
+                })
+            };
+        }
+        match c {
+            2 => pixels!(2),
+            3 => pixels!(3),
+            4 => pixels!(4),
+            8 => pixels!(8),
+            _ => pixels!(c),
+        }
+    }
+}
+
+/// `out`'s pixels of `c` channels, pixel `k` a copy of `row`'s pixel at
+/// `starts[k]`.
+#[inline(always)]
+fn copy_pixels(row: &[f32], starts: &[usize], out: &mut [f32], c: usize) {
+    for (&start, to) in starts.iter().zip(out.chunks_exact_mut(c)) {
+        if let Some(from) = row.get(start..start + c) {
+            to.copy_from_slice(from);
+        }
+    }
+}
