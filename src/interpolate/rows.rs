@@ -210,7 +210,7 @@ fn settle_zero_weights<const R: usize>(
     let (_, _, in_row, out_row) = rows.sizes;
     for &k in rows
         .zero_weights
-        .get(..rows.zero_weight_rows)
+        .get(..rows.zero_weight_count)
         .unwrap_or_default()
     {
         let k = usize::from(k);
@@ -385,9 +385,9 @@ fn rows_in_pairs<const R: usize>(
 pub(crate) struct SourceRows<'a, const R: usize> {
     pub(crate) sources: [([usize; R], [f32; R]); CHUNK],
     /// The chunk's rows (indices in `sources`) one of whose source rows
-    /// has the weight zero: the first `zero_weight_rows`.
+    /// has the weight zero: the first `zero_weight_count`.
     zero_weights: [u8; CHUNK],
-    zero_weight_rows: usize,
+    zero_weight_count: usize,
     axes: &'a [AxisWindows; MAX_SPATIAL],
     /// Floats per input plane, output plane, input row, output row.
     pub(crate) sizes: (usize, usize, usize, usize),
@@ -427,7 +427,7 @@ impl<'a, const R: usize> SourceRows<'a, R> {
         Some(SourceRows {
             sources: [([0usize; R], [0.0f32; R]); CHUNK],
             zero_weights: [0; CHUNK],
-            zero_weight_rows: 0,
+            zero_weight_count: 0,
             axes,
             sizes: (id * ih * in_row, od * oh * out_row, in_row, out_row),
             ih,
@@ -472,7 +472,7 @@ impl<'a, const R: usize> SourceRows<'a, R> {
         // The row's depth and height counted along (not divided out: a
         // division per row was a fifth of small trilinear calls).
         let (mut z, mut y) = (first / oh, first % oh);
-        self.zero_weight_rows = 0;
+        self.zero_weight_count = 0;
         for (k, (at, w)) in self.sources.iter_mut().enumerate().take(count) {
             if self.depth.0 != z {
                 let mut wz = [0.0f32; 2];
@@ -499,10 +499,10 @@ impl<'a, const R: usize> SourceRows<'a, R> {
             }
             if let (true, Some(slot)) = (
                 w.contains(&0.0),
-                self.zero_weights.get_mut(self.zero_weight_rows),
+                self.zero_weights.get_mut(self.zero_weight_count),
             ) {
                 *slot = k as u8;
-                self.zero_weight_rows += 1;
+                self.zero_weight_count += 1;
             }
             y += 1;
             if y == oh {
