@@ -44,15 +44,12 @@ pub(crate) struct Blocks {
 }
 
 impl Blocks {
-    /// The blocks of `wt` over a source of `len` inputs, or `None` if one
-    /// does not fit (or the row is shorter than a vector).
-    fn new<const K: usize, const N: usize, const P: usize, const T: usize>(
-        wt: &Table<N, P, T>,
-        len: usize,
-        lanes: usize,
-    ) -> Option<Blocks> {
-        let count = wt.len.div_ceil(lanes);
-        if wt.len < lanes || count > MAX_BLOCKS || K * N > T {
+    /// The blocks of windows of `K` taps starting at `offset` (one per
+    /// output) over a source of `len` inputs, or `None` if one does not
+    /// fit (or the row is shorter than a vector).
+    fn new<const K: usize>(offset: &[u32], len: usize, lanes: usize) -> Option<Blocks> {
+        let count = offset.len().div_ceil(lanes);
+        if offset.len() < lanes || count > MAX_BLOCKS {
             return None;
         }
         let mut b = Blocks {
@@ -62,8 +59,8 @@ impl Blocks {
             len: count,
         };
         for j in 0..count {
-            let x = (j * lanes).min(wt.len - lanes);
-            let (at, shift) = block_fit::<K>(&wt.offset, x, lanes, len)?;
+            let x = (j * lanes).min(offset.len() - lanes);
+            let (at, shift) = block_fit::<K>(offset, x, lanes, len)?;
             (b.x[j], b.at[j], b.shift[j]) = (x as u32, at as u32, shift as u32);
         }
         Some(b)
@@ -72,9 +69,10 @@ impl Blocks {
     /// Each block's first output, load position and index shift.
     #[inline(always)]
     fn each(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        let plan = self.x.iter().zip(&self.at).zip(&self.shift);
-        let plan = plan.map(|((&x, &at), &shift)| (x as usize, at as usize, shift as usize));
-        plan.take(self.len)
+        // Slices of the blocks' count: one trip count for the loop.
+        let n = self.len.min(MAX_BLOCKS);
+        let plan = self.x[..n].iter().zip(&self.at[..n]).zip(&self.shift[..n]);
+        plan.map(|((&x, &at), &shift)| (x as usize, at as usize, shift as usize))
     }
 }
 
@@ -88,12 +86,27 @@ pub(crate) fn permuted_plan(
     repeats: bool,
     target: Target,
 ) -> Option<Blocks> {
-    if !target.permute || !wt.monotone || (repeats && !target.permutes_repeating_windows()) {
+    if !wt.monotone || (repeats && !target.permutes_repeating_windows()) {
         return None;
     }
-    match wt.taps {
-        2 => Blocks::new::<2, W_CHUNK, W_POOL, W_BY_TAP>(wt, len, target.lanes),
-        4 => Blocks::new::<4, W_CHUNK, W_POOL, W_BY_TAP>(wt, len, target.lanes),
+    permuted_blocks(wt.offset.get(..wt.len)?, wt.taps, len, target)
+}
+
+/// The [`Blocks`] of windows of `taps` taps (2 or 4, their weights tap by
+/// tap in a column table) that start in order at `offset` over a source
+/// of `len` inputs, on a target with a one-instruction permute.
+pub(crate) fn permuted_blocks(
+    offset: &[u32],
+    taps: usize,
+    len: usize,
+    target: Target,
+) -> Option<Blocks> {
+    if !target.permute {
+        return None;
+    }
+    match taps {
+        2 => Blocks::new::<2>(offset, len, target.lanes),
+        4 => Blocks::new::<4>(offset, len, target.lanes),
         _ => None,
     }
 }

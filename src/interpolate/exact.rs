@@ -23,9 +23,15 @@
 //! PyTorch multiplies that row's sum along W by zero, and an overflowed
 //! sum times zero is NaN, while the kernel's blend of it is zero.
 //!
+//! The permuted rows, whose rows are short or load each input once per
+//! output row, note nothing: the row driver scans each plane's source
+//! rows once per chunk instead ([`any_special`], a vectorised max of
+//! magnitudes) and, where that finds a special value, each row's, and
+//! recomputes the rows that read one (`rows.rs`'s `Check::Scan`).
+//!
 //! Nothing here costs more than the one multiply-add per blended vector
-//! where the inputs are ordinary; the recomputation runs only on rows
-//! that hold such a value. Left out, and said in the README: an input
+//! (or the scan's one pass over the inputs) where the inputs are
+//! ordinary; the recomputation runs only on rows that hold such a value. Left out, and said in the README: an input
 //! near `f32::MAX` weighted by a nonzero vertical weight below about
 //! 2^-64, whose row PyTorch sums into an overflow.
 
@@ -158,7 +164,12 @@ pub(crate) fn every_output(p: &Part<'_>, output: &mut [f32]) {
 /// [`LARGE`] or more.
 #[inline]
 pub(crate) fn any_special(x: &[f32]) -> bool {
-    x.iter().fold(false, |found, &v| found | special(v))
+    // The largest magnitude's bits (NaN's are above infinity's, which are
+    // above every finite value's): a max of integers, which vectorises.
+    let most = x
+        .iter()
+        .fold(0, |most: u32, &v| most.max(v.abs().to_bits()));
+    most >= LARGE.to_bits()
 }
 
 /// Whether a source row given the weight zero in `weights` (as ATen

@@ -11,7 +11,7 @@
 //!         for each output row (or pair, or quad): kernel(source rows, weights, output rows)
 //! ```
 
-use super::exact::{fix_row, zero_weight_rows};
+use super::exact::{any_special, fix_row, zero_weight_rows};
 use super::stack::pick;
 use super::windows::{AxisWindows, Problem};
 use crate::layout::MAX_SPATIAL;
@@ -142,6 +142,21 @@ pub(crate) const CHUNK: usize = pick(128, 16);
 // `SourceRows::zero_weights` holds row indices of a chunk in a `u8`.
 const _: () = assert!(CHUNK <= 256);
 
+/// How the rows a kernel wrote are checked for special inputs (NaN,
+/// infinities, huge values: `exact.rs`), whose outputs are recomputed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Check {
+    /// By the flag each row's kernel returns, and the rows with a source
+    /// row of weight zero scanned after their chunk.
+    Flags,
+    /// By a scan of each plane's source rows after its chunk (one pass
+    /// over the inputs the chunk read), and of each row's only where that
+    /// finds one; the kernel's flags are not read. For kernels whose rows
+    /// are short or load each input once per output row, where a flag
+    /// noted per blended vector costs more than the scan.
+    Scan,
+}
+
 /// The source rows per output row [`each_row`] gives (depth taps times
 /// height taps), when the W axis blends (does not copy) and the depth
 /// window has at most 2 taps.
@@ -162,9 +177,10 @@ pub(crate) fn each_row<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
     output: &mut [f32],
+    check: Check,
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
 ) {
-    let Some(mut rows) = SourceRows::<R>::new(p) else {
+    let Some(mut rows) = SourceRows::<R>::new(p, check) else {
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
@@ -174,9 +190,9 @@ pub(crate) fn each_row<const R: usize>(
             for (k, (&(at, w), out)) in outs.enumerate() {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let flagged = row(source, w, out);
-                settle(p, (plane, first + k), flagged, out);
+                settle(p, (plane, first + k), rows.read(flagged), out);
             }
-            settle_zero_weights(p, &rows, (plane, first), src, dst);
+            settle_chunk(p, &rows, (plane, first), src, dst);
         }
     }
 }
@@ -185,7 +201,7 @@ pub(crate) fn each_row<const R: usize>(
 /// its flag is raised, the outputs that special inputs reach recomputed
 /// exactly ([`fix_row`]). (Rows with a source row of weight zero, which
 /// the flag does not see, are checked after their chunk:
-/// [`settle_zero_weights`].)
+/// [`settle_chunk`].)
 #[inline(always)]
 fn settle(p: &Problem<'_>, (plane, row): (usize, usize), flagged: bool, out: &mut [f32]) {
     if flagged {
@@ -194,13 +210,16 @@ fn settle(p: &Problem<'_>, (plane, row): (usize, usize), flagged: bool, out: &mu
 }
 
 /// After the kernels wrote one plane's rows of a chunk (`src` the plane's
-/// input, `dst` those rows): the rows one of whose source rows has the
-/// weight zero (the edges of most modes) and holds a large value, which
-/// the flags do not see (the blends multiply that row by zero), recomputed
-/// exactly. Out of the row loops: tested there for every row, it cost
-/// trilinear x2 channels-first a quarter of its time.
+/// input, `dst` those rows), the rows the flags do not cover recomputed
+/// exactly where special inputs reach them ([`Check`]):
+/// - with flags, the rows one of whose source rows has the weight zero
+///   (the edges of most modes) and holds a large value (the blends
+///   multiply that row by zero). Out of the row loops: tested there for
+///   every row, it cost trilinear x2 channels-first a quarter of its time.
+/// - with a scan, every row one of whose source rows holds a special
+///   value, looked for row by row only where the chunk's source rows do.
 #[inline(never)]
-fn settle_zero_weights<const R: usize>(
+fn settle_chunk<const R: usize>(
     p: &Problem<'_>,
     rows: &SourceRows<'_, R>,
     (plane, first): (usize, usize),
@@ -208,6 +227,20 @@ fn settle_zero_weights<const R: usize>(
     dst: &mut [f32],
 ) {
     let (_, _, in_row, out_row) = rows.sizes;
+    let source = |at: [usize; R]| at.map(|at| src.get(at..at + in_row).unwrap_or_default());
+    if rows.check == Check::Scan {
+        let (lo, hi) = rows.span;
+        if !any_special(src.get(lo..hi).unwrap_or_default()) {
+            return;
+        }
+        let outs = rows.sources.iter().zip(dst.chunks_exact_mut(out_row));
+        for (k, (&(at, _), out)) in outs.enumerate() {
+            if source(at).iter().any(|row| any_special(row)) {
+                settle(p, (plane, first + k), true, out);
+            }
+        }
+        return;
+    }
     for &k in rows
         .zero_weights
         .get(..rows.zero_weight_count)
@@ -220,8 +253,7 @@ fn settle_zero_weights<const R: usize>(
         ) else {
             continue;
         };
-        let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
-        if zero_weight_rows(&source, &weight) {
+        if zero_weight_rows(&source(at), &weight) {
             settle(p, (plane, first + k), true, out);
         }
     }
@@ -236,10 +268,11 @@ pub(crate) fn each_row_paired<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
     output: &mut [f32],
+    check: Check,
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
 ) {
-    let Some(mut rows) = SourceRows::<R>::new(p) else {
+    let Some(mut rows) = SourceRows::<R>::new(p, check) else {
         return;
     };
     let mut pairs = [false; CHUNK];
@@ -248,7 +281,7 @@ pub(crate) fn each_row_paired<const R: usize>(
         for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
             let at = (plane, first);
             rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
-            settle_zero_weights(p, &rows, at, src, dst);
+            settle_chunk(p, &rows, at, src, dst);
         }
     }
 }
@@ -266,15 +299,16 @@ pub(crate) fn each_row_quad<const R: usize>(
     input: &[f32],
     p: &Problem<'_>,
     output: &mut [f32],
+    check: Check,
     mut row: impl FnMut([&[f32]; R], [f32; R], &mut [f32]) -> bool,
     mut pair: impl FnMut([&[f32]; R], [[f32; R]; 2], [&mut [f32]; 2]) -> [bool; 2],
     mut quad: impl FnMut([&[f32]; R], [[f32; R]; 4], [&mut [f32]; 4]) -> [bool; 4],
 ) {
     let oh = p.o.spatial[1];
     if oh == 0 || 2 * oh > CHUNK {
-        return each_row_paired(input, p, output, row, pair);
+        return each_row_paired(input, p, output, check, row, pair);
     }
-    let Some(mut rows) = SourceRows::<R>::new(p) else {
+    let Some(mut rows) = SourceRows::<R>::new(p, check) else {
         return;
     };
     let (_, _, in_row, out_row) = rows.sizes;
@@ -290,7 +324,7 @@ pub(crate) fn each_row_quad<const R: usize>(
             let at = (plane, first);
             if !two {
                 rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
-                settle_zero_weights(p, &rows, at, src, dst);
+                settle_chunk(p, &rows, at, src, dst);
                 continue;
             }
             let weight = |k: usize| rows.sources.get(k).map_or([0.0; R], |s| s.1);
@@ -301,7 +335,7 @@ pub(crate) fn each_row_quad<const R: usize>(
                 let at = rows.sources.get(k).map_or([0; R], |s| s.0);
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let settle = |k: usize, flagged: bool, out: &mut [f32]| {
-                    settle(p, (plane, first + k), flagged, out);
+                    settle(p, (plane, first + k), rows.read(flagged), out);
                 };
                 if pairs.get(k) == Some(&true) {
                     let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
@@ -320,7 +354,7 @@ pub(crate) fn each_row_quad<const R: usize>(
                     k += 1;
                 }
             }
-            settle_zero_weights(p, &rows, at, src, dst);
+            settle_chunk(p, &rows, at, src, dst);
         }
     }
 }
@@ -369,12 +403,12 @@ fn rows_in_pairs<const R: usize>(
             let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
             let out2 = outs.next().unwrap_or_default();
             let [f1, f2] = pair(source, [w, w2], [&mut *out, &mut *out2]);
-            settle(p, (plane, first + k), f1, out);
-            settle(p, (plane, first + k + 1), f2, out2);
+            settle(p, (plane, first + k), rows.read(f1), out);
+            settle(p, (plane, first + k + 1), rows.read(f2), out2);
             k += 2;
         } else {
             let flagged = row(source, w, out);
-            settle(p, (plane, first + k), flagged, out);
+            settle(p, (plane, first + k), rows.read(flagged), out);
             k += 1;
         }
     }
@@ -388,6 +422,10 @@ pub(crate) struct SourceRows<'a, const R: usize> {
     /// has the weight zero: the first `zero_weight_count`.
     zero_weights: [u8; CHUNK],
     zero_weight_count: usize,
+    /// How the rows are checked, and the span of the chunk's source rows
+    /// in a plane (the first input of its first to the end of its last).
+    check: Check,
+    span: (usize, usize),
     axes: &'a [AxisWindows; MAX_SPATIAL],
     /// Floats per input plane, output plane, input row, output row.
     pub(crate) sizes: (usize, usize, usize, usize),
@@ -408,7 +446,7 @@ pub(crate) struct SourceRows<'a, const R: usize> {
 impl<'a, const R: usize> SourceRows<'a, R> {
     /// The source rows of `p`'s output rows, rows of pixels of
     /// [`pixel`](crate::layout::Dims::pixel) floats.
-    pub(crate) fn new(p: &Problem<'a>) -> Option<Self> {
+    pub(crate) fn new(p: &Problem<'a>, check: Check) -> Option<Self> {
         let &Problem { i, o, axes, .. } = p;
         let c = i.pixel();
         let [id, ih, iw] = i.spatial;
@@ -428,6 +466,8 @@ impl<'a, const R: usize> SourceRows<'a, R> {
             sources: [([0usize; R], [0.0f32; R]); CHUNK],
             zero_weights: [0; CHUNK],
             zero_weight_count: 0,
+            check,
+            span: (0, 0),
             axes,
             sizes: (id * ih * in_row, od * oh * out_row, in_row, out_row),
             ih,
@@ -438,6 +478,12 @@ impl<'a, const R: usize> SourceRows<'a, R> {
             height,
             heights,
         })
+    }
+
+    /// A row's flag as the drivers read it: not at all with [`Check::Scan`].
+    #[inline(always)]
+    fn read(&self, flagged: bool) -> bool {
+        flagged && self.check == Check::Flags
     }
 
     /// Every plane's input and the output rows `first..first + count` of
@@ -473,6 +519,7 @@ impl<'a, const R: usize> SourceRows<'a, R> {
         // division per row was a fifth of small trilinear calls).
         let (mut z, mut y) = (first / oh, first % oh);
         self.zero_weight_count = 0;
+        let (mut lo, mut hi) = (usize::MAX, 0);
         for (k, (at, w)) in self.sources.iter_mut().enumerate().take(count) {
             if self.depth.0 != z {
                 let mut wz = [0.0f32; 2];
@@ -496,6 +543,7 @@ impl<'a, const R: usize> SourceRows<'a, R> {
                 *at = ((sz + dz) * self.ih + sy + dy) * in_row;
                 // A depth weight of 1 (copied depths) leaves `wy` exact.
                 *w = wz[dz] * wy[dy];
+                (lo, hi) = (lo.min(*at), hi.max(*at + in_row));
             }
             if let (true, Some(slot)) = (
                 w.contains(&0.0),
@@ -509,6 +557,7 @@ impl<'a, const R: usize> SourceRows<'a, R> {
                 (z, y) = (z + 1, 0);
             }
         }
+        self.span = (lo, hi);
         Some((first, count))
     }
 }

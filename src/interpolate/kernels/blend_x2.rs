@@ -30,7 +30,7 @@
 use crate::interpolate::exact::Flag;
 use crate::interpolate::plan::Target;
 use crate::interpolate::rows::{
-    MAX_T, blended_rows, by_group, column_blend, each_row, each_row_paired, pixel_blend,
+    Check, MAX_T, blended_rows, by_group, column_blend, each_row, each_row_paired, pixel_blend,
     pixel_shape, store_pixel,
 };
 use crate::interpolate::windows::{AxisWindows, Problem};
@@ -243,7 +243,7 @@ fn run_rows<L: CopyLane, const T: usize, const R: usize>(
     let pair = |source: [&[f32]; R], hw, out: [&mut [f32]; 2]| {
         rows::<L, T, R, 2>(source, iw, hw, &plan, out)
     };
-    each_row_paired::<R>(input, p, output, single, pair);
+    each_row_paired::<R>(input, p, output, Check::Flags, single, pair);
 }
 
 /// Channels-last [`run`] with `T` horizontal and `R` vertical taps and `V`
@@ -261,7 +261,7 @@ fn run_pixels<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     };
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
-    each_row::<R>(input, p, output, |source, hw, out| {
+    each_row::<R>(input, p, output, Check::Flags, |source, hw, out| {
         let [flag] = by_group(source, [out], c, group, |source, stride, [out]| {
             [pixels::<L, T, R, V>(source, iw, hw, &plan, stride, out)]
         });

@@ -5,7 +5,7 @@
 //! ([`each_row`]) gives. The W windows' starts are found once per chunk of
 //! [`COLUMNS`] output columns for every row and plane.
 
-use crate::interpolate::rows::each_row;
+use crate::interpolate::rows::{Check, each_row};
 use crate::interpolate::stack::pick;
 use crate::interpolate::windows::{AxisWindows, Problem};
 use crate::layout::Layout;
@@ -41,7 +41,7 @@ pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
         // few moves rather than a `memcpy` call.
         macro_rules! pixels {
             ($c:expr) => {
-                each_row::<1>(input, p, output, |[row], _, out| {
+                each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
                     if let Some(out) = out.get_mut(outputs.clone()) {
                         copy_pixels(row, starts, out, $c);
                     }

@@ -11,7 +11,7 @@
 //! driver ([`each_row`]); the x2 copy keeps a loop of its own
 //! (`copy_x2.rs`), which lost speed when it shared one with these.
 
-use crate::interpolate::rows::each_row;
+use crate::interpolate::rows::{Check, each_row};
 use crate::interpolate::windows::{AxisWindows, Problem};
 use crate::simd::CopyLane;
 use wide::f32x4;
@@ -62,14 +62,18 @@ pub(crate) fn fits(p: &Problem<'_>) -> bool {
 pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
     // The copies raise no flag: nothing to recompute.
     match columns(p) {
-        Some(Columns::FourTimes) => each_row::<1>(input, p, output, |[row], _, out| {
-            four_times::<L>(row, out);
-            false
-        }),
-        Some(Columns::EveryOther { first }) => each_row::<1>(input, p, output, |[row], _, out| {
-            every_other::<L>(row.get(first..).unwrap_or_default(), out);
-            false
-        }),
+        Some(Columns::FourTimes) => {
+            each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
+                four_times::<L>(row, out);
+                false
+            })
+        }
+        Some(Columns::EveryOther { first }) => {
+            each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
+                every_other::<L>(row.get(first..).unwrap_or_default(), out);
+                false
+            })
+        }
         None => debug_assert!(
             false,
             "copy x4 or half planned for a problem it does not take"

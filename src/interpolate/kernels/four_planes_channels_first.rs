@@ -23,7 +23,7 @@
 //! [`Permute::PERMUTE`]: crate::simd::Permute::PERMUTE
 
 use crate::interpolate::exact::{Flag, fix_row, zero_weight_rows};
-use crate::interpolate::rows::{CHUNK, SourceRows, blended_rows, column_blend};
+use crate::interpolate::rows::{CHUNK, Check, SourceRows, blended_rows, column_blend};
 use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
@@ -104,7 +104,7 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
             *w = r.map(FourPlanes::splat);
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
-        let Some(mut rows) = SourceRows::<R>::new(p) else {
+        let Some(mut rows) = SourceRows::<R>::new(p, Check::Flags) else {
             return;
         };
         let (in_plane, out_plane, in_row, out_row) = rows.sizes;

@@ -22,7 +22,8 @@
 
 use crate::interpolate::exact::Flag;
 use crate::interpolate::rows::{
-    MAX_T, blended_rows, by_group, each_row, each_row_paired, load_pixel, pixel_shape, store_pixel,
+    Check, MAX_T, blended_rows, by_group, each_row, each_row_paired, load_pixel, pixel_shape,
+    store_pixel,
 };
 use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
@@ -123,9 +124,9 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
                     rows::<L, T, R, V, 2>(source, hw, starts, weights, stride, out)
                 })
             };
-            each_row_paired::<R>(input, p, output, single, pair);
+            each_row_paired::<R>(input, p, output, Check::Flags, single, pair);
         } else {
-            each_row::<R>(input, p, output, single);
+            each_row::<R>(input, p, output, Check::Flags, single);
         }
     }
 }
