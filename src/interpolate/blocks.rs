@@ -112,9 +112,20 @@ pub(crate) fn permuted_blocks(
 }
 
 /// Every block of `blocks` of a row, reading `src`; returns whether a
-/// loaded vector raised the exact fix-up's flag (`exact.rs`).
+/// loaded vector raised the exact fix-up's flag (`exact.rs`). With `TWO`,
+/// two blocks per trip of the loop: the permuted rows' kernel, whose short
+/// rows spent a tenth of their time on the loop's own steps, takes that;
+/// the general pass, whose longer loop body then spilled, does not.
 #[inline(always)]
-pub(crate) fn permuted_all<L, S, const K: usize, const N: usize, const P: usize, const T: usize>(
+pub(crate) fn permuted_all<
+    L,
+    S,
+    const K: usize,
+    const N: usize,
+    const P: usize,
+    const T: usize,
+    const TWO: bool,
+>(
     src: &S,
     wt: &Table<N, P, T>,
     blocks: &Blocks,
@@ -128,14 +139,21 @@ where
     // never fails), which covers every row of a blend.
     let (len, n) = (src.len(), dst.len());
     let mut flag = Flag::<L>::new();
-    for (x, at, shift) in blocks.each() {
+    let mut block = |(x, at, shift): (usize, usize, usize)| {
         if at + L::LANES > len || x + L::LANES > n {
             debug_assert!(false, "block outside its row");
-            continue;
+            return;
         }
         flag.note(permute_block::<L, S, K, N, P, T>(
             src, wt, x, at, shift, dst,
         ));
+    };
+    let mut each = blocks.each();
+    while let Some(first) = each.next() {
+        block(first);
+        if TWO && let Some(second) = each.next() {
+            block(second);
+        }
     }
     flag.raised()
 }

@@ -23,11 +23,12 @@
 //! PyTorch multiplies that row's sum along W by zero, and an overflowed
 //! sum times zero is NaN, while the kernel's blend of it is zero.
 //!
-//! The permuted rows, whose rows are short or load each input once per
-//! output row, note nothing: the row driver scans each plane's source
-//! rows once per chunk instead ([`any_special`], a vectorised max of
-//! magnitudes) and, where that finds a special value, each row's, and
-//! recomputes the rows that read one (`rows.rs`'s `Check::Scan`).
+//! The permuted rows of 4 source rows (trilinear, bicubic), which blend
+//! them once per output row of a pair or quad, note nothing: the row
+//! driver scans each plane's source rows once per chunk instead
+//! ([`any_special`], a vectorised max of magnitudes) and, where that
+//! finds a special value, each row's, and recomputes the rows that read
+//! one (`rows.rs`'s `Check::Scan`).
 //!
 //! Nothing here costs more than the one multiply-add per blended vector
 //! (or the scan's one pass over the inputs) where the inputs are

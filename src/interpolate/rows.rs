@@ -151,9 +151,9 @@ pub(crate) enum Check {
     Flags,
     /// By a scan of each plane's source rows after its chunk (one pass
     /// over the inputs the chunk read), and of each row's only where that
-    /// finds one; the kernel's flags are not read. For kernels whose rows
-    /// are short or load each input once per output row, where a flag
-    /// noted per blended vector costs more than the scan.
+    /// finds one; the kernel's flags are not read. For kernels that blend
+    /// the same source rows once per output row of a pair or quad, where
+    /// a flag noted per blend costs more than the scan.
     Scan,
 }
 

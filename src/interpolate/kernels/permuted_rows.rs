@@ -92,15 +92,24 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
     let (wt, blocks) = (&wt, &blocks);
     macro_rules! run {
         ($r:literal, $k:literal) => {{
+            // Two blocks per trip of the loop from 1 or 2 source rows, whose
+            // short loop body left a tenth of the time to the loop's steps.
             let row = |rows: [&[f32]; $r], weight: [f32; $r], out: &mut [f32]| {
                 let src = Blend::new(rows, weight);
-                permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP>(&src, wt, blocks, out);
-                false
+                permuted_all::<L, _, $k, W_CHUNK, W_POOL, W_BY_TAP, { $r < 4 }>(
+                    &src, wt, blocks, out,
+                )
             };
             if $r >= 4 {
-                // Pairs of rows only from 4 source rows (trilinear,
-                // bicubic), whose loads they halve; from 1 or 2 the two
-                // interleaved output streams cost more than they save.
+                // Pairs and quads of rows from 4 source rows (trilinear,
+                // bicubic), whose loads they share (from 1 or 2 the
+                // interleaved output streams cost more than they save).
+                // Special inputs are found by the driver's scan: a flag
+                // noted per blend of each row of a quad cost more.
+                let row = |rows: [&[f32]; $r], weight: [f32; $r], out: &mut [f32]| {
+                    row(rows, weight, out);
+                    false
+                };
                 let pair = |rows: [&[f32]; $r], weights, outs: [&mut [f32]; 2]| {
                     permuted_rows::<L, 2, $r, $k, W_CHUNK, W_POOL, W_BY_TAP>(
                         rows, weights, wt, blocks, outs,
@@ -115,7 +124,10 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
                 };
                 each_row_quad::<$r>(input, p, output, Check::Scan, row, pair, quad);
             } else {
-                each_row::<$r>(input, p, output, Check::Scan, row);
+                // From 1 or 2 source rows (bilinear) each row notes its
+                // flag, which costs nothing measurable there, while the
+                // scan's second pass over the inputs cost the long rows.
+                each_row::<$r>(input, p, output, Check::Flags, row);
             }
         }};
     }

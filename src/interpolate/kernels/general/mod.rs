@@ -284,8 +284,12 @@ fn fused_row<L: Permute, const N: usize, const P: usize, const T: usize>(
         dst: &mut [f32],
     ) -> Option<bool> {
         match (src, wt.taps) {
-            (Some(src), 2) => Some(permuted_all::<L, S, 2, N, P, T>(&src, wt, blocks, dst)),
-            (Some(src), 4) => Some(permuted_all::<L, S, 4, N, P, T>(&src, wt, blocks, dst)),
+            (Some(src), 2) => Some(permuted_all::<L, S, 2, N, P, T, false>(
+                &src, wt, blocks, dst,
+            )),
+            (Some(src), 4) => Some(permuted_all::<L, S, 4, N, P, T, false>(
+                &src, wt, blocks, dst,
+            )),
             _ => None,
         }
     }
