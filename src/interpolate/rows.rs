@@ -190,7 +190,7 @@ pub(crate) fn each_row<const R: usize>(
             for (k, (&(at, w), out)) in outs.enumerate() {
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let flagged = row(source, w, out);
-                settle(p, (plane, first + k), rows.read(flagged), out);
+                settle(p, (plane, first + k), flagged && check == Check::Flags, out);
             }
             settle_chunk(p, &rows, (plane, first), src, dst);
         }
@@ -280,7 +280,7 @@ pub(crate) fn each_row_paired<const R: usize>(
         find_pairs(&rows.sources, count, &mut pairs);
         for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
             let at = (plane, first);
-            rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
+            rows_in_pairs(p, &rows, check, &pairs, at, src, dst, &mut row, &mut pair);
             settle_chunk(p, &rows, at, src, dst);
         }
     }
@@ -323,7 +323,7 @@ pub(crate) fn each_row_quad<const R: usize>(
         for (plane, (src, dst)) in rows.planes(input, output, first, count).enumerate() {
             let at = (plane, first);
             if !two {
-                rows_in_pairs(p, &rows, &pairs, at, src, dst, &mut row, &mut pair);
+                rows_in_pairs(p, &rows, check, &pairs, at, src, dst, &mut row, &mut pair);
                 settle_chunk(p, &rows, at, src, dst);
                 continue;
             }
@@ -335,7 +335,7 @@ pub(crate) fn each_row_quad<const R: usize>(
                 let at = rows.sources.get(k).map_or([0; R], |s| s.0);
                 let source = at.map(|at| src.get(at..at + in_row).unwrap_or_default());
                 let settle = |k: usize, flagged: bool, out: &mut [f32]| {
-                    settle(p, (plane, first + k), rows.read(flagged), out);
+                    settle(p, (plane, first + k), flagged && check == Check::Flags, out);
                 };
                 if pairs.get(k) == Some(&true) {
                     let (a1, b1) = (a.next().unwrap_or_default(), b.next().unwrap_or_default());
@@ -386,6 +386,7 @@ fn find_pairs<const R: usize>(
 fn rows_in_pairs<const R: usize>(
     p: &Problem<'_>,
     rows: &SourceRows<'_, R>,
+    check: Check,
     pairs: &[bool; CHUNK],
     (plane, first): (usize, usize),
     src: &[f32],
@@ -403,12 +404,12 @@ fn rows_in_pairs<const R: usize>(
             let w2 = rows.sources.get(k + 1).map_or([0.0; R], |s| s.1);
             let out2 = outs.next().unwrap_or_default();
             let [f1, f2] = pair(source, [w, w2], [&mut *out, &mut *out2]);
-            settle(p, (plane, first + k), rows.read(f1), out);
-            settle(p, (plane, first + k + 1), rows.read(f2), out2);
+            settle(p, (plane, first + k), f1 && check == Check::Flags, out);
+            settle(p, (plane, first + k + 1), f2 && check == Check::Flags, out2);
             k += 2;
         } else {
             let flagged = row(source, w, out);
-            settle(p, (plane, first + k), rows.read(flagged), out);
+            settle(p, (plane, first + k), flagged && check == Check::Flags, out);
             k += 1;
         }
     }
@@ -478,12 +479,6 @@ impl<'a, const R: usize> SourceRows<'a, R> {
             height,
             heights,
         })
-    }
-
-    /// A row's flag as the drivers read it: not at all with [`Check::Scan`].
-    #[inline(always)]
-    fn read(&self, flagged: bool) -> bool {
-        flagged && self.check == Check::Flags
     }
 
     /// Every plane's input and the output rows `first..first + count` of
