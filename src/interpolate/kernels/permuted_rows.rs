@@ -147,7 +147,7 @@ mod tests {
         InterpolateGeometry, InterpolateMode as M, InterpolateOptions,
     };
     use crate::interpolate::plan::Target;
-    use crate::interpolate::windows::table::ColumnTable;
+    use crate::interpolate::windows::table::{ColumnTable, W_CHUNK};
     use crate::interpolate::windows::{Call, Part, Problem, axis_windows};
     use crate::layout::Layout;
 
@@ -162,7 +162,9 @@ mod tests {
         for mode in [M::Bilinear, M::Bicubic, M::Area, M::Nearest] {
             for align_corners in [false, true] {
                 for iw in [3, 8, 15, 16, 17, 31, 64, 100, 129, 300] {
-                    for ow in [1, 6, 8, 15, 16, 17, 24, 32, 48, 64, 100, 128, 200, 256, 257] {
+                    let table = [W_CHUNK / 2, W_CHUNK - 1, W_CHUNK, W_CHUNK + 1];
+                    let widths = [1, 6, 8, 15, 16, 17, 24, 32, 48, 64, 100, 128, 200].into_iter();
+                    for ow in widths.chain(table) {
                         let mut opts = InterpolateOptions::size(mode, [5, ow]);
                         if matches!(mode, M::Bilinear | M::Bicubic) {
                             opts.align_corners = Some(align_corners);
@@ -194,9 +196,10 @@ mod tests {
                 }
             }
         }
-        // Both answers were exercised.
+        // Both answers were exercised (with the small-stack tables of
+        // `stack.rs`, 16 outputs per table, far fewer are taken).
         assert!(
-            taken > 100 && declined > 100,
+            taken >= 10 && declined >= 10,
             "{taken} taken, {declined} declined"
         );
     }
