@@ -192,6 +192,64 @@ fn every_tail_of_every_tile() {
     }
 }
 
+/// Channels-first groups of 1 to 5 output channels (the kernel that puts
+/// output positions in the lanes takes up to 4), rows around every vector
+/// width, 1-3 d, strides 1-3, with NaN, infinities and subnormals in the
+/// input: every element as the reference gives it (NaN where it gives NaN).
+#[test]
+fn few_output_channels_along_the_rows() {
+    let mut rng = Rng(23);
+    let mut run = 0;
+    for out_per_group in 1..=5 {
+        for width in [7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 64, 65, 97] {
+            for rank in 1..=3 {
+                let groups = rng.pick(&[1, 2]);
+                let c = groups * rng.pick(&[1, 3]);
+                let (stride, k) = (rng.range(1, 4), rng.range(1, 6));
+                let dilation = rng.pick(&[1, 1, 2]);
+                let padding = rng.range(0, (dilation * (k - 1)).min(2) + 1);
+                let mut shape = vec![2, c];
+                shape.extend(&[2, 3][3 - rank..]);
+                shape.push(width);
+                let mut wshape = vec![c, out_per_group];
+                wshape.extend(std::iter::repeat_n(k, rank));
+                let x_len = shape.iter().product();
+                let w_len = wshape.iter().product();
+                let p = Problem {
+                    shape,
+                    wshape,
+                    stride: vec![stride],
+                    padding: vec![padding],
+                    output_padding: vec![0],
+                    dilation: vec![dilation],
+                    groups,
+                    layout: Layout::ChannelsFirst,
+                    x: rng.special_values(x_len, false),
+                    w: rng.signed_units(w_len),
+                    bias: Some(rng.signed_units(groups * out_per_group)),
+                    out_len: 0,
+                    scratch_len: 0,
+                };
+                let opts = p.opts();
+                let Ok(out) = conv_transpose_output_shape(&p.shape, &p.wshape, &opts) else {
+                    continue;
+                };
+                let scratch =
+                    conv_transpose_scratch_len(&p.shape, p.layout, &p.wshape, &opts).unwrap();
+                let p = Problem {
+                    out_len: out.numel(),
+                    scratch_len: scratch,
+                    ..p
+                };
+                let got = p.fast(2, 7).unwrap_or_else(|e| panic!("{e}: {p:?}"));
+                close(&got, &p.reference()).unwrap_or_else(|e| panic!("{e}: {p:?}"));
+                run += 1;
+            }
+        }
+    }
+    assert!(run > 150, "only {run} problems ran");
+}
+
 /// A scratch one element short is an error that names the scratch, and
 /// leaves the output untouched.
 #[test]

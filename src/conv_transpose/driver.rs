@@ -14,22 +14,22 @@ pub(super) const MAX_TILE_LANES: usize = 64;
 
 /// One phase (residue class of `o + padding` modulo the stride) along one axis.
 #[derive(Clone, Copy, Debug)]
-struct AxisPhase {
+pub(super) struct AxisPhase {
     /// Residue `r`: the phase's outputs are `o = q * stride + r - padding`.
-    residue: usize,
+    pub(super) residue: usize,
     /// First kernel tap in the phase.
-    first_tap: usize,
+    pub(super) first_tap: usize,
     /// Kernel taps in the phase (`t = first_tap + j * tap_step`).
-    count: usize,
+    pub(super) count: usize,
     /// `(first_tap * dilation) / stride`: phase output `q` meets input `q - first_offset` through the first tap.
-    first_offset: usize,
+    pub(super) first_offset: usize,
     /// Kernel index between the phase's taps.
-    tap_step: usize,
+    pub(super) tap_step: usize,
     /// Input positions between the phase's taps.
-    offset_step: usize,
+    pub(super) offset_step: usize,
     /// Phase outputs `q_lo..q_hi` inside the output.
-    q_lo: usize,
-    q_hi: usize,
+    pub(super) q_lo: usize,
+    pub(super) q_hi: usize,
 }
 
 fn gcd(mut a: usize, mut b: usize) -> usize {
@@ -43,12 +43,12 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
 /// the axis has: `(padding + o) % stride` for the first `min(stride, out)`
 /// outputs, each once. Other residues have no outputs, so a stride far
 /// larger than the output costs nothing.
-fn residues(g: &ConvTransposeGeometry, axis: usize) -> impl Iterator<Item = usize> {
+pub(super) fn residues(g: &ConvTransposeGeometry, axis: usize) -> impl Iterator<Item = usize> {
     let (s, p) = (g.stride[axis] as u128, g.padding[axis] as u128);
     (0..g.stride[axis].min(g.output.spatial[axis])).map(move |o| ((p % s + o as u128) % s) as usize)
 }
 
-fn axis_phase(g: &ConvTransposeGeometry, axis: usize, residue: usize) -> AxisPhase {
+pub(super) fn axis_phase(g: &ConvTransposeGeometry, axis: usize, residue: usize) -> AxisPhase {
     let (k, s, d, p) = (
         g.kernel[axis],
         g.stride[axis],
@@ -89,7 +89,7 @@ fn axis_phase(g: &ConvTransposeGeometry, axis: usize, residue: usize) -> AxisPha
 impl AxisPhase {
     /// Phase-tap indices whose input is inside `0..input` for phase output `q`.
     #[inline]
-    fn valid(&self, q: usize, input: usize) -> (usize, usize) {
+    pub(super) fn valid(&self, q: usize, input: usize) -> (usize, usize) {
         if self.count == 0 || q < self.first_offset {
             return (0, 0);
         }
@@ -104,7 +104,7 @@ impl AxisPhase {
     }
 
     /// Phase outputs whose every tap is inside the input.
-    fn interior(&self, input: usize) -> (usize, usize) {
+    pub(super) fn interior(&self, input: usize) -> (usize, usize) {
         if self.count == 0 {
             return (self.q_lo, self.q_hi);
         }
@@ -118,7 +118,7 @@ impl AxisPhase {
 
     /// The output position of phase output `q` (`q >= q_lo`).
     #[inline]
-    fn output(&self, q: usize, stride: usize, padding: usize) -> usize {
+    pub(super) fn output(&self, q: usize, stride: usize, padding: usize) -> usize {
         q * stride + self.residue - padding
     }
 }

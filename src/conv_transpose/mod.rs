@@ -19,6 +19,7 @@ use wide::{f32x4, f32x8, f32x16};
 pub(crate) mod backward;
 mod driver;
 mod kernel;
+mod positions;
 
 /// Scratch (weight panel and any channels-first staging) up to this many
 /// `f32`s lives on the stack (2 KiB), so small problems need no scratch.
@@ -394,6 +395,10 @@ pub(crate) fn transpose_channels(
     let mut stack = [0.0f32; STACK_PANEL];
     let scratch = if needed == 0 { &mut stack[..] } else { scratch };
     let (panel, packed) = scratch.split_at_mut(plan.panel_len.min(scratch.len()));
+    if positions::fits(g, Native::LANES) && panel.len() >= positions::panel_len(g) {
+        positions::run::<Native>(operands, output, panel, channels);
+        return Ok(());
+    }
     let all = channels == (0..g.output.c);
     debug_assert!(
         all || dense_channels_split(g),
