@@ -192,10 +192,11 @@ fn every_tail_of_every_tile() {
     }
 }
 
-/// Channels-first groups of 1 to 5 output channels (the kernel that puts
-/// output positions in the lanes takes up to 4), rows around every vector
-/// width, 1-3 d, strides 1-3, with NaN, infinities and subnormals in the
-/// input: every element as the reference gives it (NaN where it gives NaN).
+/// Groups of 1 to 5 output channels (the kernel that puts output positions
+/// in the lanes takes up to 4; channels-last, up to 3 input channels),
+/// rows around every vector width, 1-3 d, strides 1-3, both layouts, with
+/// NaN, infinities and subnormals in the input: every element as the
+/// reference gives it (NaN where it gives NaN).
 #[test]
 fn few_output_channels_along_the_rows() {
     let mut rng = Rng(23);
@@ -203,6 +204,7 @@ fn few_output_channels_along_the_rows() {
     for out_per_group in 1..=5 {
         for width in [7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 64, 65, 97] {
             for rank in 1..=3 {
+                let layout = rng.layout();
                 let groups = rng.pick(&[1, 2]);
                 let c = groups * rng.pick(&[1, 3]);
                 let (stride, k) = (rng.range(1, 4), rng.range(1, 6));
@@ -223,7 +225,7 @@ fn few_output_channels_along_the_rows() {
                     output_padding: vec![0],
                     dilation: vec![dilation],
                     groups,
-                    layout: Layout::ChannelsFirst,
+                    layout,
                     x: rng.special_values(x_len, false),
                     w: rng.signed_units(w_len),
                     bias: Some(rng.signed_units(groups * out_per_group)),

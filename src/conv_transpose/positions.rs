@@ -1,7 +1,7 @@
-//! Channels-first transposed convolution with few output channels per
-//! group (a decoder's last layer to RGB, 16 -> 1, depthwise): lanes over
+//! Transposed convolution with few output channels per group (a
+//! decoder's last layer to RGB, 16 -> 1, depthwise): lanes over
 //! consecutive output positions of one W phase, read straight from the
-//! input planes.
+//! input planes (channels-last: gathered, a pixel apart).
 //!
 //! ```text
 //! for each output row (n, od, oh) and W phase rw, L phase positions q at a time:
@@ -15,8 +15,9 @@
 //! a 4-lane vector is three quarters used whatever the build, and a
 //! channels-first call pays for transposing its input and output besides.
 //! Here every lane is an output of its own, so the wider builds gain.
-//! With stride 2 along W, the two phases' vectors at the same positions
-//! are zipped into one run of outputs; other strides write lane by lane.
+//! With stride 2 along W, the two phases' channels-first vectors at the
+//! same positions are zipped into one run of outputs; other strides, and
+//! channels-last, write lane by lane.
 //!
 //! The sums run in the dense driver's order (taps `a, b, c`, then `ci`,
 //! one multiply-add each from the bias), so every element has the bits the
@@ -32,7 +33,12 @@ use crate::simd::CopyLane;
 /// per vector of positions).
 pub(super) const MAX_OUT: usize = 4;
 
-/// The most channels of a depthwise call this kernel takes (see [`fits`]).
+/// The most input channels of a channels-last call this kernel takes
+/// (see [`fits`]).
+const MAX_CHANNELS_LAST: usize = 3;
+
+/// The most channels of a channels-first depthwise call this kernel takes
+/// (see [`fits`]).
 const MAX_DEPTHWISE: usize = 16;
 
 /// The most taps of one W phase of one row a [`PhaseTaps`] lists (a 5x5
@@ -40,32 +46,36 @@ const MAX_DEPTHWISE: usize = 16;
 /// as they go ([`sums`]).
 const MAX_PHASE_TAPS: usize = 32;
 
-/// Whether the kernel takes `g` with `lanes`-lane vectors: channels-first,
-/// at most [`MAX_OUT`] output channels per group, input rows of at least
-/// two vectors (on shorter ones most positions would run one at a time),
-/// and where it costs less than the other drivers:
-/// - depthwise, at most 16 channels: the depthwise driver puts the
-///   channels in its lanes and reads each input once for all of them,
-///   which with 64 channels is as fast on every build;
-/// - otherwise, on 16 lanes always (the dense driver's 4-lane tiles use a
-///   quarter of each vector); on 4 or 8 lanes up to `2 * lanes` input
-///   channels per group: with more, each vector of positions here reads
-///   that many input rows a plane apart, while the dense driver's tiles
-///   (full width there) read them transposed, in order.
+/// Whether the kernel takes `g` with `lanes`-lane vectors: at most
+/// [`MAX_OUT`] output channels per group, input rows of at least two
+/// vectors (on shorter ones most positions would run one at a time), and
+/// where it costs less than the other drivers:
+/// - channels-last, input pixels of at most 3 channels: the other drivers
+///   hold a pixel's channels in their lanes, a quarter of them idle or
+///   more, while here the gathered positions fill them; with 4 or more
+///   the gathers cost more than those lanes;
+/// - channels-first depthwise, at most 16 channels: the depthwise driver
+///   puts the channels in its lanes and reads each input once for all of
+///   them, which with 64 channels is as fast on every build;
+/// - channels-first otherwise, on 16 lanes always (the dense driver's
+///   4-lane tiles use a quarter of each vector); on 4 or 8 lanes up to
+///   `2 * lanes` input channels per group: with more, each vector of
+///   positions here reads that many input rows a plane apart, while the
+///   dense driver's tiles (full width there) read them transposed, in
+///   order.
 ///
 /// `docs/kernels.md` has the measured figures.
 pub(super) fn fits(g: &ConvTransposeGeometry, lanes: usize) -> bool {
     let kc = g.input.c / g.groups;
     let depthwise = kc == 1 && g.out_per_group == 1;
-    let cheaper = if depthwise {
+    let cheaper = if g.input.layout == Layout::ChannelsLast {
+        g.input.c <= MAX_CHANNELS_LAST
+    } else if depthwise {
         g.input.c <= MAX_DEPTHWISE
     } else {
         lanes >= 16 || kc <= 2 * lanes
     };
-    g.input.layout == Layout::ChannelsFirst
-        && g.out_per_group <= MAX_OUT
-        && g.input.spatial[2] >= 2 * lanes
-        && cheaper
+    g.out_per_group <= MAX_OUT && g.input.spatial[2] >= 2 * lanes && cheaper
 }
 
 /// The `f32`s of weight panel [`run`] needs: every tap of one group's
@@ -90,17 +100,34 @@ pub(super) fn run<L: CopyLane>(
     let g = operands.g;
     let m = g.out_per_group;
     let kc = g.input.c / g.groups;
-    let in_plane = g.input.plane();
+    let (in_plane, out_plane) = (g.input.plane(), g.output.plane());
+    let cl = g.input.layout == Layout::ChannelsLast;
     for n in 0..g.input.n {
         for group in 0..g.groups {
             let lo = channels.start.clamp(group * m, (group + 1) * m);
             let hi = channels.end.clamp(group * m, (group + 1) * m);
-            let at = Place {
-                plane: n * channels.len() + lo - channels.start,
-                channel: lo,
-                kc,
-                in_plane,
-                input: (n * g.input.c + group * kc) * in_plane,
+            let at = if cl {
+                Place {
+                    channel: lo,
+                    kc,
+                    input: n * in_plane * g.input.c + group * kc,
+                    in_pixel: g.input.c,
+                    in_channel: 1,
+                    output: n * out_plane * g.output.c + lo,
+                    out_pixel: g.output.c,
+                    out_channel: 1,
+                }
+            } else {
+                Place {
+                    channel: lo,
+                    kc,
+                    input: (n * g.input.c + group * kc) * in_plane,
+                    in_pixel: 1,
+                    in_channel: in_plane,
+                    output: (n * channels.len() + lo - channels.start) * out_plane,
+                    out_pixel: 1,
+                    out_channel: out_plane,
+                }
             };
             let (first, count) = ((group * kc * m + lo - group * m), hi - lo);
             match count {
@@ -159,18 +186,23 @@ fn pack<'a, const M: usize>(
     panel
 }
 
-/// The first output plane (of `output`) and output channel (of the call)
-/// of one pass, and where its input lies.
+/// The first output channel (of the call) of one pass, and where its
+/// input and output lie.
 #[derive(Clone, Copy)]
 struct Place {
-    plane: usize,
     channel: usize,
     /// Input channels per group.
     kc: usize,
-    /// Floats per input plane.
-    in_plane: usize,
-    /// Where the group's first input plane starts.
+    /// Where the group's first input channel starts, and the input
+    /// elements between positions and between channels.
     input: usize,
+    in_pixel: usize,
+    in_channel: usize,
+    /// Where the pass's first output channel starts, and the output
+    /// elements between positions and between channels.
+    output: usize,
+    out_pixel: usize,
+    out_channel: usize,
 }
 
 /// One output row of one W phase: its taps along D and H (the valid
@@ -208,7 +240,7 @@ fn group_planes<L: CopyLane, const M: usize>(
     };
     // Stride 2 along W with both phases: their outputs alternate, so a
     // vector of each at the same positions is one zipped store.
-    let paired = g.stride[2] == 2 && o.spatial[2] >= 2;
+    let paired = g.stride[2] == 2 && o.spatial[2] >= 2 && at.out_pixel == 1;
     let mut w_phases = [axis_phase(g, 2, 0); 2];
     if paired {
         w_phases[1] = axis_phase(g, 2, 1);
@@ -315,7 +347,6 @@ fn pair_rows<L: CopyLane, const M: usize>(
     let hi = hi0.min(hi1);
     let both = if hi >= lo + lanes { (lo, hi) } else { (0, 0) };
     if both.1 > both.0 {
-        let oplane = g.output.plane();
         let mut q = lo;
         while q < hi {
             let q0 = q.min(hi - lanes);
@@ -323,7 +354,7 @@ fn pair_rows<L: CopyLane, const M: usize>(
             let odd = taps[1].vector::<L, M>(s, &rows[1], q0);
             let first = rows[0].first + 2 * q0 - g.padding[2];
             for k in 0..M {
-                let base = (s.at.plane + k) * oplane + first;
+                let base = s.at.output + k * s.at.out_channel + first;
                 if let Some(out) = output.get_mut(base..base + 2 * lanes) {
                     even[k].store_zip(odd[k], out);
                 }
@@ -363,9 +394,10 @@ impl PhaseTaps {
         let [_, _, pw] = row.phases;
         let mut len = Some(0);
         each_row_tap(row, |z, y, [a, b]| {
-            let input = s.at.input + (z * sp[1] + y) * sp[2];
+            let input = s.at.input + (z * sp[1] + y) * sp[2] * s.at.in_pixel;
             for c in 0..pw.count {
-                let x0 = input.wrapping_sub(pw.first_offset + c * pw.offset_step);
+                let back = (pw.first_offset + c * pw.offset_step) * s.at.in_pixel;
+                let x0 = input.wrapping_sub(back);
                 let w0 = kernel_index(g, row, [a, b, c]) * s.at.kc * M;
                 len = len.and_then(|n| {
                     *self.taps.get_mut(n)? = (x0, w0, c);
@@ -385,14 +417,11 @@ impl PhaseTaps {
         };
         let mut acc = s.bias.map(L::splat);
         for &(x0, w0, _) in self.taps.get(..len).unwrap_or_default() {
-            let input = s
-                .operands
-                .input
-                .get(x0.wrapping_add(q)..)
-                .unwrap_or_default();
+            let x = x0.wrapping_add(q * s.at.in_pixel);
+            let input = s.operands.input.get(x..).unwrap_or_default();
             let weights = s.panel.get(w0..).unwrap_or_default();
             for (ci, w) in weights.chunks_exact(M).take(s.at.kc).enumerate() {
-                let v = L::load(input.get(ci * s.at.in_plane..).unwrap_or_default());
+                let v = load::<L>(input, ci * s.at.in_channel, s.at.in_pixel);
                 for (acc, &w) in acc.iter_mut().zip(w) {
                     *acc = L::splat(w).mul_add(v, *acc);
                 }
@@ -410,10 +439,10 @@ impl PhaseTaps {
         let mut acc = s.bias.map(L::splat);
         let taps = self.taps.get(..len).unwrap_or_default();
         for &(x0, w0, _) in taps.iter().filter(|t| (lo..hi).contains(&t.2)) {
-            let x = x0.wrapping_add(q);
+            let x = x0.wrapping_add(q * s.at.in_pixel);
             let weights = s.panel.get(w0..).unwrap_or_default();
             for (ci, w) in weights.chunks_exact(M).take(s.at.kc).enumerate() {
-                let v = s.operands.input.get(x + ci * s.at.in_plane).copied();
+                let v = s.operands.input.get(x + ci * s.at.in_channel).copied();
                 let v = L::splat(v.unwrap_or(0.0));
                 for (acc, &w) in acc.iter_mut().zip(w) {
                     *acc = L::splat(w).mul_add(v, *acc);
@@ -461,12 +490,15 @@ fn sums<L: CopyLane, const M: usize>(
             let Some(x) = origin.checked_sub(c * pw.offset_step) else {
                 continue;
             };
-            let input = s.at.input + (z * sp[1] + y) * sp[2] + x;
+            let input = s.at.input + ((z * sp[1] + y) * sp[2] + x) * s.at.in_pixel;
             let w0 = kernel_index(g, row, [a, b, c]) * s.at.kc * M;
             let weights = s.panel.get(w0..).unwrap_or_default();
             for (ci, w) in weights.chunks_exact(M).take(s.at.kc).enumerate() {
-                let v = match s.operands.input.get(input + ci * s.at.in_plane..) {
-                    Some(v) if v.len() >= L::LANES => L::load(v),
+                let input = s.operands.input.get(input + ci * s.at.in_channel..);
+                let v = match input {
+                    Some(v) if v.len() > (L::LANES - 1) * s.at.in_pixel => {
+                        load::<L>(v, 0, s.at.in_pixel)
+                    }
                     // A single position at the input's end.
                     Some(v) => L::splat(v.first().copied().unwrap_or(0.0)),
                     None => L::splat(0.0),
@@ -478,6 +510,20 @@ fn sums<L: CopyLane, const M: usize>(
         }
     });
     acc
+}
+
+/// The `L` values of `input` from `at`, `pixel` apart: one load where
+/// they are consecutive (channels-first), gathered otherwise.
+#[inline(always)]
+fn load<L: CopyLane>(input: &[f32], at: usize, pixel: usize) -> L {
+    if pixel == 1 {
+        return L::load(input.get(at..).unwrap_or_default());
+    }
+    let mut lanes = [0.0f32; 16];
+    for (l, v) in lanes.iter_mut().take(L::LANES).enumerate() {
+        *v = input.get(at + l * pixel).copied().unwrap_or(0.0);
+    }
+    L::load(&lanes)
 }
 
 /// The kernel index (in `D, H, W` order) of phase-taps `tap`.
@@ -501,21 +547,27 @@ fn store<L: CopyLane, const M: usize>(
 ) {
     let g = s.operands.g;
     let w = row.phases[2];
-    let (stride, oplane) = (g.stride[2], g.output.plane());
-    let first = row.first + w.output(q, stride, g.padding[2]);
-    for (k, acc) in acc.iter().enumerate() {
-        let base = (s.at.plane + k) * oplane + first;
-        let mut lanes = [0.0f32; 16];
-        acc.store(&mut lanes);
-        if stride == 1 {
+    let stride = g.stride[2];
+    let first = s.at.output + (row.first + w.output(q, stride, g.padding[2])) * s.at.out_pixel;
+    let mut lanes = [[0.0f32; 16]; M];
+    for (lanes, acc) in lanes.iter_mut().zip(&acc) {
+        acc.store(lanes);
+    }
+    if stride == 1 && s.at.out_pixel == 1 {
+        for (k, lanes) in lanes.iter().enumerate() {
+            let base = first + k * s.at.out_channel;
             if let Some(out) = output.get_mut(base..base + count) {
                 out.copy_from_slice(lanes.get(..count).unwrap_or_default());
             }
-            continue;
         }
-        for (l, &v) in lanes.iter().take(count).enumerate() {
-            if let Some(out) = output.get_mut(base + l * stride) {
-                *out = v;
+        return;
+    }
+    // Lane by lane, each position's channels together.
+    let step = stride * s.at.out_pixel;
+    for l in 0..count {
+        for (k, lanes) in lanes.iter().enumerate() {
+            if let Some(out) = output.get_mut(first + l * step + k * s.at.out_channel) {
+                *out = lanes[l];
             }
         }
     }
@@ -530,13 +582,24 @@ mod tests {
     /// Whether the kernel takes `c_in -> c_out` channels (`groups`) of a
     /// 2-d channels-first `width`-wide input on `lanes` lanes.
     fn takes(c_in: usize, c_out: usize, groups: usize, width: usize, lanes: usize) -> bool {
+        takes_in(Layout::ChannelsFirst, c_in, c_out, groups, width, lanes)
+    }
+
+    fn takes_in(
+        layout: Layout,
+        c_in: usize,
+        c_out: usize,
+        groups: usize,
+        width: usize,
+        lanes: usize,
+    ) -> bool {
         let opts = ConvTransposeOptions::new()
             .with_stride(&[2])
             .with_padding(&[1])
             .with_groups(groups);
         let shape = [1, c_in, 8, width];
         let wshape = [c_in, c_out / groups, 4, 4];
-        let g = ConvTransposeGeometry::new(&shape, Layout::ChannelsFirst, &wshape, &opts).unwrap();
+        let g = ConvTransposeGeometry::new(&shape, layout, &wshape, &opts).unwrap();
         fits(&g, lanes)
     }
 
@@ -562,5 +625,15 @@ mod tests {
         assert!(!takes(3, 5, 1, 256, 16));
         assert!(!takes(3, 3, 1, 31, 16));
         assert!(takes(3, 3, 1, 32, 16));
+        // Channels-last: input pixels of up to 3 channels.
+        let cl = Layout::ChannelsLast;
+        for lanes in [4, 8, 16] {
+            assert!(takes_in(cl, 3, 3, 1, 256, lanes));
+            assert!(takes_in(cl, 3, 3, 3, 256, lanes));
+            assert!(takes_in(cl, 1, 1, 1, 256, lanes));
+            assert!(!takes_in(cl, 4, 4, 1, 256, lanes));
+            assert!(!takes_in(cl, 16, 1, 1, 128, lanes));
+            assert!(!takes_in(cl, 16, 16, 16, 128, lanes));
+        }
     }
 }
