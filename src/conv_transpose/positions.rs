@@ -87,8 +87,9 @@ pub(super) fn panel_len(g: &ConvTransposeGeometry) -> usize {
 }
 
 /// Computes the output channels `channels` of `operands` into `output`
-/// (their planes, batch item by batch item), a problem [`fits`] holds
-/// for, with `panel` of at least [`panel_len`] `f32`s. Not inlined: its
+/// (channels-first: their planes, batch item by batch item;
+/// channels-last: every channel, the whole output), a problem [`fits`]
+/// holds for, with `panel` of at least [`panel_len`] `f32`s. Not inlined: its
 /// tap tables would come on the other drivers' stack too.
 #[inline(never)]
 pub(super) fn run<L: CopyLane>(
