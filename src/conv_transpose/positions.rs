@@ -107,6 +107,10 @@ pub(super) fn run<L: CopyLane>(
         for group in 0..g.groups {
             let lo = channels.start.clamp(group * m, (group + 1) * m);
             let hi = channels.end.clamp(group * m, (group + 1) * m);
+            if hi <= lo {
+                // No channel of the group in the range.
+                continue;
+            }
             let at = if cl {
                 Place {
                     channel: lo,
@@ -132,7 +136,6 @@ pub(super) fn run<L: CopyLane>(
             };
             let (first, count) = ((group * kc * m + lo - group * m), hi - lo);
             match count {
-                0 => {}
                 1 => group_planes::<L, 1>(
                     operands,
                     output,
