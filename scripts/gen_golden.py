@@ -1021,6 +1021,12 @@ def conv_transpose_special_cases(w):
         ((5, 6), ct(4, 3, 3, stride=2, padding=1, output_padding=1), "k3s2p1op1"),
         ((6, 5), ct(3, 1, 4, stride=2, padding=1, groups=3), "depthwise"),
         ((3, 4, 3), ct(2, 2, 2, stride=2), "k2s2"),
+        # Rows past two vectors of 16 lanes with few output channels: the
+        # kernel with lanes over positions (src/conv_transpose/positions.rs).
+        ((3, 40), ct(3, 3, 4, stride=2, padding=1), "rgb_wide"),
+        ((3, 37), ct(16, 1, 4, stride=2, padding=1), "16to1_wide"),
+        ((4, 33), ct(3, 1, 4, stride=2, padding=1, groups=3), "depthwise_wide"),
+        ((41,), ct(2, 3, 5, stride=3, padding=1, dilation=2), "s3d2_wide"),
     ]:
         rank = len(spatial)
         for layout in (CF, CL):
