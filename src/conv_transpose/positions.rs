@@ -426,9 +426,7 @@ impl PhaseTaps {
             let weights = s.panel.get(w0..).unwrap_or_default();
             for (ci, w) in weights.chunks_exact(M).take(s.at.kc).enumerate() {
                 let v = load::<L>(input, ci * s.at.in_channel, s.at.in_pixel);
-                for (acc, &w) in acc.iter_mut().zip(w) {
-                    *acc = L::splat(w).mul_add(v, *acc);
-                }
+                add_products(&mut acc, w, v);
             }
         }
         acc
@@ -448,9 +446,7 @@ impl PhaseTaps {
             for (ci, w) in weights.chunks_exact(M).take(s.at.kc).enumerate() {
                 let v = s.operands.input.get(x + ci * s.at.in_channel).copied();
                 let v = L::splat(v.unwrap_or(0.0));
-                for (acc, &w) in acc.iter_mut().zip(w) {
-                    *acc = L::splat(w).mul_add(v, *acc);
-                }
+                add_products(&mut acc, w, v);
             }
         }
         acc
@@ -507,13 +503,20 @@ fn sums<L: CopyLane, const M: usize>(
                     Some(v) => L::splat(v.first().copied().unwrap_or(0.0)),
                     None => L::splat(0.0),
                 };
-                for (acc, &w) in acc.iter_mut().zip(w) {
-                    *acc = L::splat(w).mul_add(v, *acc);
-                }
+                add_products(&mut acc, w, v);
             }
         }
     });
     acc
+}
+
+/// `acc[k] += w[k] * v` for each output channel `k`: one input channel
+/// of one tap.
+#[inline(always)]
+fn add_products<L: CopyLane, const M: usize>(acc: &mut [L; M], w: &[f32], v: L) {
+    for (acc, &w) in acc.iter_mut().zip(w) {
+        *acc = L::splat(w).mul_add(v, *acc);
+    }
 }
 
 /// The `L` values of `input` from `at`, `pixel` apart: one load where
