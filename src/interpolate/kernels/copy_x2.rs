@@ -141,6 +141,7 @@ fn times_one_in<'a, 'b, V: CopyLane>(
 /// out of line with 8 lanes, the call cost more than the rest).
 #[inline(always)]
 fn twice<L: CopyLane>(row: &[f32], out: &mut [f32]) {
+    let (row, out) = aligned_head::<L>(row, out);
     let (row, out) = twice_in::<L>(row, out);
     if L::LANES < 16 {
         for (pair, v) in out.chunks_exact_mut(2).zip(row) {
@@ -153,6 +154,30 @@ fn twice<L: CopyLane>(row: &[f32], out: &mut [f32]) {
     if !row.is_empty() {
         twice_few(row, out);
     }
+}
+
+/// With 8 or 16 lanes, the first pairs of [`twice`] up to the first
+/// output element on a vector boundary (a 32- or 64-byte address), when
+/// that is a whole number of pairs and the row is long: then every vector
+/// store of the bulk writes within one cache line. A buffer from the
+/// system allocator starts 16 bytes past a line, and stores that each
+/// straddle two lines are what limit the copy. Returns the rest.
+#[inline(always)]
+fn aligned_head<'a, 'b, L: CopyLane>(
+    row: &'a [f32],
+    out: &'b mut [f32],
+) -> (&'a [f32], &'b mut [f32]) {
+    let lanes = L::LANES;
+    let past = out.as_ptr().addr() / size_of::<f32>() % lanes;
+    let head = (lanes - past) % lanes;
+    if lanes < 8 || !head.is_multiple_of(2) || out.len() < head + 4 * lanes {
+        return (row, out);
+    }
+    let (row_head, row) = row.split_at(head / 2);
+    let (out_head, out) = out.split_at_mut(head);
+    let (row_head, out_head) = twice_in::<f32x4>(row_head, out_head);
+    twice_few(row_head, out_head);
+    (row, out)
 }
 
 /// The whole vectors of `V` of [`twice`]; returns the rest.
@@ -173,5 +198,53 @@ fn twice_few(row: &[f32], out: &mut [f32]) {
     for (pair, v) in out.chunks_exact_mut(2).zip(row) {
         pair[0] = *v;
         pair[1] = *v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::twice;
+    use crate::simd::CopyLane;
+    use wide::{f32x4, f32x8, f32x16};
+
+    /// [`twice`] at every offset of the output from a 64-byte boundary
+    /// (the aligned head or none), on rows around the head's threshold and
+    /// past it, with NaN's bits kept: each pair holds its input's bits, and
+    /// nothing past the row is written.
+    fn pairs_at_every_offset<L: CopyLane>() {
+        let mut buf = [0.0f32; 2 * 200 + 32];
+        for offset in 0..16 {
+            let skip = (64 - buf.as_ptr().addr() % 64) % 64 / 4 + offset;
+            for n in [0, 1, 3, 7, 8, 31, 32, 33, 38, 47, 64, 65, 100, 199] {
+                let row: [f32; 200] = core::array::from_fn(|k| match k % 7 {
+                    3 => f32::from_bits(0x7fa0_0000 + k as u32),
+                    5 => -(k as f32),
+                    _ => k as f32 + 0.5,
+                });
+                buf.fill(-1.0);
+                twice::<L>(&row[..n], &mut buf[skip..skip + 2 * n]);
+                for (k, v) in row[..n].iter().enumerate() {
+                    let (a, b) = (buf[skip + 2 * k], buf[skip + 2 * k + 1]);
+                    assert_eq!(
+                        (a.to_bits(), b.to_bits()),
+                        (v.to_bits(), v.to_bits()),
+                        "{n} {k}"
+                    );
+                }
+                assert!(
+                    buf[..skip]
+                        .iter()
+                        .chain(&buf[skip + 2 * n..])
+                        .all(|&v| v == -1.0)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn twice_keeps_every_pair_at_every_alignment() {
+        pairs_at_every_offset::<f32x4>();
+        pairs_at_every_offset::<f32x8>();
+        pairs_at_every_offset::<f32x16>();
     }
 }
