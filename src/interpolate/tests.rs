@@ -374,3 +374,39 @@ fn plan_without_vector_registers() {
         assert_eq!(got, want, "{mode:?} {shape:?} {layout:?} -> {size:?}");
     }
 }
+
+/// [`AxisWindows::window_in_line`] (the linear axes' windows written in
+/// place) gives [`AxisWindows::window`]'s start and weights to the bit,
+/// -0.0 against 0.0 included: up and down, sizes and scale factors (the
+/// fused and the plain source index), align_corners, a copy, one input,
+/// the clamped last windows, and a part's shifted axis.
+///
+/// [`AxisWindows::window_in_line`]: super::windows::AxisWindows::window_in_line
+/// [`AxisWindows::window`]: super::windows::AxisWindows::window
+#[test]
+fn linear_windows_in_line_are_the_windows() {
+    for (input, output) in [(16000, 48000), (7, 3), (1, 5), (5, 5), (33, 64), (64, 21)] {
+        for ac in [false, true] {
+            let scale = [output as f64 / input as f64 + 0.01];
+            let by_size = InterpolateOptions::size(M::Linear, [output]);
+            let by_scale = InterpolateOptions::scale_factor(M::Linear, scale);
+            for opts in [by_size, by_scale] {
+                let opts = opts.with_align_corners(ac);
+                let shape = [1, 1, input];
+                let g = InterpolateGeometry::new(&shape, Layout::ChannelsFirst, &opts).unwrap();
+                let axis = axis_windows(&g).unwrap()[2];
+                let ow = g.output.spatial[2];
+                for axis in [axis, axis.shifted(ow / 3, 0)] {
+                    let taps = axis.taps();
+                    for o in 0..ow - axis.shift().0 {
+                        let (mut want, mut got) = ([0.0f32; MAX_TAPS], [0.0f32; MAX_TAPS]);
+                        let a = axis.window(o, &mut want[..taps]);
+                        let b = axis.window_in_line(o, &mut got[..taps]);
+                        assert_eq!(a, b, "{input} -> {output} ac {ac}: output {o}'s start");
+                        assert_eq!(want.map(f32::to_bits), got.map(f32::to_bits), "output {o}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -92,7 +92,7 @@ fn run_shape<const T: usize, const R: usize>(input: &[f32], p: &Problem<'_>, out
         // most of a 1-d call's time.
         let (mut lo, mut hi, mut n) = (usize::MAX, 0, 0);
         while n < COLUMNS && x0 + n < ow {
-            let s = axes[2].window(x0 + n, &mut raw[n]);
+            let s = axes[2].window_in_line(x0 + n, &mut raw[n]);
             let (l, h) = (lo.min(s), hi.max(s + T));
             if n > 0 && h - l > SPAN {
                 break;

@@ -258,6 +258,41 @@ impl AxisWindows {
         self.whole_window(o + first, weight).saturating_sub(from)
     }
 
+    /// [`window`](Self::window), in line for a linear axis's windows of
+    /// two taps: a table of them is filled at the cost of their source
+    /// indices, not of a call per window.
+    #[inline(always)]
+    pub fn window_in_line(&self, o: usize, weight: &mut [f32]) -> usize {
+        if let [a, b] = weight
+            && let Some(start) = self.linear_pair(o, [a, b])
+        {
+            return start;
+        }
+        self.window(o, weight)
+    }
+
+    /// [`window`](Self::window) of output `o` of a linear axis of two
+    /// taps, or `None` where it is not that.
+    #[inline(always)]
+    fn linear_pair(&self, o: usize, [a, b]: [&mut f32; 2]) -> Option<usize> {
+        let Kind::Linear {
+            scale,
+            align_corners,
+            output_size,
+            fused,
+        } = self.kind
+        else {
+            return None;
+        };
+        if self.taps != 2 {
+            return None;
+        }
+        let (first, from) = self.shift;
+        let sizes = (self.input_size, output_size);
+        let start = linear::pair(o + first, sizes, scale, align_corners, fused, [a, b])?;
+        Some(start.saturating_sub(from))
+    }
+
     /// [`window`](Self::window) of the whole call's output `o`.
     fn whole_window(&self, o: usize, weight: &mut [f32]) -> usize {
         zero(weight);

@@ -63,7 +63,7 @@ impl<const N: usize, const P: usize, const T: usize> Table<N, P, T> {
             .iter_mut()
             .zip(self.weight.chunks_exact_mut(self.taps));
         for (start, weight) in slots.take(len) {
-            let s = axis.window(o0 + n, weight);
+            let s = axis.window_in_line(o0 + n, weight);
             let (l, h) = (lo.min(s), hi.max(s + self.taps));
             if n > 0 && h - l > max_span {
                 break;
