@@ -470,3 +470,53 @@ fn depth_to_space_and_pixel_shuffle_wide_rows() {
         }
     }
 }
+
+/// Nearest and nearest-exact copy each input's bits (signalling NaNs with
+/// their payloads, -0.0, subnormals, infinities) to the outputs the
+/// reference copies it to, at scales other than x2 in both layouts (the
+/// README's exactness table; channels-last x2 multiplies by 1.0), on rows
+/// wider than a column table and with 1, 3 and 4 channels.
+#[cfg(feature = "specialised-kernels")]
+#[test]
+fn nearest_copies_bits_at_every_scale() {
+    use upsample::{
+        InterpolateMode as M, InterpolateOptions, interpolate, interpolate_output_shape,
+    };
+    let bits = |k: usize| match k % 5 {
+        0 => 0x7f80_0001 + (k as u32 % 0x3f_ffff), // a signalling NaN
+        1 => 0x8000_0000,                          // -0.0
+        2 => 1 + k as u32 % 0x7f_ffff,             // a subnormal
+        3 => 0xff80_0000,                          // -inf
+        _ => (k as f32 * 0.37 - 5.0).to_bits(),
+    };
+    let cases: &[(&[usize], Layout, &[usize])] = &[
+        (&[1, 4, 9, 311], Layout::ChannelsFirst, &[14, 466]),
+        (&[2, 3, 7, 5], Layout::ChannelsFirst, &[21, 15]),
+        (&[1, 1, 300], Layout::ChannelsFirst, &[263]),
+        (&[1, 3, 9, 311], Layout::ChannelsLast, &[14, 466]),
+        (&[1, 4, 6, 7], Layout::ChannelsLast, &[5, 3]),
+        (&[1, 2, 3, 5, 7], Layout::ChannelsFirst, &[7, 11, 9]),
+    ];
+    for &(shape, layout, size) in cases {
+        for mode in [M::Nearest, M::NearestExact] {
+            let opts = InterpolateOptions::size(mode, size);
+            let n: usize = shape.iter().product();
+            let input: Vec<f32> = (0..n).map(|k| f32::from_bits(bits(k))).collect();
+            let len = interpolate_output_shape(shape, &opts).unwrap().numel();
+            let (mut got, mut want) = (vec![0.0f32; len], vec![0.0f32; len]);
+            interpolate(&input, shape, layout, &opts, &mut got).unwrap();
+            reference::interpolate(&input, shape, layout, &opts, &mut want).unwrap();
+            for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(
+                    g.to_bits(),
+                    w.to_bits(),
+                    "{mode:?} {shape:?} {layout:?} -> {size:?}: {k}"
+                );
+            }
+            assert!(
+                got.iter()
+                    .any(|v| v.to_bits() & 0x7fc0_0000 == 0x7f80_0000 && v.is_nan())
+            );
+        }
+    }
+}

@@ -9,9 +9,9 @@
 //!    pixel, whose W axis repeats every column four times or takes every
 //!    other one: each source row written with every element four times, or
 //!    every other element. No tables, no arithmetic.
-//! 3. [`Kernel::CopyPixelsChannelsLast`]: nearest or nearest-exact
-//!    channels-last at any other scale, pixels of 2 channels or more: each
-//!    output pixel copied from the input pixel its window reads.
+//! 3. [`Kernel::CopyPixels`]: nearest or nearest-exact at any other
+//!    scale: each output pixel (channels-first: element) copied from the
+//!    input pixel its window reads.
 //! 4. [`Kernel::PermutedRows`] first where the target's permuted blocks
 //!    take repeating windows (16 lanes with a one-instruction permute),
 //!    which beat the x2 blend there (see 8).
@@ -52,8 +52,8 @@ use super::blocks::block_fit;
 use super::exact::every_output;
 #[cfg(feature = "specialised-kernels")]
 use super::kernels::{
-    blend_x2, copy_pixels_channels_last, copy_x4_or_half, four_planes_channels_first,
-    permuted_rows, sliding_channels_last,
+    blend_x2, copy_pixels, copy_x4_or_half, four_planes_channels_first, permuted_rows,
+    sliding_channels_last,
 };
 use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
@@ -148,9 +148,9 @@ pub(crate) enum Kernel {
     /// `kernels/copy_x4_or_half.rs`.
     #[cfg(feature = "specialised-kernels")]
     CopyX4OrHalf,
-    /// `kernels/copy_pixels_channels_last.rs`.
+    /// `kernels/copy_pixels.rs`.
     #[cfg(feature = "specialised-kernels")]
-    CopyPixelsChannelsLast,
+    CopyPixels,
     /// `kernels/blend_x2.rs`.
     #[cfg(feature = "specialised-kernels")]
     BlendX2,
@@ -206,8 +206,8 @@ impl Kernel {
         let blocks = target.blocks_channels_first_images() || !image;
         Some(if copy_x4_or_half::fits(p) {
             Kernel::CopyX4OrHalf
-        } else if copy_pixels_channels_last::fits(p) {
-            Kernel::CopyPixelsChannelsLast
+        } else if copy_pixels::fits(p) {
+            Kernel::CopyPixels
         } else if target.permutes_repeating_windows() && permuted_rows::fits(p, target) {
             // With 16 lanes, the permuted rows beat the x2 blend where
             // they apply (a block serves 16 outputs).
@@ -250,7 +250,7 @@ impl Kernel {
             #[cfg(feature = "specialised-kernels")]
             Kernel::CopyX4OrHalf => copy_x4_or_half::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]
-            Kernel::CopyPixelsChannelsLast => copy_pixels_channels_last::run(input, p, output),
+            Kernel::CopyPixels => copy_pixels::run(input, p, output),
             #[cfg(feature = "specialised-kernels")]
             Kernel::BlendX2 => blend_x2::run::<L>(input, p, output),
             #[cfg(feature = "specialised-kernels")]

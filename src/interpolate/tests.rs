@@ -235,10 +235,11 @@ fn plan_chooses_by_shape_and_target() {
         (M::Nearest, &[1, 8, 21, 21], CF, &[10, 10], None, false, [CopyX4OrHalf; 4]),
         (M::NearestExact, &[1, 1, 21, 20], CL, &[10, 10], None, false, [CopyX4OrHalf; 4]),
         // Channels-last nearest at other scales (RGB x4, x1.5): pixel copies.
-        (M::Nearest, &[1, 3, 10, 10], CL, &[40, 40], None, false, [CopyPixelsChannelsLast; 4]),
-        (M::NearestExact, &[2, 8, 10, 10], CL, &[15, 15], None, false, [CopyPixelsChannelsLast; 4]),
-        // Nearest x3: one tap, not doubled: the general pass.
-        (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [General; 4]),
+        (M::Nearest, &[1, 3, 10, 10], CL, &[40, 40], None, false, [CopyPixels; 4]),
+        (M::NearestExact, &[2, 8, 10, 10], CL, &[15, 15], None, false, [CopyPixels; 4]),
+        // Nearest x3 (one tap, not doubled), channels-first too: copies.
+        (M::Nearest, &[1, 8, 10, 10], CF, &[30, 30], None, false, [CopyPixels; 4]),
+        (M::NearestExact, &[1, 3, 480, 640], CF, &[224, 224], None, false, [CopyPixels; 4]),
         // Bilinear x2 channels-first: the x2 blend, but with 16 lanes, where
         // the permuted rows take repeating windows, up to one column table
         // (256 outputs); past it the x2 blend again.

@@ -8,7 +8,7 @@
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod blend_x2;
 #[cfg(feature = "specialised-kernels")]
-pub(crate) mod copy_pixels_channels_last;
+pub(crate) mod copy_pixels;
 pub(crate) mod copy_x2;
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod copy_x4_or_half;

@@ -1,26 +1,22 @@
-//! Nearest and nearest-exact channels-last at any scale (pixels of 2
-//! channels or more; `copy_x2.rs` takes the doubling ones first): each
-//! output pixel is a copy of the input pixel its window reads (the bits,
-//! as PyTorch copies them), from the source row the row driver
-//! ([`each_row`]) gives. The W windows' starts are found once per chunk of
-//! [`COLUMNS`] output columns for every row and plane.
+//! Nearest and nearest-exact at any scale, both layouts (`copy_x2.rs` and
+//! `copy_x4_or_half.rs` take the doubling, x4 and halving ones first):
+//! each output pixel (channels-first: element) is a copy of the input
+//! pixel its window reads (the bits, as PyTorch copies them), from the
+//! source row the row driver ([`each_row`]) gives. The W windows' starts
+//! are found once per chunk of [`COLUMNS`] output columns for every row
+//! and plane.
 
 use crate::interpolate::rows::{Check, each_row};
 use crate::interpolate::stack::pick;
 use crate::interpolate::windows::{AxisWindows, Problem};
-use crate::layout::Layout;
 
 /// Output columns whose window starts are found at once.
 const COLUMNS: usize = pick(256, 32);
 
 /// Whether the kernel takes `p`: a call that copies (nearest, or ONNX's
-/// nearest `Resize`), every axis copying, channels-last pixels of at least
-/// 2 channels.
+/// nearest `Resize`), every axis copying.
 pub(crate) fn fits(p: &Problem<'_>) -> bool {
-    p.g.copies()
-        && p.i.layout == Layout::ChannelsLast
-        && p.i.pixel() > 1
-        && p.axes.iter().all(AxisWindows::copies)
+    p.g.copies() && p.axes.iter().all(AxisWindows::copies)
 }
 
 /// Resamples `input` into `output`, a problem [`fits`] holds for.
@@ -50,6 +46,12 @@ pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
             };
         }
         match c {
+            1 => each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
+                if let Some(out) = out.get_mut(outputs.clone()) {
+                    copy_elements(row, starts, out);
+                }
+                false
+            }),
             2 => pixels!(2),
             3 => pixels!(3),
             4 => pixels!(4),
@@ -67,5 +69,19 @@ fn copy_pixels(row: &[f32], starts: &[usize], out: &mut [f32], c: usize) {
         if let Some(from) = row.get(start..start + c) {
             to.copy_from_slice(from);
         }
+    }
+}
+
+/// [`copy_pixels`] of one element: `out[k] = row[starts[k]]`. A start
+/// past the row ends the copy (none is: [`fits`]); a skip instead let
+/// LLVM make the loop masked gathers on AVX2 and AVX-512, slower than
+/// these scalar moves (and than the general pass).
+#[inline(always)]
+fn copy_elements(row: &[f32], starts: &[usize], out: &mut [f32]) {
+    for (&start, to) in starts.iter().zip(out) {
+        let Some(&from) = row.get(start) else {
+            return;
+        };
+        *to = from;
     }
 }
