@@ -177,33 +177,24 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
     let Some(&first) = starts.first() else {
         return [false; P];
     };
-    // Pixels cur .. cur + T (indexed only by constants, so that they stay
-    // in registers).
-    let mut cur = first;
-    let mut b: [[[L; V]; P]; MAX_T] = core::array::from_fn(|t| {
-        if t < T {
-            blend(cur + t)
-        } else {
-            [[zero; V]; P]
-        }
-    });
+    // The blends of pixels next - T .. next (indexed only by constants, so
+    // that they stay in registers), each new one pushed in at the end:
+    // `blend` has one call site, which the compiler keeps in line (with
+    // three, for the first window, a jump and a step, it left the closure
+    // out of line with 4-lane pixels, the window and the flags in memory).
+    let mut next = first;
+    let mut b: [[[L; V]; P]; MAX_T] = [[[zero; V]; P]; MAX_T];
     for (x, (&s, w)) in starts.iter().zip(weights).enumerate() {
-        if s < cur || s >= cur + T {
-            cur = s;
-            b = core::array::from_fn(|t| {
-                if t < T {
-                    blend(cur + t)
-                } else {
-                    [[zero; V]; P]
-                }
-            });
+        // A window that moves back or jumps past the last is made anew.
+        if s + T < next || s > next {
+            next = s;
         }
-        while cur < s {
+        while next < s + T {
             for t in 0..T - 1 {
                 b[t] = b[t + 1];
             }
-            b[T - 1] = blend(cur + T);
-            cur += 1;
+            b[T - 1] = blend(next);
+            next += 1;
         }
         for (p, out) in out.iter_mut().enumerate() {
             let mut acc = [zero; V];
