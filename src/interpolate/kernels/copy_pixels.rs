@@ -33,30 +33,26 @@ pub(crate) fn run(input: &[f32], p: &Problem<'_>, output: &mut [f32]) {
         }
         let starts = starts.get(..n).unwrap_or_default();
         let outputs = x0 * c..(x0 + n) * c;
-        // `c` a constant in the common cases, where a pixel's copy is a
-        // few moves rather than a `memcpy` call.
-        macro_rules! pixels {
-            ($c:expr) => {
+        // Each row's outputs of this chunk by `copy(row, starts, out)`.
+        macro_rules! rows {
+            ($copy:expr) => {
                 each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
                     if let Some(out) = out.get_mut(outputs.clone()) {
-                        copy_pixels(row, starts, out, $c);
+                        $copy(row, starts, out);
                     }
                     false
                 })
             };
         }
+        // `c` a constant in the common cases, where a pixel's copy is a
+        // few moves rather than a `memcpy` call.
         match c {
-            1 => each_row::<1>(input, p, output, Check::Flags, |[row], _, out| {
-                if let Some(out) = out.get_mut(outputs.clone()) {
-                    copy_elements(row, starts, out);
-                }
-                false
-            }),
-            2 => pixels!(2),
-            3 => pixels!(3),
-            4 => pixels!(4),
-            8 => pixels!(8),
-            _ => pixels!(c),
+            1 => rows!(copy_elements),
+            2 => rows!(|r, s, o| copy_pixels(r, s, o, 2)),
+            3 => rows!(|r, s, o| copy_pixels(r, s, o, 3)),
+            4 => rows!(|r, s, o| copy_pixels(r, s, o, 4)),
+            8 => rows!(|r, s, o| copy_pixels(r, s, o, 8)),
+            _ => rows!(|r, s, o| copy_pixels(r, s, o, c)),
         }
     }
 }
