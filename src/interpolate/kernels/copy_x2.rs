@@ -96,10 +96,10 @@ pub(crate) fn run<L: CopyLane>(input: &[f32], p: &Problem<'_>, output: &mut [f32
 fn pixels_twice<L: CopyLane>(row: &[f32], out: &mut [f32], c: usize) {
     // With 4 lanes, the common pixel widths as constants: each pixel's
     // copy a few stores in a row, not a loop of a few turns (whose speed
-    // moved by a third with where a change elsewhere in the crate placed
-    // it). Not with 8 or 16 lanes, where the match alone changed how the
-    // loop below compiled (RGB and 5 channels 1.1-1.7x slower, in line or
-    // out of line).
+    // moved with where a change elsewhere in the crate placed it). Not
+    // with 8 or 16 lanes, where the match alone made the loop below
+    // compile slower for the other widths (RGB, 5 channels), in line or
+    // out of line; the figures are in the commit.
     #[cfg(feature = "specialised-kernels")]
     match c {
         _ if L::LANES > 4 => {}
