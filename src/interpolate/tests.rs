@@ -65,21 +65,116 @@ fn against_reference<L: Permute>(special: bool) {
                                 }
                             });
                         let (want, got) = both::<L>(input.get(), &shape, layout, &opts);
-                        let exact = matches!(mode, M::Nearest | M::NearestExact);
-                        for (a, b) in got.get().iter().zip(want.get()) {
-                            let ok = if exact {
-                                a.to_bits() == b.to_bits()
-                            } else {
-                                a == b
-                                    || (a.is_nan() && b.is_nan())
-                                    || (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
-                            };
-                            assert!(ok, "{mode:?} {layout:?} {shape:?} -> {size:?}: {a} vs {b}");
-                        }
+                        let what = (mode, layout, &shape[..], &size[..]);
+                        assert_matches(got.get(), want.get(), what);
                     }
                 }
             }
         }
+    }
+}
+
+/// `got` against the reference's `want` for a call `what` (mode, layout,
+/// shape, size): the bits for the nearest modes; elsewhere NaN where the
+/// reference has NaN, the same infinity where it has one, the tolerance
+/// elsewhere.
+fn assert_matches(got: &[f32], want: &[f32], what: (M, Layout, &[usize], &[usize])) {
+    let (mode, layout, shape, size) = what;
+    let exact = matches!(mode, M::Nearest | M::NearestExact);
+    for (k, (a, b)) in got.iter().zip(want).enumerate() {
+        let ok = if exact {
+            a.to_bits() == b.to_bits()
+        } else {
+            a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-5 + 1.3e-6 * b.abs()
+        };
+        assert!(
+            ok,
+            "{mode:?} {layout:?} {shape:?} -> {size:?}: output {k} {a} vs {b}"
+        );
+    }
+}
+
+/// A wide-row case: mode, align_corners, layout, input shape, output size.
+type WideCase = (M, Option<bool>, Layout, &'static [usize], &'static [usize]);
+
+/// Rows hundreds to a thousand and more wide against the reference, with
+/// NaN, infinities and values near `f32::MAX` scattered in them:
+/// channels-last RGB and RGBA (the sliding kernel's 4-lane pixels, its
+/// windows jumping on a downscale) and channels-first single planes (the
+/// copies and linear tables past one column table).
+fn wide_rows_against_reference<L: Permute>() {
+    let cases: &[WideCase] = &[
+        (
+            M::Bilinear,
+            Some(false),
+            Layout::ChannelsLast,
+            &[1, 3, 3, 1100],
+            &[2, 550],
+        ),
+        (
+            M::Bilinear,
+            Some(false),
+            Layout::ChannelsLast,
+            &[1, 4, 2, 1200],
+            &[3, 1800],
+        ),
+        (
+            M::Bilinear,
+            Some(true),
+            Layout::ChannelsLast,
+            &[1, 3, 2, 900],
+            &[3, 1700],
+        ),
+        (
+            M::Bicubic,
+            Some(false),
+            Layout::ChannelsLast,
+            &[1, 4, 3, 700],
+            &[4, 1050],
+        ),
+        (
+            M::Bicubic,
+            Some(false),
+            Layout::ChannelsLast,
+            &[1, 3, 4, 1300],
+            &[2, 611],
+        ),
+        (
+            M::Linear,
+            Some(false),
+            Layout::ChannelsFirst,
+            &[1, 1, 9000],
+            &[27000],
+        ),
+        (
+            M::Nearest,
+            None,
+            Layout::ChannelsFirst,
+            &[1, 2, 3, 2000],
+            &[4, 3000],
+        ),
+        (
+            M::NearestExact,
+            None,
+            Layout::ChannelsFirst,
+            &[1, 1, 2, 1700],
+            &[3, 1400],
+        ),
+    ];
+    for &(mode, align_corners, layout, shape, size) in cases {
+        let mut opts = InterpolateOptions::size(mode, size);
+        opts.align_corners = align_corners;
+        let n = shape.iter().product();
+        let input = alloc_free::Buf::from_fn(n, |j| match (j * 37) % 211 {
+            0 => f32::NAN,
+            5 => f32::INFINITY,
+            11 => f32::NEG_INFINITY,
+            17 => f32::MAX,
+            23 => -3e38,
+            _ => ((j * 7919) % 113) as f32 / 56.5 - 1.0,
+        });
+        let (want, got) = both::<L>(input.get(), shape, layout, &opts);
+        assert_matches(got.get(), want.get(), (mode, layout, shape, size));
     }
 }
 
@@ -151,6 +246,11 @@ fn infinity_stays_in_its_windows<L: Permute>() {
 test_every_width! {
     /// [`infinity_stays_in_its_windows`] at 4, 8 and 16 lanes.
     mod infinities_stay_in_their_windows: |L| { infinity_stays_in_its_windows::<L>() }
+}
+
+test_every_width! {
+    /// [`wide_rows_against_reference`] at 4, 8 and 16 lanes.
+    mod wide_rows_match_reference: |L| { wide_rows_against_reference::<L>() }
 }
 
 test_every_width! {
