@@ -1,20 +1,33 @@
 //! `avg_unpool` with overlapping (or gapped) windows: each output the mean
 //! of the inputs whose windows cover it, summed in the reference's order.
-//! Channels-first splits a row's outputs by position modulo the stride, so
-//! that each class sums contiguous loads; channels-last sums whole channel
-//! vectors per covering window.
+//! A row's outputs split by position modulo the stride, so that each class
+//! sums contiguous loads: channels-first, and channels-last with up to 3
+//! channels (a vector then holds several pixels); wider channels-last
+//! pixels sum whole channel vectors per covering window.
 
 use super::rows;
 use crate::geometry::unpool::{UnpoolGeometry, covering};
-use crate::simd::{CopyLane, load_narrow, store_narrow};
+use crate::simd::{CopyLane, VECTOR_REGISTERS};
 use crate::slices::sub;
 use wide::f32x4;
 
-/// One channels-first plane with overlapping (or gapped) windows. Each row
-/// has one depth and height span; its interior columns run in vector blocks
-/// (see [`average_columns`]), the rest one output at a time.
+/// One channels-first plane with overlapping (or gapped) windows.
 #[inline]
 pub(super) fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
+    average_pixels::<L, 1>(g, input, output);
+}
+
+/// Pixels of `C` floats (a channels-first plane, `C == 1`, or a
+/// channels-last batch of `C` channels) with overlapping (or gapped)
+/// windows. Each row has one depth and height span; its interior columns
+/// run in vector blocks (see [`average_columns`]), the rest one output
+/// pixel at a time.
+#[inline(always)]
+fn average_pixels<L: CopyLane, const C: usize>(
+    g: &UnpoolGeometry,
+    input: &[f32],
+    output: &mut [f32],
+) {
     let [_, h, w] = g.input.spatial;
     let ow = g.output.spatial[2];
     let (s, k, p) = (g.stride[2], g.kernel[2], g.padding[2]);
@@ -28,7 +41,7 @@ pub(super) fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], outp
     let first = (k - 1).saturating_sub(p);
     // first + p is k - 1 or p: no overflow
     let start = first.saturating_add((s - (first + p) % s) % s);
-    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow)) {
+    for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow * C)) {
         let (z, y) = (covering(g, 0, oz), covering(g, 1, oy));
         let depth_height = (z.1 - z.0) * (y.1 - y.0);
         if depth_height == 0 {
@@ -38,20 +51,25 @@ pub(super) fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], outp
         let lines = Lines { input, z, y, h, w };
         let mut done = start;
         if start < interior_end {
-            done = average_columns::<L>(g, &lines, done, interior_end, row);
-            done = average_columns::<f32x4>(g, &lines, done, interior_end, row);
+            done = average_columns::<L, C>(g, &lines, done, interior_end, row);
+            if L::LANES > 4 {
+                done = average_columns::<f32x4, C>(g, &lines, done, interior_end, row);
+            }
         }
         let scalar = (0..start.min(done).min(ow)).chain(done..ow);
         for ox in scalar {
             let (x0, x1) = covering(g, 2, ox);
-            let mut sum = 0.0f32;
+            let mut sum = [0.0f32; C];
             lines.each(|line| {
-                for v in sub(input, line + x0, x1 - x0) {
-                    sum += v;
+                for pixel in sub(input, (line + x0) * C, (x1 - x0) * C).chunks_exact(C) {
+                    for (sum, v) in sum.iter_mut().zip(pixel) {
+                        *sum += v;
+                    }
                 }
             });
             let count = depth_height * (x1 - x0);
-            if let Some(o) = row.get_mut(ox) {
+            let out = row.get_mut(ox * C..ox * C + C).unwrap_or_default();
+            for (o, sum) in out.iter_mut().zip(sum) {
                 *o = if count == 0 { 0.0 } else { sum / count as f32 };
             }
         }
@@ -60,13 +78,8 @@ pub(super) fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], outp
 
 /// `sum / count` lane by lane, as the reference's `sum / count as f32`: a
 /// product with the exact reciprocal when `count` is a power of two (the
-/// same correctly rounded value, at a fraction of a division's cost).
-#[inline(always)]
-fn mean<L: CopyLane>(sum: L, count: usize) -> L {
-    Mean::new(count).of(sum)
-}
-
-/// [`mean`] with its factor prepared once for many sums.
+/// same correctly rounded value, at a fraction of a division's cost), its
+/// factor prepared once for many sums.
 #[derive(Clone, Copy)]
 struct Mean<L> {
     /// `1 / count` when `multiply`, else `count`.
@@ -127,14 +140,16 @@ impl Lines<'_> {
     }
 }
 
-/// Interior columns `from..to` (with `(from + padding) % stride == 0`) in
-/// blocks of `stride * L` outputs; returns where the whole blocks end.
+/// Interior columns `from..to` (with `(from + padding) % stride == 0`) of
+/// pixels of `C` floats, in blocks of `stride * L` pixels; returns where
+/// the whole blocks end.
 ///
-/// Within a block, the outputs `q + stride*t` (class `q`, lane `t`) are
+/// Within a block, the outputs `q + stride*t` (class `q`, pixel `t`) are
 /// covered by inputs `f_q + t .. f_q + t + n_q`: the class sums `n_q`
-/// contiguous loads per covering line, in the reference's order.
+/// contiguous runs of `C` vectors per covering line, in the reference's
+/// order.
 #[inline(always)]
-fn average_columns<L: CopyLane>(
+fn average_columns<L: CopyLane, const C: usize>(
     g: &UnpoolGeometry,
     lines: &Lines<'_>,
     from: usize,
@@ -157,39 +172,57 @@ fn average_columns<L: CopyLane>(
             last = true;
         }
         let base = (ox + p) / s;
-        let class = |q: usize| {
+        // The `C` vectors of class `q`'s `L` pixels.
+        let class = |q: usize| -> [L; C] {
             // First covering input of output ox + q: ceil((base*s + q + 1 - k) / s).
             let f = (base * s + q + 1 - k).div_ceil(s);
             let count = (base + 1 - f) * depth_height;
-            let mut sum = L::splat(0.0);
+            let mut sum = [L::splat(0.0); C];
             lines.each(|line| {
-                let line = lines.input.get(line + f..).unwrap_or_default();
+                let line = lines.input.get((line + f) * C..).unwrap_or_default();
                 for m in 0..base + 1 - f {
-                    sum = sum + L::load(line.get(m..m + n).unwrap_or_default());
+                    for (v, sum) in sum.iter_mut().enumerate() {
+                        let at = m * C + v * n;
+                        *sum = *sum + L::load(line.get(at..at + n).unwrap_or_default());
+                    }
                 }
             });
             if count == 0 {
-                L::splat(0.0)
+                [L::splat(0.0); C]
             } else {
-                mean(sum, count)
+                let mean = Mean::new(count);
+                sum.map(|sum| mean.of(sum))
             }
         };
-        let out = row.get_mut(ox..ox + block).unwrap_or_default();
-        match s {
-            1 => class(0).store(out),
-            2 => {
-                let (lo, hi) = class(0).zip(class(1));
+        let out = row.get_mut(ox * C..(ox + block) * C).unwrap_or_default();
+        match (s, C) {
+            (1, _) => {
+                for (v, sum) in out.chunks_exact_mut(n).zip(class(0)) {
+                    sum.store(v);
+                }
+            }
+            (2, 1) => {
+                let (c0, c1) = (class(0)[0], class(1)[0]);
+                let (lo, hi) = c0.zip(c1);
                 let (a, b) = out.split_at_mut(n.min(out.len()));
                 lo.store(a);
                 hi.store(b);
             }
             _ => {
+                // Class `q`'s pixels to every `s`-th output pixel from `q`.
                 for q in 0..s {
-                    let mut lanes = [0.0f32; 16];
-                    class(q).store(&mut lanes);
-                    let dst = out.get_mut(q..).unwrap_or_default().iter_mut().step_by(s);
-                    for (o, &v) in dst.zip(&lanes[..n]) {
-                        *o = v;
+                    let mut pixels = Aligned([[0.0f32; 16]; C]);
+                    let pixels = pixels.0.as_flattened_mut();
+                    for (dst, sum) in pixels.chunks_exact_mut(n).zip(class(q)) {
+                        sum.store(dst);
+                    }
+                    // Pixel `t` is floats t*C.. of the class's vectors.
+                    for (t, src) in pixels.chunks_exact(C).take(n).enumerate() {
+                        let at = (q + s * t) * C;
+                        let o = out.get_mut(at..).and_then(|o| o.first_chunk_mut::<C>());
+                        if let (Some(o), Some(src)) = (o, src.first_chunk::<C>()) {
+                            *o = *src;
+                        }
                     }
                 }
             }
@@ -198,6 +231,12 @@ fn average_columns<L: CopyLane>(
     }
     ox.min(to)
 }
+
+/// A block's class vectors on a line of their own: stored whole and read
+/// back by pixel, a store that straddled two lines (as the stack happened
+/// to place it) waited to be forwarded to every load.
+#[repr(C, align(64))]
+struct Aligned<T>(T);
 
 /// The covering windows of outputs `0, 1, 2, ..` along axis `a` (as
 /// [`covering`] gives them), stepped without a division per output.
@@ -261,10 +300,11 @@ impl Iterator for Coverage {
 }
 
 /// One batch of a channels-last unpooling with overlapping (or gapped)
-/// windows: each output pixel sums the channel vectors of its covering input
-/// pixels in the reference's order, `L` channels at a time
-/// ([`Average`](crate::simd::Average) in the public path), then 4, then one
-/// by one.
+/// windows. Pixels of 2 or 3 channels as [`average_pixels`] (vectors of
+/// several pixels); wider ones pixel by pixel, each summing the channel
+/// vectors of its covering input pixels in the reference's order, `L`
+/// channels at a time ([`Average`](crate::simd::Average) in the public
+/// path), then 4, then one by one.
 #[inline]
 pub(super) fn average_channels_last<L: CopyLane>(
     g: &UnpoolGeometry,
@@ -272,6 +312,19 @@ pub(super) fn average_channels_last<L: CopyLane>(
     output: &mut [f32],
 ) {
     let c = g.input.c;
+    // Blocks of `L` pixels where vectors are registers (a wide block shares
+    // its bookkeeping among more pixels), of 4 elsewhere (where wide
+    // blocks' sums and pixels only cost stack).
+    macro_rules! narrow {
+        ($($c:literal)*) => {
+            match c {
+                $($c if VECTOR_REGISTERS => return average_pixels::<L, $c>(g, input, output),
+                $c => return average_pixels::<f32x4, $c>(g, input, output),)*
+                _ => {}
+            }
+        };
+    }
+    narrow!(2 3);
     let [_, h, w] = g.input.spatial;
     let ow = g.output.spatial[2];
     for ((oz, oy), row) in rows(g.output.spatial).zip(output.chunks_exact_mut(ow * c)) {
@@ -292,19 +345,6 @@ pub(super) fn average_channels_last<L: CopyLane>(
                     .get((line + x.0) * c..(line + x.1) * c)
                     .unwrap_or_default()
             };
-            if c < 4 {
-                // RGB, two channels: one 4-lane vector per covering pixel,
-                // summed in the reference's order lane by lane.
-                let mut sum = f32x4::splat(0.0);
-                lines.each(|line| {
-                    for j in x.0..x.1 {
-                        sum += load_narrow::<f32x4>(input, (line + j) * c, c);
-                    }
-                });
-                store_narrow(mean(sum, count), row, at, c);
-                at += c;
-                continue;
-            }
             let pixel = row.get_mut(at..at + c).unwrap_or_default();
             at += c;
             let mut ch = average_channels::<L>(&lines, covered, c, count, pixel, 0);

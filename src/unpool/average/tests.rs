@@ -11,9 +11,11 @@ use crate::simd::testing::{assert_same_bits, test_every_width};
 /// [`crate::reference::avg_unpool`], bit for bit, for a spread of
 /// geometries in both layouts.
 fn kernels_at_width<L: CopyLane>() {
-    let shapes: [&[usize]; 4] = [
+    let shapes: [&[usize]; 6] = [
         &[1, 1, 45],
         &[1, 2, 7, 23],
+        &[1, 3, 5, 41],
+        &[1, 3, 1, 1000],
         &[1, 19, 3, 9],
         &[1, 5, 2, 3, 11],
     ];
@@ -41,10 +43,10 @@ fn kernels_at_width<L: CopyLane>() {
                     core::array::from_fn(|i| ((i * 7919 + case) % 29) as f32 * 0.37 - 5.0);
                 let input = &input[..n];
                 let m = g.output.numel();
-                let mut want = [0.0f32; 16384];
+                let mut want = [0.0f32; 32768];
                 let want = &mut want[..m];
                 crate::reference::avg_unpool(input, shape, layout, &opts, want).unwrap();
-                let mut got = [0.0f32; 16384];
+                let mut got = [0.0f32; 32768];
                 let got = &mut got[..m];
                 let (plane, out_plane, c) = (g.input.plane(), g.output.plane(), g.input.c);
                 match layout {
