@@ -28,7 +28,9 @@
 //! 7. [`Kernel::FourPlanesChannelsFirst`]: on targets without a
 //!    one-instruction lane permute (x86_64's SSE2, the portable builds),
 //!    channels-first W windows of 2 to 4 taps, four planes at a time so
-//!    that each output column is one multiply-add per tap for all four.
+//!    that each output column is one multiply-add per tap for all four
+//!    (with vector registers, not 1-d rows of fewer than four planes,
+//!    where most lanes would idle: the general pass takes them).
 //! 8. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
@@ -216,7 +218,11 @@ impl Kernel {
             Kernel::BlendX2
         } else if sliding_channels_last::fits(p, target.lanes) {
             Kernel::SlidingChannelsLast
-        } else if blocks && !target.permute && four_planes_channels_first::fits(p) {
+        } else if blocks
+            && !target.permute
+            && four_planes_channels_first::fits(p)
+            && (image || p.i.n * p.i.c >= 4 || !target.registers)
+        {
             Kernel::FourPlanesChannelsFirst
         } else if permuted_rows::fits(p, target) {
             Kernel::PermutedRows

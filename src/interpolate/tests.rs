@@ -396,6 +396,12 @@ fn plan_chooses_by_shape_and_target() {
             [FourPlanesChannelsFirst, General, General, General]),
         (M::Bilinear, &[1, 64, 64, 64], CF, &[32, 32], Some(false), false,
             [FourPlanesChannelsFirst, General, General, General]),
+        // A 1-d signal of fewer than four planes: the general pass on
+        // every target (four planes would leave lanes idle); four planes
+        // and more take four planes without a permute.
+        (M::Linear, &[1, 1, 16000], CF, &[48000], Some(false), false, [General; 4]),
+        (M::Linear, &[1, 4, 1000], CF, &[3000], Some(false), false,
+            [FourPlanesChannelsFirst, General, General, General]),
         // Wide windows: the general pass; wider than the tables: scalar.
         (M::Lanczos, &[1, 64, 128, 128], CF, &[64, 64], None, true, [General; 4]),
         (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Scalar; 4]),

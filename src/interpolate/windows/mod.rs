@@ -25,6 +25,7 @@ use crate::geometry::upsample::{
 };
 use crate::layout::{Dims, MAX_SPATIAL};
 use crate::reference::interpolate::At;
+use crate::simd::VECTOR_REGISTERS;
 
 /// The semantics a resampling follows, with its checked geometry:
 /// PyTorch's `interpolate` or ONNX's `Resize`. The kernels only read the
@@ -291,6 +292,33 @@ impl AxisWindows {
         let sizes = (self.input_size, output_size);
         let start = linear::pair(o + first, sizes, scale, align_corners, fused, [a, b])?;
         Some(start.saturating_sub(from))
+    }
+
+    /// The windows of outputs `o..o + PAIRS` of a linear axis of two taps
+    /// (each as [`window`](Self::window) gives it), computed a vector at a
+    /// time; `None` where [`linear::pairs`] declines them or where vectors
+    /// are not registers.
+    #[inline(always)]
+    pub fn linear_pairs(&self, o: usize) -> Option<linear::Pairs> {
+        let Kind::Linear {
+            scale,
+            align_corners,
+            output_size,
+            fused,
+        } = self.kind
+        else {
+            return None;
+        };
+        if self.taps != 2 || !VECTOR_REGISTERS {
+            return None;
+        }
+        let (first, from) = self.shift;
+        let sizes = (self.input_size, output_size);
+        let mut pairs = linear::pairs(o.checked_add(first)?, sizes, scale, align_corners, fused)?;
+        for start in &mut pairs.start {
+            *start = start.saturating_sub(from);
+        }
+        Some(pairs)
     }
 
     /// [`window`](Self::window) of the whole call's output `o`.

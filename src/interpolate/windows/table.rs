@@ -3,6 +3,7 @@
 //! them, and the periodic runs found in it.
 
 use super::AxisWindows;
+use super::linear::PAIRS;
 use crate::interpolate::stack::pick;
 
 /// Output columns per table.
@@ -58,11 +59,45 @@ impl<const N: usize, const P: usize, const T: usize> Table<N, P, T> {
         max_span: usize,
     ) -> (usize, usize) {
         let (mut lo, mut hi, mut n) = (usize::MAX, 0, 0);
+        let by_tap = self.taps * N <= T;
+        // Linear windows a vector of outputs at a time while they fit.
+        while self.taps == 2 && n + PAIRS <= len.min(N) {
+            let Some(pairs) = axis.linear_pairs(o0 + n) else {
+                break;
+            };
+            let first = pairs.start.iter().min().copied().unwrap_or(lo);
+            let last = pairs.start.iter().max().copied().unwrap_or(hi);
+            let (l, h) = (lo.min(first), hi.max(last + 2));
+            let slots = self.weight.get_mut(2 * n..2 * (n + PAIRS));
+            let (Some(start), Some(weight)) = (self.start.get_mut(n..n + PAIRS), slots) else {
+                break;
+            };
+            if h - l > max_span {
+                break;
+            }
+            for (slot, s) in start.iter_mut().zip(pairs.start) {
+                *slot = s;
+            }
+            let [w0, w1] = pairs.weight;
+            for ((w, a), b) in weight.chunks_exact_mut(2).zip(w0).zip(w1) {
+                if let [x, y] = w {
+                    (*x, *y) = (a, b);
+                }
+            }
+            for (k, w) in pairs.weight.iter().enumerate().filter(|_| by_tap) {
+                let row = self.by_tap.get_mut(k * N + n..k * N + n + PAIRS);
+                for (slot, &w) in row.unwrap_or_default().iter_mut().zip(w) {
+                    *slot = w;
+                }
+            }
+            (lo, hi, n) = (l, h, n + PAIRS);
+        }
+        let vectors = n;
         let slots = self
             .start
             .iter_mut()
             .zip(self.weight.chunks_exact_mut(self.taps));
-        for (start, weight) in slots.take(len) {
+        for (start, weight) in slots.take(len).skip(vectors) {
             let s = axis.window_in_line(o0 + n, weight);
             let (l, h) = (lo.min(s), hi.max(s + self.taps));
             if n > 0 && h - l > max_span {
@@ -72,9 +107,9 @@ impl<const N: usize, const P: usize, const T: usize> Table<N, P, T> {
         }
         self.len = n;
         self.monotone = self.start[..n].windows(2).all(|p| p[0] <= p[1]);
-        if self.taps * N <= T {
+        if by_tap {
             let weights = self.weight.chunks_exact(self.taps).take(n);
-            for (j, w) in weights.enumerate() {
+            for (j, w) in weights.enumerate().skip(vectors) {
                 for (k, &wk) in w.iter().enumerate() {
                     if let Some(slot) = self.by_tap.get_mut(k * N + j) {
                         *slot = wk;
