@@ -243,6 +243,10 @@ fn outputs<L: Permute, const N: usize, const P: usize, const T: usize>(
         2 => scalar_taps::<2, N, P, T>(src, wt, dst, from, to),
         3 => scalar_taps::<3, N, P, T>(src, wt, dst, from, to),
         4 => scalar_taps::<4, N, P, T>(src, wt, dst, from, to),
+        5 => scalar_taps::<5, N, P, T>(src, wt, dst, from, to),
+        6 => scalar_taps::<6, N, P, T>(src, wt, dst, from, to),
+        7 => scalar_taps::<7, N, P, T>(src, wt, dst, from, to),
+        8 => scalar_taps::<8, N, P, T>(src, wt, dst, from, to),
         _ => {
             let Some(dst) = dst.get_mut(from..to) else {
                 return;
