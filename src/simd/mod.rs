@@ -18,7 +18,8 @@
 //! | `max_pool` | [`Pool`] = 16 on every target | the compare-and-select chain unrolled 2-4x and the per-block bookkeeping shared (2-3x faster than 4 lanes on SSE2); tails in 4 |
 //! | `max_unpool` | [`Native`] | per-pixel selects of whole channel vectors |
 //! | `avg_unpool`, `kernel == stride` | [`Replicate`] = 4 | zips of a vector with itself, one unpack everywhere |
-//! | `avg_unpool`, overlapping windows | [`Average`] = 16, tails in 4 | sums of independent lanes, as `max_pool` |
+//! | `interpolate`, linear window tables | 16, where vectors are registers | the source indices of 16 outputs as one vector's operations, the scalar ones in the same order |
+//! | `avg_unpool`, overlapping windows | [`Average`] = 16, tails in 4 (channels-last pixels of 2-3 channels: 4 without vector registers) | sums of independent lanes, as `max_pool` |
 //! | `pixel_shuffle`, `pixel_unshuffle` | [`PixelShuffle`] = 4 | a 128-bit unpack is one instruction on SSE2, NEON and simd128, while `wide` builds 8- and 16-lane zips from halves; measured faster than 16 on AVX-512 |
 //! | `conv_transpose` | 4, 8 or [`Native`], by `C_out / groups` (`conv_transpose::Plan`); [`Native`] over positions for channels-first groups of at most 4 output channels | a tile's vectors hold output channels: narrow groups waste no lanes; with fewer output channels than lanes, positions fill them |
 
