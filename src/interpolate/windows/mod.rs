@@ -276,22 +276,27 @@ impl AxisWindows {
     /// taps, or `None` where it is not that.
     #[inline(always)]
     fn linear_pair(&self, o: usize, [a, b]: [&mut f32; 2]) -> Option<usize> {
-        let Kind::Linear {
-            scale,
-            align_corners,
-            output_size,
-            fused,
-        } = self.kind
-        else {
-            return None;
-        };
-        if self.taps != 2 {
-            return None;
-        }
+        let (sizes, scale, align_corners, fused) = self.linear_two_taps()?;
         let (first, from) = self.shift;
-        let sizes = (self.input_size, output_size);
         let start = linear::pair(o + first, sizes, scale, align_corners, fused, [a, b])?;
         Some(start.saturating_sub(from))
+    }
+
+    /// A linear axis of two taps: its (input, output) sizes, scale,
+    /// align_corners and whether PyTorch fuses its source index.
+    #[inline(always)]
+    fn linear_two_taps(&self) -> Option<((usize, usize), f32, bool, bool)> {
+        match self.kind {
+            Kind::Linear {
+                scale,
+                align_corners,
+                output_size,
+                fused,
+            } if self.taps == 2 => {
+                Some(((self.input_size, output_size), scale, align_corners, fused))
+            }
+            _ => None,
+        }
     }
 
     /// The windows of outputs `o..o + PAIRS` of a linear axis of two taps
@@ -300,20 +305,11 @@ impl AxisWindows {
     /// are not registers.
     #[inline(always)]
     pub fn linear_pairs(&self, o: usize) -> Option<linear::Pairs> {
-        let Kind::Linear {
-            scale,
-            align_corners,
-            output_size,
-            fused,
-        } = self.kind
-        else {
-            return None;
-        };
-        if self.taps != 2 || !VECTOR_REGISTERS {
+        if !VECTOR_REGISTERS {
             return None;
         }
+        let (sizes, scale, align_corners, fused) = self.linear_two_taps()?;
         let (first, from) = self.shift;
-        let sizes = (self.input_size, output_size);
         let mut pairs = linear::pairs(o.checked_add(first)?, sizes, scale, align_corners, fused)?;
         for start in &mut pairs.start {
             *start = start.saturating_sub(from);
