@@ -398,10 +398,12 @@ fn plan_chooses_by_shape_and_target() {
             [FourPlanesChannelsFirst, General, General, General]),
         // A 1-d signal of fewer than four planes: the general pass on
         // every target (four planes would leave lanes idle); four planes
-        // and more take four planes without a permute.
+        // and more take four planes without a permute (and with one on 8
+        // and 16 lanes with the small-stack tables, as at x0.875 above).
         (M::Linear, &[1, 1, 16000], CF, &[48000], Some(false), false, [General; 4]),
         (M::Linear, &[1, 4, 1000], CF, &[3000], Some(false), false,
-            [FourPlanesChannelsFirst, General, General, General]),
+            [FourPlanesChannelsFirst, General, tables(General, FourPlanesChannelsFirst),
+             tables(General, FourPlanesChannelsFirst)]),
         // Wide windows: the general pass; wider than the tables: scalar.
         (M::Lanczos, &[1, 64, 128, 128], CF, &[64, 64], None, true, [General; 4]),
         (M::Area, &[1, 1, 1, 10000], CF, &[1, 10], None, false, [Scalar; 4]),
