@@ -344,7 +344,9 @@ fn doubled_columns() {
 /// kernel for 1, 2, 4 or 8 whole vectors of channels, or groups of them,
 /// at the build's lane width, the general path otherwise): upsampling and downsampling by odd
 /// factors (window starts that stay, step and jump), `align_corners`,
-/// trilinear, antialiased bilinear and area, with 16 to 128 channels.
+/// trilinear, antialiased bilinear and area, with 16 to 128 channels, and
+/// RGB and RGBA rows of more than a thousand output pixels (the kernel's
+/// chunks of columns are wider for pixels of few channels).
 #[test]
 fn channels_last_windows() {
     let mut rng = Rng(23);
@@ -361,6 +363,9 @@ fn channels_last_windows() {
         (M::Bilinear, &[1, 32, 8, 12], &[0.5, 0.5], true),
         (M::Area, &[1, 16, 8, 12], &[0.5, 0.5], false),
         (M::Bilinear, &[1, 48, 5, 6], &[1.7, 1.7], false),
+        (M::Bilinear, &[1, 3, 3, 700], &[1.5, 1.9], false),
+        (M::Bicubic, &[2, 4, 2, 1400], &[2.0, 0.95], false),
+        (M::Bilinear, &[1, 2, 2, 2300], &[1.0, 0.5], false),
     ];
     for &(mode, shape, scale, antialias) in cases {
         let corners = match mode {

@@ -31,9 +31,17 @@ use crate::layout::Layout;
 use crate::simd::CopyLane;
 use core::cell::Cell;
 
-/// Output columns whose windows are found at once (5 KiB on the stack;
-/// under 1 KiB in the small set).
-const COLUMNS: usize = pick(256, 32);
+/// The most output columns whose windows are found at once (12 KiB on
+/// the stack with 2 taps, 20 KiB with 4; under 1 KiB in the small set).
+const COLUMNS: usize = pick(1024, 32);
+
+/// Output columns per chunk for pixels of many channels.
+const SHORT: usize = pick(256, 32);
+
+/// Output floats per chunk of a row for pixels of few channels: each chunk
+/// reads a strip of every source row, and strips of a few kilobytes
+/// stream a large image from memory far slower than whole rows do.
+const STRIP: usize = 3 * 1024;
 
 /// Channels-last pixels take groups of this many vectors with 2 taps
 /// where a pixel has more than 8 (SSE2's measured best for 64 channels:
@@ -44,7 +52,8 @@ const GROUP_OF_TWO_TAPS: usize = 8;
 fn shape(p: &Problem<'_>, lanes: usize) -> Option<(usize, usize, usize)> {
     let &Problem { i, axes, .. } = p;
     let r = blended_rows(axes)?;
-    if i.layout != Layout::ChannelsLast || i.c == 1 {
+    // Window starts are kept as `u32`.
+    if i.layout != Layout::ChannelsLast || i.c == 1 || i.spatial[2] > u32::MAX as usize {
         return None;
     }
     pixel_shape(axes[2].taps(), r, i.c, lanes, GROUP_OF_TWO_TAPS)
@@ -79,17 +88,18 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
     let ow = o.spatial[2];
     // Pixels of `c` channels, taken `V` vectors at a time.
     let (c, group) = (i.c, V * L::LANES);
-    let mut starts = [0usize; COLUMNS];
-    let mut weights = [[0.0f32; MAX_T]; COLUMNS];
-    for x0 in (0..ow).step_by(COLUMNS) {
-        let n = COLUMNS.min(ow - x0);
+    let mut starts = [0u32; COLUMNS];
+    let mut weights = [[0.0f32; T]; COLUMNS];
+    let chunk = (STRIP / c).clamp(SHORT, COLUMNS);
+    for x0 in (0..ow).step_by(chunk) {
+        let n = chunk.min(ow - x0);
         for (x, (s, w)) in starts
             .iter_mut()
             .zip(weights.iter_mut())
             .enumerate()
             .take(n)
         {
-            *s = axes[2].window(x0 + x, w.get_mut(..T).unwrap_or_default());
+            *s = axes[2].window(x0 + x, w) as u32;
         }
         let (starts, weights) = (&starts[..n], &weights[..n]);
         let span = x0 * c..(x0 + n) * c;
@@ -139,8 +149,8 @@ fn run_shape<L: CopyLane, const T: usize, const R: usize, const V: usize>(
 fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: usize>(
     source: [&[f32]; R],
     hw: [[f32; R]; P],
-    starts: &[usize],
-    weights: &[[f32; MAX_T]],
+    starts: &[u32],
+    weights: &[[f32; T]],
     stride: usize,
     mut out: [&mut [f32]; P],
 ) -> [bool; P] {
@@ -177,6 +187,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
     let Some(&first) = starts.first() else {
         return [false; P];
     };
+    let first = first as usize;
     // The blends of pixels next - T .. next (indexed only by constants, so
     // that they stay in registers), each new one pushed in at the end:
     // `blend` has one call site, which the compiler keeps in line (with
@@ -185,6 +196,7 @@ fn rows<L: CopyLane, const T: usize, const R: usize, const V: usize, const P: us
     let mut next = first;
     let mut b: [[[L; V]; P]; MAX_T] = [[[zero; V]; P]; MAX_T];
     for (x, (&s, w)) in starts.iter().zip(weights).enumerate() {
+        let s = s as usize;
         // A window that moves back or jumps past the last is made anew.
         if s + T < next || s > next {
             next = s;
