@@ -29,8 +29,10 @@
 //!    one-instruction lane permute (x86_64's SSE2, the portable builds),
 //!    channels-first W windows of 2 to 4 taps, four planes at a time so
 //!    that each output column is one multiply-add per tap for all four
-//!    (with vector registers, not 1-d rows of fewer than four planes,
-//!    where most lanes would idle: the general pass takes them).
+//!    (with vector registers, not 1-d rows of fewer than four planes, nor
+//!    images of one or two planes whose rows the general pass serves with
+//!    a periodic run, where most lanes would idle: the general pass takes
+//!    them).
 //! 8. [`Kernel::PermutedRows`]: with the permute, channels-first rows of at
 //!    most one column table (256 outputs) of 2- or 4-tap windows every
 //!    block of which lies in one vector of inputs: each output row
@@ -59,7 +61,7 @@ use super::kernels::{
 };
 use super::kernels::{copy_x2, general};
 #[cfg(feature = "specialised-kernels")]
-use super::windows::table::{ColumnTable, W_CHUNK, find_regular};
+use super::windows::table::{ColumnTable, Regular, W_CHUNK, find_regular};
 use super::windows::{AxisWindows, Call, Part, Problem};
 #[cfg(feature = "specialised-kernels")]
 use crate::layout::Layout;
@@ -107,6 +109,19 @@ impl Target {
     }
 }
 
+/// The periodic run (x2, x4, x0.5: windows that repeat) of the first
+/// column table of `p`'s rows with `target`'s lanes, and the table's span
+/// and windows, where the general pass's horizontal pass serves a run.
+#[cfg(feature = "specialised-kernels")]
+fn first_column_table(p: &Problem<'_>, target: Target) -> (ColumnTable, usize, Option<Regular>) {
+    let aw = &p.axes[2];
+    let (ow, iw) = (p.o.spatial[2], p.i.spatial[2]);
+    let mut wt = ColumnTable::new(aw.taps());
+    let (lo, hi) = wt.fill(aw, 0, ow.min(W_CHUNK), iw);
+    let regular = find_regular(&wt, target.lanes);
+    (wt, hi - lo, regular)
+}
+
 /// Whether the general pass's horizontal pass, on a channels-first row of
 /// `p` with `target`'s lanes, would leave most outputs to its scalar loop
 /// or take a path that measured slower than four planes, judged on the
@@ -124,22 +139,30 @@ impl Target {
 #[cfg(feature = "specialised-kernels")]
 #[inline(never)]
 fn general_rows_are_slow(p: &Problem<'_>, target: Target) -> bool {
-    let aw = &p.axes[2];
-    let (ow, iw) = (p.o.spatial[2], p.i.spatial[2]);
-    let mut wt = ColumnTable::new(aw.taps());
-    let (lo, hi) = wt.fill(aw, 0, ow.min(W_CHUNK), iw);
+    let (wt, span, regular) = first_column_table(p, target);
     let lanes = target.lanes;
-    if let Some(r) = find_regular(&wt, lanes) {
+    if let Some(r) = regular {
         return r.phases == 4 && lanes < 16;
     }
-    let span = hi - lo;
-    let fit = |k: usize| match aw.taps() {
+    let fit = |k: usize| match p.axes[2].taps() {
         2 => block_fit::<2>(&wt.offset, k * lanes, lanes, span).is_some(),
         4 => block_fit::<4>(&wt.offset, k * lanes, lanes, span).is_some(),
         _ => false,
     };
     let blocks = wt.len / lanes;
     2 * (0..blocks).filter(|&k| fit(k)).count() < blocks.max(1)
+}
+
+/// Whether the general pass serves `p`'s rows with a periodic run of 1 or
+/// 2 phases (x0.5, x2), vectorised without a permute: on one or two
+/// planes it beats four planes, which leave half their lanes or more
+/// idle. (On three it lost on wide rows, which it takes in strips of
+/// [`W_CHUNK`] columns.)
+#[cfg(feature = "specialised-kernels")]
+#[inline(never)]
+fn general_rows_are_periodic(p: &Problem<'_>, target: Target) -> bool {
+    let (_, _, regular) = first_column_table(p, target);
+    regular.is_some_and(|r| r.phases <= 2)
 }
 
 /// The kernel that runs one interpolation (see the module docs).
@@ -221,7 +244,9 @@ impl Kernel {
         } else if blocks
             && !target.permute
             && four_planes_channels_first::fits(p)
-            && (image || p.i.n * p.i.c >= 4 || !target.registers)
+            && (p.i.n * p.i.c >= 4
+                || !target.registers
+                || (image && (p.i.n * p.i.c == 3 || !general_rows_are_periodic(p, target))))
         {
             Kernel::FourPlanesChannelsFirst
         } else if permuted_rows::fits(p, target) {

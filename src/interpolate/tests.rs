@@ -396,6 +396,13 @@ fn plan_chooses_by_shape_and_target() {
             [FourPlanesChannelsFirst, General, General, General]),
         (M::Bilinear, &[1, 64, 64, 64], CF, &[32, 32], Some(false), false,
             [FourPlanesChannelsFirst, General, General, General]),
+        // Images of one or two planes whose windows repeat by (1, 2)
+        // (x0.5): the general pass's periodic run on every target; three
+        // planes, four planes without a permute.
+        (M::Bilinear, &[1, 1, 64, 64], CF, &[32, 32], Some(false), false, [General; 4]),
+        (M::Area, &[2, 1, 8, 40, 40], CF, &[4, 20, 20], None, false, [General; 4]),
+        (M::Bilinear, &[1, 3, 64, 64], CF, &[32, 32], Some(false), false,
+            [FourPlanesChannelsFirst, General, General, General]),
         // A 1-d signal of fewer than four planes: the general pass on
         // every target (four planes would leave lanes idle); four planes
         // and more take four planes without a permute (and with one on 8
