@@ -481,7 +481,7 @@ pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_
                 M::Area => AxisWindows::new(
                     Kind::Area { output_size },
                     input_size,
-                    input_size.div_ceil(output_size) + 1,
+                    area_taps(input_size, output_size),
                 ),
                 // Lanczos always has antialias (checked by the geometry).
                 M::Lanczos => return None,
@@ -492,6 +492,18 @@ pub(crate) fn axis_windows(g: &InterpolateGeometry) -> Option<[AxisWindows; MAX_
         }
     }
     Some(axes)
+}
+
+/// The longest area window of `output_size` outputs over `input_size`
+/// inputs: `input_size / output_size` where that divides (every window
+/// is that long: 2x2 averages take 2 taps, not 3 with a padding tap of
+/// weight zero), else at most one more than its ceiling.
+fn area_taps(input_size: usize, output_size: usize) -> usize {
+    if output_size > 0 && input_size.is_multiple_of(output_size) {
+        input_size / output_size
+    } else {
+        input_size.div_ceil(output_size.max(1)) + 1
+    }
 }
 
 /// The per-axis tables of an ONNX `Resize`, or `None` when a window would
