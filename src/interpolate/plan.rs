@@ -109,9 +109,9 @@ impl Target {
     }
 }
 
-/// The periodic run (x2, x4, x0.5: windows that repeat) of the first
-/// column table of `p`'s rows with `target`'s lanes, and the table's span
-/// and windows, where the general pass's horizontal pass serves a run.
+/// The general pass's first column table of `p`'s rows, the span of
+/// inputs its windows read, and its periodic run with `target`'s lanes
+/// (x2, x4, x0.5: windows that repeat), if any.
 #[cfg(feature = "specialised-kernels")]
 fn first_column_table(p: &Problem<'_>, target: Target) -> (ColumnTable, usize, Option<Regular>) {
     let aw = &p.axes[2];
