@@ -340,6 +340,94 @@ fn doubled_columns() {
     }
 }
 
+/// The paths wide and halving inputs take, fed what users bring (NaN,
+/// +-inf, subnormals, values near `f32::MAX`): channels-last RGB, RGBA
+/// and 2-channel rows of 1330-2800 output pixels (chunks of up to 1024
+/// columns), one- and two-plane channels-first halvings (the general
+/// pass's periodic run, not four planes, on SSE2), and area halvings
+/// (windows of exactly 2 taps), in both layouts.
+#[test]
+fn wide_rows_and_halvings_with_special_values() {
+    let mut rng = Rng(29);
+    type Case<'a> = (M, &'a [usize], Layout, &'a [f64]);
+    let cases: &[Case<'_>] = &[
+        (
+            M::Bilinear,
+            &[1, 3, 3, 700],
+            Layout::ChannelsLast,
+            &[1.5, 1.9],
+        ),
+        (
+            M::Bicubic,
+            &[2, 4, 2, 1400],
+            Layout::ChannelsLast,
+            &[2.0, 0.95],
+        ),
+        (
+            M::Bilinear,
+            &[1, 2, 2, 2300],
+            Layout::ChannelsLast,
+            &[1.0, 0.5],
+        ),
+        (
+            M::Bilinear,
+            &[1, 1, 40, 1030],
+            Layout::ChannelsFirst,
+            &[0.5, 0.5],
+        ),
+        (
+            M::Bilinear,
+            &[1, 2, 12, 600],
+            Layout::ChannelsFirst,
+            &[0.5, 0.5],
+        ),
+        (
+            M::Trilinear,
+            &[1, 1, 8, 16, 40],
+            Layout::ChannelsFirst,
+            &[0.5, 0.5, 0.5],
+        ),
+        (
+            M::Area,
+            &[1, 3, 16, 1200],
+            Layout::ChannelsFirst,
+            &[0.5, 0.5],
+        ),
+        (
+            M::Area,
+            &[1, 3, 16, 1200],
+            Layout::ChannelsLast,
+            &[0.5, 0.5],
+        ),
+        (
+            M::Area,
+            &[2, 4, 8, 12, 20],
+            Layout::ChannelsLast,
+            &[0.5, 0.5, 0.5],
+        ),
+    ];
+    for &(mode, shape, layout, scale) in cases {
+        for huge in [false, true] {
+            let n: usize = shape.iter().product();
+            let call = Call {
+                shape: shape.to_vec(),
+                mode,
+                size: None,
+                scale_factor: Some(scale.to_vec()),
+                recompute: None,
+                align_corners: (mode != M::Area).then_some(false),
+                antialias: false,
+                layout,
+                input: rng.special_values(n, huge),
+            };
+            assert!(
+                !compare(&call).is_failure(),
+                "{mode:?} {shape:?} {layout:?} {scale:?} huge {huge}"
+            );
+        }
+    }
+}
+
 /// Channels-last windows of 2 or 4 taps at any scale (the rolling-blend
 /// kernel for 1, 2, 4 or 8 whole vectors of channels, or groups of them,
 /// at the build's lane width, the general path otherwise): upsampling and downsampling by odd
