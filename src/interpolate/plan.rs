@@ -228,6 +228,7 @@ impl Kernel {
     fn specialised(p: &Problem<'_>, target: Target) -> Option<Kernel> {
         // A channels-first plane of more than one output row.
         let image = p.i.layout == Layout::ChannelsFirst && p.o.spatial[0] * p.o.spatial[1] > 1;
+        let planes = p.i.n * p.i.c;
         let blocks = target.blocks_channels_first_images() || !image;
         Some(if copy_x4_or_half::fits(p) {
             Kernel::CopyX4OrHalf
@@ -244,9 +245,9 @@ impl Kernel {
         } else if blocks
             && !target.permute
             && four_planes_channels_first::fits(p)
-            && (p.i.n * p.i.c >= 4
+            && (planes >= 4
                 || !target.registers
-                || (image && (p.i.n * p.i.c == 3 || !general_rows_are_periodic(p, target))))
+                || (image && (planes == 3 || !general_rows_are_periodic(p, target))))
         {
             Kernel::FourPlanesChannelsFirst
         } else if permuted_rows::fits(p, target) {
@@ -254,7 +255,7 @@ impl Kernel {
         } else if blocks
             && target.permute
             && four_planes_channels_first::fits(p)
-            && p.i.n * p.i.c >= 4
+            && planes >= 4
             && general_rows_are_slow(p, target)
         {
             Kernel::FourPlanesChannelsFirst
