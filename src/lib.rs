@@ -44,9 +44,15 @@
 //!   [`pixel_shuffle_output_shape`], [`conv_transpose_output_shape`]), in
 //!   the input's layout. `max_pool` indices are `i64`, flat within each
 //!   `(n, c)` plane as in PyTorch, whatever the layout. Nothing allocates;
-//!   only [`conv_transpose`] takes scratch memory
+//!   [`conv_transpose`] takes scratch memory
 //!   ([`conv_transpose_scratch_len`]; [`conv_transpose_scratch_bound`], a
 //!   `const fn`, sizes a static buffer for any build).
+//! - Stack: no op takes more than 8 KiB of it on a Cortex-M4F. For a task
+//!   with less, [`interpolate_with_scratch`] and [`resize_with_scratch`]
+//!   take their tables from caller scratch ([`interpolate_scratch_len`],
+//!   [`resize_scratch_len`]) and stay under 2 KiB, every mode on one
+//!   simpler (slower) kernel with the same results within each mode's
+//!   tolerance.
 //! - Nothing panics: bad input returns an [`Error`] whose variant says what
 //!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
 //!   [`Error::IndexOutOfRange`], found as the output is written, which
@@ -117,7 +123,10 @@ pub use geometry::resize::{
     resize_output_shape,
 };
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
-pub use interpolate::{interpolate, interpolate_backward, resize};
+pub use interpolate::{
+    interpolate, interpolate_backward, interpolate_scratch_len, interpolate_with_scratch, resize,
+    resize_scratch_len, resize_with_scratch,
+};
 pub use layout::{Layout, MAX_SPATIAL, Shape};
 pub use pixel_shuffle::{
     depth_to_space, pixel_shuffle, pixel_shuffle_backward, pixel_unshuffle,

@@ -78,6 +78,57 @@ fn interpolate_buffer_lengths() {
     assert_eq!(interp(&[1, 1, 2, 2], &opts, 4, 16), Ok(()));
 }
 
+/// The caller-scratch variants: a scratch one float short of what their
+/// `*_scratch_len` asks is an error that names the scratch, with nothing
+/// written (the output nor the scratch); the asked length is enough.
+#[test]
+fn scratch_variants_name_a_short_scratch() {
+    use upsample::{
+        ResizeMode, ResizeOptions, interpolate_scratch_len, interpolate_with_scratch,
+        resize_scratch_len, resize_with_scratch,
+    };
+    let input = vec![1.0; 2 * 5 * 7 * 3];
+    let shape = [2, 3, 5, 7];
+    for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
+        let opts = InterpolateOptions::scale_factor(M::Bicubic, [1.5]);
+        let need = interpolate_scratch_len(&shape, layout, &opts).unwrap();
+        // A start and the taps per output of D (1 of 1 tap), H (7 of 4)
+        // and W (10 of 4), and a row of 7 pixels.
+        let pixel = if layout == Layout::ChannelsLast { 3 } else { 1 };
+        assert_eq!(need, 2 + 7 * 5 + 10 * 5 + 7 * pixel);
+        let out_len = 2 * 3 * 7 * 10;
+        let mut scratch = vec![SENTINEL; need - 1];
+        let want = Error::BufferLength {
+            buffer: Buffer::Scratch,
+            expected: need,
+            actual: need - 1,
+        };
+        fails(out_len, want, |o| {
+            interpolate_with_scratch(&input, &shape, layout, &opts, o, &mut scratch.clone())
+        });
+        let mut out = vec![SENTINEL; out_len];
+        let short = interpolate_with_scratch(&input, &shape, layout, &opts, &mut out, &mut scratch);
+        assert_eq!(short, Err(want));
+        assert!(untouched(&scratch), "scratch written on error");
+        scratch.push(SENTINEL);
+        interpolate_with_scratch(&input, &shape, layout, &opts, &mut out, &mut scratch).unwrap();
+        assert!(out.iter().all(|&v| (v - 1.0).abs() < 1e-6), "{out:?}");
+
+        let scales = [1.0, 1.0, 1.5, 1.5];
+        let opts = ResizeOptions::scales(ResizeMode::Cubic, &scales);
+        let need = resize_scratch_len(&shape, layout, &opts).unwrap();
+        assert_eq!(need, 2 + 7 * 5 + 10 * 5 + 7 * pixel);
+        let want = Error::BufferLength {
+            buffer: Buffer::Scratch,
+            expected: need,
+            actual: need - 1,
+        };
+        fails(out_len, want, |o| {
+            resize_with_scratch(&input, &shape, layout, &opts, o, &mut vec![0.0; need - 1])
+        });
+    }
+}
+
 #[test]
 fn interpolate_rank_and_zero_dims() {
     let opts = InterpolateOptions::size(M::Nearest, [2]);

@@ -1,4 +1,5 @@
-//! The fast `interpolate` against its scalar twin `reference::interpolate`:
+//! The fast `interpolate`, and `interpolate_with_scratch`, against their
+//! scalar twin `reference::interpolate`:
 //! bit for bit for nearest / nearest-exact, within atol 1e-5 + rtol 1.3e-6
 //! for the rest, over random shapes (1-sized axes, widths off the lane
 //! count, up- and downsampling, odd per-axis scales), both layouts, every
@@ -33,13 +34,26 @@ fn compare(call: &Call) -> TestResult {
     }
     let mut want = vec![0.0; len];
     reference::interpolate(&call.input, &call.shape, call.layout, &opts, &mut want).unwrap();
-    let mut got = Guarded::new(len, 0, GUARD);
+    let mut fast = Guarded::new(len, 0, GUARD);
     upsample::interpolate(
         &call.input,
         &call.shape,
         call.layout,
         &opts,
-        got.inner_mut(),
+        fast.inner_mut(),
+    )
+    .unwrap();
+    // The caller-scratch variant, its scratch exactly as long as it asks.
+    let mut scratched = Guarded::new(len, 0, GUARD);
+    let need = upsample::interpolate_scratch_len(&call.shape, call.layout, &opts).unwrap();
+    let mut scratch = Guarded::new(need, 0, GUARD);
+    upsample::interpolate_with_scratch(
+        &call.input,
+        &call.shape,
+        call.layout,
+        &opts,
+        scratched.inner_mut(),
+        scratch.inner_mut(),
     )
     .unwrap();
     let describe = || {
@@ -55,26 +69,32 @@ fn compare(call: &Call) -> TestResult {
             call.antialias
         )
     };
-    if !got.bands_intact() {
-        eprintln!("wrote past the output: {}", describe());
+    if !scratch.bands_intact() {
+        eprintln!("wrote past the scratch: {}", describe());
         return TestResult::failed();
     }
-    // NaN where the reference has NaN, the same infinity where it has
-    // one, the tolerance elsewhere.
-    let exact = matches!(call.mode, M::Nearest | M::NearestExact);
-    for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
-        let ok = if exact {
-            identical(g, w)
-        } else {
-            same_or_close(g, w, 1e-5, 1.3e-6)
-        };
-        if !ok {
-            eprintln!(
-                "element {j}: got {g:e}, want {w:e} (diff {:e}): {}",
-                g - w,
-                describe()
-            );
+    for (path, got) in [("interpolate", &fast), ("with_scratch", &scratched)] {
+        if !got.bands_intact() {
+            eprintln!("{path} wrote past the output: {}", describe());
             return TestResult::failed();
+        }
+        // NaN where the reference has NaN, the same infinity where it has
+        // one, the tolerance elsewhere.
+        let exact = matches!(call.mode, M::Nearest | M::NearestExact);
+        for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
+            let ok = if exact {
+                identical(g, w)
+            } else {
+                same_or_close(g, w, 1e-5, 1.3e-6)
+            };
+            if !ok {
+                eprintln!(
+                    "{path} element {j}: got {g:e}, want {w:e} (diff {:e}): {}",
+                    g - w,
+                    describe()
+                );
+                return TestResult::failed();
+            }
         }
     }
     TestResult::passed()

@@ -1,4 +1,5 @@
-//! The fast ONNX `resize` against its scalar twin `reference::resize`:
+//! The fast ONNX `resize`, and `resize_with_scratch`, against their scalar
+//! twin `reference::resize`:
 //! bit for bit for nearest (NaN of any payload), within atol 1e-5 + rtol
 //! 1.3e-6 for linear and cubic (NaN where the reference has NaN, the same
 //! infinity where it has one), over random shapes (1-3 spatial axes, rows
@@ -38,24 +39,36 @@ fn fast_resize_equals_reference() {
         let (shape, layout) = (&call.shape, call.layout);
         let mut want = vec![0.0; len];
         reference::resize(&call.input, shape, layout, &opts, &mut want).unwrap();
-        let mut got = Guarded::new(len, 0, GUARD);
-        upsample::resize(&call.input, shape, layout, &opts, got.inner_mut()).unwrap();
-        if !got.bands_intact() {
-            eprintln!("wrote past the output: {shape:?} {layout:?} {opts:?}");
+        let mut fast = Guarded::new(len, 0, GUARD);
+        upsample::resize(&call.input, shape, layout, &opts, fast.inner_mut()).unwrap();
+        // The caller-scratch variant, its scratch exactly as long as it asks.
+        let mut scratched = Guarded::new(len, 0, GUARD);
+        let need = upsample::resize_scratch_len(shape, layout, &opts).unwrap();
+        let mut scratch = Guarded::new(need, 0, GUARD);
+        let (out, tmp) = (scratched.inner_mut(), scratch.inner_mut());
+        upsample::resize_with_scratch(&call.input, shape, layout, &opts, out, tmp).unwrap();
+        if !scratch.bands_intact() {
+            eprintln!("wrote past the scratch: {shape:?} {layout:?} {opts:?}");
             return TestResult::failed();
         }
         let exact = call.mode == ResizeMode::Nearest && !call.exclude_outside;
-        for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
-            let ok = if exact {
-                same(g, w)
-            } else {
-                same_or_close(g, w, 1e-5, 1.3e-6)
-            };
-            if !ok {
-                eprintln!(
-                    "element {j} of {len}: got {g:e}, want {w:e}: {shape:?} {layout:?} {opts:?}"
-                );
+        for (path, got) in [("resize", &fast), ("with_scratch", &scratched)] {
+            if !got.bands_intact() {
+                eprintln!("{path} wrote past the output: {shape:?} {layout:?} {opts:?}");
                 return TestResult::failed();
+            }
+            for (j, (&g, &w)) in got.inner().iter().zip(&want).enumerate() {
+                let ok = if exact {
+                    same(g, w)
+                } else {
+                    same_or_close(g, w, 1e-5, 1.3e-6)
+                };
+                if !ok {
+                    eprintln!(
+                        "{path} element {j} of {len}: got {g:e}, want {w:e}: {shape:?} {layout:?} {opts:?}"
+                    );
+                    return TestResult::failed();
+                }
             }
         }
         TestResult::passed()

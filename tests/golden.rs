@@ -498,7 +498,38 @@ fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
             output: out,
             indices: None,
         })
+    })?;
+    check_scratch_variant(case, io.out_len, |out| {
+        let need = upsample::interpolate_scratch_len(&io.in_shape, io.layout, &opts)?;
+        let mut scratch = vec![SENTINEL; need];
+        upsample::interpolate_with_scratch(
+            io.input,
+            &io.in_shape,
+            io.layout,
+            &opts,
+            out,
+            &mut scratch,
+        )
     })
+}
+
+/// The caller-scratch variant of an op (`run` writes `out_len` floats)
+/// against the case's golden output, as [`check_both`] checks the op.
+fn check_scratch_variant(
+    case: &Case,
+    out_len: usize,
+    run: impl FnOnce(&mut [f32]) -> Result<(), upsample::Error>,
+) -> Result<(), Vec<String>> {
+    let want = case.tensor("output").and_then(|t| t.f32("output"));
+    let want = want.map_err(|e| vec![e])?;
+    let mut out = vec![SENTINEL; out_len];
+    match run(&mut out) {
+        Err(e) => Err(err(format!("with_scratch: returned error: {e}"))),
+        Ok(()) => match compare(&out, want, case.atol, case.rtol) {
+            Some(msg) => Err(err(format!("with_scratch: output: {msg}"))),
+            None => Ok(()),
+        },
+    }
 }
 
 fn run_pixel(case: &mut Case) -> Result<(), Vec<String>> {
@@ -680,6 +711,11 @@ fn run_resize(case: &mut Case) -> Result<(), Vec<String>> {
             output: out,
             indices: None,
         })
+    })?;
+    check_scratch_variant(case, io.out_len, |out| {
+        let need = upsample::resize_scratch_len(&io.in_shape, io.layout, &opts)?;
+        let mut scratch = vec![SENTINEL; need];
+        upsample::resize_with_scratch(io.input, &io.in_shape, io.layout, &opts, out, &mut scratch)
     })
 }
 

@@ -182,6 +182,26 @@ fn interpolate(shape: &[usize], layout: Layout, opts: &InterpolateOptions) -> Re
         |o| upsample::interpolate(&input, shape, layout, opts, o),
         |o| reference::interpolate(&input, shape, layout, opts, o),
     );
+    // The caller-scratch variant: the same checks, the same result.
+    let scratch_len = upsample::interpolate_scratch_len(shape, layout, opts);
+    let mut scratch = vec![0.0; len(scratch_len.as_ref().ok().copied())];
+    let scratched = both(
+        &format!("interpolate_with_scratch {shape:?} {layout:?} {opts:?}"),
+        out_len,
+        tolerance,
+        |o| upsample::interpolate_with_scratch(&input, shape, layout, opts, o, &mut scratch),
+        |o| reference::interpolate(&input, shape, layout, opts, o),
+    );
+    // (Debug text: an error holding a NaN scale is not equal to itself.)
+    let same = format!("{scratched:?}") == format!("{result:?}");
+    assert!(
+        same,
+        "interpolate_with_scratch {shape:?} {opts:?}: {scratched:?}, {result:?}"
+    );
+    same_error_as_helper(
+        &scratch_len.map(|_| ()),
+        upsample::interpolate_output_shape(shape, opts),
+    );
     // Its gradient: the same checks, so the same kind of error (sums in
     // another order: within 1e-4).
     let grad_output = data(out_len);
@@ -1121,6 +1141,22 @@ fn resize_huge_and_tiny_calls() {
                 1e-5,
                 |o| upsample::resize(&input, shape, Layout::ChannelsLast, opts, o),
                 |o| reference::resize(&input, shape, Layout::ChannelsLast, opts, o),
+            );
+            // The caller-scratch variant: the same checks, the same result.
+            let scratch_len = upsample::resize_scratch_len(shape, Layout::ChannelsLast, opts);
+            let mut scratch = vec![0.0; len(scratch_len.as_ref().ok().copied())];
+            let layout = Layout::ChannelsLast;
+            let scratched = both(
+                &format!("resize_with_scratch {shape:?} {opts:?}"),
+                out_len,
+                1e-5,
+                |o| upsample::resize_with_scratch(&input, shape, layout, opts, o, &mut scratch),
+                |o| reference::resize(&input, shape, layout, opts, o),
+            );
+            let same = format!("{scratched:?}") == format!("{result:?}");
+            assert!(
+                same,
+                "resize_with_scratch {shape:?} {opts:?}: {scratched:?}, {result:?}"
             );
             same_error_as_helper(&result, helper);
             result

@@ -54,7 +54,11 @@ pub(crate) struct ResizeWindow {
 }
 
 impl ResizeTaps {
-    /// The windows of spatial axis `axis` of `g`.
+    /// The windows of spatial axis `axis` of `g`. Out of line, as
+    /// [`window`](Self::window) is: the reference's `value_at` takes one
+    /// per axis, on the fast paths' exact fix-up, and in line their
+    /// temporaries would add up in its frame (at opt-level 3).
+    #[inline(never)]
     pub fn new(g: &ResizeGeometry, axis: &ResizeAxis) -> ResizeTaps {
         let s = axis.scale.min(1.0);
         let antialias = match (g.antialias, g.mode) {
@@ -138,6 +142,7 @@ impl ResizeTaps {
     }
 
     /// Output `y`'s window.
+    #[inline(never)]
     pub fn window(&self, y: usize) -> ResizeWindow {
         if self.identity {
             return ResizeWindow {

@@ -48,7 +48,7 @@ const LARGE: f32 = 1.152_921_5e18; // 2^60
 
 /// Whether `x` is NaN, infinite or of magnitude [`LARGE`] or more.
 #[inline(always)]
-fn special(x: f32) -> bool {
+pub(crate) fn special(x: f32) -> bool {
     x.is_nan() || x.abs() >= LARGE
 }
 

@@ -25,6 +25,7 @@ mod stack;
 #[cfg(test)]
 mod tests;
 mod windows;
+mod with_scratch;
 
 use crate::geometry::interpolate::{InterpolateGeometry, interpolate_entry_point};
 use crate::simd::{Native, Permute};
@@ -35,6 +36,9 @@ pub use backward::interpolate_backward;
 pub use resize::resize;
 pub(crate) use resize::resize_units;
 pub(crate) use split::resample_units;
+pub use with_scratch::{
+    interpolate_scratch_len, interpolate_with_scratch, resize_scratch_len, resize_with_scratch,
+};
 
 interpolate_entry_point! {
 /// `torch.nn.functional.interpolate(input, **options)`.

@@ -83,7 +83,7 @@ fn kept(g: &ResizeGeometry, a: usize) -> core::ops::Range<usize> {
 /// Writes `extrapolation_value` to every output of `tf_crop_and_resize`
 /// extrapolated along any axis; `output` holds whole rows (along W) of the
 /// output from row `first_row` on.
-fn extrapolate(g: &ResizeGeometry, first_row: usize, output: &mut [f32]) {
+pub(super) fn extrapolate(g: &ResizeGeometry, first_row: usize, output: &mut [f32]) {
     if g.coordinates != CoordinateTransformationMode::TfCropAndResize {
         return;
     }

@@ -47,9 +47,10 @@ fn apply(taps: &AntialiasTaps, weight: impl Fn(usize) -> f32, src: impl Fn(usize
     output
 }
 
-/// How many of a column's weights [`Pass::for_lines`] keeps (128 bytes of
-/// stack); later ones are recomputed when used, as the vertical taps' are.
-const KEPT_WEIGHTS: usize = 32;
+/// How many of a column's weights [`Pass::for_lines`] keeps (64 bytes of
+/// stack, which the fast paths' exact fix-up adds to theirs); later ones
+/// are recomputed when used, as the vertical taps' are.
+const KEPT_WEIGHTS: usize = 16;
 
 /// The first weights of a line's taps, computed once: a column's weights
 /// serve every row the vertical pass reads. Each is the value

@@ -73,7 +73,10 @@ pub(crate) fn resample(g: &InterpolateGeometry, input: &[f32], output: &mut [f32
 
 /// One element of [`resample`]'s result, computed alone (the fast paths recompute an
 /// output this way where a special value could make their order of
-/// operations differ from PyTorch's).
+/// operations differ from PyTorch's). Out of line, and each mode's
+/// computation out of line from it: the stack it takes on top of the
+/// fix-up's callers is the one mode's.
+#[inline(never)]
 pub(crate) fn value_at(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     // The geometry only accepts lanczos together with antialias.
     if g.antialias || g.mode == InterpolateMode::Lanczos {
@@ -91,6 +94,7 @@ pub(crate) fn value_at(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
 }
 
 /// Nearest / nearest-exact: a copy of the source element, no arithmetic.
+#[inline(never)] // `value_at`'s frame holds none of the modes' locals
 fn nearest(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     let At { n, c, spatial: op } = at;
     let (i, o) = (g.input, g.output);
@@ -121,7 +125,7 @@ fn nearest(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
 /// both of ATen's weighted sums read.
 struct Neighbourhood<'a> {
     input: &'a [f32],
-    i: Dims,
+    i: &'a Dims,
     n: usize,
     c: usize,
     taps: [Taps; MAX_SPATIAL],
@@ -207,9 +211,10 @@ impl Neighbourhood<'_> {
 /// (`HelperInterpCubic`) through `upsample_generic_Nd_kernel_impl`, or,
 /// where ATen takes it ([`linear_channels_last_kernel`]),
 /// `cpu_upsample_linear_channels_last`.
+#[inline(never)] // `value_at`'s frame holds none of the modes' locals
 fn separable(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     let At { n, c, spatial: op } = at;
-    let (i, o) = (g.input, g.output);
+    let (i, o) = (&g.input, &g.output);
     let cubic = g.mode == InterpolateMode::Bicubic;
     let channels_last_kernel = linear_channels_last_kernel(g);
     // Which axes' source index is fused (see area_pixel_compute_source_index).
@@ -267,6 +272,7 @@ fn separable(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
 /// float sum from 0 over the window, outer axis outermost, then
 /// `sum / kd / kh / kw` (a division by a padded axis' 1 is exact); the
 /// channels-last kernels' vector loop divides by `kd * kh * kw` at once.
+#[inline(never)] // `value_at`'s frame holds none of the modes' locals
 fn area(g: &InterpolateGeometry, input: &[f32], at: At) -> f32 {
     let At { n, c, spatial: op } = at;
     let (i, o) = (g.input, g.output);

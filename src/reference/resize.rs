@@ -58,9 +58,24 @@ fn resample(g: &ResizeGeometry, input: &[f32], output: &mut [f32]) {
 }
 
 /// One output of [`resample`], computed alone (the fast path's exact
-/// fix-up and its windows too wide for the tables).
+/// fix-up and its windows too wide for the tables). Out of line, as
+/// `reference::interpolate`'s is.
+#[inline(never)]
 pub(crate) fn value_at(g: &ResizeGeometry, input: &[f32], at: At) -> f32 {
-    value_with(g, &g.axes.map(|axis| ResizeTaps::new(g, &axis)), input, at)
+    value_with(g, &taps(g), input, at)
+}
+
+/// The windows of each of `g`'s axes. Out of line, as [`blend`] is: on
+/// the fast paths' exact fix-up, [`value_at`]'s frame holds only their
+/// result, not the temporaries that building them takes.
+#[inline(never)]
+fn taps(g: &ResizeGeometry) -> [ResizeTaps; MAX_SPATIAL] {
+    let [d, h, w] = &g.axes;
+    [
+        ResizeTaps::new(g, d),
+        ResizeTaps::new(g, h),
+        ResizeTaps::new(g, w),
+    ]
 }
 
 /// [`value_at`] with the axes' windows `taps` built once by the caller.
@@ -83,6 +98,7 @@ fn value_with(g: &ResizeGeometry, taps: &[ResizeTaps; MAX_SPATIAL], input: &[f32
 }
 
 /// Every tap of every axis, weights multiplied, summed in `f64`.
+#[inline(never)]
 fn blend(
     taps: &[ResizeTaps; MAX_SPATIAL],
     windows: &[ResizeWindow; MAX_SPATIAL],

@@ -123,8 +123,10 @@ impl Tolerance {
 
 /// An op's signature, the same for the public function and its
 /// `upsample::reference` twin.
+/// Interpolate and resize take a scratch (the last argument), which only
+/// their `*_with_scratch` variants ([`SCRATCH`]) use.
 pub type Interpolate =
-    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32]) -> Result<(), Error>;
+    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32], &mut [f32]) -> Result<(), Error>;
 pub type ConvTranspose = fn(
     &[f32],
     &[usize],
@@ -143,12 +145,19 @@ pub type MaxUnpool =
     fn(&[f32], &[i64], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
 pub type AvgUnpool =
     fn(&[f32], &[usize], Layout, &UnpoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
-pub type Resize = fn(&[f32], &[usize], Layout, &ResizeOptions<'_>, &mut [f32]) -> Result<(), Error>;
+pub type Resize =
+    fn(&[f32], &[usize], Layout, &ResizeOptions<'_>, &mut [f32], &mut [f32]) -> Result<(), Error>;
 pub type DepthSpace =
     fn(&[f32], &[usize], Layout, usize, BlockMode, &mut [f32]) -> Result<(), Error>;
 
+/// How [`Ops`] runs one call of an op.
+pub type Call = fn(&mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error>;
+
 /// One implementation of every op.
 pub struct Ops {
+    /// Runs one call of an op (the firmware measures its stack around it;
+    /// the host just calls it).
+    pub call: Call,
     pub interpolate: Interpolate,
     pub conv_transpose: ConvTranspose,
     pub pixel_shuffle: Shuffle,
@@ -163,14 +172,17 @@ pub struct Ops {
 
 /// The crate's public entry points: what the firmware runs.
 pub const FAST: Ops = Ops {
-    interpolate: upsample::interpolate,
+    call: |op| op(),
+    interpolate: |x, shape, layout, options, y, _| {
+        upsample::interpolate(x, shape, layout, options, y)
+    },
     conv_transpose: upsample::conv_transpose,
     pixel_shuffle: upsample::pixel_shuffle,
     pixel_unshuffle: upsample::pixel_unshuffle,
     max_pool: upsample::max_pool,
     max_unpool: upsample::max_unpool,
     avg_unpool: upsample::avg_unpool,
-    resize: upsample::resize,
+    resize: |x, shape, layout, options, y, _| upsample::resize(x, shape, layout, options, y),
     depth_to_space: upsample::depth_to_space,
     space_to_depth: upsample::space_to_depth,
 };
@@ -178,16 +190,31 @@ pub const FAST: Ops = Ops {
 /// `upsample::reference`: what the host computes the expected values with.
 #[allow(dead_code)] // the firmware uses only FAST
 pub const REFERENCE: Ops = Ops {
-    interpolate: upsample::reference::interpolate,
+    call: |op| op(),
+    interpolate: |x, shape, layout, options, y, _| {
+        upsample::reference::interpolate(x, shape, layout, options, y)
+    },
     conv_transpose: upsample::reference::conv_transpose,
     pixel_shuffle: upsample::reference::pixel_shuffle,
     pixel_unshuffle: upsample::reference::pixel_unshuffle,
     max_pool: upsample::reference::max_pool,
     max_unpool: upsample::reference::max_unpool,
     avg_unpool: upsample::reference::avg_unpool,
-    resize: upsample::reference::resize,
+    resize: |x, shape, layout, options, y, _| {
+        upsample::reference::resize(x, shape, layout, options, y)
+    },
     depth_to_space: upsample::reference::depth_to_space,
     space_to_depth: upsample::reference::space_to_depth,
+};
+
+/// [`FAST`] with interpolate and resize taking their tables from the
+/// caller's scratch (`interpolate_with_scratch`, `resize_with_scratch`):
+/// the firmware runs their cases a second time through these.
+#[allow(dead_code)] // the host uses only REFERENCE
+pub const SCRATCH: Ops = Ops {
+    interpolate: upsample::interpolate_with_scratch,
+    resize: upsample::resize_with_scratch,
+    ..FAST
 };
 
 /// One call of one op: `run` reads `Buffers::input` (filled by
@@ -225,13 +252,16 @@ fn interpolate(
     options: &InterpolateOptions,
 ) -> Result<usize, Error> {
     let n = upsample::interpolate_output_shape(shape, options)?.numel();
-    (ops.interpolate)(
-        &b.input[..numel(shape)],
-        shape,
-        layout,
-        options,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        (ops.interpolate)(
+            &b.input[..numel(shape)],
+            shape,
+            layout,
+            options,
+            &mut b.output[..n],
+            &mut b.scratch,
+        )
+    })?;
     Ok(n)
 }
 
@@ -255,13 +285,15 @@ fn shuffle(
         )
     };
     let n = out.numel();
-    op(
-        &b.input[..numel(shape)],
-        shape,
-        layout,
-        factor,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        op(
+            &b.input[..numel(shape)],
+            shape,
+            layout,
+            factor,
+            &mut b.output[..n],
+        )
+    })?;
     Ok(n)
 }
 
@@ -273,13 +305,16 @@ fn resize(
     options: &ResizeOptions<'_>,
 ) -> Result<usize, Error> {
     let n = upsample::resize_output_shape(shape, options)?.numel();
-    (ops.resize)(
-        &b.input[..numel(shape)],
-        shape,
-        layout,
-        options,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        (ops.resize)(
+            &b.input[..numel(shape)],
+            shape,
+            layout,
+            options,
+            &mut b.output[..n],
+            &mut b.scratch,
+        )
+    })?;
     Ok(n)
 }
 
@@ -299,14 +334,16 @@ fn depth_space(
     } else {
         ops.space_to_depth
     };
-    op(
-        &b.input[..n],
-        shape,
-        layout,
-        blocksize,
-        mode,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        op(
+            &b.input[..n],
+            shape,
+            layout,
+            blocksize,
+            mode,
+            &mut b.output[..n],
+        )
+    })?;
     Ok(n)
 }
 
@@ -321,14 +358,16 @@ fn max_pool(
 ) -> Result<usize, Error> {
     let n = upsample::max_pool_output_shape(shape, options)?.numel();
     let (values, indices) = b.output[..2 * n].split_at_mut(n);
-    (ops.max_pool)(
-        &b.input[..numel(shape)],
-        shape,
-        layout,
-        options,
-        values,
-        &mut b.indices[..n],
-    )?;
+    (ops.call)(&mut || {
+        (ops.max_pool)(
+            &b.input[..numel(shape)],
+            shape,
+            layout,
+            options,
+            &mut *values,
+            &mut b.indices[..n],
+        )
+    })?;
     for (to, &index) in indices.iter_mut().zip(&b.indices[..n]) {
         *to = index as f32;
     }
@@ -362,14 +401,16 @@ fn max_unpool(
         *index = ((y * kernel + dy) * out_w + x * kernel + dx) as i64;
     }
     let n = out.numel();
-    (ops.max_unpool)(
-        &b.input[..len],
-        &b.indices[..len],
-        shape,
-        layout,
-        &options,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        (ops.max_unpool)(
+            &b.input[..len],
+            &b.indices[..len],
+            shape,
+            layout,
+            &options,
+            &mut b.output[..n],
+        )
+    })?;
     Ok(n)
 }
 
@@ -381,13 +422,15 @@ fn avg_unpool(
     options: &UnpoolOptions<'_>,
 ) -> Result<usize, Error> {
     let n = upsample::unpool_output_shape(shape, options)?.numel();
-    (ops.avg_unpool)(
-        &b.input[..numel(shape)],
-        shape,
-        layout,
-        options,
-        &mut b.output[..n],
-    )?;
+    (ops.call)(&mut || {
+        (ops.avg_unpool)(
+            &b.input[..numel(shape)],
+            shape,
+            layout,
+            options,
+            &mut b.output[..n],
+        )
+    })?;
     Ok(n)
 }
 
@@ -405,22 +448,34 @@ fn conv_transpose(
     let (x, rest) = b.input.split_at(numel(shape));
     let (weight, rest) = rest.split_at(numel(weight_shape));
     let bias = &rest[..weight_shape[1] * options.groups];
-    (ops.conv_transpose)(
-        x,
-        shape,
-        layout,
-        weight,
-        weight_shape,
-        Some(bias),
-        options,
-        &mut b.output[..n],
-        &mut b.scratch[..scratch],
-    )?;
+    (ops.call)(&mut || {
+        (ops.conv_transpose)(
+            x,
+            shape,
+            layout,
+            weight,
+            weight_shape,
+            Some(bias),
+            options,
+            &mut b.output[..n],
+            &mut b.scratch[..scratch],
+        )
+    })?;
     Ok(n)
 }
 
 use InterpolateMode::*;
 use Tolerance::Exact;
+
+/// Puts a NaN, both infinities and a value near `f32::MAX` among the first
+/// `n` inputs, at fixed places: what a masked or diverged tensor holds,
+/// which sends interpolate and resize through their exact fix-up.
+fn specials(b: &mut Buffers, n: usize) {
+    let values = [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 3.0e38];
+    for (k, v) in values.into_iter().enumerate() {
+        b.input[(k * 37 + 5) % n] = v;
+    }
+}
 
 /// Every case, in the order the firmware runs them and `expected.rs` holds
 /// their results. The interpolation cases reach each kernel the 4-lane
@@ -1021,5 +1076,72 @@ pub static CASES: &[Case] = &[
         op: Op::SpaceToDepth,
         tolerance: Exact,
         run: |o, b| depth_space(o, b, &[1, 2, 4, 6], CF, 2, BlockMode::Crd, false),
+    },
+    Case {
+        name: "interpolate bicubic x2 NaN inf CF 1x2x5x7",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 70);
+            let opts = InterpolateOptions::scale_factor(Bicubic, [2.0]);
+            interpolate(o, b, &[1, 2, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate lanczos 4x6 NaN inf CL 1x3x9x14",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 378);
+            let opts = InterpolateOptions::size(Lanczos, [4, 6]).with_antialias(true);
+            interpolate(o, b, &[1, 3, 9, 14], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate area 3x4 NaN inf CF 1x3x8x9",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 216);
+            interpolate(
+                o,
+                b,
+                &[1, 3, 8, 9],
+                CF,
+                &InterpolateOptions::size(Area, [3, 4]),
+            )
+        },
+    },
+    Case {
+        name: "interpolate trilinear 5x6x7 NaN inf CL 1x3x3x4x5",
+        op: Op::Interpolate,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 180);
+            let opts = InterpolateOptions::size(Trilinear, [5, 6, 7]);
+            interpolate(o, b, &[1, 3, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "resize cubic exclude_outside 9x10 NaN inf CL 1x3x5x7",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 105);
+            let opts = ResizeOptions::sizes(ResizeMode::Cubic, &[1, 3, 9, 10])
+                .with_cubic_coeff_a(-0.5)
+                .with_exclude_outside(true);
+            resize(o, b, &[1, 3, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "resize linear antialias 4x5 NaN inf CF 1x2x10x13",
+        op: Op::Resize,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 260);
+            let opts = ResizeOptions::sizes(ResizeMode::Linear, &[1, 2, 4, 5]).with_antialias(true);
+            resize(o, b, &[1, 2, 10, 13], CF, &opts)
+        },
     },
 ];

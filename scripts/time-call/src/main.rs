@@ -1,6 +1,7 @@
-//! `time-call MODE SHAPE LAYOUT SCALE ITERATIONS [ac]`: runs one
+//! `time-call MODE SHAPE LAYOUT SCALE ITERATIONS [ac] [scratch]`: runs one
 //! `interpolate` call ITERATIONS times (after one warm-up call) and prints
-//! the mean in microseconds. MODE is bilinear, bicubic, trilinear, nearest
+//! the mean in microseconds (`scratch`: `interpolate_with_scratch`, with a
+//! scratch made once; not with `--features old-api`). MODE is bilinear, bicubic, trilinear, nearest
 //! or nearest-exact; SHAPE
 //! the logical shape `NxCxHxW` (or `NxCxDxHxW`); LAYOUT cf or cl; `ac`
 //! sets align_corners. Alternate two builds' binaries and compare medians:
@@ -45,7 +46,7 @@ fn main() {
         mode,
         InterpolateMode::Nearest | InterpolateMode::NearestExact
     ) {
-        options.align_corners = Some(args.get(6).is_some_and(|s| s == "ac"));
+        options.align_corners = Some(args[6..].iter().any(|s| s == "ac"));
     }
     let out_len = upsample::interpolate_output_shape(&shape, &options)
         .expect("options")
@@ -54,6 +55,30 @@ fn main() {
         .map(|i| (i * 7919 % 1000) as f32 / 1000.0 - 0.5)
         .collect();
     let mut output = vec![0.0f32; out_len];
+    #[cfg(not(feature = "old-api"))]
+    if args[6..].iter().any(|s| s == "scratch") {
+        let len = upsample::interpolate_scratch_len(&shape, layout, &options).expect("options");
+        let mut scratch = vec![0.0f32; len];
+        let mut call = |input: &[f32], output: &mut [f32]| {
+            upsample::interpolate_with_scratch(
+                input,
+                &shape,
+                layout,
+                &options,
+                output,
+                &mut scratch,
+            )
+            .expect("call")
+        };
+        call(&input, &mut output);
+        let start = Instant::now();
+        for _ in 0..iterations {
+            call(black_box(&input), &mut output);
+        }
+        let us = start.elapsed().as_secs_f64() * 1e6 / iterations as f64;
+        println!("{us:.3} us/call");
+        return;
+    }
     interpolate(&input, &shape, layout, &options, &mut output).expect("call");
     let start = Instant::now();
     for _ in 0..iterations {

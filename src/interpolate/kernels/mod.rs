@@ -7,6 +7,7 @@
 
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod blend_x2;
+pub(crate) mod caller_scratch;
 #[cfg(feature = "specialised-kernels")]
 pub(crate) mod copy_pixels;
 pub(crate) mod copy_x2;
