@@ -7,9 +7,11 @@
 #  - wasm: examples/web/one-op, a module exporting that op alone
 #    (wasm32-unknown-unknown, simd128, opt-level "s", fat LTO, stripped),
 #    and the same module calling none;
-#  - stack: each op's peak in examples/embedded's run under QEMU.
+#  - stack: each op's peak in examples/embedded's run under QEMU, at the
+#    example's opt-level "s" and at 3, and for interpolate and resize
+#    their caller-scratch variants' (`*_with_scratch`).
 # The last row is interpolate in the small build (`--no-default-features`).
-# Prints a Markdown table. About 16 minutes on 2 cores (18 LTO links).
+# Prints a Markdown table. About 20 minutes on 2 cores (18 LTO links, 4 firmware runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool resize depth_to_space space_to_depth"
@@ -47,30 +49,45 @@ wasm() { # FEATURES [--no-default-features] -> bytes
   wc -c < target/web-one-op/wasm32-unknown-unknown/release/upsample_one_op.wasm
 }
 
-echo "== the firmware's stack peaks (scripts/test-firmware.sh's run)" >&2
-peaks=$(cd examples/embedded && cargo run --locked --quiet --release --target-dir ../../target/embedded |
-  sed -n '/^peak stack per op/,/passed/p')
+echo "== the firmware's stack peaks (scripts/test-firmware.sh's run, at opt-level s and 3)" >&2
+run_peaks() { # [cargo args...] -> lines "op peak" then "op+scratch peak"
+  (cd examples/embedded && cargo run --locked --quiet --release "$@") |
+    awk '/^peak stack per op/ { on = 1; next } /^the same through/ { on = 2; next }
+         /passed/ { on = 0 } on == 1 && NF == 3 { print $1, $2 }
+         on == 2 && NF == 3 { print $1 "+scratch", $2 }'
+}
+peaks_s=$(run_peaks --target-dir ../../target/embedded)
+peaks_3=$(CARGO_PROFILE_RELEASE_OPT_LEVEL=3 run_peaks --target-dir ../../target/embedded-o3)
+peak() { # OP -> "s / 3" bytes, or an empty string
+  local s t
+  s=$(awk -v op="$1" '$1 == op { print $2 }' <<<"$peaks_s")
+  t=$(awk -v op="$1" '$1 == op { print $2 }' <<<"$peaks_3")
+  [ -n "$s" ] && echo "$s / $t"
+  return 0
+}
 
 read -r base_text base_flash < <(firmware one-op)
 base_wasm=$(wasm "")
 echo "baseline (no op): .text $base_text, flash $base_flash, wasm $base_wasm bytes" >&2
-echo "| op | peak stack (bytes) | flash: .text (all of flash) | wasm |"
-echo "|---|---|---|---|"
+echo "| op | peak stack, opt-level s / 3 (bytes) | with scratch | flash: .text (all of flash) | wasm |"
+echo "|---|---|---|---|---|"
 for op in $ops; do
   echo "== $op" >&2
   read -r text flash < <(firmware "op-$op")
   bytes=$(wasm "op-$op")
-  peak=$(awk -v op="$op" '$1 == op { print $2 }' <<<"$peaks")
-  printf '| %s | %s | %s KiB (%s KiB) | %s KiB |\n' "$op" "$peak" \
+  scratch=$(peak "$op+scratch")
+  printf '| %s | %s | %s | %s KiB (%s KiB) | %s KiB |\n' "$op" "$(peak "$op")" "${scratch:--}" \
     "$(( (text - base_text + 512) / 1024 ))" "$(( (flash - base_flash + 512) / 1024 ))" \
     "$(( (bytes - base_wasm + 512) / 1024 ))"
 done
 echo "== interpolate in the small build (--no-default-features: the general kernel alone)" >&2
 read -r text flash < <(firmware op-interpolate --no-default-features)
 bytes=$(wasm op-interpolate --no-default-features)
-peak=$(cd examples/embedded && cargo run --locked --quiet --release --no-default-features \
-  --target-dir ../../target/embedded-general | awk '$1 == "interpolate" && NF == 3 { print $2 }')
-printf '| interpolate, small build | %s | %s KiB (%s KiB) | %s KiB |\n' "$peak" \
+peaks_s=$(run_peaks --no-default-features --target-dir ../../target/embedded-general)
+peaks_3=$(CARGO_PROFILE_RELEASE_OPT_LEVEL=3 run_peaks --no-default-features \
+  --target-dir ../../target/embedded-general-o3)
+printf '| interpolate, small build | %s | %s | %s KiB (%s KiB) | %s KiB |\n' "$(peak interpolate)" \
+  "$(peak interpolate+scratch)" \
   "$(( (text - base_text + 512) / 1024 ))" "$(( (flash - base_flash + 512) / 1024 ))" \
   "$(( (bytes - base_wasm + 512) / 1024 ))"
 echo "(each less a program calling no op: .text $base_text bytes, flash $base_flash, wasm $base_wasm)"

@@ -49,8 +49,8 @@ fn run(
 
 /// [`interpolate`](crate::interpolate) with its tables and rows in
 /// `scratch` (at least [`interpolate_scratch_len`] floats) rather than on
-/// the stack: for a firmware task of a few KiB of stack (about 1.3 KiB on
-/// a Cortex-M4F, against 6.5 KiB for `interpolate`; the README's table).
+/// the stack: for a firmware task of a few KiB of stack (under 2 KiB on a
+/// Cortex-M4F, against about 6.5 KiB for `interpolate`: the README's table).
 /// Every mode, on one kernel: nearest and nearest-exact exact copies, the
 /// others PyTorch's within the tolerance [`interpolate`](crate::interpolate)
 /// states, and NaN and infinities where PyTorch has them; slower than
