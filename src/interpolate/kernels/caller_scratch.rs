@@ -11,8 +11,8 @@
 //!     for each plane (CF: one (n, c) image; CL: one n, channels innermost):
 //!         sum = sum over (dz, dy) taps of wz * wy * input row   (every row, weight zero too)
 //!         out[x] = sum over dx taps of wx * sum[start(x) + dx]
-//! if the input holds a special value: the exact fix-up (`exact.rs`) of
-//! each output row whose windows read a row that holds one
+//! if the input holds a special value: each output whose windows read one
+//! recomputed by the reference (the exact fix-up, `exact.rs`)
 //! ```
 //!
 //! It sums the height before the width as the general kernel does, in the
