@@ -211,8 +211,13 @@ impl Cells {
         out: &mut [f32],
         c: usize,
     ) -> bool {
-        /// Offsets kept per chunk of pixels (4 KiB on the stack).
-        const CHUNK: usize = 1024;
+        /// Offsets kept per chunk of pixels (4 KiB on the stack; 512 bytes
+        /// on firmware, as interpolate's tables take the small set there).
+        const CHUNK: usize = if cfg!(any(target_os = "none", upsample_small_stack)) {
+            128
+        } else {
+            1024
+        };
         if !self.narrow || c > CHUNK || c < L::LANES {
             return false;
         }
