@@ -1,5 +1,5 @@
-//! The fast ONNX `resize`, and `resize_with_scratch`, against their scalar
-//! twin `reference::resize`:
+//! The fast ONNX `resize`, and (one case in four) `resize_with_scratch`,
+//! against their scalar twin `reference::resize`:
 //! bit for bit for nearest (NaN of any payload), within atol 1e-5 + rtol
 //! 1.3e-6 for linear and cubic (NaN where the reference has NaN, the same
 //! infinity where it has one), over random shapes (1-3 spatial axes, rows
@@ -42,17 +42,22 @@ fn fast_resize_equals_reference() {
         let mut fast = Guarded::new(len, 0, GUARD);
         upsample::resize(&call.input, shape, layout, &opts, fast.inner_mut()).unwrap();
         // The caller-scratch variant, its scratch exactly as long as it asks.
+        // One case in four (a quarter of the cost under emulation).
+        let checked = seed.is_multiple_of(4);
         let mut scratched = Guarded::new(len, 0, GUARD);
         let need = upsample::resize_scratch_len(shape, layout, &opts).unwrap();
         let mut scratch = Guarded::new(need, 0, GUARD);
         let (out, tmp) = (scratched.inner_mut(), scratch.inner_mut());
-        upsample::resize_with_scratch(&call.input, shape, layout, &opts, out, tmp).unwrap();
+        if checked {
+            upsample::resize_with_scratch(&call.input, shape, layout, &opts, out, tmp).unwrap();
+        }
         if !scratch.bands_intact() {
             eprintln!("wrote past the scratch: {shape:?} {layout:?} {opts:?}");
             return TestResult::failed();
         }
         let exact = call.mode == ResizeMode::Nearest && !call.exclude_outside;
-        for (path, got) in [("resize", &fast), ("with_scratch", &scratched)] {
+        let paths = [("resize", &fast), ("with_scratch", &scratched)];
+        for (path, got) in paths.into_iter().take(if checked { 2 } else { 1 }) {
             if !got.bands_intact() {
                 eprintln!("{path} wrote past the output: {shape:?} {layout:?} {opts:?}");
                 return TestResult::failed();
