@@ -10,19 +10,23 @@ use crate::layout::Layout;
 use crate::simd::Permute;
 use crate::simd::testing::test_every_width;
 
-/// The reference's output and [`resample`]'s for one problem.
-fn both<L: Permute>(
+/// The reference's output and [`resample`]'s for one problem, written to
+/// the front of `outputs` (the caller's, reused from call to call: a
+/// fresh pair of 128 KiB buffers per call was most of the sweeps' time,
+/// and under qemu most of the unit tests').
+fn both<'a, L: Permute>(
     input: &[f32],
     shape: &[usize],
     layout: Layout,
     opts: &InterpolateOptions,
-) -> (alloc_free::Buf, alloc_free::Buf) {
+    outputs: &'a mut [alloc_free::Buf; 2],
+) -> (&'a [f32], &'a [f32]) {
     let g = InterpolateGeometry::new(shape, layout, opts).unwrap();
     let n = g.output.numel();
-    let (mut want, mut got) = (alloc_free::Buf::zeros(n), alloc_free::Buf::zeros(n));
-    crate::reference::interpolate(input, shape, layout, opts, want.get_mut()).unwrap();
-    resample::<L>(&g, input, got.get_mut());
-    (want, got)
+    let [want, got] = outputs;
+    crate::reference::interpolate(input, shape, layout, opts, want.zeroed(n)).unwrap();
+    resample::<L>(&g, input, got.zeroed(n));
+    (want.get(), got.get())
 }
 
 /// Every width of the kernels against the reference: widths `0..=3 *
@@ -43,6 +47,8 @@ fn against_reference<L: Permute>(special: bool) {
         (M::Area, None, false),
     ];
     let sizes = |w: usize| [2 * w, 4 * w, w.div_ceil(2), w + 3, 1];
+    let mut input = alloc_free::Buf::new();
+    let mut outputs = [alloc_free::Buf::new(), alloc_free::Buf::new()];
     for (mode, align_corners, antialias) in modes {
         for layout in [Layout::ChannelsFirst, Layout::ChannelsLast] {
             for w in 1..=3 * L::LANES + 1 {
@@ -54,19 +60,17 @@ fn against_reference<L: Permute>(special: bool) {
                             InterpolateOptions::size(mode, size).with_antialias(antialias);
                         opts.align_corners = align_corners;
                         let g = InterpolateGeometry::new(&shape, layout, &opts).unwrap();
-                        let input: alloc_free::Buf =
-                            alloc_free::Buf::from_fn(g.input.numel(), |j| {
-                                match (special, (j * 37 + w) % 23) {
-                                    (true, 0) => f32::NAN,
-                                    (true, 5) => f32::INFINITY,
-                                    (true, 11) => f32::NEG_INFINITY,
-                                    (true, 17) => f32::MAX,
-                                    _ => ((j * 7919) % 113) as f32 / 56.5 - 1.0,
-                                }
-                            });
-                        let (want, got) = both::<L>(input.get(), &shape, layout, &opts);
+                        input.fill(g.input.numel(), |j| match (special, (j * 37 + w) % 23) {
+                            (true, 0) => f32::NAN,
+                            (true, 5) => f32::INFINITY,
+                            (true, 11) => f32::NEG_INFINITY,
+                            (true, 17) => f32::MAX,
+                            _ => ((j * 7919) % 113) as f32 / 56.5 - 1.0,
+                        });
+                        let (want, got) =
+                            both::<L>(input.get(), &shape, layout, &opts, &mut outputs);
                         let what = (mode, layout, &shape[..], &size[..]);
-                        assert_matches(got.get(), want.get(), what);
+                        assert_matches(got, want, what);
                     }
                 }
             }
@@ -165,7 +169,8 @@ fn wide_rows_against_reference<L: Permute>() {
         let mut opts = InterpolateOptions::size(mode, size);
         opts.align_corners = align_corners;
         let n = shape.iter().product();
-        let input = alloc_free::Buf::from_fn(n, |j| match (j * 37) % 211 {
+        let mut input = alloc_free::Buf::new();
+        input.fill(n, |j| match (j * 37) % 211 {
             0 => f32::NAN,
             5 => f32::INFINITY,
             11 => f32::NEG_INFINITY,
@@ -173,37 +178,41 @@ fn wide_rows_against_reference<L: Permute>() {
             23 => -3e38,
             _ => ((j * 7919) % 113) as f32 / 56.5 - 1.0,
         });
-        let (want, got) = both::<L>(input.get(), shape, layout, &opts);
-        assert_matches(got.get(), want.get(), (mode, layout, shape, size));
+        let mut outputs = [alloc_free::Buf::new(), alloc_free::Buf::new()];
+        let (want, got) = both::<L>(input.get(), shape, layout, &opts, &mut outputs);
+        assert_matches(got, want, (mode, layout, shape, size));
     }
 }
 
 /// Fixed-capacity buffers (the crate is `no_std` without `alloc`).
 mod alloc_free {
+    /// Up to 32768 floats, of which the first `len` are in use.
     pub struct Buf {
         data: [f32; 32768],
         len: usize,
     }
     impl Buf {
-        pub fn zeros(len: usize) -> Buf {
-            assert!(len <= 32768);
+        pub fn new() -> Buf {
             Buf {
                 data: [0.0; 32768],
-                len,
+                len: 0,
             }
         }
-        pub fn from_fn(len: usize, f: impl Fn(usize) -> f32) -> Buf {
-            let mut b = Buf::zeros(len);
-            for (j, v) in b.data[..len].iter_mut().enumerate() {
+        /// The first `len` floats, zeroed.
+        pub fn zeroed(&mut self, len: usize) -> &mut [f32] {
+            self.len = len;
+            let used = &mut self.data[..len];
+            used.fill(0.0);
+            used
+        }
+        /// The first `len` floats set to `f(index)`.
+        pub fn fill(&mut self, len: usize, f: impl Fn(usize) -> f32) {
+            for (j, v) in self.zeroed(len).iter_mut().enumerate() {
                 *v = f(j);
             }
-            b
         }
         pub fn get(&self) -> &[f32] {
             &self.data[..self.len]
-        }
-        pub fn get_mut(&mut self) -> &mut [f32] {
-            &mut self.data[..self.len]
         }
     }
 }
@@ -219,17 +228,25 @@ fn infinity_stays_in_its_windows<L: Permute>() {
         let g = InterpolateGeometry::new(&shape, Layout::ChannelsFirst, &opts).unwrap();
         let axes = axis_windows(&g).unwrap();
         let mut weight = [0.0f32; MAX_TAPS];
+        let mut input = alloc_free::Buf::new();
+        let mut outputs = [alloc_free::Buf::new(), alloc_free::Buf::new()];
         for k in 0..64 {
-            let input = alloc_free::Buf::from_fn(64, |j| {
+            input.fill(64, |j| {
                 if j == k {
                     f32::INFINITY
                 } else {
                     ((j * 7919) % 113) as f32 / 56.5 - 1.0
                 }
             });
-            let (want, got) = both::<L>(input.get(), &shape, Layout::ChannelsFirst, &opts);
+            let (want, got) = both::<L>(
+                input.get(),
+                &shape,
+                Layout::ChannelsFirst,
+                &opts,
+                &mut outputs,
+            );
             let taps = axes[2].taps();
-            for (x, (a, b)) in got.get().iter().zip(want.get()).enumerate() {
+            for (x, (a, b)) in got.iter().zip(want).enumerate() {
                 let start = axes[2].window(x, &mut weight[..taps]);
                 if (start..start + taps).contains(&k) {
                     continue;
