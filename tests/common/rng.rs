@@ -4,13 +4,34 @@ use quickcheck::{QuickCheck, TestResult};
 use upsample::Layout;
 
 /// Runs `prop` on quickcheck's random seeds: `tests` cases, 4 under miri,
-/// or `QUICKCHECK_TESTS` cases when that is set (quickcheck reads it).
+/// `tests / UPSAMPLE_CASE_DIVISOR` (rounded up) when that is set, or
+/// `QUICKCHECK_TESTS` cases when that is set (quickcheck reads it).
+///
+/// CI's emulated targets (aarch64 under qemu, wasm32 under Node) set the
+/// divisor to 4: each property's fixed cases all still run there, on a
+/// quarter of the random ones, while the six x86 builds run them all.
 pub fn check(prop: fn(u64) -> TestResult, tests: u64) {
     let mut qc = QuickCheck::new();
     if std::env::var_os("QUICKCHECK_TESTS").is_none() {
-        qc = qc.tests(if cfg!(miri) { 4 } else { tests });
+        qc = qc.tests(if cfg!(miri) {
+            4
+        } else {
+            tests.div_ceil(case_divisor())
+        });
     }
     qc.quickcheck(prop);
+}
+
+/// `UPSAMPLE_CASE_DIVISOR`, 1 when unset; anything but a positive integer
+/// is a mistake in the caller's environment, and fails the test.
+fn case_divisor() -> u64 {
+    match std::env::var("UPSAMPLE_CASE_DIVISOR") {
+        Err(_) => 1,
+        Ok(text) => match text.parse::<u64>() {
+            Ok(d) if d > 0 => d,
+            _ => panic!("UPSAMPLE_CASE_DIVISOR is {text:?}, not a positive integer"),
+        },
+    }
 }
 
 /// SplitMix64: a tiny deterministic generator driven by quickcheck's seed
