@@ -10,15 +10,15 @@
 //!   any op that reads its input and writes its output once;
 //! - `fill`: writing the output bytes, the floor of writing alone.
 //!
-//! `*_backward_*` groups time the backward ops (`cargo bench --bench copying
-//! -- backward` runs only those).
+//! `*_backward_*` groups time the backward ops (`cargo bench --manifest-path
+//! benches/Cargo.toml --bench copying -- backward` runs only those).
 //!
 //! Throughput is in output bytes (values plus `i64` indices for max_pool).
 //! Buffers are 64-byte aligned, as PyTorch's (see `common/mod.rs`).
 //!
 //! ```text
-//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench copying
-//! cargo bench --bench copying                     # default x86_64: SSE2
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench copying
+//! cargo bench --manifest-path benches/Cargo.toml --bench copying                     # default x86_64: SSE2
 //! /work/venv/bin/python benches/pytorch_copying.py --criterion target/criterion
 //! ```
 //! (the last one times PyTorch on the same cases and prints them beside the

@@ -6,9 +6,9 @@
 //! with the output 16 bytes past a line, as plain `malloc` gives it.
 //!
 //! ```text
-//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench interpolate
-//! cargo bench --bench interpolate            # default target (SSE2 on x86_64)
-//! cargo bench --bench interpolate -- nearest # one family
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench interpolate
+//! cargo bench --manifest-path benches/Cargo.toml --bench interpolate            # default target (SSE2 on x86_64)
+//! cargo bench --manifest-path benches/Cargo.toml --bench interpolate -- nearest # one family
 //! ```
 //! `benches/pytorch_interpolate.py` times the same cases in PyTorch.
 

@@ -4,9 +4,9 @@
 //! 64-byte aligned, as PyTorch's (see `common/mod.rs`).
 //!
 //! ```text
-//! RUSTFLAGS="-C target-cpu=native" taskset -c 1 cargo bench --bench interpolate_backward
-//! cargo bench --bench interpolate_backward            # default target (SSE2 on x86_64)
-//! cargo bench --bench interpolate_backward -- bicubic # one family
+//! RUSTFLAGS="-C target-cpu=native" taskset -c 1 cargo bench --manifest-path benches/Cargo.toml --bench interpolate_backward
+//! cargo bench --manifest-path benches/Cargo.toml --bench interpolate_backward            # default target (SSE2 on x86_64)
+//! cargo bench --manifest-path benches/Cargo.toml --bench interpolate_backward -- bicubic # one family
 //! ```
 //! `benches/pytorch_interpolate_backward.py` times the same cases in PyTorch.
 //!

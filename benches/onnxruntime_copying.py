@@ -7,7 +7,7 @@ NCHW), as the median of many runs together with a numpy memcpy of the same
 bytes, and prints a table. With `--criterion DIR` it prints the crate's
 criterion medians (channels-first and channels-last) beside them:
 
-    RUSTFLAGS="-C target-cpu=native" cargo bench --bench copying -- _dcr_
+    RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench copying -- _dcr_
     /work/venv/bin/python benches/onnxruntime_copying.py --criterion target/criterion
 """
 

@@ -7,7 +7,7 @@ match; "cannot" where onnxruntime rejects the combination) and, with
 criterion run beside it (`resize` in both layouts, `interpolate` where
 PyTorch has the same call, and memcpy):
 
-    RUSTFLAGS="-C target-cpu=native" cargo bench --bench resize
+    RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench resize
     /work/venv/bin/python benches/onnxruntime_resize.py --criterion target/criterion
 """
 

@@ -8,7 +8,7 @@ With `--criterion DIR` (criterion's output, e.g. target/criterion) it also
 reads the medians criterion stored for the crate (`upsample`), its memcpy and
 fill baselines, and prints them beside PyTorch's:
 
-    RUSTFLAGS="-C target-cpu=native" cargo bench --bench copying
+    RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench copying
     /work/venv/bin/python benches/pytorch_copying.py --criterion target/criterion
 
 PyTorch has no average unpooling: `kernel == stride` is timed as

@@ -2,7 +2,7 @@
 
     VENV/bin/python benches/pytorch_sweep.py [--cases LIST] [--json OUT] [FILTER...]
 
-The cases come from `cargo bench --bench sweep -- --list` (one `id<TAB>JSON`
+The cases come from `cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --list` (one `id<TAB>JSON`
 line per case): from the file `--cases LIST` (what scripts/sweep.sh writes),
 or else by running that command. Each case runs as a PyTorch user would run
 it: the same logical shapes, channels-last through
@@ -49,7 +49,7 @@ def load_cases(path, filters):
             text = f.read()
     else:
         text = subprocess.run(
-            ["cargo", "bench", "--bench", "sweep", "--", "--list"],
+            ["cargo", "bench", "--manifest-path", "benches/Cargo.toml", "--bench", "sweep", "--", "--list"],
             cwd=ROOT, check=True, capture_output=True, text=True,
         ).stdout
     cases = []
@@ -172,7 +172,7 @@ def make(case, gen):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("filters", nargs="*", help="run the ids containing any of these")
-    parser.add_argument("--cases", help="the output of `cargo bench --bench sweep -- --list`")
+    parser.add_argument("--cases", help="the output of `cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --list`")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--reps", type=int, default=1000, help="at most this many calls a case")
     parser.add_argument("--time", type=float, default=0.2, help="seconds a case (0.2)")

@@ -7,7 +7,7 @@
 //! and prints it beside these.
 //!
 //! ```text
-//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench resize
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --bench resize
 //! /work/venv/bin/python benches/onnxruntime_resize.py --criterion target/criterion
 //! ```
 

@@ -4,12 +4,12 @@
 //! output) bytes. A change is judged by the whole sweep, not by one case.
 //!
 //! ```text
-//! cargo bench --bench sweep                          # every case, SSE2 on x86_64
-//! cargo bench --bench sweep -- bilinear              # the ids containing "bilinear"
-//! cargo bench --bench sweep -- --list                # id, TAB, JSON description, per line
-//! cargo bench --bench sweep -- --json OUT.json       # also write the results
-//! cargo bench --bench sweep -- --reference           # also time upsample::reference
-//! cargo bench --bench sweep -- --reps 200 --time 0.1 # at most 200 calls or 0.1 s a case
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep                          # every case, SSE2 on x86_64
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep -- bilinear              # the ids containing "bilinear"
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --list                # id, TAB, JSON description, per line
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --json OUT.json       # also write the results
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --reference           # also time upsample::reference
+//! cargo bench --manifest-path benches/Cargo.toml --bench sweep -- --reps 200 --time 0.1 # at most 200 calls or 0.1 s a case
 //! ```
 //!
 //! `scripts/sweep.sh` runs it for SSE2, AVX2 and native builds, the

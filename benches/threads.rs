@@ -6,8 +6,8 @@
 //! line per case: the split call's speed-up and the memcpy's.
 //!
 //! ```text
-//! RUSTFLAGS="-C target-cpu=native" cargo bench --features rayon --bench threads
-//! cargo bench --features rayon --bench threads -- bicubic   # cases containing "bicubic"
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --manifest-path benches/Cargo.toml --features rayon --bench threads
+//! cargo bench --manifest-path benches/Cargo.toml --features rayon --bench threads -- bicubic   # cases containing "bicubic"
 //! ```
 //! The backward ops' cases are in `threads/backward.rs`.
 //! `benches/pytorch_threads.py` times the same cases in PyTorch with 1 and

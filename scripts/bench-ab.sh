@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/B timing of two builds of the criterion benches: OLD_DIR and NEW_DIR
 # each hold bench binaries (`interpolate`, `copying`, `conv_transpose`,
-# as `cargo bench --no-run` builds them under target/release/deps/), run
+# as `cargo bench --manifest-path benches/Cargo.toml --no-run` builds them
+# under benches/target/release/deps/), run
 # alternately, ROUNDS rounds, so that both see the same host. Each run
 # times the op and its memcpy; scripts/bench_ab_table.py then
 # prints, per case, the median over rounds of each side's criterion

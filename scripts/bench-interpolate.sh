@@ -18,13 +18,13 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 native=(env RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native)
 # Build both first, so that no round includes a compile.
-"${native[@]}" cargo bench --bench interpolate --no-run
-cargo bench --bench interpolate --no-run
+"${native[@]}" cargo bench --manifest-path benches/Cargo.toml --bench interpolate --no-run
+cargo bench --manifest-path benches/Cargo.toml --bench interpolate --no-run
 for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds, $(date -u +%H:%M)"
-  "${native[@]}" CRITERION_HOME="$out/nat-$r" cargo bench --bench interpolate >"$out/nat-$r.log" 2>&1
+  "${native[@]}" CRITERION_HOME="$out/nat-$r" cargo bench --manifest-path benches/Cargo.toml --bench interpolate >"$out/nat-$r.log" 2>&1
   "$python" benches/pytorch_interpolate.py >"$out/pt-$r.log" 2>&1
-  CRITERION_HOME="$out/sse-$r" cargo bench --bench interpolate >"$out/sse-$r.log" 2>&1
+  CRITERION_HOME="$out/sse-$r" cargo bench --manifest-path benches/Cargo.toml --bench interpolate >"$out/sse-$r.log" 2>&1
 done
 echo "== done, $(date -u +%H:%M)"
 "$python" scripts/interpolate_table.py "$out"

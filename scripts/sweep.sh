@@ -54,7 +54,7 @@ build() {
   local name="$1" flags="$2"
   shift 2
   env -u CARGO_ENCODED_RUSTFLAGS RUSTFLAGS="$flags" \
-    cargo bench --bench sweep --no-run --message-format=json-render-diagnostics "$@" \
+    cargo bench --manifest-path benches/Cargo.toml --bench sweep --no-run --message-format=json-render-diagnostics "$@" \
     >"$out/$name.build.json"
   "$python" -c '
 import json, sys
