@@ -5,7 +5,7 @@
 #   PYTHON=VENV/bin/python scripts/sweep.sh OUT [FILTER]
 #
 # Builds the sweep bench three times with `cargo bench --no-run`: SSE2 (the
-# x86_64 default, target/), AVX2 + FMA (target/sweep-avx2) and
+# x86_64 default, benches/target/), AVX2 + FMA (target/sweep-avx2) and
 # target-cpu=native (target/sweep-native; 16 lanes where the CPU has
 # AVX-512F). Then runs, one after the other, never two at once: the SSE2
 # binary with --reference, the AVX2 one, the native one and
@@ -97,7 +97,7 @@ run() {
 } >"$out/machine.txt"
 cat "$out/machine.txt"
 
-stage "build SSE2 (target/)" build sse2 ""
+stage "build SSE2 (benches/target/)" build sse2 ""
 stage "build AVX2+FMA (target/sweep-avx2)" build avx2 "-C target-feature=+avx2,+fma" --target-dir target/sweep-avx2
 stage "build native (target/sweep-native)" build native "-C target-cpu=native" --target-dir target/sweep-native
 "$(cat "$out/sse2.bin")" "${filter[@]}" --list >"$out/cases.txt"
