@@ -9,7 +9,8 @@ use upsample::Layout;
 ///
 /// CI's emulated targets (aarch64 under qemu, wasm32 under Node) set the
 /// divisor to 4: each property's fixed cases all still run there, on a
-/// quarter of the random ones, while the six x86 builds run them all.
+/// quarter of the random ones, while the x86 runs (SSE2, AVX2 + FMA,
+/// native where it differs, the small-stack builds) run them all.
 pub fn check(prop: fn(u64) -> TestResult, tests: u64) {
     let mut qc = QuickCheck::new();
     if std::env::var_os("QUICKCHECK_TESTS").is_none() {
