@@ -5,7 +5,7 @@
 # Under qemu the suite runs about 13 to 45 times slower than on the host,
 # so each quickcheck property runs all its fixed cases and a quarter of
 # its random ones (UPSAMPLE_CASE_DIVISOR=4, tests/common/rng.rs; set it to
-# 1 for all of them). Every x86 level runs them all.
+# 1 for all of them). The x86 runs take them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v qemu-aarch64 >/dev/null || ! command -v aarch64-linux-gnu-gcc >/dev/null \

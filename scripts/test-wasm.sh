@@ -7,7 +7,7 @@
 # Node runs each test binary on one thread, twice (with and without
 # simd128), so each quickcheck property runs all its fixed cases and a
 # quarter of its random ones (UPSAMPLE_CASE_DIVISOR=4, tests/common/rng.rs;
-# set it to 1 for all of them). Every x86 level runs them all.
+# set it to 1 for all of them). The x86 runs take them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v node >/dev/null; then

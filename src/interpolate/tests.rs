@@ -11,9 +11,8 @@ use crate::simd::Permute;
 use crate::simd::testing::test_every_width;
 
 /// The reference's output and [`resample`]'s for one problem, written to
-/// the front of `outputs` (the caller's, reused from call to call: a
-/// fresh pair of 128 KiB buffers per call was most of the sweeps' time,
-/// and under qemu most of the unit tests').
+/// the front of `outputs` (the caller's, reused from call to call rather
+/// than two 128 KiB buffers made and moved per call).
 fn both<'a, L: Permute>(
     input: &[f32],
     shape: &[usize],
