@@ -4,7 +4,7 @@
 # (x86-64-v4: AVX-512 F, BW, DQ, VL; wide's 16-lane f32x16 paths) and
 # native (-C target-cpu=native); and small (SSE2 with
 # --cfg upsample_small_stack: the short tables firmware builds take,
-# src/interpolate/stack.rs); and small-build (small, without the default
+# src/stack.rs); and small-build (small, without the default
 # `specialised-kernels` feature: the firmware's small build).
 # Usage:
 #

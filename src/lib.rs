@@ -99,6 +99,7 @@ mod pool;
 pub mod reference;
 mod simd;
 mod slices;
+mod stack;
 mod unpool;
 mod zeroed;
 

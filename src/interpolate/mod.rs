@@ -21,7 +21,6 @@ mod kernels;
 mod plan;
 mod resize;
 mod split;
-mod stack;
 #[cfg(test)]
 mod tests;
 mod windows;

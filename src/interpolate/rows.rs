@@ -12,10 +12,10 @@
 //! ```
 
 use super::exact::{any_special, fix_row, zero_weight_rows};
-use super::stack::pick;
 use super::windows::{AxisWindows, Problem};
 use crate::layout::MAX_SPATIAL;
 use crate::simd::{CopyLane, Lane};
+use crate::stack::pick;
 
 /// `$run::<L, T, R, V>(args)` for a channels-last register kernel's
 /// [`pixel_shape`] `$shape` = `Some((T, R, V))`.

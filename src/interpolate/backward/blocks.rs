@@ -15,9 +15,9 @@
 //! not depend on the lane width.
 
 use super::table::ColumnTable;
-use crate::interpolate::stack::pick;
 use crate::simd::Lane;
 use crate::slices::{sub, sub_mut};
+use crate::stack::pick;
 
 /// Weights of all blocks of one table (4 KiB on hosts).
 const MATRIX: usize = pick(1024, 128);

@@ -16,9 +16,9 @@ use super::blocks::{BlockMatrices, all_finite};
 use super::pairs::{are_pairs, sum_pairs};
 use super::table::{ColumnTable, Contributions};
 use super::{Plan, Units};
-use crate::interpolate::stack::pick;
 use crate::simd::{CopyLane, Lane};
 use crate::slices::{sub, sub_mut};
+use crate::stack::pick;
 
 /// Outputs of one row buffer (4 KiB on hosts).
 pub(crate) const ROW: usize = pick(1024, 128);

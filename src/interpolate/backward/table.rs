@@ -6,7 +6,7 @@
 //! the column table is 4 KiB; on firmware an eighth of that.
 
 use super::axis::Axis;
-use crate::interpolate::stack::pick;
+use crate::stack::pick;
 
 /// The most contributions one input of an outer (D or H) axis takes.
 pub(crate) const MAX_CONTRIBUTIONS: usize = pick(64, 32);

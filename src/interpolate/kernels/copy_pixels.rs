@@ -7,8 +7,8 @@
 //! and plane.
 
 use crate::interpolate::rows::{Check, each_row};
-use crate::interpolate::stack::pick;
 use crate::interpolate::windows::{AxisWindows, Problem};
+use crate::stack::pick;
 
 /// Output columns whose window starts are found at once.
 const COLUMNS: usize = pick(256, 32);

@@ -24,10 +24,10 @@
 
 use crate::interpolate::exact::{Flag, fix_row, zero_weight_rows};
 use crate::interpolate::rows::{CHUNK, Check, SourceRows, blended_rows, column_blend};
-use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
 use crate::simd::{FourPlanes, Lane};
+use crate::stack::pick;
 
 /// Output columns whose windows are found at once.
 const COLUMNS: usize = pick(128, 16);

@@ -25,10 +25,10 @@ use crate::interpolate::rows::{
     Check, MAX_T, blended_rows, by_group, each_row, each_row_paired, load_pixel, pixel_shape,
     store_pixel,
 };
-use crate::interpolate::stack::pick;
 use crate::interpolate::windows::Problem;
 use crate::layout::Layout;
 use crate::simd::CopyLane;
+use crate::stack::pick;
 use core::cell::Cell;
 
 /// The most output columns whose windows are found at once (12 KiB on

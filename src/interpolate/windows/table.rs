@@ -4,7 +4,7 @@
 
 use super::AxisWindows;
 use super::linear::PAIRS;
-use crate::interpolate::stack::pick;
+use crate::stack::pick;
 
 /// Output columns per table.
 pub(crate) const W_CHUNK: usize = pick(256, 16);

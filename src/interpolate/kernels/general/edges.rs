@@ -2,9 +2,9 @@
 //! (more than 4 taps), around its periodic run: each a masked dot product
 //! with one span of inputs loaded once per row.
 
-use crate::interpolate::stack::pick;
 use crate::interpolate::windows::table::Table;
 use crate::simd::Permute;
+use crate::stack::pick;
 
 /// Inputs of a row that [`Edge`] loads for one end's outputs.
 const EDGE_SPAN: usize = 16;

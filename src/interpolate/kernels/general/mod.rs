@@ -40,13 +40,13 @@ mod vertical;
 use crate::interpolate::blocks::{Blend, Blocks, Source, permuted_all, permuted_plan};
 use crate::interpolate::exact::{any_special, fix_row};
 use crate::interpolate::plan::Target;
-use crate::interpolate::stack::pick;
 use crate::interpolate::windows::table::{
     ColumnTable, Table, W_BY_TAP, W_CHUNK, W_POOL, find_regular,
 };
 use crate::interpolate::windows::{AxisWindows, MAX_TAPS, Problem};
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::simd::{Permute, VECTOR_REGISTERS};
+use crate::stack::pick;
 use edges::Edge;
 use horizontal::{horizontal, horizontal_few_channels};
 use vertical::vertical;
