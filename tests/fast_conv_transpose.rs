@@ -296,12 +296,14 @@ fn short_scratch_is_an_error() {
     }
 }
 
-/// Small problems need no scratch (the panel lives on the stack).
+/// Small problems need no scratch on hosts (the panel lives on the
+/// stack); small-stack builds (firmware) take even the smallest panel
+/// from the caller: here `round_up(3, 4)` channels by 16 taps.
 #[test]
 fn small_problems_need_no_scratch() {
     let opts = ConvTransposeOptions::new().with_stride(&[2]).with_groups(3);
     let need =
         conv_transpose_scratch_len(&[1, 3, 8, 8], Layout::ChannelsLast, &[3, 1, 4, 4], &opts)
             .unwrap();
-    assert_eq!(need, 0);
+    assert_eq!(need, if cfg!(upsample_small_stack) { 64 } else { 0 });
 }

@@ -3,14 +3,11 @@
 
 use super::kernel::{Taps, tile};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
-use crate::simd::{Lane, load_narrow, store_narrow};
+use crate::simd::{Lane, VECTOR_REGISTERS, load_narrow, store_narrow};
 use wide::f32x8;
 
 /// Width of the tiles that finish a row the full tiles leave short.
 const NARROW: usize = 4;
-
-/// The most `f32`s one accumulator row (`MR * L::LANES`) may hold.
-pub(super) const MAX_TILE_LANES: usize = 64;
 
 /// One phase (residue class of `o + padding` modulo the stride) along one axis.
 #[derive(Clone, Copy, Debug)]
@@ -148,11 +145,12 @@ pub(super) fn store<L: Lane, const MR: usize, const NR: usize, const CL: bool>(
                 }
             }
         } else {
-            let mut tmp = [0.0f32; MAX_TILE_LANES];
-            for (row, chunk) in acc.iter().zip(tmp.chunks_exact_mut(L::LANES)) {
-                row[j].store(chunk);
+            let mut tmp = [L::Array::default(); MR];
+            for (row, chunk) in acc.iter().zip(&mut tmp) {
+                row[j].store(chunk.as_mut());
             }
-            for (l, v) in tmp.iter().take(d.lanes).enumerate() {
+            let values = tmp.iter().flat_map(|chunk| chunk.as_ref());
+            for (l, v) in values.take(d.lanes).enumerate() {
                 if let Some(dst) = output.get_mut(at + l * d.lane_stride) {
                     *dst = *v;
                 }
@@ -241,17 +239,15 @@ pub(super) fn run_channels<L: Lane, const MR: usize, const NR: usize, const CL: 
             // 8 MiB weight read once per phase) spent 40% of the time packing.
             for co0 in (lo..hi).step_by(mrl) {
                 let lanes = mrl.min(hi - co0);
-                let mut b = [0.0f32; MAX_TILE_LANES];
+                let mut b = [L::Array::default(); MR];
                 if let Some(bias) = operands.bias {
                     let first = group * m + co0;
-                    for (d, s) in b.iter_mut().zip(bias.iter().skip(first).take(lanes)) {
+                    let lanes_of_b = b.iter_mut().flat_map(|chunk| chunk.as_mut());
+                    for (d, s) in lanes_of_b.zip(bias.iter().skip(first).take(lanes)) {
                         *d = *s;
                     }
                 }
-                let mut init = [L::splat(0.0); MR];
-                for (v, chunk) in init.iter_mut().zip(b.chunks_exact(L::LANES)) {
-                    *v = L::load(chunk);
-                }
+                let init = b.map(|chunk| L::load(chunk.as_ref()));
                 let Some(panel) = panel.get_mut(..kvol * kc * mrl) else {
                     return;
                 };
@@ -276,7 +272,10 @@ pub(super) fn run_channels<L: Lane, const MR: usize, const NR: usize, const CL: 
                                 for qh in ph[1].q_lo..ph[1].q_hi {
                                     let oh = ph[1].output(qh, g.stride[1], g.padding[1]);
                                     let row = (od * o.spatial[1] + oh) * o.spatial[2];
-                                    let taps = Taps {
+                                    // One `Taps` for every tile of the row (a
+                                    // copy per tile width weighed on
+                                    // firmware's stack).
+                                    let mut t = Taps {
                                         range: [
                                             ph[0].valid(qd, i.spatial[0]),
                                             ph[1].valid(qh, i.spatial[1]),
@@ -314,50 +313,42 @@ pub(super) fn run_channels<L: Lane, const MR: usize, const NR: usize, const CL: 
                                             lanes,
                                         }
                                     };
-                                    let single = |q: usize, output: &mut [f32]| {
-                                        let mut t = taps;
+                                    let single = |t: &mut Taps, q: usize, output: &mut [f32]| {
                                         t.range[2] = w.valid(q, i.spatial[2]);
                                         t.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, 1>(init, panel, source, &t);
+                                        let acc = tile::<L, MR, 1>(init, panel, source, t);
                                         store::<L, MR, 1, true>(&acc, output, destination(q));
                                     };
                                     let (lo, hi) = w.interior(i.spatial[2]);
                                     for q in w.q_lo..lo {
-                                        single(q, target);
+                                        single(&mut t, q, target);
                                     }
-                                    let mut full = taps;
-                                    full.range[2] = (0, w.count);
+                                    t.range[2] = (0, w.count);
                                     let mut q = lo;
                                     while hi - q >= NR {
-                                        full.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, NR>(init, panel, source, &full);
+                                        t.origin[2] = q.saturating_sub(w.first_offset);
+                                        let acc = tile::<L, MR, NR>(init, panel, source, &t);
                                         store::<L, MR, NR, true>(&acc, target, destination(q));
                                         q += NR;
                                     }
-                                    while hi - q >= NARROW {
-                                        full.origin[2] = q.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, NARROW>(init, panel, source, &full);
-                                        store::<L, MR, NARROW, true>(&acc, target, destination(q));
-                                        q += NARROW;
-                                    }
-                                    if q < hi && hi - lo >= NARROW {
+                                    if hi - lo >= NARROW {
                                         // The last narrow tile overlaps the one before
                                         // rather than running short (same sums, same bits).
-                                        let start = hi - NARROW;
-                                        full.origin[2] = start.saturating_sub(w.first_offset);
-                                        let acc = tile::<L, MR, NARROW>(init, panel, source, &full);
-                                        store::<L, MR, NARROW, true>(
-                                            &acc,
-                                            target,
-                                            destination(start),
-                                        );
-                                    } else {
-                                        for q in q..hi {
-                                            single(q, target);
+                                        while q < hi {
+                                            let q0 = q.min(hi - NARROW);
+                                            t.origin[2] = q0.saturating_sub(w.first_offset);
+                                            let acc =
+                                                tile::<L, MR, NARROW>(init, panel, source, &t);
+                                            store::<L, MR, NARROW, true>(
+                                                &acc,
+                                                target,
+                                                destination(q0),
+                                            );
+                                            q = q0 + NARROW;
                                         }
                                     }
-                                    for q in hi..w.q_hi {
-                                        single(q, target);
+                                    for q in (q..hi).chain(hi..w.q_hi) {
+                                        single(&mut t, q, target);
                                     }
                                 }
                             }
@@ -405,7 +396,9 @@ pub(super) fn transpose_strided(
             let cn = B.min(cols - c0);
             for r0 in (chunk..rows.min(chunk + CHUNK)).step_by(B) {
                 let rn = B.min(rows - r0);
-                if cn == B && rn == B {
+                // Without vector registers (firmware) the 8x8 block is
+                // an array on the stack, no faster than element by element.
+                if VECTOR_REGISTERS && cn == B && rn == B {
                     let block: [f32x8; B] = core::array::from_fn(|k| {
                         let at = from + (r0 + k) * source_stride + c0;
                         <f32x8 as Lane>::load(source.get(at..at + B).unwrap_or(&[0.0; B]))
@@ -533,9 +526,9 @@ pub(super) fn run_depthwise_channels_last<L: Lane>(
     // The bias of one pixel as a vector (pixels of fewer channels than
     // a vector; zeros past `c`).
     let bias = {
-        let mut pad = [0.0f32; 16];
-        bias_row(pad.get_mut(..c.min(16)).unwrap_or_default());
-        L::load(&pad)
+        let mut pad = L::Array::default();
+        bias_row(pad.as_mut().get_mut(..c.min(L::LANES)).unwrap_or_default());
+        L::load(pad.as_ref())
     };
     for rd in residues(g, 0) {
         for rh in residues(g, 1) {
@@ -638,18 +631,18 @@ pub(super) fn multiply_add<L: Lane>(out: &mut [f32], xs: &[f32], ws: &[f32]) {
     }
     let tail = outs.into_remainder();
     if let Some(w) = w_chunks.next().filter(|_| !tail.is_empty()) {
-        let (mut x, mut acc) = ([0.0f32; 16], [0.0f32; 16]);
-        for (d, s) in x.iter_mut().zip(x_chunks.remainder()) {
+        let (mut x, mut acc) = (L::Array::default(), L::Array::default());
+        for (d, s) in x.as_mut().iter_mut().zip(x_chunks.remainder()) {
             *d = *s;
         }
-        for (d, s) in acc.iter_mut().zip(tail.iter()) {
+        for (d, s) in acc.as_mut().iter_mut().zip(tail.iter()) {
             *d = *s;
         }
-        L::load(&x)
-            .mul_add(L::load(w), L::load(&acc))
-            .store(&mut acc);
-        for (d, s) in tail.iter_mut().zip(acc) {
-            *d = s;
+        L::load(x.as_ref())
+            .mul_add(L::load(w), L::load(acc.as_ref()))
+            .store(acc.as_mut());
+        for (d, s) in tail.iter_mut().zip(acc.as_ref()) {
+            *d = *s;
         }
     }
 }

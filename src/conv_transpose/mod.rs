@@ -14,6 +14,7 @@ use crate::geometry::conv_transpose::{
 };
 use crate::layout::Layout;
 use crate::simd::{Lane, Native};
+use crate::stack::pick;
 use wide::{f32x4, f32x8, f32x16};
 
 pub(crate) mod backward;
@@ -22,8 +23,10 @@ mod kernel;
 mod positions;
 
 /// Scratch (weight panel and any channels-first staging) up to this many
-/// `f32`s lives on the stack (2 KiB), so small problems need no scratch.
-const STACK_PANEL: usize = 512;
+/// `f32`s lives on the stack (2 KiB), so small problems need no scratch;
+/// none in small-stack builds (firmware, [`crate::stack`]), whose calls
+/// take it all from the caller's scratch.
+const STACK_PANEL: usize = pick(512, 0);
 
 /// Accumulator tile widths (output positions) for one and two lane vectors
 /// of output channels. A tile reads one row of channels per position (a
@@ -37,6 +40,15 @@ const NR_TWO: usize = 8;
 const NR_ONE: usize = 5;
 #[cfg(not(any(target_feature = "avx512f", target_arch = "aarch64")))]
 const NR_TWO: usize = 5;
+
+/// The forward's one-vector tile width: [`NR_ONE`], or on small-stack
+/// builds ([`crate::stack`]) the width of the narrow tiles that finish a
+/// row, so that one tile serves the whole row and its accumulators take
+/// one place on the stack.
+const NR_FORWARD: usize = pick(NR_ONE, 4);
+
+/// The tile width of [`MAX_VECTORS`] vectors.
+const NR_LAST: usize = if MAX_VECTORS == 2 { NR_TWO } else { NR_FORWARD };
 
 /// The tile shape chosen for a problem and the weight panel it packs.
 #[derive(Clone, Copy, Debug)]
@@ -61,18 +73,24 @@ struct Plan {
 const WIDEST_LANES: usize = 16;
 
 /// `(lanes, vectors)` of the tile for `m` channels (per group, or all of
-/// them when depthwise) on a build with `native` lanes.
-const fn tile(m: usize, native: usize) -> (usize, usize) {
+/// them when depthwise) on a build with `native` lanes, at most
+/// `max_vectors` (1 or 2) vectors.
+const fn tile(m: usize, native: usize, max_vectors: usize) -> (usize, usize) {
     if m <= 4 {
         (4, 1)
     } else if m <= 8 && native >= 8 {
         (8, 1)
-    } else if m <= native {
+    } else if m <= native || max_vectors < 2 {
         (native, 1)
     } else {
         (native, 2)
     }
 }
+
+/// The most lane vectors of output channels per tile on this build:
+/// small-stack builds ([`crate::stack`]) take one, since two double the
+/// accumulators, which without vector registers spill to the stack.
+const MAX_VECTORS: usize = pick(2, 1);
 
 impl Plan {
     fn new(g: &ConvTransposeGeometry) -> Result<Plan, Error> {
@@ -85,7 +103,7 @@ impl Plan {
         let depthwise = g.input.c == g.groups && m == 1;
         // Depthwise vectorises over all the channels.
         let m = if depthwise { g.input.c } else { m };
-        let (lanes, vectors) = tile(m, native);
+        let (lanes, vectors) = tile(m, native, MAX_VECTORS);
         let overflow = Error::Overflow {
             what: "the conv_transpose scratch length",
         };
@@ -153,6 +171,7 @@ impl Plan {
 /// ```text
 /// panel = B * (C_in / groups) * prod over axes of k
 /// B = 4 if C_out/groups <= 4, 8 if <= 8 (with AVX), the lane count L if <= L, else 2 L
+///     (else L on firmware, `target_os = "none"`, which keeps its tiles small)
 /// L = 16 with AVX-512F, 8 with AVX, 4 otherwise
 /// depthwise (groups == C_in, C_out == C_in):
 /// panel = round_up(C_in, B) * prod over axes of k
@@ -176,7 +195,8 @@ impl Plan {
 /// (a plane is the product of the spatial sizes). So the channels-last
 /// scratch grows with the weight (`B / (C_out/groups)` of one group's
 /// weight), never with the batch or the image size, and is 0 when the panel
-/// fits in 512 `f32`s, which then live on the stack; the channels-first
+/// fits in 512 `f32`s, which then live on the stack (not on firmware,
+/// `target_os = "none"`, where the stack is kept small); the channels-first
 /// scratch also grows with one image of one group. For example
 /// `C_in = 64`, `C_out = 32`, `k = 4`, `stride = 2` in 2-d with AVX-512
 /// packs a panel of `32 * 64 * 16 = 32768` (128 KiB); on a 128x128
@@ -213,8 +233,9 @@ pub(crate) fn scratch_len(g: &ConvTransposeGeometry) -> Result<usize, Error> {
 /// A scratch length that suffices for this problem on every build, whatever
 /// its SIMD width: a `const fn`, so a static buffer can be sized at compile
 /// time. It takes [`conv_transpose_scratch_len`]'s arguments and returns
-/// that function's value on the widest build (AVX-512F), which no narrower
-/// build exceeds; it is the same on every target.
+/// the widest build's (AVX-512F) panel and staging, which no narrower build
+/// exceeds, counted whole even where that build would keep a small panel on
+/// the stack (firmware keeps none); it is the same on every target.
 ///
 /// [`conv_transpose_scratch_len`] is the exact need of the build at hand:
 /// for `(1, 64, 8, 8)` channels-first with a `(64, 32, 4, 4)` weight,
@@ -225,8 +246,10 @@ pub(crate) fn scratch_len(g: &ConvTransposeGeometry) -> Result<usize, Error> {
 /// ```text
 /// B = 4 if C_out/groups <= 4, 8 if <= 8, 16 if <= 16, else 32
 /// depthwise: round_up(C_in, 4 if C_in <= 4, 8 if <= 8, else 16)
-/// bound = panel + channels-first staging, or 0 if that is at most 512
+/// bound = panel + channels-first staging
 /// ```
+///
+/// (never 0 as the build's need can be: firmware keeps no panel on the stack).
 ///
 /// ```
 /// use upsample::{conv_transpose, conv_transpose_scratch_bound, ConvTransposeOptions, Layout};
@@ -252,7 +275,8 @@ pub const fn conv_transpose_scratch_bound(
     }
     let (c_in, groups, m) = (shape[1], options.groups, weight_shape[1]);
     let depthwise = c_in == groups && m == 1;
-    let (lanes, vectors) = tile(if depthwise { c_in } else { m }, WIDEST_LANES);
+    // Two vectors, as on hosts: the bound is the same on every target.
+    let (lanes, vectors) = tile(if depthwise { c_in } else { m }, WIDEST_LANES, 2);
     let kc = c_in / groups;
     let width = if depthwise {
         c_in.div_ceil(lanes).saturating_mul(lanes)
@@ -292,8 +316,8 @@ pub const fn conv_transpose_scratch_bound(
             input.saturating_add(m.saturating_mul(out_plane))
         }
     };
-    let len = panel.saturating_add(packed);
-    if len <= STACK_PANEL { 0 } else { len }
+    // Not 0 for a panel that fits on the stack: firmware has none.
+    panel.saturating_add(packed)
 }
 
 /// A per-dimension list's value on spatial axis `axis`: its only value, or
@@ -373,7 +397,11 @@ pub(crate) fn transpose_channels(
     if !all && !plan.depthwise {
         // A tile as wide as the range, not the group: a range below the
         // group's tile would otherwise pay for the whole tile.
-        let (lanes, vectors) = tile(channels.len().min(g.out_per_group), Native::LANES);
+        let (lanes, vectors) = tile(
+            channels.len().min(g.out_per_group),
+            Native::LANES,
+            MAX_VECTORS,
+        );
         let kvol = g.kernel[0] * g.kernel[1] * g.kernel[2];
         (plan.lanes, plan.vectors) = (lanes, vectors);
         plan.panel_len = kvol * (g.input.c / g.groups) * lanes * vectors;
@@ -431,30 +459,38 @@ fn dispatch<const CL: bool>(
     if plan.depthwise && CL {
         return match plan.lanes {
             4 => driver::run_depthwise_channels_last::<f32x4>(operands, output, panel),
-            8 => driver::run_depthwise_channels_last::<f32x8>(operands, output, panel),
+            8 if Native::LANES >= 8 => {
+                driver::run_depthwise_channels_last::<f32x8>(operands, output, panel)
+            }
             _ => driver::run_depthwise_channels_last::<Native>(operands, output, panel),
         };
     }
     if plan.depthwise {
         return match plan.lanes {
             4 => driver::run_depthwise_channels_first::<f32x4>(operands, output, panel, packed),
-            8 => driver::run_depthwise_channels_first::<f32x8>(operands, output, panel, packed),
+            8 if Native::LANES >= 8 => {
+                driver::run_depthwise_channels_first::<f32x8>(operands, output, panel, packed)
+            }
             _ => driver::run_depthwise_channels_first::<Native>(operands, output, panel, packed),
         };
     }
     match (plan.lanes, plan.vectors) {
-        (4, 1) => {
-            driver::run_channels::<f32x4, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
-        }
-        (8, 1) => {
-            driver::run_channels::<f32x8, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
-        }
-        (16, 1) => {
-            driver::run_channels::<f32x16, 1, NR_ONE, CL>(operands, output, panel, packed, channels)
-        }
-        _ => {
-            driver::run_channels::<Native, 2, NR_TWO, CL>(operands, output, panel, packed, channels)
-        }
+        (4, 1) => driver::run_channels::<f32x4, 1, NR_FORWARD, CL>(
+            operands, output, panel, packed, channels,
+        ),
+        // Guarded by the build's width, which the plan never exceeds, so
+        // that a 4-lane build (firmware counts its flash) links no wider
+        // driver.
+        (8, 1) if Native::LANES >= 8 => driver::run_channels::<f32x8, 1, NR_FORWARD, CL>(
+            operands, output, panel, packed, channels,
+        ),
+        (16, 1) if Native::LANES >= 16 => driver::run_channels::<f32x16, 1, NR_FORWARD, CL>(
+            operands, output, panel, packed, channels,
+        ),
+        // Two vectors; one on small-stack builds, whose plans have no other.
+        _ => driver::run_channels::<Native, MAX_VECTORS, NR_LAST, CL>(
+            operands, output, panel, packed, channels,
+        ),
     }
 }
 
@@ -584,8 +620,15 @@ mod tests {
                             let need = Plan::for_lanes(&g, native).unwrap().scratch_len();
                             assert!(need <= bound, "{shape:?} {wshape:?} {layout:?} {native}");
                         }
-                        let widest = Plan::for_lanes(&g, WIDEST_LANES).unwrap().scratch_len();
-                        assert_eq!(bound, widest, "{shape:?} {wshape:?} {layout:?}");
+                        // The widest build's panel and staging, counted
+                        // whole where that build keeps them on the stack.
+                        let widest = Plan::for_lanes(&g, WIDEST_LANES).unwrap();
+                        let whole = widest.panel_len + widest.packed_len;
+                        if MAX_VECTORS == 2 {
+                            assert_eq!(bound, whole, "{shape:?} {wshape:?} {layout:?}");
+                        } else {
+                            assert!(whole <= bound, "{shape:?} {wshape:?} {layout:?}");
+                        }
                         checked += 1;
                         nonzero += usize::from(bound > 0);
                     }
@@ -600,7 +643,11 @@ mod tests {
             .with_padding(&[1]);
         let g = ConvTransposeGeometry::new(&shape, Layout::ChannelsFirst, &wshape, &opts).unwrap();
         let needs = [4, 8, 16].map(|l| Plan::for_lanes(&g, l).unwrap().scratch_len());
-        assert_eq!(needs, [20480, 28672, 45056]);
+        if MAX_VECTORS == 2 {
+            assert_eq!(needs, [20480, 28672, 45056]);
+        }
+        // Small-stack builds' one-vector tiles need less.
+        assert!(needs.iter().all(|&n| n <= 45056), "{needs:?}");
         assert_eq!(
             conv_transpose_scratch_bound(&shape, Layout::ChannelsFirst, &wshape, &opts),
             45056

@@ -28,6 +28,7 @@ use super::driver::{AxisPhase, axis_phase, residues};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, Operands};
 use crate::layout::Layout;
 use crate::simd::CopyLane;
+use crate::stack::pick;
 
 /// The most output channels per group this kernel takes (accumulators
 /// per vector of positions).
@@ -42,9 +43,10 @@ const MAX_CHANNELS_LAST: usize = 3;
 const MAX_DEPTHWISE: usize = 16;
 
 /// The most taps of one W phase of one row a [`PhaseTaps`] lists (a 5x5
-/// kernel of stride 1 has 25); rows of more take them from the geometry
-/// as they go ([`sums`]).
-const MAX_PHASE_TAPS: usize = 32;
+/// kernel of stride 1 has 25; a 4x4 of stride 2, 4); rows of more take
+/// them from the geometry as they go ([`sums`]). Small-stack builds
+/// ([`crate::stack`]) list fewer.
+const MAX_PHASE_TAPS: usize = pick(32, 8);
 
 /// Whether the kernel takes `g` with `lanes`-lane vectors: at most
 /// [`MAX_OUT`] output channels per group, input rows of at least two
@@ -211,17 +213,21 @@ struct Place {
 
 /// One output row of one W phase: its taps along D and H (the valid
 /// phase-tap ranges and the input position of phase-tap 0), the three
-/// axes' phases, and where the row starts in an output plane.
+/// axes' phases (borrowed: a row is copied for each W phase, and three
+/// phases by value tripled the copies on firmware's stack), and where the
+/// row starts in an output plane.
 #[derive(Clone, Copy)]
-struct Row {
+struct Row<'p> {
     range: [(usize, usize); 2],
     origin: [usize; 2],
-    phases: [AxisPhase; 3],
+    phases: [&'p AxisPhase; 3],
     first: usize,
 }
 
 /// The `M` output channels of one batch item and group from `at`, with
-/// their weights packed in `panel`.
+/// their weights packed in `panel`. Not inlined: [`run`]'s four `M` would
+/// each bring their tap tables onto its frame.
+#[inline(never)]
 fn group_planes<L: CopyLane, const M: usize>(
     operands: Operands<'_>,
     output: &mut [f32],
@@ -229,7 +235,7 @@ fn group_planes<L: CopyLane, const M: usize>(
     at: Place,
 ) {
     let g = operands.g;
-    let (o, sp) = (g.output, g.input.spatial);
+    let o = g.output;
     let mut bias = [0.0f32; M];
     if let Some(b) = operands.bias {
         for (k, v) in bias.iter_mut().enumerate() {
@@ -254,20 +260,14 @@ fn group_planes<L: CopyLane, const M: usize>(
         for rh in residues(g, 1) {
             let (pd, ph) = (axis_phase(g, 0, rd), axis_phase(g, 1, rh));
             for qd in pd.q_lo..pd.q_hi {
-                let od = pd.output(qd, g.stride[0], g.padding[0]);
                 for qh in ph.q_lo..ph.q_hi {
-                    let oh = ph.output(qh, g.stride[1], g.padding[1]);
-                    let row = |pw| Row {
-                        range: [pd.valid(qd, sp[0]), ph.valid(qh, sp[1])],
-                        origin: [
-                            qd.saturating_sub(pd.first_offset),
-                            qh.saturating_sub(ph.first_offset),
-                        ],
-                        phases: [pd, ph, pw],
-                        first: (od * o.spatial[1] + oh) * o.spatial[2],
-                    };
                     if paired {
-                        let rows = w_phases.map(row);
+                        // Not `map`: its array machinery took a
+                        // frame of its own as large as two rows.
+                        let rows = [
+                            Row::new(g, [&pd, &ph, &w_phases[0]], qd, qh),
+                            Row::new(g, [&pd, &ph, &w_phases[1]], qd, qh),
+                        ];
                         for (t, r) in taps.iter_mut().zip(&rows) {
                             t.fill(g, &sums, r);
                         }
@@ -275,12 +275,32 @@ fn group_planes<L: CopyLane, const M: usize>(
                         continue;
                     }
                     for rw in residues(g, 2) {
-                        let row = row(axis_phase(g, 2, rw));
+                        let pw = axis_phase(g, 2, rw);
+                        let row = Row::new(g, [&pd, &ph, &pw], qd, qh);
                         taps[0].fill(g, &sums, &row);
                         phase_row::<L, M>(&sums, output, (&row, &taps[0]), (0, 0));
                     }
                 }
             }
+        }
+    }
+}
+
+impl<'p> Row<'p> {
+    /// The row of phase outputs `qd`, `qh` of `phases` (D, H and W).
+    fn new(g: &ConvTransposeGeometry, phases: [&'p AxisPhase; 3], qd: usize, qh: usize) -> Self {
+        let [pd, ph, _] = phases;
+        let (sp, o) = (g.input.spatial, g.output);
+        let od = pd.output(qd, g.stride[0], g.padding[0]);
+        let oh = ph.output(qh, g.stride[1], g.padding[1]);
+        Row {
+            range: [pd.valid(qd, sp[0]), ph.valid(qh, sp[1])],
+            origin: [
+                qd.saturating_sub(pd.first_offset),
+                qh.saturating_sub(ph.first_offset),
+            ],
+            phases,
+            first: (od * o.spatial[1] + oh) * o.spatial[2],
         }
     }
 }
@@ -304,7 +324,7 @@ fn phase_row<L: CopyLane, const M: usize>(
     skip: (usize, usize),
 ) {
     let g = s.operands.g;
-    let w = row.phases[2];
+    let w = *row.phases[2];
     let (lo, hi) = w.interior(g.input.spatial[2]);
     let single = |q: usize, output: &mut [f32]| {
         let acc = taps.single::<L, M>(s, row, q);
@@ -336,7 +356,10 @@ fn phase_row<L: CopyLane, const M: usize>(
 /// The two W phases of stride 2 (`rows[r]` the phase of residue `r`,
 /// whose position `q` is output `2q + r - padding`): over the positions
 /// both have inside the input, a vector of each at the same `q`, zipped
-/// into `2 * L` consecutive outputs; the rest as [`phase_row`] does.
+/// into `2 * L` consecutive outputs; the rest as [`phase_row`] does. Not
+/// inlined: its vectors would sit on [`group_planes`]'s frame under every
+/// [`phase_row`] call.
+#[inline(never)]
 fn pair_rows<L: CopyLane, const M: usize>(
     s: &Sums<'_, M>,
     output: &mut [f32],
@@ -395,7 +418,7 @@ impl PhaseTaps {
     /// copied by `memcpy` twice a row).
     fn fill<const M: usize>(&mut self, g: &ConvTransposeGeometry, s: &Sums<'_, M>, row: &Row) {
         let sp = g.input.spatial;
-        let [_, _, pw] = row.phases;
+        let pw = *row.phases[2];
         let mut len = Some(0);
         each_row_tap(row, |z, y, [a, b]| {
             let input = s.at.input + (z * sp[1] + y) * sp[2] * s.at.in_pixel;
@@ -482,7 +505,7 @@ fn sums<L: CopyLane, const M: usize>(
 ) -> [L; M] {
     let g = s.operands.g;
     let sp = g.input.spatial;
-    let pw = row.phases[2];
+    let pw = *row.phases[2];
     let origin = q.saturating_sub(pw.first_offset);
     let mut acc = s.bias.map(L::splat);
     each_row_tap(row, |z, y, [a, b]| {
@@ -526,11 +549,11 @@ fn load<L: CopyLane>(input: &[f32], at: usize, pixel: usize) -> L {
     if pixel == 1 {
         return L::load(input.get(at..).unwrap_or_default());
     }
-    let mut lanes = [0.0f32; 16];
-    for (l, v) in lanes.iter_mut().take(L::LANES).enumerate() {
+    let mut lanes = L::Array::default();
+    for (l, v) in lanes.as_mut().iter_mut().enumerate() {
         *v = input.get(at + l * pixel).copied().unwrap_or(0.0);
     }
-    L::load(&lanes)
+    L::load(lanes.as_ref())
 }
 
 /// The kernel index (in `D, H, W` order) of phase-taps `tap`.
@@ -553,18 +576,19 @@ fn store<L: CopyLane, const M: usize>(
     count: usize,
 ) {
     let g = s.operands.g;
-    let w = row.phases[2];
+    let w = *row.phases[2];
     let stride = g.stride[2];
     let first = s.at.output + (row.first + w.output(q, stride, g.padding[2])) * s.at.out_pixel;
-    let mut lanes = [[0.0f32; 16]; M];
-    for (lanes, acc) in lanes.iter_mut().zip(&acc) {
-        acc.store(lanes);
-    }
+    let lanes = acc.map(|acc| {
+        let mut lanes = L::Array::default();
+        acc.store(lanes.as_mut());
+        lanes
+    });
     if stride == 1 && s.at.out_pixel == 1 {
         for (k, lanes) in lanes.iter().enumerate() {
             let base = first + k * s.at.out_channel;
             if let Some(out) = output.get_mut(base..base + count) {
-                out.copy_from_slice(lanes.get(..count).unwrap_or_default());
+                out.copy_from_slice(lanes.as_ref().get(..count).unwrap_or_default());
             }
         }
         return;
@@ -573,8 +597,9 @@ fn store<L: CopyLane, const M: usize>(
     let step = stride * s.at.out_pixel;
     for l in 0..count {
         for (k, lanes) in lanes.iter().enumerate() {
-            if let Some(out) = output.get_mut(first + l * step + k * s.at.out_channel) {
-                *out = lanes[l];
+            let out = output.get_mut(first + l * step + k * s.at.out_channel);
+            if let (Some(out), Some(v)) = (out, lanes.as_ref().get(l)) {
+                *out = *v;
             }
         }
     }

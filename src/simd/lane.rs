@@ -14,6 +14,10 @@ pub(crate) trait Lane:
 {
     /// Number of `f32` lanes.
     const LANES: usize;
+    /// `[f32; LANES]`: one vector's lanes on the stack, no wider than the
+    /// vector (a fixed `[f32; 16]` costs a 4-lane build four times the
+    /// stack, which firmware counts).
+    type Array: Copy + Default + AsRef<[f32]> + AsMut<[f32]>;
     /// All lanes set to `v`.
     fn splat(v: f32) -> Self;
     /// The first `LANES` elements of `s`.
@@ -30,6 +34,7 @@ macro_rules! impl_lane {
     ($t:ty, $n:literal) => {
         impl Lane for $t {
             const LANES: usize = $n;
+            type Array = [f32; $n];
             #[inline(always)]
             fn splat(v: f32) -> Self {
                 <$t>::splat(v)

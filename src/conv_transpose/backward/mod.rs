@@ -76,7 +76,7 @@ const fn plan(
     };
     let depthwise = c_in == groups && m == 1;
     if depthwise {
-        let (lanes, _) = tile(c_in, native);
+        let (lanes, _) = tile(c_in, native, 2);
         let width = mul(c_in.div_ceil(lanes), lanes);
         let panel = mul(kvol, width);
         let staging = if channels_first {
@@ -101,9 +101,9 @@ const fn plan(
     let input_tile = if native == 16 && kc >= 64 {
         (16, 4)
     } else {
-        tile(kc, native)
+        tile(kc, native, 2)
     };
-    let weight_tile = tile(m, native);
+    let weight_tile = tile(m, native, 2);
     let input_panel = mul(mul(kvol, m), input_tile.0 * input_tile.1);
     let wide = weight_tile.0 * weight_tile.1;
     let weight_panel = mul(mul(kvol, kc), mul(m.div_ceil(wide), wide));
@@ -152,18 +152,25 @@ impl Plan {
 
     /// The scratch the caller must pass: 0 when it fits the stack panel.
     const fn scratch_len(&self) -> usize {
-        let len = if self.input_len > self.weight_len {
+        let len = self.whole_len();
+        if len <= STACK_PANEL { 0 } else { len }
+    }
+
+    /// The scratch of the larger pass, counted whole even where it would
+    /// fit the stack panel.
+    const fn whole_len(&self) -> usize {
+        if self.input_len > self.weight_len {
             self.input_len
         } else {
             self.weight_len
-        };
-        if len <= STACK_PANEL { 0 } else { len }
+        }
     }
 }
 
 /// The scratch length (in `f32`s) [`conv_transpose_backward`] needs for
 /// this problem on this build; pass at least this many elements (0 when it
-/// fits 512 `f32`s, which then live on the stack). It depends on the SIMD
+/// fits 512 `f32`s, which then live on the stack; firmware, `target_os =
+/// "none"`, keeps none there). It depends on the SIMD
 /// width `L` (16 with AVX-512F, 8 with AVX, 4 otherwise);
 /// [`conv_transpose_backward_scratch_bound`] suffices on every build.
 ///
@@ -201,9 +208,11 @@ pub fn conv_transpose_backward_scratch_len(
 
 /// A scratch length that suffices for [`conv_transpose_backward`] on every
 /// build, whatever its SIMD width: a `const fn` of
-/// [`conv_transpose_backward_scratch_len`]'s arguments, equal to that
-/// function's value on the widest build (AVX-512F). For a call the op
-/// rejects the value is unspecified; it never panics.
+/// [`conv_transpose_backward_scratch_len`]'s arguments: that function's
+/// need on the widest build (AVX-512F), counted whole even where that
+/// build would keep it on the stack (firmware keeps none), so the same on
+/// every target. For a call the op rejects the value is unspecified; it
+/// never panics.
 ///
 /// ```
 /// use upsample::{conv_transpose_backward_scratch_bound, ConvTransposeOptions, Layout};
@@ -251,7 +260,7 @@ pub const fn conv_transpose_backward_scratch_bound(
         channels_first,
         WIDEST_LANES,
     )
-    .scratch_len()
+    .whole_len()
 }
 
 conv_transpose_backward_entry_point! {
@@ -279,13 +288,16 @@ conv_transpose_backward_entry_point! {
 /// `K * 2^-23 * sum |products|` of the exact sum, as is PyTorch's.
 ///
 /// ```
-/// use upsample::{conv_transpose_backward, ConvTransposeGradients, ConvTransposeOptions, Layout};
+/// use upsample::{conv_transpose_backward, conv_transpose_backward_scratch_len};
+/// use upsample::{ConvTransposeGradients, ConvTransposeOptions, Layout};
 /// // (1, 1, 2) input, (1, 1, 2) kernel, stride 2: output (1, 1, 4).
 /// let opts = ConvTransposeOptions::new().with_stride(&[2]);
 /// let (mut gi, mut gw, mut gb) = ([0.0; 2], [0.0; 2], [0.0; 1]);
 /// let grads = ConvTransposeGradients { input: Some(&mut gi), weight: Some(&mut gw), bias: Some(&mut gb) };
-/// conv_transpose_backward(&[1.0, 2.0, 3.0, 4.0], &[1.0, 10.0], &[1, 1, 2], Layout::ChannelsFirst,
-///     &[1.0, 0.5], &[1, 1, 2], &opts, grads, &mut [])?;
+/// let layout = Layout::ChannelsFirst;
+/// let mut scratch = vec![0.0; conv_transpose_backward_scratch_len(&[1, 1, 2], layout, &[1, 1, 2], &opts)?];
+/// conv_transpose_backward(&[1.0, 2.0, 3.0, 4.0], &[1.0, 10.0], &[1, 1, 2], layout,
+///     &[1.0, 0.5], &[1, 1, 2], &opts, grads, &mut scratch)?;
 /// assert_eq!((gi, gw, gb), ([2.0, 5.0], [31.0, 42.0], [10.0]));
 /// # Ok::<(), upsample::Error>(())
 /// ```
@@ -332,7 +344,9 @@ pub(crate) fn backward(
         if plan.depthwise {
             match plan.input_tile.0 {
                 4 => depthwise::grad_input::<f32x4>(operands, grad_input, panel, staging),
-                8 => depthwise::grad_input::<f32x8>(operands, grad_input, panel, staging),
+                8 if Native::LANES >= 8 => {
+                    depthwise::grad_input::<f32x8>(operands, grad_input, panel, staging)
+                }
                 _ => depthwise::grad_input::<Native>(operands, grad_input, panel, staging),
             }
         } else {
@@ -344,7 +358,9 @@ pub(crate) fn backward(
         if plan.depthwise {
             match plan.weight_tile.0 {
                 4 => depthwise::grad_weight::<f32x4>(operands, grad_weight, panel, staging),
-                8 => depthwise::grad_weight::<f32x8>(operands, grad_weight, panel, staging),
+                8 if Native::LANES >= 8 => {
+                    depthwise::grad_weight::<f32x8>(operands, grad_weight, panel, staging)
+                }
                 _ => depthwise::grad_weight::<Native>(operands, grad_weight, panel, staging),
             }
         } else {
@@ -365,10 +381,18 @@ fn input_dispatch(
     use super::NR_ONE;
     use super::NR_TWO;
     match tile {
+        // Guarded by the build's width, which the plan never exceeds: a
+        // 4-lane build (firmware) links no wider kernel.
         (4, 1) => input::grad_input::<f32x4, 1, NR_ONE>(operands, out, panel, staging),
-        (8, 1) => input::grad_input::<f32x8, 1, NR_ONE>(operands, out, panel, staging),
-        (16, 1) => input::grad_input::<f32x16, 1, NR_ONE>(operands, out, panel, staging),
-        (16, 4) => input::grad_input::<f32x16, 4, 6>(operands, out, panel, staging),
+        (8, 1) if Native::LANES >= 8 => {
+            input::grad_input::<f32x8, 1, NR_ONE>(operands, out, panel, staging)
+        }
+        (16, 1) if Native::LANES >= 16 => {
+            input::grad_input::<f32x16, 1, NR_ONE>(operands, out, panel, staging)
+        }
+        (16, 4) if Native::LANES >= 16 => {
+            input::grad_input::<f32x16, 4, 6>(operands, out, panel, staging)
+        }
         _ => input::grad_input::<Native, 2, NR_TWO>(operands, out, panel, staging),
     }
 }
@@ -384,9 +408,14 @@ fn weight_dispatch(
     use super::NR_ONE;
     use super::NR_TWO;
     match tile {
+        // Guarded as in `input_dispatch`.
         (4, 1) => weight::grad_weight::<f32x4, 1, NR_ONE>(operands, out, panel, staging),
-        (8, 1) => weight::grad_weight::<f32x8, 1, NR_ONE>(operands, out, panel, staging),
-        (16, 1) => weight::grad_weight::<f32x16, 1, NR_ONE>(operands, out, panel, staging),
+        (8, 1) if Native::LANES >= 8 => {
+            weight::grad_weight::<f32x8, 1, NR_ONE>(operands, out, panel, staging)
+        }
+        (16, 1) if Native::LANES >= 16 => {
+            weight::grad_weight::<f32x16, 1, NR_ONE>(operands, out, panel, staging)
+        }
         _ => weight::grad_weight::<Native, 2, NR_TWO>(operands, out, panel, staging),
     }
 }
