@@ -1,17 +1,18 @@
-//! The cases the firmware runs: every public op, forward, on small fixed
-//! inputs, in both layouts, written once over a table of the ops ([`Ops`])
-//! so that the same code runs the crate's fast paths on the target
-//! ([`FAST`]) and `upsample::reference` on the host ([`REFERENCE`]), which
-//! makes the expected values (`expected/`, written to `expected.rs`).
+//! The cases the firmware runs: every public op, forward and gradient
+//! (`*_backward`), on small fixed inputs, in both layouts, written once
+//! over a table of the ops ([`Ops`]) so that the same code runs the
+//! crate's fast paths on the target ([`FAST`]) and `upsample::reference`
+//! on the host ([`REFERENCE`]), which makes the expected values
+//! (`expected/`, written to `expected.rs`).
 //!
 //! Shared by the firmware (`main.rs`) and the host generator
 //! (`expected/src/main.rs`, which includes this file by path): `no_std`, no
 //! allocation, no target-specific code.
 
 use upsample::{
-    BlockMode, ConvTransposeOptions, CoordinateTransformationMode as Ctm, Error, InterpolateMode,
-    InterpolateOptions, Layout, MaxPoolOptions, NearestMode, ResizeMode, ResizeOptions,
-    UnpoolOptions,
+    BlockMode, ConvTransposeGradients, ConvTransposeOptions, CoordinateTransformationMode as Ctm,
+    Error, InterpolateMode, InterpolateOptions, Layout, MaxPoolOptions, NearestMode, ResizeMode,
+    ResizeOptions, UnpoolOptions,
 };
 
 /// Room for any case's input (and weight, bias), output and scratch, in
@@ -53,10 +54,17 @@ pub enum Op {
     Resize,
     DepthToSpace,
     SpaceToDepth,
+    InterpolateBackward,
+    ConvTransposeBackward,
+    PixelShuffleBackward,
+    PixelUnshuffleBackward,
+    MaxPoolBackward,
+    MaxUnpoolBackward,
+    AvgUnpoolBackward,
 }
 
 impl Op {
-    pub const ALL: [Op; 10] = [
+    pub const ALL: [Op; 17] = [
         Op::Interpolate,
         Op::ConvTranspose,
         Op::PixelShuffle,
@@ -67,6 +75,13 @@ impl Op {
         Op::Resize,
         Op::DepthToSpace,
         Op::SpaceToDepth,
+        Op::InterpolateBackward,
+        Op::ConvTransposeBackward,
+        Op::PixelShuffleBackward,
+        Op::PixelUnshuffleBackward,
+        Op::MaxPoolBackward,
+        Op::MaxUnpoolBackward,
+        Op::AvgUnpoolBackward,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +96,13 @@ impl Op {
             Op::Resize => "resize",
             Op::DepthToSpace => "depth_to_space",
             Op::SpaceToDepth => "space_to_depth",
+            Op::InterpolateBackward => "interpolate_backward",
+            Op::ConvTransposeBackward => "conv_transpose_backward",
+            Op::PixelShuffleBackward => "pixel_shuffle_backward",
+            Op::PixelUnshuffleBackward => "pixel_unshuffle_backward",
+            Op::MaxPoolBackward => "max_pool_backward",
+            Op::MaxUnpoolBackward => "max_unpool_backward",
+            Op::AvgUnpoolBackward => "avg_unpool_backward",
         }
     }
 }
@@ -90,19 +112,21 @@ impl Op {
 #[derive(Clone, Copy, Debug)]
 pub enum Tolerance {
     /// Bit for bit (the copying ops, nearest modes, max_pool's values and
-    /// indices).
+    /// indices, and the gradients that route values: the pixel shuffles',
+    /// max_pool's and max_unpool's).
     Exact,
     /// `|got - want| <= atol + rtol * |want|`, NaN where the reference has NaN.
     Close { atol: f32, rtol: f32 },
 }
 
-/// Linear, cubic, area, antialiased modes and avg_unpool: `assert_close`'s
-/// float32 defaults.
+/// Linear, cubic, area, antialiased modes and avg_unpool, and their
+/// gradients (interpolate_backward in every mode, avg_unpool_backward):
+/// `assert_close`'s float32 defaults.
 pub const SMOOTH: Tolerance = Tolerance::Close {
     atol: 1e-5,
     rtol: 1.3e-6,
 };
-/// conv_transpose, for inputs in [-1, 1].
+/// conv_transpose and its gradients, for inputs in [-1, 1].
 pub const CONV: Tolerance = Tolerance::Close {
     atol: 1e-4,
     rtol: 1e-4,
@@ -149,6 +173,25 @@ pub type Resize =
     fn(&[f32], &[usize], Layout, &ResizeOptions<'_>, &mut [f32], &mut [f32]) -> Result<(), Error>;
 pub type DepthSpace =
     fn(&[f32], &[usize], Layout, usize, BlockMode, &mut [f32]) -> Result<(), Error>;
+/// The gradients take the forward's `shape` and options, the output's
+/// gradient first and the input's last; the pixel shuffles', max_unpool's
+/// and avg_unpool's have their forward's signature ([`Shuffle`],
+/// [`MaxUnpool`], [`AvgUnpool`]).
+pub type InterpolateBackward =
+    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32]) -> Result<(), Error>;
+pub type ConvTransposeBackward = fn(
+    &[f32],
+    &[f32],
+    &[usize],
+    Layout,
+    &[f32],
+    &[usize],
+    &ConvTransposeOptions<'_>,
+    ConvTransposeGradients<'_>,
+    &mut [f32],
+) -> Result<(), Error>;
+pub type MaxPoolBackward =
+    fn(&[f32], &[i64], &[usize], Layout, &MaxPoolOptions<'_>, &mut [f32]) -> Result<(), Error>;
 
 /// How [`Ops`] runs one call of an op.
 pub type Call = fn(&mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error>;
@@ -168,6 +211,13 @@ pub struct Ops {
     pub resize: Resize,
     pub depth_to_space: DepthSpace,
     pub space_to_depth: DepthSpace,
+    pub interpolate_backward: InterpolateBackward,
+    pub conv_transpose_backward: ConvTransposeBackward,
+    pub pixel_shuffle_backward: Shuffle,
+    pub pixel_unshuffle_backward: Shuffle,
+    pub max_pool_backward: MaxPoolBackward,
+    pub max_unpool_backward: MaxUnpool,
+    pub avg_unpool_backward: AvgUnpool,
 }
 
 /// The crate's public entry points: what the firmware runs.
@@ -185,6 +235,13 @@ pub const FAST: Ops = Ops {
     resize: |x, shape, layout, options, y, _| upsample::resize(x, shape, layout, options, y),
     depth_to_space: upsample::depth_to_space,
     space_to_depth: upsample::space_to_depth,
+    interpolate_backward: upsample::interpolate_backward,
+    conv_transpose_backward: upsample::conv_transpose_backward,
+    pixel_shuffle_backward: upsample::pixel_shuffle_backward,
+    pixel_unshuffle_backward: upsample::pixel_unshuffle_backward,
+    max_pool_backward: upsample::max_pool_backward,
+    max_unpool_backward: upsample::max_unpool_backward,
+    avg_unpool_backward: upsample::avg_unpool_backward,
 };
 
 /// `upsample::reference`: what the host computes the expected values with.
@@ -205,6 +262,13 @@ pub const REFERENCE: Ops = Ops {
     },
     depth_to_space: upsample::reference::depth_to_space,
     space_to_depth: upsample::reference::space_to_depth,
+    interpolate_backward: upsample::reference::interpolate_backward,
+    conv_transpose_backward: upsample::reference::conv_transpose_backward,
+    pixel_shuffle_backward: upsample::reference::pixel_shuffle_backward,
+    pixel_unshuffle_backward: upsample::reference::pixel_unshuffle_backward,
+    max_pool_backward: upsample::reference::max_pool_backward,
+    max_unpool_backward: upsample::reference::max_unpool_backward,
+    avg_unpool_backward: upsample::reference::avg_unpool_backward,
 };
 
 /// [`FAST`] with interpolate and resize taking their tables from the
@@ -374,8 +438,38 @@ fn max_pool(
     Ok(2 * n)
 }
 
-/// Unpools `shape` with indices drawn inside each window (from the input's
-/// bits), as a `max_pool` with the same `kernel_size` would return them.
+/// Fills `Buffers::indices` with one index per element of `shape` (1 to 3
+/// spatial dims), each drawn inside its element's window of the unpooled
+/// `out` (from the input's bits), as a `max_pool` with
+/// `kernel_size == stride == kernel` would return them: flat within the
+/// `(n, c)` plane.
+fn window_indices(b: &mut Buffers, shape: &[usize], out: &[usize], layout: Layout, kernel: usize) {
+    let spatial = &shape[2..];
+    let plane = numel(spatial);
+    let channels = shape[1];
+    let len = numel(shape);
+    for (at, index) in b.indices[..len].iter_mut().enumerate() {
+        // Element `at`'s place in its plane, in either layout.
+        let point = match layout {
+            Layout::ChannelsFirst => at % plane,
+            Layout::ChannelsLast => at / channels % plane,
+        };
+        let mut pick = b.input[(at * 7) % len].to_bits() as usize;
+        // Per axis, outermost first: its coordinate, and a place in its window.
+        let (mut rest, mut inner, mut flat) = (point, plane, 0);
+        for (a, &extent) in spatial.iter().enumerate() {
+            inner /= extent;
+            let coordinate = rest / inner;
+            rest %= inner;
+            flat = flat * out[2 + a] + coordinate * kernel + pick % kernel;
+            pick /= kernel;
+        }
+        *index = flat as i64;
+    }
+}
+
+/// Unpools `shape` with indices drawn inside each window
+/// ([`window_indices`]).
 fn max_unpool(
     ops: &Ops,
     b: &mut Buffers,
@@ -386,20 +480,8 @@ fn max_unpool(
     let ks = [kernel];
     let options = UnpoolOptions::new(&ks);
     let out = upsample::unpool_output_shape(shape, &options)?;
-    let (h, w, out_w) = (shape[2], shape[3], out[3]);
-    let channels = shape[1];
+    window_indices(b, shape, &out, layout, kernel);
     let len = numel(shape);
-    for (at, index) in b.indices[..len].iter_mut().enumerate() {
-        // The (y, x) of element `at` in its plane, in either layout.
-        let point = match layout {
-            Layout::ChannelsFirst => at % (h * w),
-            Layout::ChannelsLast => at / channels % (h * w),
-        };
-        let (y, x) = (point / w, point % w);
-        let pick = b.input[(at * 7) % len].to_bits() as usize;
-        let (dy, dx) = (pick % kernel, pick / kernel % kernel);
-        *index = ((y * kernel + dy) * out_w + x * kernel + dx) as i64;
-    }
     let n = out.numel();
     (ops.call)(&mut || {
         (ops.max_unpool)(
@@ -464,6 +546,173 @@ fn conv_transpose(
     Ok(n)
 }
 
+// The gradients: each reads the output's gradient from the start of
+// `Buffers::input` (the forward's output shape) and writes the input's
+// gradient (the forward's input shape) to the start of `Buffers::output`.
+
+fn interpolate_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &InterpolateOptions,
+) -> Result<usize, Error> {
+    let out = upsample::interpolate_output_shape(shape, options)?.numel();
+    let n = numel(shape);
+    (ops.call)(&mut || {
+        (ops.interpolate_backward)(&b.input[..out], shape, layout, options, &mut b.output[..n])
+    })?;
+    Ok(n)
+}
+
+/// The gradient of `pixel_shuffle` (or, `unshuffle`, `pixel_unshuffle`) on
+/// `shape`, the forward's input.
+fn shuffle_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    factor: usize,
+    unshuffle: bool,
+) -> Result<usize, Error> {
+    let op = if unshuffle {
+        upsample::pixel_unshuffle_output_shape(shape, factor)?;
+        ops.pixel_unshuffle_backward
+    } else {
+        upsample::pixel_shuffle_output_shape(shape, factor)?;
+        ops.pixel_shuffle_backward
+    };
+    let n = numel(shape);
+    (ops.call)(&mut || op(&b.input[..n], shape, layout, factor, &mut b.output[..n]))?;
+    Ok(n)
+}
+
+/// The indices are those of a forward pass: `ops.max_pool` (not measured)
+/// on the `shape` elements that follow the output's gradient in
+/// `Buffers::input` (bit-exact on every target, so the host's and the
+/// target's agree); with `skip`, every fifth is -1 (a window ATen found
+/// nothing in, which the backward skips).
+fn max_pool_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &MaxPoolOptions<'_>,
+    skip: bool,
+) -> Result<usize, Error> {
+    let out = upsample::max_pool_output_shape(shape, options)?.numel();
+    let n = numel(shape);
+    let (grad_output, x) = b.input.split_at(out);
+    (ops.max_pool)(
+        &x[..n],
+        shape,
+        layout,
+        options,
+        &mut b.scratch[..out],
+        &mut b.indices[..out],
+    )?;
+    if skip {
+        for index in b.indices[..out].iter_mut().skip(3).step_by(5) {
+            *index = -1;
+        }
+    }
+    (ops.call)(&mut || {
+        (ops.max_pool_backward)(
+            grad_output,
+            &b.indices[..out],
+            shape,
+            layout,
+            options,
+            &mut b.output[..n],
+        )
+    })?;
+    Ok(n)
+}
+
+/// The indices are [`max_unpool`]'s ([`window_indices`]).
+fn max_unpool_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    kernel: usize,
+) -> Result<usize, Error> {
+    let ks = [kernel];
+    let options = UnpoolOptions::new(&ks);
+    let out = upsample::unpool_output_shape(shape, &options)?;
+    window_indices(b, shape, &out, layout, kernel);
+    let (out, n) = (out.numel(), numel(shape));
+    (ops.call)(&mut || {
+        (ops.max_unpool_backward)(
+            &b.input[..out],
+            &b.indices[..n],
+            shape,
+            layout,
+            &options,
+            &mut b.output[..n],
+        )
+    })?;
+    Ok(n)
+}
+
+fn avg_unpool_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    options: &UnpoolOptions<'_>,
+) -> Result<usize, Error> {
+    let out = upsample::unpool_output_shape(shape, options)?.numel();
+    let n = numel(shape);
+    (ops.call)(&mut || {
+        (ops.avg_unpool_backward)(&b.input[..out], shape, layout, options, &mut b.output[..n])
+    })?;
+    Ok(n)
+}
+
+/// The forward's input, then the weight, follow the output's gradient in
+/// `Buffers::input`; all three gradients are asked for, and written one
+/// after another to `Buffers::output`: the input's, the weight's, the
+/// bias's.
+fn conv_transpose_backward(
+    ops: &Ops,
+    b: &mut Buffers,
+    shape: &[usize],
+    layout: Layout,
+    weight_shape: &[usize],
+    options: &ConvTransposeOptions<'_>,
+) -> Result<usize, Error> {
+    let out = upsample::conv_transpose_output_shape(shape, weight_shape, options)?.numel();
+    let scratch =
+        upsample::conv_transpose_backward_scratch_len(shape, layout, weight_shape, options)?;
+    let (n_input, n_weight) = (numel(shape), numel(weight_shape));
+    let n_bias = weight_shape[1] * options.groups;
+    let (grad_output, rest) = b.input.split_at(out);
+    let (x, rest) = rest.split_at(n_input);
+    let weight = &rest[..n_weight];
+    let (grad_input, rest) = b.output.split_at_mut(n_input);
+    let (grad_weight, rest) = rest.split_at_mut(n_weight);
+    let grad_bias = &mut rest[..n_bias];
+    (ops.call)(&mut || {
+        (ops.conv_transpose_backward)(
+            grad_output,
+            x,
+            shape,
+            layout,
+            weight,
+            weight_shape,
+            options,
+            ConvTransposeGradients {
+                input: Some(&mut *grad_input),
+                weight: Some(&mut *grad_weight),
+                bias: Some(&mut *grad_bias),
+            },
+            &mut b.scratch[..scratch],
+        )
+    })?;
+    Ok(n_input + n_weight + n_bias)
+}
+
 use InterpolateMode::*;
 use Tolerance::Exact;
 
@@ -481,7 +730,10 @@ fn specials(b: &mut Buffers, n: usize) {
 /// their results. The interpolation cases reach each kernel the 4-lane
 /// portable build has (see `src/interpolate/plan.rs`): copy x2, blend x2,
 /// sliding channels-last, four planes channels-first, general, and the
-/// scalar fallback for windows wider than its tables.
+/// scalar fallback for windows wider than its tables. The gradients' cases
+/// follow the forward ones; interpolate_backward's reach rows wider than
+/// its row buffer (taken in runs of columns) and, past its firmware tables
+/// (upscales past 16x along H), its fallback to the reference.
 pub static CASES: &[Case] = &[
     Case {
         name: "interpolate nearest x2 CF 1x3x5x7",
@@ -1142,6 +1394,528 @@ pub static CASES: &[Case] = &[
             specials(b, 260);
             let opts = ResizeOptions::sizes(ResizeMode::Linear, &[1, 2, 4, 5]).with_antialias(true);
             resize(o, b, &[1, 2, 10, 13], CF, &opts)
+        },
+    },
+    // The gradients (`*_backward`): each case's forward shape and options,
+    // the output's gradient drawn as any input is.
+    Case {
+        name: "interpolate_backward nearest x2 CF 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Nearest, [2.0]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward nearest 3-d x2 CL 1x2x3x4x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Nearest, [2.0]);
+            interpolate_backward(o, b, &[1, 2, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward nearest-exact 9x11 CL 1x2x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(NearestExact, [9, 11]);
+            interpolate_backward(o, b, &[1, 2, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward linear 17 align_corners CF 2x3x9",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Linear, [17]).with_align_corners(true);
+            interpolate_backward(o, b, &[2, 3, 9], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward linear x2 (runs of columns) CF 1x2x150",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Linear, [2.0]);
+            interpolate_backward(o, b, &[1, 2, 150], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear x2 CF 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Bilinear, [2.0]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear 11x13 align_corners CL 1x2x5x6",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bilinear, [11, 13]).with_align_corners(true);
+            interpolate_backward(o, b, &[1, 2, 5, 6], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear 11x13 align_corners CF 1x2x5x6",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bilinear, [11, 13]).with_align_corners(true);
+            interpolate_backward(o, b, &[1, 2, 5, 6], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear 40x5 (20x: reference) CF 1x1x2x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bilinear, [40, 5]);
+            interpolate_backward(o, b, &[1, 1, 2, 5], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bicubic 9x10 CF 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bicubic, [9, 10]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bicubic x2 CL 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Bicubic, [2.0]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward trilinear 5x6x7 CL 1x3x3x4x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Trilinear, [5, 6, 7]);
+            interpolate_backward(o, b, &[1, 3, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward trilinear x2 CF 1x2x3x4x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Trilinear, [2.0]);
+            interpolate_backward(o, b, &[1, 2, 3, 4, 5], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward area 3x4 CF 1x3x8x9",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Area, [3, 4]);
+            interpolate_backward(o, b, &[1, 3, 8, 9], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward area 7x9 CL 1x3x4x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Area, [7, 9]);
+            interpolate_backward(o, b, &[1, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear antialias 4x5 CF 1x3x10x13",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bilinear, [4, 5]).with_antialias(true);
+            interpolate_backward(o, b, &[1, 3, 10, 13], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear antialias 5x4 CL 1x3x11x13",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bilinear, [5, 4]).with_antialias(true);
+            interpolate_backward(o, b, &[1, 3, 11, 13], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bicubic antialias 1x4 (16x) CF 1x2x2x64",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Bicubic, [1, 4]).with_antialias(true);
+            interpolate_backward(o, b, &[1, 2, 2, 64], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward lanczos 4x6 CL 1x3x9x14",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::size(Lanczos, [4, 6]).with_antialias(true);
+            interpolate_backward(o, b, &[1, 3, 9, 14], CL, &opts)
+        },
+    },
+    Case {
+        name: "conv_transpose_backward stride 2 pad 1 CF 1x4x5x6 w 4x2x4x4",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 4, 5, 6],
+                CF,
+                &[4, 2, 4, 4],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward stride 2 pad 1 CL 1x3x5x7 w 3x4x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 3, 5, 7],
+                CL,
+                &[3, 4, 3, 3],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 2-d groups 2 CL 1x4x5x6 w 4x3x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 4, 5, 6],
+                CL,
+                &[4, 3, 3, 3],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_groups(2)
+                    .with_output_padding(&[1]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 2-d depthwise CF 1x4x5x5 w 4x1x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 4, 5, 5],
+                CF,
+                &[4, 1, 3, 3],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[2])
+                    .with_padding(&[1])
+                    .with_groups(4),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 2-d scratch CF 1x8x5x5 w 8x8x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 8, 5, 5],
+                CF,
+                &[8, 8, 3, 3],
+                &ConvTransposeOptions::new().with_stride(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 2-d scratch CL 1x8x5x5 w 8x8x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 8, 5, 5],
+                CL,
+                &[8, 8, 3, 3],
+                &ConvTransposeOptions::new().with_stride(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 1-d CF 2x3x9 w 3x2x5",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[2, 3, 9],
+                CF,
+                &[3, 2, 5],
+                &ConvTransposeOptions::new()
+                    .with_stride(&[3])
+                    .with_padding(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "conv_transpose_backward 3-d CL 1x2x3x3x4 w 2x2x2x2x2",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            conv_transpose_backward(
+                o,
+                b,
+                &[1, 2, 3, 3, 4],
+                CL,
+                &[2, 2, 2, 2, 2],
+                &ConvTransposeOptions::new().with_stride(&[2]),
+            )
+        },
+    },
+    Case {
+        name: "pixel_shuffle_backward 2 CF 1x8x3x5",
+        op: Op::PixelShuffleBackward,
+        tolerance: Exact,
+        run: |o, b| shuffle_backward(o, b, &[1, 8, 3, 5], CF, 2, false),
+    },
+    Case {
+        name: "pixel_shuffle_backward 3 CL 2x9x3x4",
+        op: Op::PixelShuffleBackward,
+        tolerance: Exact,
+        run: |o, b| shuffle_backward(o, b, &[2, 9, 3, 4], CL, 3, false),
+    },
+    Case {
+        name: "pixel_unshuffle_backward 2 CF 1x2x6x10",
+        op: Op::PixelUnshuffleBackward,
+        tolerance: Exact,
+        run: |o, b| shuffle_backward(o, b, &[1, 2, 6, 10], CF, 2, true),
+    },
+    Case {
+        name: "pixel_unshuffle_backward 3 CL 1x3x9x6",
+        op: Op::PixelUnshuffleBackward,
+        tolerance: Exact,
+        run: |o, b| shuffle_backward(o, b, &[1, 3, 9, 6], CL, 3, true),
+    },
+    Case {
+        name: "max_pool_backward 3 stride 2 padding 1 CF 1x3x9x11",
+        op: Op::MaxPoolBackward,
+        tolerance: Exact,
+        run: |o, b| {
+            let opts = MaxPoolOptions::new(&[3])
+                .with_stride(&[2])
+                .with_padding(&[1]);
+            max_pool_backward(o, b, &[1, 3, 9, 11], CF, &opts, false)
+        },
+    },
+    Case {
+        name: "max_pool_backward 2 dilation 2 ceil_mode CL 1x4x9x10",
+        op: Op::MaxPoolBackward,
+        tolerance: Exact,
+        run: |o, b| {
+            let opts = MaxPoolOptions::new(&[2])
+                .with_dilation(&[2])
+                .with_ceil_mode(true);
+            max_pool_backward(o, b, &[1, 4, 9, 10], CL, &opts, false)
+        },
+    },
+    Case {
+        name: "max_pool_backward 1-d 3 stride 1 some -1 CF 2x3x17",
+        op: Op::MaxPoolBackward,
+        tolerance: Exact,
+        run: |o, b| {
+            let opts = MaxPoolOptions::new(&[3]).with_stride(&[1]);
+            max_pool_backward(o, b, &[2, 3, 17], CF, &opts, true)
+        },
+    },
+    Case {
+        name: "max_pool_backward 3-d 2 stride 1 CL 1x2x3x4x5",
+        op: Op::MaxPoolBackward,
+        tolerance: Exact,
+        run: |o, b| {
+            let opts = MaxPoolOptions::new(&[2]).with_stride(&[1]);
+            max_pool_backward(o, b, &[1, 2, 3, 4, 5], CL, &opts, false)
+        },
+    },
+    Case {
+        name: "max_unpool_backward 2 CF 1x3x4x5",
+        op: Op::MaxUnpoolBackward,
+        tolerance: Exact,
+        run: |o, b| max_unpool_backward(o, b, &[1, 3, 4, 5], CF, 2),
+    },
+    Case {
+        name: "max_unpool_backward 3 CL 1x4x3x5",
+        op: Op::MaxUnpoolBackward,
+        tolerance: Exact,
+        run: |o, b| max_unpool_backward(o, b, &[1, 4, 3, 5], CL, 3),
+    },
+    Case {
+        name: "max_unpool_backward 1-d 3 CF 2x3x7",
+        op: Op::MaxUnpoolBackward,
+        tolerance: Exact,
+        run: |o, b| max_unpool_backward(o, b, &[2, 3, 7], CF, 3),
+    },
+    Case {
+        name: "max_unpool_backward 3-d 2 CL 1x2x2x3x3",
+        op: Op::MaxUnpoolBackward,
+        tolerance: Exact,
+        run: |o, b| max_unpool_backward(o, b, &[1, 2, 2, 3, 3], CL, 2),
+    },
+    Case {
+        name: "avg_unpool_backward 2 CF 1x3x4x5",
+        op: Op::AvgUnpoolBackward,
+        tolerance: SMOOTH,
+        run: |o, b| avg_unpool_backward(o, b, &[1, 3, 4, 5], CF, &UnpoolOptions::new(&[2])),
+    },
+    Case {
+        name: "avg_unpool_backward 3 stride 2 padding 1 CL 1x3x4x5",
+        op: Op::AvgUnpoolBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = UnpoolOptions::new(&[3])
+                .with_stride(&[2])
+                .with_padding(&[1]);
+            avg_unpool_backward(o, b, &[1, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "avg_unpool_backward 1-d 3 stride 2 CF 2x3x7",
+        op: Op::AvgUnpoolBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = UnpoolOptions::new(&[3]).with_stride(&[2]);
+            avg_unpool_backward(o, b, &[2, 3, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "avg_unpool_backward 3-d 2 CL 1x2x2x3x3",
+        op: Op::AvgUnpoolBackward,
+        tolerance: SMOOTH,
+        run: |o, b| avg_unpool_backward(o, b, &[1, 2, 2, 3, 3], CL, &UnpoolOptions::new(&[2])),
+    },
+    Case {
+        name: "interpolate_backward bilinear x2 NaN inf CF 1x2x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 280);
+            let opts = InterpolateOptions::scale_factor(Bilinear, [2.0]);
+            interpolate_backward(o, b, &[1, 2, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bicubic 9x10 NaN inf CL 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 270);
+            let opts = InterpolateOptions::size(Bicubic, [9, 10]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bicubic 9x10 NaN inf CF 1x3x5x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 270);
+            let opts = InterpolateOptions::size(Bicubic, [9, 10]);
+            interpolate_backward(o, b, &[1, 3, 5, 7], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward area 3x4 NaN inf CF 1x3x8x9",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 36);
+            let opts = InterpolateOptions::size(Area, [3, 4]);
+            interpolate_backward(o, b, &[1, 3, 8, 9], CF, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward area 7x9 NaN inf CL 1x3x4x5",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 189);
+            let opts = InterpolateOptions::size(Area, [7, 9]);
+            interpolate_backward(o, b, &[1, 3, 4, 5], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward bilinear antialias 5x4 NaN inf CL 1x3x9x9",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 60);
+            let opts = InterpolateOptions::size(Bilinear, [5, 4]).with_antialias(true);
+            interpolate_backward(o, b, &[1, 3, 9, 9], CL, &opts)
+        },
+    },
+    Case {
+        name: "avg_unpool_backward 3 stride 2 padding 1 NaN inf CF 1x3x4x5",
+        op: Op::AvgUnpoolBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 189);
+            let opts = UnpoolOptions::new(&[3])
+                .with_stride(&[2])
+                .with_padding(&[1]);
+            avg_unpool_backward(o, b, &[1, 3, 4, 5], CF, &opts)
+        },
+    },
+    Case {
+        name: "conv_transpose_backward NaN inf CF 1x4x5x6 w 4x2x4x4",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            specials(b, 240);
+            let opts = ConvTransposeOptions::new()
+                .with_stride(&[2])
+                .with_padding(&[1]);
+            conv_transpose_backward(o, b, &[1, 4, 5, 6], CF, &[4, 2, 4, 4], &opts)
+        },
+    },
+    Case {
+        name: "conv_transpose_backward groups 2 NaN inf CL 1x4x5x6 w 4x3x3x3",
+        op: Op::ConvTransposeBackward,
+        tolerance: CONV,
+        run: |o, b| {
+            specials(b, 1008);
+            let opts = ConvTransposeOptions::new()
+                .with_stride(&[2])
+                .with_groups(2)
+                .with_output_padding(&[1]);
+            conv_transpose_backward(o, b, &[1, 4, 5, 6], CL, &[4, 3, 3, 3], &opts)
         },
     },
 ];

@@ -1,11 +1,12 @@
 //! Every `upsample` op, run on a Cortex-M4F: a `no_std`, allocation-free
 //! firmware program for QEMU's `mps2-an386` board that calls each op's
-//! public entry point on the small fixed inputs of `cases.rs`, compares
-//! each result with the values the host computed through
-//! `upsample::reference` (`expected.rs`, made by `expected/`), and measures
-//! each call's peak stack by painting the stack before it and looking how
-//! far down the paint was scrubbed. Interpolate's and resize's cases run a
-//! second time through their caller-scratch variants (`*_with_scratch`).
+//! public entry point, the forward ops and their gradients (`*_backward`),
+//! on the small fixed inputs of `cases.rs`, compares each result with the
+//! values the host computed through `upsample::reference` (`expected.rs`,
+//! made by `expected/`), and measures each call's peak stack by painting
+//! the stack before it and looking how far down the paint was scrubbed.
+//! Interpolate's and resize's cases run a second time through their
+//! caller-scratch variants (`*_with_scratch`).
 //!
 //! It prints one line per case and a summary per op, then exits through
 //! semihosting with status 0 only if every result is within its op's
@@ -37,27 +38,37 @@ use panic_semihosting as _; // a panic prints its message and exits with failure
 /// example's `opt-level = "s"`: the program fails if any call of the op
 /// uses more. The peak is the op's call alone (measured around it, in
 /// [`measured`]), with inputs that send interpolate and resize through
-/// their exact fix-up among the cases. Each bound sits above the peak of
+/// their exact fix-up among the cases (and interpolate_backward through
+/// its exact per-tap gather and its fallback to the reference, and
+/// conv_transpose_backward through the caller's scratch, which firmware
+/// builds always take). Each bound sits above the peak of
 /// the full and the small build; no op may need more than 8 KiB (firmware
-/// builds take interpolate's short tables, `src/interpolate/stack.rs`).
-const STACK_BOUNDS: [(Op, usize); 10] = [
-    (Op::Interpolate, 8 * 1024),    // measured 6,348
-    (Op::ConvTranspose, 6 * 1024),  // measured 5,720
-    (Op::PixelShuffle, 2 * 1024),   // measured 1,364
-    (Op::PixelUnshuffle, 2 * 1024), // measured 1,248
-    (Op::MaxPool, 3 * 1024),        // measured 2,268
-    (Op::MaxUnpool, 2 * 1024),      // measured 1,508
-    (Op::AvgUnpool, 3 * 1024),      // measured 2,200
-    (Op::Resize, 8 * 1024),         // measured 6,544
-    (Op::DepthToSpace, 2 * 1024),   // measured 1,136
-    (Op::SpaceToDepth, 2 * 1024),   // measured 1,240
+/// builds take interpolate's short tables, `src/stack.rs`).
+const STACK_BOUNDS: [(Op, usize); 17] = [
+    (Op::Interpolate, 8 * 1024),            // measured 6,356
+    (Op::ConvTranspose, 2 * 1024),          // measured 2,032
+    (Op::PixelShuffle, 2 * 1024),           // measured 1,356
+    (Op::PixelUnshuffle, 2 * 1024),         // measured 1,248
+    (Op::MaxPool, 2 * 1024),                // measured 1,244
+    (Op::MaxUnpool, 2 * 1024),              // measured 1,044
+    (Op::AvgUnpool, 2 * 1024),              // measured 1,696
+    (Op::Resize, 8 * 1024),                 // measured 6,536
+    (Op::DepthToSpace, 2 * 1024),           // measured 1,136
+    (Op::SpaceToDepth, 2 * 1024),           // measured 1,240
+    (Op::InterpolateBackward, 6 * 1024),    // measured 5,432
+    (Op::ConvTransposeBackward, 2 * 1024),  // measured 1,936
+    (Op::PixelShuffleBackward, 2 * 1024),   // measured 1,208
+    (Op::PixelUnshuffleBackward, 2 * 1024), // measured 1,324
+    (Op::MaxPoolBackward, 2 * 1024),        // measured 1,108
+    (Op::MaxUnpoolBackward, 1024),          // measured 804
+    (Op::AvgUnpoolBackward, 4 * 1024),      // measured 3,100
 ];
 
 /// The bounds of `interpolate_with_scratch` and `resize_with_scratch`
 /// (whose tables are in the caller's scratch), as [`STACK_BOUNDS`]: the
 /// crate promises them under 2 KiB.
 const SCRATCH_BOUNDS: [(Op, usize); 2] = [
-    (Op::Interpolate, 2 * 1024), // measured 1,728
+    (Op::Interpolate, 2 * 1024), // measured 1,720
     (Op::Resize, 2 * 1024),      // measured 1,936
 ];
 
@@ -280,11 +291,11 @@ fn main() -> ! {
     }
     hprintln!("peak stack per op (bytes, in this build), and its bound in STACK_BOUNDS:");
     for (op, peak) in Op::ALL.iter().zip(peaks) {
-        hprintln!("  {:<16} {:>7} {:>7}", op.name(), peak, stack_bound(*op));
+        hprintln!("  {:<24} {:>7} {:>7}", op.name(), peak, stack_bound(*op));
     }
     hprintln!("the same through the caller-scratch variants, and their bounds in SCRATCH_BOUNDS:");
     for ((op, bound), peak) in SCRATCH_BOUNDS.iter().zip(scratch_peaks) {
-        hprintln!("  {:<16} {:>7} {:>7}", op.name(), peak, bound);
+        hprintln!("  {:<24} {:>7} {:>7}", op.name(), peak, bound);
     }
     hprintln!("{} passed, {} failed", passed, failed);
     debug::exit(if failed == 0 {
