@@ -47,21 +47,21 @@ use panic_semihosting as _; // a panic prints its message and exits with failure
 const STACK_BOUNDS: [(Op, usize); 17] = [
     (Op::Interpolate, 8 * 1024),            // measured 6,356
     (Op::ConvTranspose, 2 * 1024),          // measured 2,032
-    (Op::PixelShuffle, 2 * 1024),           // measured 1,356
+    (Op::PixelShuffle, 2 * 1024),           // measured 1,404
     (Op::PixelUnshuffle, 2 * 1024),         // measured 1,248
-    (Op::MaxPool, 2 * 1024),                // measured 1,244
-    (Op::MaxUnpool, 2 * 1024),              // measured 1,044
-    (Op::AvgUnpool, 2 * 1024),              // measured 1,696
+    (Op::MaxPool, 2 * 1024),                // measured 1,620
+    (Op::MaxUnpool, 2 * 1024),              // measured 1,500
+    (Op::AvgUnpool, 2 * 1024),              // measured 1,760
     (Op::Resize, 8 * 1024),                 // measured 6,536
     (Op::DepthToSpace, 2 * 1024),           // measured 1,136
     (Op::SpaceToDepth, 2 * 1024),           // measured 1,240
     (Op::InterpolateBackward, 6 * 1024),    // measured 5,432
-    (Op::ConvTransposeBackward, 2 * 1024),  // measured 1,936
+    (Op::ConvTransposeBackward, 2 * 1024),  // measured 1,576
     (Op::PixelShuffleBackward, 2 * 1024),   // measured 1,208
-    (Op::PixelUnshuffleBackward, 2 * 1024), // measured 1,324
+    (Op::PixelUnshuffleBackward, 2 * 1024), // measured 1,372
     (Op::MaxPoolBackward, 2 * 1024),        // measured 1,108
     (Op::MaxUnpoolBackward, 1024),          // measured 804
-    (Op::AvgUnpoolBackward, 4 * 1024),      // measured 3,100
+    (Op::AvgUnpoolBackward, 2 * 1024),      // measured 1,300
 ];
 
 /// The bounds of `interpolate_with_scratch` and `resize_with_scratch`

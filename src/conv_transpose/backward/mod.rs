@@ -14,7 +14,7 @@
 //! input positions ([`weight`]), both register-blocked with lanes over
 //! channels; depthwise calls have their own loops ([`depthwise`]).
 
-use super::{STACK_PANEL, WIDEST_LANES, tile};
+use super::{MAX_VECTORS, NR_ONE, NR_TWO, STACK_PANEL, WIDEST_LANES, tile};
 use crate::error::{Buffer, Error};
 use crate::geometry::conv_transpose::{ConvTransposeGeometry, ConvTransposeOptions};
 use crate::geometry::conv_transpose_backward::{
@@ -56,9 +56,10 @@ const fn mul(a: usize, b: usize) -> usize {
     a.saturating_mul(b)
 }
 
-/// The plan of a build with `native` lanes (4, 8 or 16) from the sizes
-/// alone: `const`, so the bound shares it. `in_plane` and `out_plane` are
-/// the spatial element counts of the forward's input and output.
+/// The plan of a build with `native` lanes (4, 8 or 16) and tiles of at
+/// most `max_vectors` (1 or 2) vectors from the sizes alone: `const`, so
+/// the bound shares it. `in_plane` and `out_plane` are the spatial element
+/// counts of the forward's input and output.
 #[allow(clippy::too_many_arguments)]
 const fn plan(
     c_in: usize,
@@ -68,7 +69,7 @@ const fn plan(
     in_plane: usize,
     out_plane: usize,
     channels_first: bool,
-    native: usize,
+    (native, max_vectors): (usize, usize),
 ) -> Plan {
     let kc = match c_in.checked_div(groups) {
         Some(kc) => kc,
@@ -76,7 +77,7 @@ const fn plan(
     };
     let depthwise = c_in == groups && m == 1;
     if depthwise {
-        let (lanes, _) = tile(c_in, native, 2);
+        let (lanes, _) = tile(c_in, native, max_vectors);
         let width = mul(c_in.div_ceil(lanes), lanes);
         let panel = mul(kvol, width);
         let staging = if channels_first {
@@ -98,12 +99,12 @@ const fn plan(
     // AVX-512 has the registers for four vectors of input channels by six
     // positions (24 accumulators; ten loads per 24 multiply-adds where two
     // by eight take ten per 16).
-    let input_tile = if native == 16 && kc >= 64 {
+    let input_tile = if native == 16 && kc >= 64 && max_vectors >= 2 {
         (16, 4)
     } else {
-        tile(kc, native, 2)
+        tile(kc, native, max_vectors)
     };
-    let weight_tile = tile(m, native, 2);
+    let weight_tile = tile(m, native, max_vectors);
     let input_panel = mul(mul(kvol, m), input_tile.0 * input_tile.1);
     let wide = weight_tile.0 * weight_tile.1;
     let weight_panel = mul(mul(kvol, kc), mul(m.div_ceil(wide), wide));
@@ -140,7 +141,7 @@ impl Plan {
             g.input.plane(),
             g.output.plane(),
             g.input.layout == Layout::ChannelsFirst,
-            native,
+            (native, MAX_VECTORS),
         );
         if p.input_len == usize::MAX || p.weight_len == usize::MAX {
             return Err(Error::Overflow {
@@ -258,7 +259,8 @@ pub const fn conv_transpose_backward_scratch_bound(
         in_plane,
         out_plane,
         channels_first,
-        WIDEST_LANES,
+        // Two vectors, as on hosts: the bound is the same on every target.
+        (WIDEST_LANES, 2),
     )
     .whole_len()
 }
@@ -370,6 +372,9 @@ pub(crate) fn backward(
     Ok(())
 }
 
+/// The tile width of [`MAX_VECTORS`] vectors.
+const NR_LAST: usize = if MAX_VECTORS == 2 { NR_TWO } else { NR_ONE };
+
 /// Runs [`input::grad_input`] with the tile `(lanes, vectors)`.
 fn input_dispatch(
     tile: (usize, usize),
@@ -378,8 +383,6 @@ fn input_dispatch(
     panel: &mut [f32],
     staging: &mut [f32],
 ) {
-    use super::NR_ONE;
-    use super::NR_TWO;
     match tile {
         // Guarded by the build's width, which the plan never exceeds: a
         // 4-lane build (firmware) links no wider kernel.
@@ -393,7 +396,8 @@ fn input_dispatch(
         (16, 4) if Native::LANES >= 16 => {
             input::grad_input::<f32x16, 4, 6>(operands, out, panel, staging)
         }
-        _ => input::grad_input::<Native, 2, NR_TWO>(operands, out, panel, staging),
+        // Two vectors; one on small-stack builds, whose plans have no other.
+        _ => input::grad_input::<Native, MAX_VECTORS, NR_LAST>(operands, out, panel, staging),
     }
 }
 
@@ -405,8 +409,6 @@ fn weight_dispatch(
     panel: &mut [f32],
     staging: &mut [f32],
 ) {
-    use super::NR_ONE;
-    use super::NR_TWO;
     match tile {
         // Guarded as in `input_dispatch`.
         (4, 1) => weight::grad_weight::<f32x4, 1, NR_ONE>(operands, out, panel, staging),
@@ -416,6 +418,6 @@ fn weight_dispatch(
         (16, 1) if Native::LANES >= 16 => {
             weight::grad_weight::<f32x16, 1, NR_ONE>(operands, out, panel, staging)
         }
-        _ => weight::grad_weight::<Native, 2, NR_TWO>(operands, out, panel, staging),
+        _ => weight::grad_weight::<Native, MAX_VECTORS, NR_LAST>(operands, out, panel, staging),
     }
 }

@@ -23,10 +23,11 @@ use crate::geometry::unpool::{UnpoolGeometry, covering, window_span};
 use crate::layout::{Layout, MAX_SPATIAL};
 use crate::simd::{Average, CopyLane};
 use crate::slices::sub;
+use crate::stack::pick;
 
 /// Output columns whose last-axis counts are tabled at once (1 KiB of
-/// stack).
-const TABLE: usize = 256;
+/// stack; 128 B in small-stack builds, [`crate::stack`]).
+const TABLE: usize = pick(256, 32);
 
 /// The body of [`avg_unpool_backward`](crate::avg_unpool_backward) on
 /// checked buffers: one channels-first plane or channels-last image at a

@@ -7,12 +7,15 @@
 
 use super::rows;
 use crate::geometry::unpool::{UnpoolGeometry, covering};
-use crate::simd::{CopyLane, VECTOR_REGISTERS};
+use crate::simd::CopyLane;
 use crate::slices::sub;
 use wide::f32x4;
 
-/// One channels-first plane with overlapping (or gapped) windows.
-#[inline]
+/// One channels-first plane with overlapping (or gapped) windows. Out of
+/// line in small-stack builds ([`crate::stack`]): inlined, its frame and
+/// [`average_channels_last`]'s would add up in the caller's.
+#[cfg_attr(any(target_os = "none", upsample_small_stack), inline(never))]
+#[cfg_attr(not(any(target_os = "none", upsample_small_stack)), inline)]
 pub(super) fn average_plane<L: CopyLane>(g: &UnpoolGeometry, input: &[f32], output: &mut [f32]) {
     average_pixels::<L, 1>(g, input, output);
 }
@@ -304,22 +307,23 @@ impl Iterator for Coverage {
 /// several pixels); wider ones pixel by pixel, each summing the channel
 /// vectors of its covering input pixels in the reference's order, `L`
 /// channels at a time ([`Average`](crate::simd::Average) in the public
-/// path), then 4, then one by one.
-#[inline]
+/// path), then 4, then one by one. Out of line in small-stack builds, as
+/// [`average_plane`].
+#[cfg_attr(any(target_os = "none", upsample_small_stack), inline(never))]
+#[cfg_attr(not(any(target_os = "none", upsample_small_stack)), inline)]
 pub(super) fn average_channels_last<L: CopyLane>(
     g: &UnpoolGeometry,
     input: &[f32],
     output: &mut [f32],
 ) {
     let c = g.input.c;
-    // Blocks of `L` pixels where vectors are registers (a wide block shares
-    // its bookkeeping among more pixels), of 4 elsewhere (where wide
-    // blocks' sums and pixels only cost stack).
+    // Blocks of `L` pixels (a wide block shares its bookkeeping among more
+    // pixels; `Average` is 4 lanes where vectors are not registers, where
+    // wide blocks' sums and pixels only cost stack).
     macro_rules! narrow {
         ($($c:literal)*) => {
             match c {
-                $($c if VECTOR_REGISTERS => return average_pixels::<L, $c>(g, input, output),
-                $c => return average_pixels::<f32x4, $c>(g, input, output),)*
+                $($c => return average_pixels::<L, $c>(g, input, output),)*
                 _ => {}
             }
         };
