@@ -14,7 +14,9 @@
 # Prints a Markdown table. About 20 minutes on 2 cores (18 LTO links, 4 firmware runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool resize depth_to_space space_to_depth"
+ops="interpolate conv_transpose pixel_shuffle pixel_unshuffle max_pool max_unpool avg_unpool resize depth_to_space space_to_depth
+  interpolate_backward conv_transpose_backward pixel_shuffle_backward pixel_unshuffle_backward
+  max_pool_backward max_unpool_backward avg_unpool_backward"
 rustup target add thumbv7em-none-eabihf wasm32-unknown-unknown >/dev/null
 
 # Section sizes of a 32-bit little-endian ELF file: "text flash".

@@ -23,7 +23,9 @@ echo "== the firmware: lint, build (opt-level s), run under $(qemu-system-arm --
 cd examples/embedded # its .cargo/config.toml: the target and the QEMU runner
 cargo clippy --locked --release --target-dir ../../target/embedded -- -D warnings
 for op in one-op op-interpolate op-conv_transpose op-pixel_shuffle op-pixel_unshuffle \
-    op-max_pool op-max_unpool op-avg_unpool op-resize op-depth_to_space op-space_to_depth; do
+    op-max_pool op-max_unpool op-avg_unpool op-resize op-depth_to_space op-space_to_depth \
+    op-interpolate_backward op-conv_transpose_backward op-pixel_shuffle_backward \
+    op-pixel_unshuffle_backward op-max_pool_backward op-max_unpool_backward op-avg_unpool_backward; do
   # scripts/sizes.sh's one-op programs
   cargo clippy --locked --quiet --release --bin one_op --features "$op" \
     --target-dir ../../target/embedded -- -D warnings

@@ -1,5 +1,5 @@
 //! One op, picked by a cargo feature (`op-interpolate`, `op-conv_transpose`,
-//! ...), called with every argument but the op (and interpolate's mode,
+//! ..., `op-interpolate_backward`, ...), called with every argument but the op (and interpolate's mode,
 //! bilinear; resize's, linear) hidden from the optimiser, so that a binary calling only this
 //! links what any call of the op can need. Shared by `bin/one_op.rs` (the
 //! firmware) and `examples/web/one-op` (a wasm module); `scripts/sizes.sh`
@@ -105,6 +105,65 @@ pub fn call(a: Args<'_>) -> Result<(), Error> {
         a.layout,
         a.sizes[0],
         black_box(upsample::BlockMode::Dcr),
+        a.output,
+    );
+    #[cfg(feature = "op-interpolate_backward")]
+    return upsample::interpolate_backward(
+        a.input,
+        a.shape,
+        a.layout,
+        &InterpolateOptions::size(InterpolateMode::Bilinear, a.sizes),
+        a.output,
+    );
+    #[cfg(feature = "op-conv_transpose_backward")]
+    return {
+        // Every gradient asked for, so that all three are linked.
+        let (grad_input, rest) = a.output.split_at_mut(a.output.len() / 3);
+        let (grad_weight, grad_bias) = rest.split_at_mut(rest.len() / 2);
+        upsample::conv_transpose_backward(
+            a.input,
+            a.input,
+            a.shape,
+            a.layout,
+            a.weight,
+            a.weight_shape,
+            &ConvTransposeOptions::new().with_stride(a.sizes),
+            upsample::ConvTransposeGradients {
+                input: Some(grad_input),
+                weight: Some(grad_weight),
+                bias: Some(grad_bias),
+            },
+            a.scratch,
+        )
+    };
+    #[cfg(feature = "op-pixel_shuffle_backward")]
+    return upsample::pixel_shuffle_backward(a.input, a.shape, a.layout, a.sizes[0], a.output);
+    #[cfg(feature = "op-pixel_unshuffle_backward")]
+    return upsample::pixel_unshuffle_backward(a.input, a.shape, a.layout, a.sizes[0], a.output);
+    #[cfg(feature = "op-max_pool_backward")]
+    return upsample::max_pool_backward(
+        a.input,
+        a.indices,
+        a.shape,
+        a.layout,
+        &MaxPoolOptions::new(a.sizes),
+        a.output,
+    );
+    #[cfg(feature = "op-max_unpool_backward")]
+    return upsample::max_unpool_backward(
+        a.input,
+        a.indices,
+        a.shape,
+        a.layout,
+        &UnpoolOptions::new(a.sizes),
+        a.output,
+    );
+    #[cfg(feature = "op-avg_unpool_backward")]
+    return upsample::avg_unpool_backward(
+        a.input,
+        a.shape,
+        a.layout,
+        &UnpoolOptions::new(a.sizes),
         a.output,
     );
     Ok(()) // no op feature: the baseline, the program without the crate
