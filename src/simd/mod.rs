@@ -57,34 +57,26 @@ pub(crate) type Native = wide::f32x8;
 #[cfg(not(any(target_feature = "avx", target_feature = "avx512f")))]
 pub(crate) type Native = f32x4;
 
-/// `max_pool`'s vector (see the table).
+/// 16 lanes where vectors are registers ([`VECTOR_REGISTERS`]); 4
+/// elsewhere, where a 16-lane array is four times the stack for no gain.
 #[cfg(any(
     target_feature = "sse2",
     all(target_arch = "aarch64", target_feature = "neon"),
     target_feature = "simd128",
 ))]
-pub(crate) type Pool = wide::f32x16;
+type SixteenInRegisters = wide::f32x16;
+/// 16 lanes where vectors are registers; 4 elsewhere.
+#[cfg(not(any(
+    target_feature = "sse2",
+    all(target_arch = "aarch64", target_feature = "neon"),
+    target_feature = "simd128",
+)))]
+type SixteenInRegisters = f32x4;
+
 /// `max_pool`'s vector (see the table).
-#[cfg(not(any(
-    target_feature = "sse2",
-    all(target_arch = "aarch64", target_feature = "neon"),
-    target_feature = "simd128",
-)))]
-pub(crate) type Pool = f32x4;
+pub(crate) type Pool = SixteenInRegisters;
 /// `avg_unpool`'s vector for overlapping windows (see the table).
-#[cfg(any(
-    target_feature = "sse2",
-    all(target_arch = "aarch64", target_feature = "neon"),
-    target_feature = "simd128",
-))]
-pub(crate) type Average = wide::f32x16;
-/// `avg_unpool`'s vector for overlapping windows (see the table).
-#[cfg(not(any(
-    target_feature = "sse2",
-    all(target_arch = "aarch64", target_feature = "neon"),
-    target_feature = "simd128",
-)))]
-pub(crate) type Average = f32x4;
+pub(crate) type Average = SixteenInRegisters;
 /// `avg_unpool`'s vector for `kernel == stride` (see the table).
 pub(crate) type Replicate = f32x4;
 /// The pixel shuffle's vector (see the table).
