@@ -372,8 +372,10 @@ pub(crate) fn backward(
     Ok(())
 }
 
-/// The tile width of [`MAX_VECTORS`] vectors.
-const NR_LAST: usize = if MAX_VECTORS == 2 { NR_TWO } else { NR_ONE };
+/// The gradients' tile width of [`MAX_VECTORS`] vectors (the forward's
+/// small-stack builds narrow theirs to its narrow tiles; these keep
+/// [`NR_ONE`]).
+const NR_GRADIENT_LAST: usize = if MAX_VECTORS == 2 { NR_TWO } else { NR_ONE };
 
 /// Runs [`input::grad_input`] with the tile `(lanes, vectors)`.
 fn input_dispatch(
@@ -397,7 +399,9 @@ fn input_dispatch(
             input::grad_input::<f32x16, 4, 6>(operands, out, panel, staging)
         }
         // Two vectors; one on small-stack builds, whose plans have no other.
-        _ => input::grad_input::<Native, MAX_VECTORS, NR_LAST>(operands, out, panel, staging),
+        _ => input::grad_input::<Native, MAX_VECTORS, NR_GRADIENT_LAST>(
+            operands, out, panel, staging,
+        ),
     }
 }
 
@@ -418,6 +422,8 @@ fn weight_dispatch(
         (16, 1) if Native::LANES >= 16 => {
             weight::grad_weight::<f32x16, 1, NR_ONE>(operands, out, panel, staging)
         }
-        _ => weight::grad_weight::<Native, MAX_VECTORS, NR_LAST>(operands, out, panel, staging),
+        _ => weight::grad_weight::<Native, MAX_VECTORS, NR_GRADIENT_LAST>(
+            operands, out, panel, staging,
+        ),
     }
 }
