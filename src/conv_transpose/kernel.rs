@@ -44,8 +44,11 @@ pub(super) struct Taps {
 }
 
 /// Computes one `MR x NR` tile from `init` (the bias) over the valid taps.
-/// The input holds each position's `kc` channels contiguously.
-#[inline(always)]
+/// The input holds each position's `kc` channels contiguously. Out of
+/// line on firmware, where its accumulators live in memory: in line, each
+/// tile width's would take a place of its own in the driver's frame.
+#[cfg_attr(not(any(target_os = "none", upsample_small_stack)), inline(always))]
+#[cfg_attr(any(target_os = "none", upsample_small_stack), inline(never))]
 pub(super) fn tile<L: Lane, const MR: usize, const NR: usize>(
     init: [L; MR],
     panel: &[f32],

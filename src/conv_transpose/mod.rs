@@ -156,7 +156,7 @@ impl Plan {
     fn scratch_len(&self) -> usize {
         // Cannot overflow: `new` checked the sum.
         let len = self.panel_len + self.packed_len;
-        if len <= STACK_PANEL { 0 } else { len }
+        if len > STACK_PANEL { len } else { 0 }
     }
 }
 
@@ -448,7 +448,10 @@ fn dense_channels_split(g: &ConvTransposeGeometry) -> bool {
     crate::geometry::split::conv_transpose_channels_split(g)
 }
 
-/// Runs the driver with the tile shape of `plan`.
+/// Runs the driver with the tile shape of `plan`. Out of line on firmware:
+/// inlined into [`transpose_channels`], the drivers' frames would sit
+/// under [`positions::run`]'s too, which that function calls beside it.
+#[cfg_attr(any(target_os = "none", upsample_small_stack), inline(never))]
 fn dispatch<const CL: bool>(
     plan: Plan,
     operands: Operands<'_>,

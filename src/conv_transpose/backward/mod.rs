@@ -154,7 +154,7 @@ impl Plan {
     /// The scratch the caller must pass: 0 when it fits the stack panel.
     const fn scratch_len(&self) -> usize {
         let len = self.whole_len();
-        if len <= STACK_PANEL { 0 } else { len }
+        if len > STACK_PANEL { len } else { 0 }
     }
 
     /// The scratch of the larger pass, counted whole even where it would
