@@ -1,5 +1,6 @@
 //! `interpolate_backward` throughput (grad_output bytes read), each case in
-//! its own group with a `memcpy` baseline timed in the same run (a
+//! its own group with `interpolate_backward_with_scratch` (the firmware's
+//! variant) and a `memcpy` baseline timed in the same run (a
 //! `copy_from_slice` of max(grad_input, grad_output) bytes). Buffers are
 //! 64-byte aligned, as PyTorch's (see `common/mod.rs`).
 //!
@@ -16,7 +17,10 @@
 use criterion::{Criterion, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
-use upsample::{InterpolateMode as M, InterpolateOptions, Layout, interpolate_backward};
+use upsample::{
+    InterpolateMode as M, InterpolateOptions, Layout, interpolate_backward,
+    interpolate_backward_scratch_len, interpolate_backward_with_scratch,
+};
 
 mod common;
 use common::Aligned;
@@ -69,6 +73,22 @@ fn main() {
                         layout,
                         &opts,
                         &mut grad_input,
+                    )
+                    .unwrap();
+                    black_box(&mut grad_input);
+                })
+            });
+            let need = interpolate_backward_scratch_len(shape, layout, &opts).unwrap();
+            let mut scratch = vec![0.0f32; need];
+            group.bench_function("with_scratch", |b| {
+                b.iter(|| {
+                    interpolate_backward_with_scratch(
+                        black_box(&grad_output),
+                        shape,
+                        layout,
+                        &opts,
+                        &mut grad_input,
+                        &mut scratch,
                     )
                     .unwrap();
                     black_box(&mut grad_input);

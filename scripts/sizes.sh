@@ -8,8 +8,8 @@
 #    (wasm32-unknown-unknown, simd128, opt-level "s", fat LTO, stripped),
 #    and the same module calling none;
 #  - stack: each op's peak in examples/embedded's run under QEMU, at the
-#    example's opt-level "s" and at 3, and for interpolate and resize
-#    their caller-scratch variants' (`*_with_scratch`).
+#    example's opt-level "s" and at 3, and for interpolate, resize and
+#    interpolate_backward their caller-scratch variants' (`*_with_scratch`).
 # The last row is interpolate in the small build (`--no-default-features`).
 # Prints a Markdown table. About 20 minutes on 2 cores (18 LTO links, 4 firmware runs).
 set -euo pipefail

@@ -48,11 +48,12 @@
 //!   ([`conv_transpose_scratch_len`]; [`conv_transpose_scratch_bound`], a
 //!   `const fn`, sizes a static buffer for any build).
 //! - Stack: no op takes more than 8 KiB of it on a Cortex-M4F. For a task
-//!   with less, [`interpolate_with_scratch`] and [`resize_with_scratch`]
-//!   take their tables from caller scratch ([`interpolate_scratch_len`],
-//!   [`resize_scratch_len`]) and stay under 2 KiB, every mode on one
-//!   simpler (slower) kernel with the same results within each mode's
-//!   tolerance.
+//!   with less, [`interpolate_with_scratch`], [`resize_with_scratch`] and
+//!   [`interpolate_backward_with_scratch`] take their tables from caller
+//!   scratch ([`interpolate_scratch_len`], [`resize_scratch_len`],
+//!   [`interpolate_backward_scratch_len`]) and stay under 2 KiB, every
+//!   mode on one simpler kernel with the same results within each mode's
+//!   tolerance; every other op stays under 2 KiB as it is.
 //! - Nothing panics: bad input returns an [`Error`] whose variant says what
 //!   is wrong, and the output is left untouched, but for [`max_unpool`]'s
 //!   [`Error::IndexOutOfRange`], found as the output is written, which
@@ -125,7 +126,8 @@ pub use geometry::resize::{
 };
 pub use geometry::unpool::{UnpoolOptions, unpool_output_shape};
 pub use interpolate::{
-    interpolate, interpolate_backward, interpolate_scratch_len, interpolate_with_scratch, resize,
+    interpolate, interpolate_backward, interpolate_backward_scratch_len,
+    interpolate_backward_with_scratch, interpolate_scratch_len, interpolate_with_scratch, resize,
     resize_scratch_len, resize_with_scratch,
 };
 pub use layout::{Layout, MAX_SPATIAL, Shape};

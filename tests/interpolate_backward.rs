@@ -10,6 +10,8 @@
 //!    subnormals) in `grad_output`: NaN and infinities must land where the
 //!    reference's do, and every finite element agree within
 //!    [`close_enough`]'s tolerance;
+//!    The same for `interpolate_backward_with_scratch` (its scratch exactly
+//!    `interpolate_backward_scratch_len` long, between guard bands);
 //! 3. errors: bad lengths and options return `Err` and write nothing.
 
 mod common;
@@ -18,7 +20,8 @@ use common::{ALT_SENTINEL, Call, Guarded, MODES, Rng, check};
 use quickcheck::TestResult;
 use upsample::{
     Buffer, Error, InterpolateMode as M, InterpolateOptions, Layout, interpolate,
-    interpolate_backward, interpolate_output_shape, reference,
+    interpolate_backward, interpolate_backward_scratch_len, interpolate_backward_with_scratch,
+    interpolate_output_shape, reference,
 };
 
 const TESTS: u64 = 150;
@@ -63,6 +66,21 @@ fn close_enough(got: f32, want: f32, magnitude: f32) -> bool {
     (f64::from(got) - f64::from(want)).abs() <= bound
 }
 
+/// `interpolate_backward_with_scratch` with a scratch of the length it
+/// asks for (filled with the sentinel, not zeros), as the other two
+/// backwards are called.
+fn with_enough_scratch(
+    g: &[f32],
+    shape: &[usize],
+    layout: Layout,
+    opts: &InterpolateOptions,
+    grad_input: &mut [f32],
+) -> Result<(), Error> {
+    let need = interpolate_backward_scratch_len(shape, layout, opts)?;
+    let mut scratch = vec![common::SENTINEL; need];
+    interpolate_backward_with_scratch(g, shape, layout, opts, grad_input, &mut scratch)
+}
+
 /// A random call of mode `mode` and its gradient, or `None` for options
 /// PyTorch rejects.
 fn random_case(rng: &mut Rng, special: bool) -> Option<(Call, InterpolateOptions, Vec<f32>)> {
@@ -89,12 +107,17 @@ fn fast_path_matches_the_reference() {
         let mut magnitude = vec![ALT_SENTINEL; n];
         let layout = call.layout;
         interpolate_backward(&g, &call.shape, layout, &opts, got.inner_mut()).unwrap();
+        let need = interpolate_backward_scratch_len(&call.shape, layout, &opts).unwrap();
+        let mut scratch = Guarded::<f32>::new(need, 5, 7);
+        let mut got_scratch = Guarded::<f32>::new(n, lead, 19);
+        let (gs, s) = (got_scratch.inner_mut(), scratch.inner_mut());
+        interpolate_backward_with_scratch(&g, &call.shape, layout, &opts, gs, s).unwrap();
         reference::interpolate_backward(&g, &call.shape, layout, &opts, &mut want).unwrap();
         reference::interpolate_backward(&abs(&g), &call.shape, layout, &opts, &mut magnitude)
             .unwrap();
         assert!(
-            got.bands_intact(),
-            "wrote outside grad_input: {opts:?} {:?}",
+            got.bands_intact() && got_scratch.bands_intact() && scratch.bands_intact(),
+            "wrote outside grad_input or scratch: {opts:?} {:?}",
             call.shape
         );
         if matches!(call.mode, M::Bicubic | M::Lanczos) {
@@ -113,12 +136,14 @@ fn fast_path_matches_the_reference() {
                 *m = m.abs() + amax * reach;
             }
         }
-        for (k, ((&a, &b), &m)) in got.inner().iter().zip(&want).zip(&magnitude).enumerate() {
-            assert!(
-                close_enough(a, b, m),
-                "element {k}: fast {a:e}, reference {b:e} (magnitude {m:e}); shape {:?} {layout:?} {opts:?}",
-                call.shape
-            );
+        for (variant, got) in [("fast", &got), ("with_scratch", &got_scratch)] {
+            for (k, ((&a, &b), &m)) in got.inner().iter().zip(&want).zip(&magnitude).enumerate() {
+                assert!(
+                    close_enough(a, b, m),
+                    "element {k}: {variant} {a:e}, reference {b:e} (magnitude {m:e}); shape {:?} {layout:?} {opts:?}",
+                    call.shape
+                );
+            }
         }
         TestResult::passed()
     }
@@ -224,7 +249,11 @@ fn bad_lengths_and_options_write_nothing() {
             (out + 3, n, Buffer::GradOutput),
         ] {
             let g = vec![1.0; go];
-            for backward in [interpolate_backward, reference::interpolate_backward] {
+            for backward in [
+                interpolate_backward,
+                with_enough_scratch,
+                reference::interpolate_backward,
+            ] {
                 let mut grad_input = Guarded::<f32>::new(gi, 3, 3);
                 let err = backward(&g, &shape, layout, &opts, grad_input.inner_mut());
                 assert!(
@@ -235,6 +264,28 @@ fn bad_lengths_and_options_write_nothing() {
                 assert!(grad_input.bands_intact());
             }
         }
+        // A scratch one float short.
+        let need = interpolate_backward_scratch_len(&shape, layout, &opts).unwrap();
+        let (g, mut scratch) = (vec![1.0; out], vec![common::SENTINEL; need - 1]);
+        let mut grad_input = vec![common::SENTINEL; n];
+        let err = interpolate_backward_with_scratch(
+            &g,
+            &shape,
+            layout,
+            &opts,
+            &mut grad_input,
+            &mut scratch,
+        );
+        assert!(
+            matches!(err, Err(Error::BufferLength { buffer: Buffer::Scratch, expected, actual }) if expected == need && actual == need - 1),
+            "{err:?}"
+        );
+        assert!(
+            grad_input
+                .iter()
+                .chain(&scratch)
+                .all(|&v| v == common::SENTINEL)
+        );
         // Options PyTorch rejects, as the forward rejects them.
         let bad = InterpolateOptions::size(M::Nearest, [8, 10]).with_align_corners(true);
         let g = vec![1.0; out];
@@ -254,7 +305,11 @@ fn a_zero_weight_tap_makes_an_infinite_gradient_nan_as_in_pytorch() {
     // input, so +inf gives NaN (PyTorch: upsample_linear1d_backward of
     // [inf] at size 1 -> [nan]).
     let opts = InterpolateOptions::size(M::Linear, 3);
-    for backward in [interpolate_backward, reference::interpolate_backward] {
+    for backward in [
+        interpolate_backward,
+        with_enough_scratch,
+        reference::interpolate_backward,
+    ] {
         let mut gi = [0.0; 3];
         backward(
             &[1.0, f32::INFINITY, 2.0],

@@ -213,6 +213,27 @@ fn interpolate(shape: &[usize], layout: Layout, opts: &InterpolateOptions) -> Re
         |o| upsample::interpolate_backward(&grad_output, shape, layout, opts, o),
         |o| reference::interpolate_backward(&grad_output, shape, layout, opts, o),
     );
+    // And its caller-scratch variant.
+    let scratch_len = upsample::interpolate_backward_scratch_len(shape, layout, opts);
+    let mut scratch = vec![0.0; len(scratch_len.as_ref().ok().copied())];
+    both_backward(
+        &format!("interpolate_backward_with_scratch {shape:?} {layout:?} {opts:?}"),
+        &result,
+        input.len(),
+        1e-4,
+        |o| {
+            upsample::interpolate_backward_with_scratch(
+                &grad_output,
+                shape,
+                layout,
+                opts,
+                o,
+                &mut scratch,
+            )
+        },
+        |o| reference::interpolate_backward(&grad_output, shape, layout, opts, o),
+    );
+    same_error_as_helper(&scratch_len.map(|_| ()), helper);
     same_error_as_helper(&result, helper);
     result
 }

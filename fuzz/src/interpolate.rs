@@ -11,7 +11,8 @@
 //! Each case also runs `interpolate_backward` against
 //! `reference::interpolate_backward` on a gradient of the output's length
 //! (in [-1, 1], NaN, infinities and subnormals mixed in), within a
-//! tolerance that grows with the outputs reaching each input.
+//! tolerance that grows with the outputs reaching each input, and
+//! `interpolate_backward_with_scratch` against the same reference.
 
 use upsample::{InterpolateMode as M, InterpolateOptions, interpolate_output_shape, reference};
 
@@ -189,6 +190,29 @@ pub fn run(data: &[u8]) {
         input_len,
         backward_tolerance,
         |out| upsample::interpolate_backward(&grad_output, &shape, layout, &options, out),
+        |out| reference::interpolate_backward(&grad_output, &shape, layout, &options, out),
+    );
+    // And its caller-scratch variant, with the scratch it asks for.
+    let need = upsample::interpolate_backward_scratch_len(&shape, layout, &options).unwrap_or(0);
+    if need > 4 * MAX_ELEMENTS {
+        return;
+    }
+    let mut scratch = vec![f32::NAN; need];
+    check_single(
+        "interpolate_backward_with_scratch",
+        &case,
+        input_len,
+        backward_tolerance,
+        |out| {
+            upsample::interpolate_backward_with_scratch(
+                &grad_output,
+                &shape,
+                layout,
+                &options,
+                out,
+                &mut scratch,
+            )
+        },
         |out| reference::interpolate_backward(&grad_output, &shape, layout, &options, out),
     );
 }

@@ -31,7 +31,9 @@ use crate::simd::{Native, Permute};
 use plan::{Kernel, Target};
 use windows::{Call, Part};
 
-pub use backward::interpolate_backward;
+pub use backward::{
+    interpolate_backward, interpolate_backward_scratch_len, interpolate_backward_with_scratch,
+};
 pub use resize::resize;
 pub(crate) use resize::resize_units;
 pub(crate) use split::resample_units;

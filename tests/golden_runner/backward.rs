@@ -54,27 +54,38 @@ fn check_gradients(
 ) -> Result<(), Vec<String>> {
     let mut failures = Vec::new();
     for (reference, which) in [(true, "reference"), (false, "public")] {
-        match run(reference) {
-            Err(e) => failures.push(format!("{which}: returned error: {e}")),
-            Ok(produced) => {
-                for (name, got) in produced {
-                    let want = case.tensor(name).and_then(|t| t.f32(name));
-                    match want {
-                        Err(e) => failures.push(e),
-                        Ok(want) => {
-                            if let Some(msg) = compare(&got, want, case.atol, case.rtol) {
-                                failures.push(format!("{which}: {name}: {msg}"));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        compare_gradients(case, which, run(reference), &mut failures);
     }
     if failures.is_empty() {
         Ok(())
     } else {
         Err(failures)
+    }
+}
+
+/// Each gradient `result` produced (by the entry point `which`) against the
+/// case's golden tensor of its name; a line per mismatch into `failures`.
+fn compare_gradients(
+    case: &Case,
+    which: &str,
+    result: Result<Gradients, upsample::Error>,
+    failures: &mut Vec<String>,
+) {
+    match result {
+        Err(e) => failures.push(format!("{which}: returned error: {e}")),
+        Ok(produced) => {
+            for (name, got) in produced {
+                let want = case.tensor(name).and_then(|t| t.f32(name));
+                match want {
+                    Err(e) => failures.push(e),
+                    Ok(want) => {
+                        if let Some(msg) = compare(&got, want, case.atol, case.rtol) {
+                            failures.push(format!("{which}: {name}: {msg}"));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -297,5 +308,27 @@ pub fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
         };
         f(io.grad_output, &io.in_shape, io.layout, &opts, &mut gi)?;
         Ok(vec![("grad_input", gi)])
-    })
+    })?;
+    // The caller-scratch variant, against the same golden tensor.
+    let mut gi = vec![SENTINEL; io.in_len];
+    let result = upsample::interpolate_backward_scratch_len(&io.in_shape, io.layout, &opts)
+        .and_then(|need| {
+            let mut scratch = vec![SENTINEL; need];
+            upsample::interpolate_backward_with_scratch(
+                io.grad_output,
+                &io.in_shape,
+                io.layout,
+                &opts,
+                &mut gi,
+                &mut scratch,
+            )
+        })
+        .map(|()| vec![("grad_input", gi)]);
+    let mut failures = Vec::new();
+    compare_gradients(case, "with_scratch", result, &mut failures);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
 }

@@ -147,8 +147,9 @@ impl Tolerance {
 
 /// An op's signature, the same for the public function and its
 /// `upsample::reference` twin.
-/// Interpolate and resize take a scratch (the last argument), which only
-/// their `*_with_scratch` variants ([`SCRATCH`]) use.
+/// Interpolate and resize (and interpolate_backward) take a scratch (the
+/// last argument), which only their `*_with_scratch` variants
+/// ([`SCRATCH`]) use.
 pub type Interpolate =
     fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32], &mut [f32]) -> Result<(), Error>;
 pub type ConvTranspose = fn(
@@ -177,8 +178,9 @@ pub type DepthSpace =
 /// gradient first and the input's last; the pixel shuffles', max_unpool's
 /// and avg_unpool's have their forward's signature ([`Shuffle`],
 /// [`MaxUnpool`], [`AvgUnpool`]).
+/// interpolate_backward takes a scratch, as interpolate does.
 pub type InterpolateBackward =
-    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32]) -> Result<(), Error>;
+    fn(&[f32], &[usize], Layout, &InterpolateOptions, &mut [f32], &mut [f32]) -> Result<(), Error>;
 pub type ConvTransposeBackward = fn(
     &[f32],
     &[f32],
@@ -235,7 +237,9 @@ pub const FAST: Ops = Ops {
     resize: |x, shape, layout, options, y, _| upsample::resize(x, shape, layout, options, y),
     depth_to_space: upsample::depth_to_space,
     space_to_depth: upsample::space_to_depth,
-    interpolate_backward: upsample::interpolate_backward,
+    interpolate_backward: |g, shape, layout, options, gi, _| {
+        upsample::interpolate_backward(g, shape, layout, options, gi)
+    },
     conv_transpose_backward: upsample::conv_transpose_backward,
     pixel_shuffle_backward: upsample::pixel_shuffle_backward,
     pixel_unshuffle_backward: upsample::pixel_unshuffle_backward,
@@ -262,7 +266,9 @@ pub const REFERENCE: Ops = Ops {
     },
     depth_to_space: upsample::reference::depth_to_space,
     space_to_depth: upsample::reference::space_to_depth,
-    interpolate_backward: upsample::reference::interpolate_backward,
+    interpolate_backward: |g, shape, layout, options, gi, _| {
+        upsample::reference::interpolate_backward(g, shape, layout, options, gi)
+    },
     conv_transpose_backward: upsample::reference::conv_transpose_backward,
     pixel_shuffle_backward: upsample::reference::pixel_shuffle_backward,
     pixel_unshuffle_backward: upsample::reference::pixel_unshuffle_backward,
@@ -271,13 +277,15 @@ pub const REFERENCE: Ops = Ops {
     avg_unpool_backward: upsample::reference::avg_unpool_backward,
 };
 
-/// [`FAST`] with interpolate and resize taking their tables from the
-/// caller's scratch (`interpolate_with_scratch`, `resize_with_scratch`):
-/// the firmware runs their cases a second time through these.
+/// [`FAST`] with interpolate, resize and interpolate_backward taking their
+/// tables from the caller's scratch (`interpolate_with_scratch`,
+/// `resize_with_scratch`, `interpolate_backward_with_scratch`): the
+/// firmware runs their cases a second time through these.
 #[allow(dead_code)] // the host uses only REFERENCE
 pub const SCRATCH: Ops = Ops {
     interpolate: upsample::interpolate_with_scratch,
     resize: upsample::resize_with_scratch,
+    interpolate_backward: upsample::interpolate_backward_with_scratch,
     ..FAST
 };
 
@@ -560,7 +568,8 @@ fn interpolate_backward(
     let out = upsample::interpolate_output_shape(shape, options)?.numel();
     let n = numel(shape);
     (ops.call)(&mut || {
-        (ops.interpolate_backward)(&b.input[..out], shape, layout, options, &mut b.output[..n])
+        let (g, gi) = (&b.input[..out], &mut b.output[..n]);
+        (ops.interpolate_backward)(g, shape, layout, options, gi, &mut b.scratch)
     })?;
     Ok(n)
 }

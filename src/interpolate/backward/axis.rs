@@ -145,6 +145,22 @@ impl Axis {
         }
     }
 
+    /// A bound on the taps of one output, in constant time: the exact
+    /// count for the fixed windows, the widest window for area and the
+    /// antialiased modes; at least 1.
+    pub fn most_taps(&self) -> usize {
+        let taps = match self.kind {
+            Kind::Identity | Kind::Nearest { .. } => 1,
+            Kind::Linear { .. } => 2,
+            Kind::Cubic { .. } => 4,
+            // `end - start` of an adaptive window is at most
+            // `ceil(input / output) + 1`, and never more than the input.
+            Kind::Area => (self.input.div_ceil(self.output.max(1)) + 1).min(self.input),
+            Kind::Antialias(axis) => axis.max_interp_size(),
+        };
+        taps.max(1)
+    }
+
     /// The first and one past the last input index output `o` reads
     /// (`first == end` for none).
     fn reach(&self, o: usize) -> (usize, usize) {

@@ -39,12 +39,14 @@ mod channels_first;
 mod channels_last;
 mod pairs;
 mod table;
+mod with_scratch;
 
 use crate::geometry::interpolate::{InterpolateGeometry, interpolate_backward_entry_point};
 use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::{CopyLane, Native};
 use axis::Axis;
 use table::{MAX_CONTRIBUTIONS, TABLE_ENTRIES};
+pub use with_scratch::{interpolate_backward_scratch_len, interpolate_backward_with_scratch};
 
 interpolate_backward_entry_point! {
 /// The gradient of [`interpolate`](crate::interpolate) with respect to its
