@@ -205,6 +205,15 @@ impl Dims {
         }
     }
 
+    /// Memory planes: `N * C` channels-first (one channel's image each),
+    /// `N` channels-last (one image each, its channels innermost).
+    pub fn memory_planes(&self) -> usize {
+        match self.layout {
+            Layout::ChannelsFirst => self.n * self.c,
+            Layout::ChannelsLast => self.n,
+        }
+    }
+
     /// Total element count.
     pub fn numel(&self) -> usize {
         self.n * self.c * self.plane()

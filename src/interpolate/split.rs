@@ -20,14 +20,6 @@ use crate::layout::{Dims, Layout, MAX_SPATIAL};
 use crate::simd::Native;
 use crate::slices::take_head;
 
-/// The planes of `d`: `(n, c)` channels-first, `n` channels-last.
-fn planes(d: &Dims) -> usize {
-    match d.layout {
-        Layout::ChannelsFirst => d.n * d.c,
-        Layout::ChannelsLast => d.n,
-    }
-}
-
 /// `d` narrowed to `count` planes, and to `rows` along `axis`.
 fn narrow(d: &Dims, count: usize, axis: Option<(usize, usize)>) -> Dims {
     let mut spatial = d.spatial;
@@ -73,7 +65,7 @@ pub(crate) fn call_units(
     let kernel = Kernel::choose(g, axes.as_ref(), Target::of::<Native>());
     let axis = resample_row_axis(o);
     let (rows_in, rows_out) = axis.map_or((1, 1), |a| (i.spatial[a], o.spatial[a]));
-    let (in_plane, out_plane) = (i.numel() / planes(i), o.numel() / planes(o));
+    let (in_plane, out_plane) = (i.numel() / i.memory_planes(), o.numel() / o.memory_planes());
     let (in_row, out_row) = (in_plane / rows_in, out_plane / rows_out);
     let mut rest = output;
     for Run {

@@ -59,11 +59,7 @@ fn interpolate_backward_split(g: &InterpolateGeometry) -> Units {
         return split::units(&Backward(*g));
     }
     let i = g.input;
-    let planes = match i.layout {
-        Layout::ChannelsFirst => i.n * i.c,
-        Layout::ChannelsLast => i.n,
-    };
-    let count = planes * Rows::per_plane(&i);
+    let count = i.memory_planes() * Rows::per_plane(&i);
     Units {
         count,
         len: i.numel() / count,

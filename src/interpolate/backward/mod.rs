@@ -152,10 +152,7 @@ impl Units {
     /// Every unit of the plan's call.
     fn all(p: &Plan<'_>) -> Units {
         let per_plane = Self::per_plane(p.i);
-        let planes = match p.i.layout {
-            Layout::ChannelsFirst => p.i.n * p.i.c,
-            Layout::ChannelsLast => p.i.n,
-        };
+        let planes = p.i.memory_planes();
         Units {
             range: 0..planes * per_plane,
             per_plane,

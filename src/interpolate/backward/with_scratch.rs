@@ -27,7 +27,7 @@ use super::axis::Axis;
 use crate::InterpolateOptions;
 use crate::error::{Buffer, Error};
 use crate::geometry::interpolate::InterpolateGeometry;
-use crate::layout::{Dims, Layout, MAX_SPATIAL, check_len};
+use crate::layout::{Layout, MAX_SPATIAL, check_len};
 use crate::slices::{sub, sub_mut};
 
 /// A W table slot no tap fills (an output with fewer taps than the widest).
@@ -151,15 +151,6 @@ fn fill_table(w: &Axis, scratch: &mut [f32]) -> Option<Table> {
     Some(Table { taps })
 }
 
-/// The planes and the floats of a pixel (1 channels-first, C
-/// channels-last).
-fn planes(i: &Dims) -> (usize, usize) {
-    match i.layout {
-        Layout::ChannelsFirst => (i.n * i.c, 1),
-        Layout::ChannelsLast => (i.n, i.c),
-    }
-}
-
 /// `grad_input` from `grad_output` on the geometry `g` (checked) with the
 /// axes `axes` and the W table `table` at the start of `scratch`.
 #[inline(never)]
@@ -172,7 +163,7 @@ fn scatter(
     scratch: &[f32],
 ) {
     let (i, o) = (&g.input, &g.output);
-    let (planes, pixel) = planes(i);
+    let (planes, pixel) = (i.memory_planes(), i.pixel());
     let [id, ih, iw] = i.spatial;
     let [od, oh, ow] = o.spatial;
     let (in_row, out_row) = (iw * pixel, ow * pixel);

@@ -136,22 +136,13 @@ fn tables<'a>(
     })
 }
 
-/// The planes and the floats of a pixel (1 channels-first, C
-/// channels-last).
-fn planes(i: &Dims) -> (usize, usize) {
-    match i.layout {
-        Layout::ChannelsFirst => (i.n * i.c, 1),
-        Layout::ChannelsLast => (i.n, i.c),
-    }
-}
-
 /// The sums and weighted sums, from filled tables.
 #[inline(never)]
 fn resample(input: &[f32], p: &Problem<'_>, output: &mut [f32], scratch: &mut [f32]) {
     let &Problem { i, o, .. } = p;
     let (parts, sum) = split(p, scratch);
     let [td, th, tw] = tables(&parts, p);
-    let (planes, channels) = planes(i);
+    let (planes, channels) = (i.memory_planes(), i.pixel());
     let [id, ih, iw] = i.spatial;
     let [od, oh, ow] = o.spatial;
     let (in_row, out_row) = (iw * channels, ow * channels);
@@ -274,7 +265,7 @@ fn fix_up(p: &Problem<'_>, output: &mut [f32], scratch: &mut [f32]) {
     let ds = tables.get(..od).unwrap_or_default();
     let hs = tables.get(od * (kd + 1)..).unwrap_or_default();
     let ws = hs.get(oh * (kh + 1)..).unwrap_or_default();
-    let (planes, channels) = planes(i);
+    let (planes, channels) = (i.memory_planes(), i.pixel());
     for (oz, &zs) in ds.iter().enumerate() {
         for (oy, &ys) in hs.iter().take(oh).enumerate() {
             for plane in 0..planes {

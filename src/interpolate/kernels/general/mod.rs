@@ -44,7 +44,7 @@ use crate::interpolate::windows::table::{
     ColumnTable, Table, W_BY_TAP, W_CHUNK, W_POOL, find_regular,
 };
 use crate::interpolate::windows::{AxisWindows, MAX_TAPS, Problem};
-use crate::layout::{Layout, MAX_SPATIAL};
+use crate::layout::MAX_SPATIAL;
 use crate::simd::{Permute, VECTOR_REGISTERS};
 use crate::stack::pick;
 use edges::Edge;
@@ -76,10 +76,7 @@ pub(crate) fn run<L: Permute>(input: &[f32], p: &Problem<'_>, output: &mut [f32]
     let [ad, ah, aw] = axes;
     let (kd, kh, kw) = (ad.taps(), ah.taps(), aw.taps());
     // Channels-first: every (n, c) plane is a one-channel image.
-    let (planes, channels) = match i.layout {
-        Layout::ChannelsFirst => (i.n * i.c, 1),
-        Layout::ChannelsLast => (i.n, i.c),
-    };
+    let (planes, channels) = (i.memory_planes(), i.pixel());
     // Channels-last with fewer channels than a vector (RGB, RGBA): each
     // channel of the vertical sum deinterleaved into a row of its own and
     // resampled as channels-first rows are (`horizontal_few_channels`).
