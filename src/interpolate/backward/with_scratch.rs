@@ -1,7 +1,7 @@
 //! [`interpolate_backward`](crate::interpolate_backward) with its table in
 //! caller scratch, for stacks too small for the gather's transposed
-//! tables (a firmware task of 2 KiB): a separable scatter, as ATen's
-//! backward kernels scatter, one output row at a time.
+//! tables (a firmware task of 2 KiB): a scatter, as ATen's backward
+//! kernels scatter, one output row at a time.
 //!
 //! ```text
 //! scratch: [W table: out_w * taps (input index, weight)]
