@@ -56,6 +56,11 @@ fn check_gradients(
     for (reference, which) in [(true, "reference"), (false, "public")] {
         compare_gradients(case, which, run(reference), &mut failures);
     }
+    no_failures(failures)
+}
+
+/// `Ok` if `failures` is empty, else the failures.
+fn no_failures(failures: Vec<String>) -> Result<(), Vec<String>> {
     if failures.is_empty() {
         Ok(())
     } else {
@@ -326,9 +331,5 @@ pub fn run_interpolate(case: &mut Case) -> Result<(), Vec<String>> {
         .map(|()| vec![("grad_input", gi)]);
     let mut failures = Vec::new();
     compare_gradients(case, "with_scratch", result, &mut failures);
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures)
-    }
+    no_failures(failures)
 }

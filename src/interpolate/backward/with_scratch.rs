@@ -33,15 +33,14 @@ use crate::slices::{sub, sub_mut};
 /// A W table slot no tap fills (an output with fewer taps than the widest).
 const NO_TAP: u32 = u32::MAX;
 
-/// The floats of scratch a call with the W axis `w` takes, or `None` if
-/// that overflows.
-fn scratch_len(w: &Axis) -> Option<usize> {
-    w.output.checked_mul(w.most_taps())?.checked_mul(2)
-}
-
-/// The scratch length of `g`, as the public functions report it.
-fn checked_scratch_len(w: &Axis) -> Result<usize, Error> {
-    scratch_len(w).ok_or(Error::Overflow {
+/// The floats of scratch a call with the W axis `w` takes: its table,
+/// [`Axis::most_taps`] slots of two floats per output column.
+fn scratch_len(w: &Axis) -> Result<usize, Error> {
+    let len = w
+        .output
+        .checked_mul(w.most_taps())
+        .and_then(|n| n.checked_mul(2));
+    len.ok_or(Error::Overflow {
         what: "the interpolation gradient's scratch length",
     })
 }
@@ -87,17 +86,17 @@ pub fn interpolate_backward_with_scratch(
     g.output.check_len(Buffer::GradOutput, grad_output.len())?;
     g.input.check_len(Buffer::GradInput, grad_input.len())?;
     let axes = Axis::all(&g);
-    let need = checked_scratch_len(&axes[2])?;
+    let need = scratch_len(&axes[2])?;
     let Some(scratch) = scratch.get_mut(..need) else {
         return check_len(Buffer::Scratch, need, scratch.len());
     };
-    let Some(table) = fill_table(&axes[2], scratch) else {
+    if !fill_table(&axes[2], scratch) {
         // An input row wider than a u32 indexes (64-bit hosts only): the
         // reference, which needs no table.
         crate::reference::interpolate_backward::scatter(&g, grad_output, grad_input);
         return Ok(());
-    };
-    scatter(&g, &axes, table, grad_output, grad_input, scratch);
+    }
+    scatter(&g, &axes, grad_output, grad_input, scratch);
     Ok(())
 }
 
@@ -117,23 +116,18 @@ pub fn interpolate_backward_scratch_len(
 ) -> Result<usize, Error> {
     let g = InterpolateGeometry::new(shape, layout, options)?;
     let axes = Axis::all(&g);
-    checked_scratch_len(&axes[2])
-}
-
-/// The W table's shape in scratch: `taps` slots per output column, each
-/// two floats (the input index's bits, the weight).
-#[derive(Clone, Copy)]
-struct Table {
-    taps: usize,
+    scratch_len(&axes[2])
 }
 
 /// Fills the W table at the start of `scratch` with each output column's
-/// taps, in ATen's order (unused slots [`NO_TAP`]: the table has
-/// [`Axis::most_taps`] per output); `None` if an input
-/// index does not fit a `u32`.
+/// taps, in ATen's order: [`Axis::most_taps`] slots per column, each two
+/// floats (the input index's bits, the weight), unused slots [`NO_TAP`].
+/// `false` (nothing filled) if an input index does not fit a `u32`.
 #[inline(never)]
-fn fill_table(w: &Axis, scratch: &mut [f32]) -> Option<Table> {
-    u32::try_from(w.input).ok().filter(|&n| n != NO_TAP)?;
+fn fill_table(w: &Axis, scratch: &mut [f32]) -> bool {
+    if u32::try_from(w.input).map_or(true, |n| n == NO_TAP) {
+        return false;
+    }
     let taps = w.most_taps();
     let slots = scratch.get_mut(..w.output * taps * 2).unwrap_or_default();
     for (o, slots) in slots.chunks_exact_mut(taps * 2).enumerate() {
@@ -148,16 +142,26 @@ fn fill_table(w: &Axis, scratch: &mut [f32]) -> Option<Table> {
         });
         debug_assert!(k <= slots.len(), "more taps than Axis::most_taps");
     }
-    Some(Table { taps })
+    true
+}
+
+/// The taps `(input index, weight)` of one output column's slots in the W
+/// table, up to the first unused one.
+#[inline(always)]
+fn taps(slots: &[f32]) -> impl Iterator<Item = (usize, f32)> + '_ {
+    slots
+        .chunks_exact(2)
+        .map(|tap| (tap[0].to_bits(), tap[1]))
+        .take_while(|&(index, _)| index != NO_TAP)
+        .map(|(index, w)| (index as usize, w))
 }
 
 /// `grad_input` from `grad_output` on the geometry `g` (checked) with the
-/// axes `axes` and the W table `table` at the start of `scratch`.
+/// axes `axes` and the W table ([`fill_table`]) at the start of `scratch`.
 #[inline(never)]
 fn scatter(
     g: &InterpolateGeometry,
     axes: &[Axis; MAX_SPATIAL],
-    table: Table,
     grad_output: &[f32],
     grad_input: &mut [f32],
     scratch: &[f32],
@@ -168,7 +172,8 @@ fn scatter(
     let [od, oh, ow] = o.spatial;
     let (in_row, out_row) = (iw * pixel, ow * pixel);
     let (in_plane, out_plane) = (id * ih * in_row, od * oh * out_row);
-    let slots = scratch.get(..ow * table.taps * 2).unwrap_or_default();
+    let column = axes[2].most_taps() * 2;
+    let slots = scratch.get(..ow * column).unwrap_or_default();
     grad_input.fill(0.0);
     for plane in 0..planes {
         let gi = sub_mut(grad_input, plane * in_plane, in_plane);
@@ -179,7 +184,7 @@ fn scatter(
                 axes[0].for_each_tap(oz, |z, wz| {
                     axes[1].for_each_tap(oy, |y, wy| {
                         let row = sub_mut(gi, (z * ih + y) * in_row, in_row);
-                        along_w(g, wz * wy, slots, table, pixel, row);
+                        along_w(g, wz * wy, slots, column, pixel, row);
                     });
                 });
             }
@@ -188,40 +193,29 @@ fn scatter(
 }
 
 /// `row[ix] += (w * wx) * g[x]` for each output column `x` and its W taps
-/// `(ix, wx)`, per channel of `pixel` (channels innermost), in output
-/// order: each term as ATen's linear kernels form it (`h0lambda *
-/// w0lambda * grad_output_value`), added straight into `grad_input`.
+/// `(ix, wx)` (`column` floats of `slots` each), per channel of `pixel`
+/// (channels innermost), in output order: each term as ATen's linear
+/// kernels form it (`h0lambda * w0lambda * grad_output_value`), added
+/// straight into `grad_input`.
 #[inline(never)]
-fn along_w(g: &[f32], w: f32, slots: &[f32], table: Table, pixel: usize, row: &mut [f32]) {
+fn along_w(g: &[f32], w: f32, slots: &[f32], column: usize, pixel: usize, row: &mut [f32]) {
+    let columns = slots.chunks_exact(column.max(1));
     if pixel == 1 {
-        return along_w_one_channel(g, w, slots, table, row);
-    }
-    let outputs = g.chunks_exact(pixel.max(1));
-    for (g, taps) in outputs.zip(slots.chunks_exact((table.taps * 2).max(1))) {
-        for tap in taps.chunks_exact(2) {
-            let index = tap[0].to_bits();
-            if index == NO_TAP {
-                break;
-            }
-            let w = w * tap[1];
-            let at = index as usize * pixel;
-            for (r, &g) in sub_mut(row, at, pixel).iter_mut().zip(g) {
-                *r += w * g;
+        // One element per tap (channels-first).
+        for (&g, slots) in g.iter().zip(columns) {
+            for (index, wx) in taps(slots) {
+                if let Some(r) = row.get_mut(index) {
+                    *r += (w * wx) * g;
+                }
             }
         }
+        return;
     }
-}
-
-/// [`along_w`] of one channel (channels-first): one element per tap.
-fn along_w_one_channel(g: &[f32], w: f32, slots: &[f32], table: Table, row: &mut [f32]) {
-    for (&g, taps) in g.iter().zip(slots.chunks_exact((table.taps * 2).max(1))) {
-        for tap in taps.chunks_exact(2) {
-            let index = tap[0].to_bits();
-            if index == NO_TAP {
-                break;
-            }
-            if let Some(r) = row.get_mut(index as usize) {
-                *r += (w * tap[1]) * g;
+    for (g, slots) in g.chunks_exact(pixel.max(1)).zip(columns) {
+        for (index, wx) in taps(slots) {
+            let w = w * wx;
+            for (r, &g) in sub_mut(row, index * pixel, pixel).iter_mut().zip(g) {
+                *r += w * g;
             }
         }
     }
