@@ -182,18 +182,36 @@ impl Axis {
         }
     }
 
-    /// The outputs `[first, end)` whose taps include input `i`.
+    /// The outputs `[first, end)` whose taps include input `i`: searched
+    /// from where the scale puts them, so that a sweep over a row of
+    /// thousands of inputs costs a few window computations per input.
     pub fn outputs_reaching(&self, i: usize) -> (usize, usize) {
-        let first = partition_point(self.output, |o| self.reach(o).1 <= i);
-        let end = first + partition_point(self.output - first, |k| self.reach(first + k).0 <= i);
+        let guess = (i as u128 * self.output as u128 / self.input.max(1) as u128) as usize;
+        let first = partition_point_near(self.output, guess, |o| self.reach(o).1 <= i);
+        let width = self.output / self.input.max(1) + 1;
+        let end = first
+            + partition_point_near(self.output - first, width, |k| self.reach(first + k).0 <= i);
         (first, end)
     }
 
     /// Calls `f(output, weight)` for every tap of every output that reads
     /// input `i`, in output order (taps of one output in ATen's order).
     #[inline]
-    pub fn for_each_contribution(&self, i: usize, mut f: impl FnMut(usize, f32)) {
+    pub fn for_each_contribution(&self, i: usize, f: impl FnMut(usize, f32)) {
         let (first, end) = self.outputs_reaching(i);
+        self.for_each_contribution_of(i, first, end, f);
+    }
+
+    /// [`Self::for_each_contribution`] with the outputs reaching `i`
+    /// already known (`[first, end)`, from [`Self::outputs_reaching`]).
+    #[inline]
+    pub fn for_each_contribution_of(
+        &self,
+        i: usize,
+        first: usize,
+        end: usize,
+        mut f: impl FnMut(usize, f32),
+    ) {
         for o in first..end {
             self.for_each_tap(o, |index, w| {
                 if index == i {
@@ -210,7 +228,7 @@ impl Axis {
         for i in 0..self.input {
             let (first, end) = self.outputs_reaching(i);
             let mut k = 0;
-            self.for_each_contribution(i, |_, _| k += 1);
+            self.for_each_contribution_of(i, first, end, |_, _| k += 1);
             count = count.max(k);
             span = span.max(end - first);
         }
@@ -219,9 +237,33 @@ impl Axis {
 }
 
 /// The first `k` in `0..len` for which `pred(k)` is false (`pred` true
-/// then false along the range), as `slice::partition_point`.
-fn partition_point(len: usize, pred: impl Fn(usize) -> bool) -> usize {
+/// then false along the range), as `slice::partition_point`, found by
+/// galloping out from `guess` and then bisecting: `O(log d)` calls of
+/// `pred` for an answer `d` away from the guess.
+fn partition_point_near(len: usize, guess: usize, pred: impl Fn(usize) -> bool) -> usize {
+    // The answer lies in [lo, hi]: pred is true below lo, false from hi.
     let (mut lo, mut hi) = (0, len);
+    let mut probe = guess.min(len);
+    let mut step = 1;
+    if probe < len && pred(probe) {
+        lo = probe + 1;
+        while let Some(next) = probe.checked_add(step).filter(|&n| n < hi) {
+            if !pred(next) {
+                hi = next;
+                break;
+            }
+            (lo, probe, step) = (next + 1, next, step * 2);
+        }
+    } else {
+        hi = probe;
+        while let Some(next) = probe.checked_sub(step).filter(|&n| n >= lo) {
+            if pred(next) {
+                lo = next + 1;
+                break;
+            }
+            (hi, probe, step) = (next, next, step * 2);
+        }
+    }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if pred(mid) {
@@ -231,4 +273,23 @@ fn partition_point(len: usize, pred: impl Fn(usize) -> bool) -> usize {
         }
     }
     lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partition_point_near;
+
+    /// The answer of a plain bisection, whatever the guess: before,
+    /// at and past the answer, at both ends, on empty ranges.
+    #[test]
+    fn partition_point_near_finds_what_bisection_finds() {
+        for len in 0..40 {
+            for answer in 0..=len {
+                for guess in 0..len + 3 {
+                    let got = partition_point_near(len, guess, |k| k < answer);
+                    assert_eq!(got, answer, "len {len} guess {guess}");
+                }
+            }
+        }
+    }
 }

@@ -123,12 +123,12 @@ impl ColumnTable {
                 (lo, hi)
             };
             let mut k = 0;
-            axis.for_each_contribution(column, |_, _| k += 1);
+            axis.for_each_contribution_of(column, a, b, |_, _| k += 1);
             let span = new_hi.saturating_sub(new_lo.min(new_hi));
             if column > first && (len + k > TABLE_ENTRIES || span > max_span) {
                 break;
             }
-            axis.for_each_contribution(column, |o, w| {
+            axis.for_each_contribution_of(column, a, b, |o, w| {
                 if let (Some(slot_o), Some(slot_w)) =
                     (self.offset.get_mut(len), self.weight.get_mut(len))
                 {
