@@ -60,11 +60,11 @@ def grad_for(w, name, shape, special=False, huge=True):
     return torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
 
 
-def interpolate_case(w, name, x, params, layout, special=False):
+def interpolate_case(w, name, x, params, layout, special=False, huge=True):
     """One interpolate_backward case: `x` logical, `params` the F.interpolate kwargs."""
     xm = in_memory_format(x, layout).requires_grad_(True)
     y = F.interpolate(xm, **params)
-    g = in_memory_format(grad_for(w, name, tuple(y.shape), special), layout)
+    g = in_memory_format(grad_for(w, name, tuple(y.shape), special, huge), layout)
     (gi,) = torch.autograd.grad(y, xm, g)
     params = dict(params, layout=layout)
     w.save("interpolate_backward", name,
@@ -136,6 +136,37 @@ def interpolate_more_cases(w):
         name = f"wide_{mode}_{tag}_{short(layout)}"
         x = torch.from_numpy(w.rng(name).uniform(0.0, 1.0, shape).astype(np.float32))
         interpolate_case(w, name, x, params, layout)
+
+
+def interpolate_channel_cases(w):
+    """Channels-last calls of many channels, where the crate scatters as
+    PyTorch does (1-d and area calls of 16 channels or more, any call of
+    256 or more), a vector tail in every count; every other one with NaN,
+    +-inf and subnormals in the output gradient."""
+    cases = [
+        # (mode, shape, spec, align_corners, antialias, tag)
+        ("linear", (2, 19, 37), dict(scale_factor=2.0), False, False, "x2"),
+        ("linear", (1, 33, 50), dict(size=31), True, False, "to31"),
+        ("nearest", (2, 19, 37), dict(scale_factor=2.0), None, False, "x2"),
+        ("nearest-exact", (1, 17, 40), dict(size=61), None, False, "to61"),
+        ("area", (1, 19, 41), dict(size=12), None, False, "to12"),
+        ("area", (2, 17, 9, 11), dict(size=(4, 5)), None, False, "to4x5"),
+        ("area", (1, 16, 5, 6, 7), dict(size=(2, 3, 3)), None, False, "to2x3x3"),
+        ("bilinear", (1, 259, 4, 5), dict(scale_factor=2.0), False, False, "x2"),
+        ("bilinear", (1, 256, 5, 4), dict(size=(7, 9)), True, False, "to7x9"),
+        ("bicubic", (1, 259, 4, 5), dict(scale_factor=1.7), False, False, "x1.7"),
+        ("nearest", (1, 256, 4, 5), dict(scale_factor=2.0), None, False, "x2"),
+        ("trilinear", (1, 259, 3, 3, 4), dict(scale_factor=2.0), False, False, "x2"),
+        ("bilinear", (1, 259, 8, 9), dict(scale_factor=0.5), False, True, "x0.5"),
+        ("bicubic", (1, 256, 9, 8), dict(size=(4, 3)), False, True, "to4x3"),
+        ("area", (1, 259, 8, 9), dict(size=(3, 4)), None, False, "to3x4"),
+    ]
+    for k, (mode, shape, spec, ac, aa, tag) in enumerate(cases):
+        params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                      align_corners=ac, recompute_scale_factor=None, antialias=aa)
+        name = f"channels_{mode}_{len(shape) - 2}d_c{shape[1]}_{tag}_{short(CL)}"
+        x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
+        interpolate_case(w, name, x, params, CL, special=(k % 2 == 1), huge=False)
 
 
 def pixel_cases(w):
@@ -344,6 +375,7 @@ def main():
     w = fw.Writer(out, args.seed)
     interpolate_cases(w)
     interpolate_more_cases(w)
+    interpolate_channel_cases(w)
     pixel_cases(w)
     max_pool_cases(w)
     unpool_cases(w)

@@ -100,54 +100,89 @@ fn fast_path_matches_the_reference() {
         let Some((call, opts, g)) = random_case(&mut rng, special) else {
             return TestResult::discard();
         };
-        let n: usize = call.shape.iter().product();
-        let lead = rng.range(0, 17);
-        let mut got = Guarded::<f32>::new(n, lead, 19);
-        let mut want = vec![ALT_SENTINEL; n];
-        let mut magnitude = vec![ALT_SENTINEL; n];
-        let layout = call.layout;
-        interpolate_backward(&g, &call.shape, layout, &opts, got.inner_mut()).unwrap();
-        let need = interpolate_backward_scratch_len(&call.shape, layout, &opts).unwrap();
-        let mut scratch = Guarded::<f32>::new(need, 5, 7);
-        let mut got_scratch = Guarded::<f32>::new(n, lead, 19);
-        let (gs, s) = (got_scratch.inner_mut(), scratch.inner_mut());
-        interpolate_backward_with_scratch(&g, &call.shape, layout, &opts, gs, s).unwrap();
-        reference::interpolate_backward(&g, &call.shape, layout, &opts, &mut want).unwrap();
-        reference::interpolate_backward(&abs(&g), &call.shape, layout, &opts, &mut magnitude)
-            .unwrap();
-        assert!(
-            got.bands_intact() && got_scratch.bands_intact() && scratch.bands_intact(),
-            "wrote outside grad_input or scratch: {opts:?} {:?}",
-            call.shape
-        );
-        if matches!(call.mode, M::Bicubic | M::Lanczos) {
-            // Negative weights: the reference on |g| can cancel below
-            // sum |w * g|; add a bound of the latter from the largest |g|
-            // and the most outputs reaching one input.
-            let out = interpolate_output_shape(&call.shape, &opts).unwrap();
-            let amax = g
-                .iter()
-                .filter(|v| v.is_finite())
-                .fold(0.0f32, |m, v| m.max(v.abs()));
-            let reach: f32 = (2..call.shape.len())
-                .map(|a| (out[a] as f32 / call.shape[a] as f32).ceil() + 4.0)
-                .product();
-            for m in &mut magnitude {
-                *m = m.abs() + amax * reach;
-            }
-        }
-        for (variant, got) in [("fast", &got), ("with_scratch", &got_scratch)] {
-            for (k, ((&a, &b), &m)) in got.inner().iter().zip(&want).zip(&magnitude).enumerate() {
-                assert!(
-                    close_enough(a, b, m),
-                    "element {k}: {variant} {a:e}, reference {b:e} (magnitude {m:e}); shape {:?} {layout:?} {opts:?}",
-                    call.shape
-                );
-            }
-        }
+        matches_the_reference(&mut rng, &call, &opts, &g);
         TestResult::passed()
     }
     check(prop, TESTS);
+}
+
+/// Channels-last calls of hundreds of channels (the scatter kernel's
+/// share of every mode): the fast path against the reference as in
+/// [`fast_path_matches_the_reference`], the spatial sides kept short.
+#[test]
+fn many_channels_match_the_reference() {
+    fn prop(seed: u64) -> TestResult {
+        let mut rng = Rng(seed);
+        let special = rng.coin();
+        let mode = rng.pick(&MODES);
+        let mut call = Call::random(&mut rng, mode);
+        call.layout = Layout::ChannelsLast;
+        call.shape[1] = rng.pick(&[256, 259]);
+        let rank = call.shape.len() - 2;
+        for side in &mut call.shape[2..] {
+            *side = (*side).min(if rank == 1 { 40 } else { 6 });
+        }
+        let opts = call.options();
+        let Ok(out) = interpolate_output_shape(&call.shape, &opts) else {
+            return TestResult::discard();
+        };
+        if out.numel() > 1 << 20 {
+            return TestResult::discard();
+        }
+        let g = gradients(&mut rng, out.numel(), special);
+        matches_the_reference(&mut rng, &call, &opts, &g);
+        TestResult::passed()
+    }
+    check(prop, TESTS / 3);
+}
+
+/// Both fast backwards of `call` on `g` against the reference: guard
+/// bands intact, every element within [`close_enough`].
+fn matches_the_reference(rng: &mut Rng, call: &Call, opts: &InterpolateOptions, g: &[f32]) {
+    let n: usize = call.shape.iter().product();
+    let lead = rng.range(0, 17);
+    let mut got = Guarded::<f32>::new(n, lead, 19);
+    let mut want = vec![ALT_SENTINEL; n];
+    let mut magnitude = vec![ALT_SENTINEL; n];
+    let layout = call.layout;
+    interpolate_backward(g, &call.shape, layout, opts, got.inner_mut()).unwrap();
+    let need = interpolate_backward_scratch_len(&call.shape, layout, opts).unwrap();
+    let mut scratch = Guarded::<f32>::new(need, 5, 7);
+    let mut got_scratch = Guarded::<f32>::new(n, lead, 19);
+    let (gs, s) = (got_scratch.inner_mut(), scratch.inner_mut());
+    interpolate_backward_with_scratch(g, &call.shape, layout, opts, gs, s).unwrap();
+    reference::interpolate_backward(g, &call.shape, layout, opts, &mut want).unwrap();
+    reference::interpolate_backward(&abs(g), &call.shape, layout, opts, &mut magnitude).unwrap();
+    assert!(
+        got.bands_intact() && got_scratch.bands_intact() && scratch.bands_intact(),
+        "wrote outside grad_input or scratch: {opts:?} {:?}",
+        call.shape
+    );
+    if matches!(call.mode, M::Bicubic | M::Lanczos) {
+        // Negative weights: the reference on |g| can cancel below
+        // sum |w * g|; add a bound of the latter from the largest |g|
+        // and the most outputs reaching one input.
+        let out = interpolate_output_shape(&call.shape, opts).unwrap();
+        let amax = g
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f32, |m, v| m.max(v.abs()));
+        let reach: f32 = (2..call.shape.len())
+            .map(|a| (out[a] as f32 / call.shape[a] as f32).ceil() + 4.0)
+            .product();
+        for m in &mut magnitude {
+            *m = m.abs() + amax * reach;
+        }
+    }
+    for (variant, got) in [("fast", &got), ("with_scratch", &got_scratch)] {
+        for (k, ((&a, &b), &m)) in got.inner().iter().zip(&want).zip(&magnitude).enumerate() {
+            assert!(
+                close_enough(a, b, m),
+                "element {k}: {variant} {a:e}, reference {b:e} (magnitude {m:e}); shape {:?} {layout:?} {opts:?}",
+                call.shape
+            );
+        }
+    }
 }
 
 /// Whether PyTorch's backward is the adjoint of its forward for this

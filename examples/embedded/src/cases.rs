@@ -1890,6 +1890,26 @@ pub static CASES: &[Case] = &[
             interpolate_backward(o, b, &[1, 3, 9, 9], CL, &opts)
         },
     },
+    // Channels-last pixels of 16 channels or more: the scatter kernel.
+    Case {
+        name: "interpolate_backward area 3x4 NaN inf CL 1x16x6x7",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            specials(b, 192);
+            let opts = InterpolateOptions::size(Area, [3, 4]);
+            interpolate_backward(o, b, &[1, 16, 6, 7], CL, &opts)
+        },
+    },
+    Case {
+        name: "interpolate_backward linear x2 CL 1x17x9",
+        op: Op::InterpolateBackward,
+        tolerance: SMOOTH,
+        run: |o, b| {
+            let opts = InterpolateOptions::scale_factor(Linear, [2.0]);
+            interpolate_backward(o, b, &[1, 17, 9], CL, &opts)
+        },
+    },
     Case {
         name: "avg_unpool_backward 3 stride 2 padding 1 NaN inf CF 1x3x4x5",
         op: Op::AvgUnpoolBackward,

@@ -145,6 +145,11 @@ impl Axis {
         }
     }
 
+    /// Whether the axis averages adaptive windows (mode area).
+    pub fn is_area(&self) -> bool {
+        matches!(self.kind, Kind::Area)
+    }
+
     /// A bound on the taps of one output, in constant time: the exact
     /// count for the fixed windows, the widest window for area and the
     /// antialiased modes; at least 1.

@@ -18,25 +18,30 @@
 //!    or an infinity through the exact per-tap gather (the blocks' zero
 //!    weights would spread it);
 //! 3. channels-last ([`channels_last`]): each input pixel's channel vectors
-//!    gathered from the output pixels reaching it.
+//!    gathered from the output pixels reaching it; for pixels of many
+//!    channels (1-d and area calls of 16 or more, any call of 256 or more)
+//!    ATen's scatter instead ([`channels_last_scatter`]), each output
+//!    pixel's vectors added into the input pixels it read.
 //!
 //! Rows wider than the tables are taken in runs of columns. Where one
 //! input takes more contributions than the tables hold (upscales past
 //! about 16x along D or H, antialiased or area windows past the column
 //! table), the call runs [`reference::interpolate_backward`](crate::reference::interpolate_backward).
 //!
-//! The sums run in another order than PyTorch's (per input, over the outer
-//! axes first, with the weights of the axes multiplied in another order),
-//! so the results agree with the reference within a tolerance: each
+//! The gathers' sums run in another order than PyTorch's (per input, over
+//! the outer axes first, with the weights of the axes multiplied in
+//! another order), so the results agree with the reference within a tolerance: each
 //! element within `1e-5` of the sum of the absolute values of its terms
 //! (`sum |w * g|`), the test suite's bound. The result does not depend on
 //! the lane width: every element takes the same operations in the same
-//! order (vector tails go through padded vectors).
+//! order (vector tails go through padded vectors or the same scalar
+//! operations), and the kernel is chosen by the call, not the lanes.
 
 mod axis;
 mod blocks;
 mod channels_first;
 mod channels_last;
+mod channels_last_scatter;
 mod pairs;
 mod table;
 mod with_scratch;
@@ -129,9 +134,18 @@ pub(crate) fn backward<L: CopyLane>(
         return crate::reference::interpolate_backward::scatter(g, grad_output, grad_input);
     };
     let units = Units::all(&plan);
-    match g.input.layout {
-        Layout::ChannelsFirst => channels_first::run::<L>(&plan, grad_output, units, grad_input),
-        Layout::ChannelsLast => channels_last::run::<L>(&plan, grad_output, units, grad_input),
+    run::<L>(&plan, grad_output, units, grad_input);
+}
+
+/// The plan's units `units` into `grad_input`, their piece, on the
+/// kernel for the plan's layout and channels.
+fn run<L: CopyLane>(plan: &Plan<'_>, grad_output: &[f32], units: Units, grad_input: &mut [f32]) {
+    match plan.i.layout {
+        _ if channels_last_scatter::takes(plan) => {
+            channels_last_scatter::run::<L>(plan, grad_output, units, grad_input)
+        }
+        Layout::ChannelsFirst => channels_first::run::<L>(plan, grad_output, units, grad_input),
+        Layout::ChannelsLast => channels_last::run::<L>(plan, grad_output, units, grad_input),
     }
 }
 
@@ -209,10 +223,7 @@ pub(crate) fn backward_units<L: CopyLane>(
         range: units,
         ..Units::all(&plan)
     };
-    match g.input.layout {
-        Layout::ChannelsFirst => channels_first::run::<L>(&plan, grad_output, units, grad_input),
-        Layout::ChannelsLast => channels_last::run::<L>(&plan, grad_output, units, grad_input),
-    }
+    run::<L>(&plan, grad_output, units, grad_input);
     true
 }
 
@@ -241,6 +252,10 @@ mod tests {
             (M::Bicubic, &[1, 3, 6, 35], &[12, 51], false),
             (M::Trilinear, &[1, 17, 3, 4, 19], &[4, 5, 38], false),
             (M::Area, &[1, 5, 9, 40], &[4, 17], false),
+            // Channels-last, the scatter's share: area and 1-d calls of 16
+            // channels or more.
+            (M::Area, &[1, 17, 9, 40], &[4, 17], false),
+            (M::Linear, &[1, 18, 41], &[97], false),
             (M::Bilinear, &[1, 3, 17, 40], &[8, 19], true),
             (M::Lanczos, &[1, 2, 9, 36], &[4, 20], true),
         ];
