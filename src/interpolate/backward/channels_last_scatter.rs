@@ -1,95 +1,64 @@
 //! Channels-last backward for pixels of many channels: ATen's scatter,
-//! one output pixel at a time, its channel vector multiplied by each tap's
-//! weight and added into the input pixels it read.
+//! each output pixel's channel vector multiplied by each tap's weight and
+//! added into the input pixels it read.
 //!
 //! ```text
 //! grad_input = 0
-//! for each batch item n, output row (od, oh):
-//!     rows = the (D tap, H tap) pairs of the row: input row, wd * wh
-//!     for each output column ow:
-//!         cols = ow's W taps: input column, ww
-//!         for (row, wdh) in rows, (iw, ww) in cols:
-//!             grad_input[n, row, iw, :] += (wdh * ww) * grad_output[n, od, oh, ow, :]
+//! for each run of output columns (their W taps in one Columns table):
+//!     for each batch item n, output row (od, oh), D tap (id, wd), H tap (ih, wh):
+//!         for each output column ow of the run, W tap (iw, ww):
+//!             grad_input[n, id, ih, iw, :] += (wd * wh * ww) * grad_output[n, od, oh, ow, :]
 //! ```
 //!
 //! Against the gather ([`super::channels_last`]) this reads each output
-//! vector once and needs no transposed table, at the price of a store per
-//! term; with a row of channels to carry (a few vectors or more) the
-//! stores stream and it is the faster one. The terms reach each element in
-//! output order, ATen's (taps of a repeated border index aside), each
+//! vector once per (D, H) tap and needs no transposed table, at the price
+//! of a store per term; with a pixel of many channels the loads and
+//! stores stream along a row and it is the faster one. Each term is
 //! formed as ATen forms it (`wd * wh * ww * g`) and added straight into
-//! `grad_input`: NaN and infinities land where PyTorch's do. Every lane
-//! takes a multiply and an add, the tail's scalars the same: the result
-//! does not depend on the lane width.
+//! `grad_input`, zero weights and repeated border indices included: NaN
+//! and infinities land where PyTorch's do. The terms reach each element
+//! in output order (ATen's) within a run of columns; an element that two
+//! runs reach takes the first run's terms for every row first, so its sum
+//! is grouped otherwise than PyTorch's and agrees within the tolerance
+//! [`interpolate_backward`](crate::interpolate_backward) states. Every
+//! lane takes a multiply and an add, the tail's scalars the same: the
+//! result does not depend on the lane width.
 
 use super::axis::Axis;
 use super::{Plan, Units};
 use crate::layout::Layout;
 use crate::simd::Lane;
 use crate::slices::{sub, sub_mut};
+use crate::stack::pick;
 
 /// The fewest channels for which the scatter beats the gather on 1-d and
 /// area calls.
 const MIN_CHANNELS: usize = 16;
 /// The fewest channels for which it beats the gather on every mode.
 const MIN_CHANNELS_ANY_MODE: usize = 256;
-/// The most W taps of one output the scatter takes.
+/// The most W taps of one output the scatter takes (each column's slots
+/// in [`Columns`], whose lengths are bytes).
 const MOST_COLUMN_TAPS: usize = 16;
-/// The most (D, H) tap pairs of one output row the scatter takes.
-const MOST_ROW_TAPS: usize = 32;
+/// W taps in one [`Columns`] table (a run of output columns).
+const COLUMN_ENTRIES: usize = pick(256, 32);
 
 /// Whether the plan's call runs here rather than through the gather:
-/// channels-last, the taps within this kernel's lists, and channels
+/// channels-last, the W taps within the table's slots, and channels
 /// enough that each output pixel's vectors outweigh its taps: 16 or more
 /// for 1-d and area calls (0.4-0.7x the gather's time in the SSE2 and
 /// AVX2 builds), 256 or more for every mode (below that the gather's
 /// register sums win the 2- and 3-d upscales). The choice depends on the
 /// call alone, not on the lane width.
 pub(crate) fn takes(p: &Plan<'_>) -> bool {
-    let [d, h, w] = &p.axes;
+    let w = &p.axes[2];
     let c = p.i.c;
     let pays = c >= MIN_CHANNELS_ANY_MODE || c >= MIN_CHANNELS && (p.i.rank == 1 || w.is_area());
-    p.i.layout == Layout::ChannelsLast
-        && pays
-        && w.most_taps() <= MOST_COLUMN_TAPS
-        && d.most_taps() * h.most_taps() <= MOST_ROW_TAPS
-}
-
-/// Up to `N` taps: a position and a weight.
-struct Taps<const N: usize> {
-    at: [usize; N],
-    weight: [f32; N],
-    len: usize,
-}
-
-impl<const N: usize> Taps<N> {
-    fn new() -> Self {
-        Taps {
-            at: [0; N],
-            weight: [0.0; N],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, at: usize, weight: f32) {
-        if let (Some(a), Some(w)) = (self.at.get_mut(self.len), self.weight.get_mut(self.len)) {
-            *a = at;
-            *w = weight;
-            self.len += 1;
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (usize, f32)> + '_ {
-        self.at
-            .iter()
-            .copied()
-            .zip(self.weight.iter().copied())
-            .take(self.len)
-    }
+    p.i.layout == Layout::ChannelsLast && pays && w.most_taps() <= MOST_COLUMN_TAPS
 }
 
 /// `dst[k] += w * g[k]` for every channel: vectors, then scalars (the
-/// same two roundings per element).
+/// same two roundings per element: a multiply, then an add, at any lane
+/// width).
 #[inline(always)]
 fn add_scaled<L: Lane>(g: &[f32], w: f32, dst: &mut [f32]) {
     let wv = L::splat(w);
@@ -100,6 +69,48 @@ fn add_scaled<L: Lane>(g: &[f32], w: f32, dst: &mut [f32]) {
     }
     for (d, &s) in out.into_remainder().iter_mut().zip(src.remainder()) {
         *d += w * s;
+    }
+}
+
+/// The W taps of a run of output columns: column `x` of the run has
+/// `len[x]` taps from `x * slots`, each an input column's first element
+/// in the row and a weight.
+struct Columns {
+    at: [u32; COLUMN_ENTRIES],
+    weight: [f32; COLUMN_ENTRIES],
+    len: [u8; COLUMN_ENTRIES],
+    slots: usize,
+}
+
+impl Columns {
+    /// The taps of output columns `x0..x1` of `w`, whose `(x1 - x0) *
+    /// slots` fit the table, input columns `c` elements apart.
+    fn fill(&mut self, w: &Axis, x0: usize, x1: usize, c: usize) {
+        for x in x0..x1 {
+            let first = (x - x0) * self.slots;
+            let mut k = 0;
+            w.for_each_tap(x, |ix, wx| {
+                let slot = (self.at.get_mut(first + k), self.weight.get_mut(first + k));
+                if let (Some(at), Some(weight)) = slot {
+                    *at = (ix * c) as u32;
+                    *weight = wx;
+                    k += 1;
+                }
+            });
+            if let Some(len) = self.len.get_mut(x - x0) {
+                *len = k as u8;
+            }
+        }
+    }
+
+    /// The taps of column `x` of the run.
+    #[inline(always)]
+    fn of(&self, x: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let first = x * self.slots;
+        let len = self.len.get(x).map_or(0, |&l| usize::from(l));
+        let at = self.at.get(first..first + len).unwrap_or_default();
+        let weight = self.weight.get(first..first + len).unwrap_or_default();
+        at.iter().zip(weight).map(|(&a, &w)| (a as usize, w))
     }
 }
 
@@ -120,32 +131,39 @@ pub(crate) fn run<L: Lane>(
     grad_input.fill(0.0);
     let per = units.per_plane.max(1);
     let items = units.range.start / per..units.range.end.div_ceil(per);
-    for n in items {
-        for z in 0..od {
-            for y in 0..oh {
-                let mut rows = Taps::<MOST_ROW_TAPS>::new();
-                d.for_each_tap(z, |iz, wz| {
-                    h.for_each_tap(y, |iy, wy| {
-                        if let Some(at) = units.offset(n, iz, iy, i) {
-                            rows.push(at, wz * wy);
-                        }
-                    })
-                });
-                if rows.len == 0 {
-                    continue;
-                }
-                let g = sub(grad_output, ((n * od + z) * oh + y) * out_row, out_row);
-                for (x, g) in g.chunks_exact(c).enumerate() {
-                    let mut cols = Taps::<MOST_COLUMN_TAPS>::new();
-                    w.for_each_tap(x, |ix, wx| cols.push(ix * c, wx));
-                    for (row, wdh) in rows.iter() {
-                        let dst = sub_mut(grad_input, row, in_row);
-                        for (col, wx) in cols.iter() {
-                            add_scaled::<L>(g, wdh * wx, sub_mut(dst, col, c));
-                        }
-                    }
+    let mut cols = Columns {
+        at: [0; COLUMN_ENTRIES],
+        weight: [0.0; COLUMN_ENTRIES],
+        len: [0; COLUMN_ENTRIES],
+        slots: w.most_taps(),
+    };
+    let run = (COLUMN_ENTRIES / cols.slots).max(1);
+    let mut x0 = 0;
+    while x0 < ow {
+        let x1 = (x0 + run).min(ow);
+        cols.fill(w, x0, x1, c);
+        for n in items.clone() {
+            for z in 0..od {
+                for y in 0..oh {
+                    let at = ((n * od + z) * oh + y) * out_row + x0 * c;
+                    let g = sub(grad_output, at, (x1 - x0) * c);
+                    d.for_each_tap(z, |iz, wz| {
+                        h.for_each_tap(y, |iy, wy| {
+                            let Some(row) = units.offset(n, iz, iy, i) else {
+                                return;
+                            };
+                            let dst = sub_mut(grad_input, row, in_row);
+                            let wdh = wz * wy;
+                            for (x, g) in g.chunks_exact(c).enumerate() {
+                                for (col, wx) in cols.of(x) {
+                                    add_scaled::<L>(g, wdh * wx, sub_mut(dst, col, c));
+                                }
+                            }
+                        })
+                    });
                 }
             }
         }
+        x0 = x1;
     }
 }
