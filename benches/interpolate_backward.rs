@@ -30,6 +30,8 @@ type Case = (&'static str, M, &'static [usize], f64, Option<bool>, bool);
 
 const BIG: &[usize] = &[1, 64, 128, 128];
 const CUBE: &[usize] = &[1, 16, 32, 32, 32];
+const LINE: &[usize] = &[2, 64, 4096];
+const DEEP: &[usize] = &[1, 256, 64, 64];
 
 const CASES: &[Case] = &[
     ("bilinear_x2", M::Bilinear, BIG, 2.0, Some(false), false),
@@ -37,6 +39,11 @@ const CASES: &[Case] = &[
     ("nearest_x2", M::Nearest, BIG, 2.0, None, false),
     ("trilinear_x2", M::Trilinear, CUBE, 2.0, Some(false), false),
     ("bilinear_aa_x0.5", M::Bilinear, BIG, 0.5, Some(false), true),
+    // Where channels-last takes the scatter: 1-d and area calls of 16
+    // channels or more, every mode from 256.
+    ("linear_1d_x2", M::Linear, LINE, 2.0, Some(false), false),
+    ("area_x0.5", M::Area, BIG, 0.5, None, false),
+    ("bilinear_x2_c256", M::Bilinear, DEEP, 2.0, Some(false), false),
 ];
 
 fn main() {

@@ -54,7 +54,9 @@ pub(crate) fn axpy<L: Lane>(row: &mut [f32], w: f32, src: &[f32], first: bool) {
     }
 }
 
-/// Runs the plan's problem, channels-first.
+/// Runs the plan's problem, channels-first (out of line: its tables
+/// are not on the stack of calls that take another kernel).
+#[inline(never)]
 pub(crate) fn run<L: CopyLane>(
     p: &Plan<'_>,
     grad_output: &[f32],

@@ -71,7 +71,9 @@ fn tail<L: Lane>(px: &Pixel<'_>, g: &[f32], c: usize, c0: usize, dst: &mut [f32]
     }
 }
 
-/// Runs the plan's problem, channels-last.
+/// Runs the plan's problem, channels-last (out of line: its tables are
+/// not on the stack of calls that take another kernel).
+#[inline(never)]
 pub(crate) fn run<L: Lane>(
     p: &Plan<'_>,
     grad_output: &[f32],

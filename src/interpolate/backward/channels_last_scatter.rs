@@ -56,18 +56,11 @@ pub(crate) fn takes(p: &Plan<'_>) -> bool {
     p.i.layout == Layout::ChannelsLast && pays && w.most_taps() <= MOST_COLUMN_TAPS
 }
 
-/// `dst[k] += w * g[k]` for every channel: vectors, then scalars (the
-/// same two roundings per element: a multiply, then an add, at any lane
-/// width).
+/// `dst[k] += w * g[k]` for every channel: a multiply, then an add, per
+/// element (the compiler's vectors; no lane width in the result).
 #[inline(always)]
-fn add_scaled<L: Lane>(g: &[f32], w: f32, dst: &mut [f32]) {
-    let wv = L::splat(w);
-    let mut src = g.chunks_exact(L::LANES);
-    let mut out = dst.chunks_exact_mut(L::LANES);
-    for (d, s) in (&mut out).zip(&mut src) {
-        (L::load(d) + wv * L::load(s)).store(d);
-    }
-    for (d, &s) in out.into_remainder().iter_mut().zip(src.remainder()) {
+fn add_scaled(g: &[f32], w: f32, dst: &mut [f32]) {
+    for (d, &s) in dst.iter_mut().zip(g) {
         *d += w * s;
     }
 }
@@ -156,7 +149,7 @@ pub(crate) fn run<L: Lane>(
                             let wdh = wz * wy;
                             for (x, g) in g.chunks_exact(c).enumerate() {
                                 for (col, wx) in cols.of(x) {
-                                    add_scaled::<L>(g, wdh * wx, sub_mut(dst, col, c));
+                                    add_scaled(g, wdh * wx, sub_mut(dst, col, c));
                                 }
                             }
                         })

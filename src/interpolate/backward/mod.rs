@@ -23,10 +23,11 @@
 //!    ATen's scatter instead ([`channels_last_scatter`]), each output
 //!    pixel's vectors added into the input pixels it read.
 //!
-//! Rows wider than the tables are taken in runs of columns. Where one
-//! input takes more contributions than the tables hold (upscales past
-//! about 16x along D or H, antialiased or area windows past the column
-//! table), the call runs [`reference::interpolate_backward`](crate::reference::interpolate_backward).
+//! Rows wider than the tables are taken in runs of columns. Where a
+//! gather's input takes more contributions than its tables hold (upscales
+//! past about 16x along D or H, antialiased or area windows past the
+//! column table), the call runs [`reference::interpolate_backward`](crate::reference::interpolate_backward);
+//! the scatter has no such limit (up to 16 W taps per output).
 //!
 //! The gathers' sums run in another order than PyTorch's (per input, over
 //! the outer axes first, with the weights of the axes multiplied in
@@ -100,26 +101,29 @@ pub(crate) struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// The plan of `g`, or `None` when an input takes more contributions
-    /// than the tables hold.
+    /// The plan of `g`, or `None` when it takes a gather and an input
+    /// takes more contributions than the gather's tables hold.
     fn new(g: &'a InterpolateGeometry) -> Option<Plan<'a>> {
-        let axes = Axis::all(g);
-        for (a, axis) in axes.iter().enumerate() {
+        let plan = Plan {
+            i: &g.input,
+            o: &g.output,
+            axes: Axis::all(g),
+        };
+        (channels_last_scatter::takes(&plan) || plan.gather_fits()).then_some(plan)
+    }
+
+    /// Whether the gathers' transposed tables hold every input's
+    /// contributions (a pass over every axis's inputs, which the scatter
+    /// does not need).
+    fn gather_fits(&self) -> bool {
+        self.axes.iter().enumerate().all(|(a, axis)| {
             let (count, span) = axis.widest();
-            let fits = if a + 1 < MAX_SPATIAL {
+            if a + 1 < MAX_SPATIAL {
                 count <= MAX_CONTRIBUTIONS
             } else {
                 count <= TABLE_ENTRIES
-                    && (g.input.layout == Layout::ChannelsLast || span <= channels_first::ROW)
-            };
-            if !fits {
-                return None;
+                    && (self.i.layout == Layout::ChannelsLast || span <= channels_first::ROW)
             }
-        }
-        Some(Plan {
-            i: &g.input,
-            o: &g.output,
-            axes,
         })
     }
 }
