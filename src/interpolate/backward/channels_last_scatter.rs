@@ -43,7 +43,8 @@ const MOST_COLUMN_TAPS: usize = 16;
 const COLUMN_ENTRIES: usize = pick(256, 32);
 
 /// Whether the plan's call runs here rather than through the gather:
-/// channels-last, the W taps within the table's slots, and channels
+/// channels-last, the W taps within the table's slots, an input row's
+/// elements indexed by a `u32` (the table's offsets), and channels
 /// enough that each output pixel's vectors outweigh its taps: 16 or more
 /// for 1-d and area calls (0.4-0.7x the gather's time in the SSE2 and
 /// AVX2 builds), 256 or more for every mode (below that the gather's
@@ -53,7 +54,10 @@ pub(crate) fn takes(p: &Plan<'_>) -> bool {
     let w = &p.axes[2];
     let c = p.i.c;
     let pays = c >= MIN_CHANNELS_ANY_MODE || c >= MIN_CHANNELS && (p.i.rank == 1 || w.is_area());
-    p.i.layout == Layout::ChannelsLast && pays && w.most_taps() <= MOST_COLUMN_TAPS
+    let row_fits = p.i.spatial[2]
+        .checked_mul(c)
+        .is_some_and(|n| u32::try_from(n).is_ok());
+    p.i.layout == Layout::ChannelsLast && pays && row_fits && w.most_taps() <= MOST_COLUMN_TAPS
 }
 
 /// `dst[k] += w * g[k]` for every channel: a multiply, then an add, per

@@ -31,12 +31,14 @@
 //!
 //! The gathers' sums run in another order than PyTorch's (per input, over
 //! the outer axes first, with the weights of the axes multiplied in
-//! another order), so the results agree with the reference within a tolerance: each
-//! element within `1e-5` of the sum of the absolute values of its terms
-//! (`sum |w * g|`), the test suite's bound. The result does not depend on
-//! the lane width: every element takes the same operations in the same
-//! order (vector tails go through padded vectors or the same scalar
-//! operations), and the kernel is chosen by the call, not the lanes.
+//! another order), and the scatter regroups elements at the edges of its
+//! column runs, so the results agree with the reference within a
+//! tolerance: each element within `1e-5` of the sum of the absolute
+//! values of its terms (`sum |w * g|`), the test suite's bound. The result
+//! does not depend on the lane width: every element takes the same
+//! operations in the same order (vector tails go through padded vectors or
+//! the same scalar operations), and the kernel is chosen by the call, not
+//! the lanes.
 
 mod axis;
 mod blocks;
