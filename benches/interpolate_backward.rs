@@ -43,7 +43,14 @@ const CASES: &[Case] = &[
     // channels or more, every mode from 256.
     ("linear_1d_x2", M::Linear, LINE, 2.0, Some(false), false),
     ("area_x0.5", M::Area, BIG, 0.5, None, false),
-    ("bilinear_x2_c256", M::Bilinear, DEEP, 2.0, Some(false), false),
+    (
+        "bilinear_x2_c256",
+        M::Bilinear,
+        DEEP,
+        2.0,
+        Some(false),
+        false,
+    ),
 ];
 
 fn main() {
