@@ -60,16 +60,20 @@ def grad_for(w, name, shape, special=False, huge=True):
     return torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
 
 
-def interpolate_case(w, name, x, params, layout, special=False, huge=True):
-    """One interpolate_backward case: `x` logical, `params` the F.interpolate kwargs."""
+def interpolate_case(w, name, x, params, layout, special=False, huge=True, rounding=False):
+    """One interpolate_backward case: `x` logical, `params` the F.interpolate
+    kwargs; `rounding`: the tolerance of an output gradient near f32::MAX
+    (`rounding_of`)."""
     xm = in_memory_format(x, layout).requires_grad_(True)
     y = F.interpolate(xm, **params)
     g = in_memory_format(grad_for(w, name, tuple(y.shape), special, huge), layout)
     (gi,) = torch.autograd.grad(y, xm, g)
-    params = dict(params, layout=layout)
+    tol = GRAD_SMOOTH
+    if rounding:
+        tol = (GRAD_SMOOTH[0], f"{max(1e-5, 4 * rounding_of(params, xm, g, gi)):.3g}")
     w.save("interpolate_backward", name,
            {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
-           params, GRAD_SMOOTH)
+           dict(params, layout=layout), tol)
 
 
 def interpolate_cases(w):
@@ -118,16 +122,7 @@ def interpolate_more_cases(w):
                               align_corners=ac, recompute_scale_factor=None, antialias=aa)
                 name = f"special_{mode}_{tag}{'_huge' if huge else ''}_{short(layout)}"
                 x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
-                xm = in_memory_format(x, layout).requires_grad_(True)
-                y = F.interpolate(xm, **params)
-                g = in_memory_format(grad_for(w, name, tuple(y.shape), True, huge), layout)
-                (gi,) = torch.autograd.grad(y, xm, g)
-                tol = GRAD_SMOOTH
-                if huge:
-                    tol = (GRAD_SMOOTH[0], f"{max(1e-5, 4 * rounding_of(params, xm, g, gi)):.3g}")
-                w.save("interpolate_backward", name,
-                       {"grad_output": physical(g, layout), "grad_input": physical(gi, layout)},
-                       dict(params, layout=layout), tol)
+                interpolate_case(w, name, x, params, layout, special=True, huge=huge, rounding=huge)
     for k, (mode, shape, spec, ac, aa, tag) in enumerate(fw.WIDE_INTERP):
         layout = (CF, CL)[k % 2]
         params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
@@ -142,7 +137,8 @@ def interpolate_channel_cases(w):
     """Channels-last calls of many channels, where the crate scatters as
     PyTorch does (1-d and area calls of 16 channels or more, any call of
     256 or more), a vector tail in every count; every other one with NaN,
-    +-inf and subnormals in the output gradient."""
+    +-inf and subnormals in the output gradient, and three with values near
+    f32::MAX as well."""
     cases = [
         # (mode, shape, spec, align_corners, antialias, tag)
         ("linear", (2, 19, 37), dict(scale_factor=2.0), False, False, "x2"),
@@ -167,6 +163,14 @@ def interpolate_channel_cases(w):
         name = f"channels_{mode}_{len(shape) - 2}d_c{shape[1]}_{tag}_{short(CL)}"
         x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
         interpolate_case(w, name, x, params, CL, special=(k % 2 == 1), huge=False)
+    # Values near f32::MAX among the special ones, on a call of each kind
+    # that scatters (1-d, area, 256+ channels).
+    for mode, shape, spec, ac, aa, tag in [cases[0], cases[5], cases[7]]:
+        params = dict(mode=mode, size=spec.get("size"), scale_factor=spec.get("scale_factor"),
+                      align_corners=ac, recompute_scale_factor=None, antialias=aa)
+        name = f"channels_{mode}_{len(shape) - 2}d_c{shape[1]}_{tag}_huge_{short(CL)}"
+        x = torch.from_numpy(w.rng(name).standard_normal(shape).astype(np.float32))
+        interpolate_case(w, name, x, params, CL, special=True, huge=True, rounding=True)
 
 
 def pixel_cases(w):
