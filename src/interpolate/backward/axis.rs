@@ -191,7 +191,13 @@ impl Axis {
     /// from where the scale puts them, so that a sweep over a row of
     /// thousands of inputs costs a few window computations per input.
     pub fn outputs_reaching(&self, i: usize) -> (usize, usize) {
-        let guess = (i as u128 * self.output as u128 / self.input.max(1) as u128) as usize;
+        let input = self.input.max(1);
+        // In `usize` where the product fits (a division instruction, not
+        // `u128`'s library call).
+        let guess = match i.checked_mul(self.output) {
+            Some(p) => p / input,
+            None => (i as u128 * self.output as u128 / input as u128) as usize,
+        };
         let first = partition_point_near(self.output, guess, |o| self.reach(o).1 <= i);
         let width = self.output / self.input.max(1) + 1;
         let end = first
