@@ -74,10 +74,13 @@ pub(crate) fn run<L: CopyLane>(
     // The H axis's contributions, a table of input rows at a time.
     let mut rows = ColumnTable::new();
     let mut column = 0;
+    // Columns to try in the next run: up to twice the last run's, so that
+    // where the blocks hold only short runs each column is filled into
+    // a table about three times, not once per halving from the widest.
+    let mut most = usize::MAX;
     while column < in_w {
         // As many columns as the blocks hold (or, below one block, the
         // per-tap gather alone).
-        let mut most = usize::MAX;
         let (end, dense) = loop {
             let end = table.fill(&p.axes[2], column, ROW, most);
             if blocks.build(&table) {
@@ -96,7 +99,13 @@ pub(crate) fn run<L: CopyLane>(
         // prefetchers).
         let mut row0 = 0;
         while row0 < in_h {
-            let row_end = rows.fill(&p.axes[1], row0, usize::MAX, usize::MAX);
+            // (Kept from the last run of columns where it holds these
+            // rows: every input row, unless there are more than fit.)
+            let row_end = if rows.first == row0 && rows.end > row0 {
+                rows.end
+            } else {
+                rows.fill(&p.axes[1], row0, usize::MAX, usize::MAX)
+            };
             for plane in 0..planes {
                 for id in 0..in_d {
                     let cd = Contributions::of(&p.axes[0], id);
@@ -131,6 +140,7 @@ pub(crate) fn run<L: CopyLane>(
             row0 = row_end;
         }
         let _ = out_d;
+        most = (end - column).saturating_mul(2);
         column = end;
     }
 }
