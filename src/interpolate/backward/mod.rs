@@ -16,12 +16,14 @@
 //!    broadcast buffer elements ([`blocks`], repeating blocks stored once),
 //!    nearest x2 as an unzip and an add ([`pairs`]), and a row holding NaN
 //!    or an infinity through the exact per-tap gather (the blocks' zero
-//!    weights would spread it);
+//!    weights would spread it); 1-d calls of at most 16 rows through
+//!    ATen's scatter ([`scatter`]), whose per-tap adds cost less than
+//!    tables so few rows share;
 //! 3. channels-last ([`channels_last`]): each input pixel's channel vectors
 //!    gathered from the output pixels reaching it; for pixels of many
 //!    channels (1-d and area calls of 16 or more, any call of 256 or more)
-//!    ATen's scatter instead ([`channels_last_scatter`]), each output
-//!    pixel's vectors added into the input pixels it read.
+//!    the scatter instead, each output pixel's vectors added into the
+//!    input pixels it read.
 //!
 //! Rows wider than the tables are taken in runs of columns. Where a
 //! gather's input takes more contributions than its tables hold (upscales
@@ -44,8 +46,8 @@ mod axis;
 mod blocks;
 mod channels_first;
 mod channels_last;
-mod channels_last_scatter;
 mod pairs;
+mod scatter;
 mod table;
 mod with_scratch;
 
@@ -111,7 +113,7 @@ impl<'a> Plan<'a> {
             o: &g.output,
             axes: Axis::all(g),
         };
-        (channels_last_scatter::takes(&plan) || plan.gather_fits()).then_some(plan)
+        (scatter::takes(&plan) || plan.gather_fits()).then_some(plan)
     }
 
     /// Whether the gathers' transposed tables hold every input's
@@ -147,9 +149,7 @@ pub(crate) fn backward<L: CopyLane>(
 /// kernel for the plan's layout and channels.
 fn run<L: CopyLane>(plan: &Plan<'_>, grad_output: &[f32], units: Units, grad_input: &mut [f32]) {
     match plan.i.layout {
-        _ if channels_last_scatter::takes(plan) => {
-            channels_last_scatter::run::<L>(plan, grad_output, units, grad_input)
-        }
+        _ if scatter::takes(plan) => scatter::run::<L>(plan, grad_output, units, grad_input),
         Layout::ChannelsFirst => channels_first::run::<L>(plan, grad_output, units, grad_input),
         Layout::ChannelsLast => channels_last::run::<L>(plan, grad_output, units, grad_input),
     }
@@ -262,6 +262,8 @@ mod tests {
             // channels or more.
             (M::Area, &[1, 17, 9, 40], &[4, 17], false),
             (M::Linear, &[1, 18, 41], &[97], false),
+            // Channels-first 1-d: past the scatter's 16 rows, the gather.
+            (M::Linear, &[1, 33, 41], &[97], false),
             (M::Bilinear, &[1, 3, 17, 40], &[8, 19], true),
             (M::Lanczos, &[1, 2, 9, 36], &[4, 20], true),
         ];

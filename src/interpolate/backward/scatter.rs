@@ -1,6 +1,6 @@
-//! Channels-last backward for pixels of many channels: ATen's scatter,
-//! each output pixel's channel vector multiplied by each tap's weight and
-//! added into the input pixels it read.
+//! ATen's scatter, each output pixel's elements multiplied by each tap's
+//! weight and added into the input pixels it read: for channels-last
+//! pixels of many channels, and channels-first 1-d calls of few rows.
 //!
 //! ```text
 //! grad_input = 0
@@ -10,10 +10,16 @@
 //!             grad_input[n, id, ih, iw, :] += (wd * wh * ww) * grad_output[n, od, oh, ow, :]
 //! ```
 //!
+//! (A channels-first 1-d call runs as a channels-last one of one channel,
+//! its planes the batch items: the same memory.)
+//!
 //! Against the gather ([`super::channels_last`]) this reads each output
 //! vector once per (D, H) tap and needs no transposed table, at the price
 //! of a store per term; with a pixel of many channels the loads and
-//! stores stream along a row and it is the faster one. Each term is
+//! stores stream along a row and it is the faster one. Channels-first,
+//! the gather's transposed tables ([`super::channels_first`]) cost more
+//! per input column than a scalar add per tap unless many rows share
+//! them: in 1-d, only the rows of one call do. Each term is
 //! formed as ATen forms it (`wd * wh * ww * g`) and added straight into
 //! `grad_input`, zero weights and repeated border indices included: NaN
 //! and infinities land where PyTorch's do. The terms reach each element
@@ -36,15 +42,22 @@ use crate::stack::pick;
 const MIN_CHANNELS: usize = 16;
 /// The fewest channels for which it beats the gather on every mode.
 const MIN_CHANNELS_ANY_MODE: usize = 256;
+/// The most rows (`N * C` planes) of a channels-first 1-d call the
+/// scatter takes: up to 16 it took 0.1-0.7x the gather's time in the SSE2
+/// build and 0.1-0.9x in the AVX2 one (0.02x on rows of 500,000); at 24-32
+/// rows the gather's nearest x2 (an unzip of pairs) wins by 1.2-1.5x
+/// (AVX2), and from 128 rows its x2 scales win by 1.2-12x.
+const MAX_ROWS: usize = 16;
 /// The most W taps of one output the scatter takes (each column's slots
 /// in [`Columns`], whose lengths are bytes).
 const MOST_COLUMN_TAPS: usize = 16;
 /// W taps in one [`Columns`] table (a run of output columns).
 const COLUMN_ENTRIES: usize = pick(256, 32);
 
-/// Whether the plan's call runs here rather than through the gather:
-/// channels-last, the W taps within the table's slots, an input row's
-/// elements indexed by a `u32` (the table's offsets), and channels
+/// Whether the plan's call runs here rather than through the gather: the
+/// W taps within the table's slots, an input row's elements indexed by a
+/// `u32` (the table's offsets), and either a channels-first 1-d call of
+/// at most [`MAX_ROWS`] rows, or a channels-last call with channels
 /// enough that each output pixel's vectors outweigh its taps: 16 or more
 /// for 1-d and area calls (0.4-0.7x the gather's time in the SSE2 and
 /// AVX2 builds), 256 or more for every mode (below that the gather's
@@ -55,9 +68,13 @@ pub(crate) fn takes(p: &Plan<'_>) -> bool {
     let c = p.i.c;
     let pays = c >= MIN_CHANNELS_ANY_MODE || c >= MIN_CHANNELS && (p.i.rank == 1 || w.is_area());
     let row_fits = p.i.spatial[2]
-        .checked_mul(c)
+        .checked_mul(p.i.pixel())
         .is_some_and(|n| u32::try_from(n).is_ok());
-    p.i.layout == Layout::ChannelsLast && pays && row_fits && w.most_taps() <= MOST_COLUMN_TAPS
+    let takes_layout = match p.i.layout {
+        Layout::ChannelsLast => pays,
+        Layout::ChannelsFirst => p.i.rank == 1 && p.i.memory_planes() <= MAX_ROWS,
+    };
+    takes_layout && row_fits && w.most_taps() <= MOST_COLUMN_TAPS
 }
 
 /// `dst[k] += w * g[k]` for every channel: a multiply, then an add, per
@@ -66,6 +83,20 @@ pub(crate) fn takes(p: &Plan<'_>) -> bool {
 fn add_scaled(g: &[f32], w: f32, dst: &mut [f32]) {
     for (d, &s) in dst.iter_mut().zip(g) {
         *d += w * s;
+    }
+}
+
+/// `dst[col] += (wdh * ww) * g[x]` for each output `x` of the run and
+/// each W tap `(col, ww)` of it: [`add_scaled`] for pixels of one
+/// element, without a slice per term.
+#[inline(always)]
+fn add_scaled_each(g: &[f32], wdh: f32, cols: &Columns, dst: &mut [f32]) {
+    for (x, &g) in g.iter().enumerate() {
+        for (col, wx) in cols.of(x) {
+            if let Some(d) = dst.get_mut(col) {
+                *d += wdh * wx * g;
+            }
+        }
     }
 }
 
@@ -120,7 +151,9 @@ pub(crate) fn run<L: Lane>(
     grad_input: &mut [f32],
 ) {
     let (i, o) = (p.i, p.o);
-    let c = i.c;
+    // Elements per pixel: the channels-last call's channels, or one (a
+    // channels-first row, its planes as the batch items).
+    let c = i.pixel();
     let [od, oh, ow] = o.spatial;
     let in_row = i.spatial[2] * c;
     let out_row = ow * c;
@@ -151,6 +184,10 @@ pub(crate) fn run<L: Lane>(
                             };
                             let dst = sub_mut(grad_input, row, in_row);
                             let wdh = wz * wy;
+                            if c == 1 {
+                                add_scaled_each(g, wdh, &cols, dst);
+                                return;
+                            }
                             for (x, g) in g.chunks_exact(c).enumerate() {
                                 for (col, wx) in cols.of(x) {
                                     add_scaled(g, wdh * wx, sub_mut(dst, col, c));
