@@ -28,6 +28,9 @@ use crate::simd::{Lane, load_narrow};
 /// least `kernel volume * C_in/groups * round_up(C_out/groups, MR * L::LANES)`;
 /// channels-first `staging` holds grad_output's channels of a group
 /// transposed (when more than one) and then the input's (when more than one).
+/// (Out of line: its frame is not on the stack of the input gradient's
+/// kernels, which run before it.)
+#[inline(never)]
 pub(super) fn grad_weight<L: Lane, const MR: usize, const NR: usize>(
     operands: BackwardOperands<'_>,
     out: &mut [f32],
