@@ -91,9 +91,15 @@ fn add_scaled(g: &[f32], w: f32, dst: &mut [f32]) {
 /// element, without a slice per term.
 #[inline(always)]
 fn add_scaled_each(g: &[f32], wdh: f32, cols: &Columns, dst: &mut [f32]) {
-    for (x, &g) in g.iter().enumerate() {
-        for (col, wx) in cols.of(x) {
-            if let Some(d) = dst.get_mut(col) {
+    let slots = cols.slots;
+    let taps = cols
+        .at
+        .chunks_exact(slots)
+        .zip(cols.weight.chunks_exact(slots));
+    for ((&g, &len), (at, weight)) in g.iter().zip(&cols.len).zip(taps) {
+        let len = usize::from(len).min(slots);
+        for (&col, &wx) in at[..len].iter().zip(&weight[..len]) {
+            if let Some(d) = dst.get_mut(col as usize) {
                 *d += wdh * wx * g;
             }
         }
