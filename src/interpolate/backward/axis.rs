@@ -104,44 +104,56 @@ impl Axis {
     /// Calls `f(input index, weight)` for each tap of output `o`, in ATen's order.
     #[inline]
     pub fn for_each_tap(&self, o: usize, mut f: impl FnMut(usize, f32)) {
+        self.for_each_tap_in(o..o + 1, |_, index, w| f(index, w));
+    }
+
+    /// Calls `f(output, input index, weight)` for each tap of each output
+    /// of `outputs`, in output order and ATen's order within one: the
+    /// mode's match taken once for the range, not per output.
+    #[inline]
+    pub fn for_each_tap_in(
+        &self,
+        outputs: core::ops::Range<usize>,
+        mut f: impl FnMut(usize, usize, f32),
+    ) {
         let (input, output) = (self.input, self.output);
         match self.kind {
-            Kind::Identity => f(o, 1.0),
-            Kind::Nearest { exact, scale } => f(
-                nearest_source_index(exact, true, o, input, output, scale),
-                1.0,
-            ),
+            Kind::Identity => outputs.for_each(|o| f(o, o, 1.0)),
+            Kind::Nearest { exact, scale } => outputs.for_each(|o| {
+                let index = nearest_source_index(exact, true, o, input, output, scale);
+                f(o, index, 1.0)
+            }),
             Kind::Linear {
                 scale,
                 align_corners,
                 fused,
-            } => {
+            } => outputs.for_each(|o| {
                 let t = linear_taps(o, input, output, scale, align_corners, fused);
-                f(t.index[0], t.weight[0]);
-                f(t.index[1], t.weight[1]);
-            }
+                f(o, t.index[0], t.weight[0]);
+                f(o, t.index[1], t.weight[1]);
+            }),
             Kind::Cubic {
                 scale,
                 align_corners,
-            } => {
+            } => outputs.for_each(|o| {
                 let t = cubic_taps(o, input, scale, align_corners, false);
                 for (&index, &w) in t.index.iter().zip(&t.weight) {
-                    f(index, w);
+                    f(o, index, w);
                 }
-            }
-            Kind::Area => {
+            }),
+            Kind::Area => outputs.for_each(|o| {
                 let (start, end) = (start_index(o, output, input), end_index(o, output, input));
                 let w = 1.0 / (end - start) as f32;
                 for index in start..end {
-                    f(index, w);
+                    f(o, index, w);
                 }
-            }
-            Kind::Antialias(axis) => {
+            }),
+            Kind::Antialias(axis) => outputs.for_each(|o| {
                 let t = axis.taps(o);
                 for j in 0..t.xsize {
-                    f(t.xmin + j, t.weight(j));
+                    f(o, t.xmin + j, t.weight(j));
                 }
-            }
+            }),
         }
     }
 
@@ -223,13 +235,11 @@ impl Axis {
         end: usize,
         mut f: impl FnMut(usize, f32),
     ) {
-        for o in first..end {
-            self.for_each_tap(o, |index, w| {
-                if index == i {
-                    f(o, w)
-                }
-            });
-        }
+        self.for_each_tap_in(first..end, |o, index, w| {
+            if index == i {
+                f(o, w)
+            }
+        });
     }
 
     /// The most contributions any input receives, and the widest range

@@ -120,21 +120,26 @@ impl Columns {
     /// The taps of output columns `x0..x1` of `w`, whose `(x1 - x0) *
     /// slots` fit the table, input columns `c` elements apart.
     fn fill(&mut self, w: &Axis, x0: usize, x1: usize, c: usize) {
-        for x in x0..x1 {
-            let first = (x - x0) * self.slots;
-            let mut k = 0;
-            w.for_each_tap(x, |ix, wx| {
-                let slot = (self.at.get_mut(first + k), self.weight.get_mut(first + k));
-                if let (Some(at), Some(weight)) = slot {
-                    *at = (ix * c) as u32;
-                    *weight = wx;
-                    k += 1;
-                }
-            });
-            if let Some(len) = self.len.get_mut(x - x0) {
-                *len = k as u8;
-            }
+        let slots = self.slots;
+        if let Some(len) = self.len.get_mut(..x1 - x0) {
+            len.fill(0);
         }
+        w.for_each_tap_in(x0..x1, |x, ix, wx| {
+            let Some(len) = self
+                .len
+                .get_mut(x - x0)
+                .filter(|len| usize::from(**len) < slots)
+            else {
+                return;
+            };
+            let slot = (x - x0) * slots + usize::from(*len);
+            let slot = (self.at.get_mut(slot), self.weight.get_mut(slot));
+            if let (Some(at), Some(weight)) = slot {
+                *at = (ix * c) as u32;
+                *weight = wx;
+                *len += 1;
+            }
+        });
     }
 
     /// The taps of column `x` of the run.
