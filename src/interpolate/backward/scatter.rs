@@ -91,14 +91,8 @@ fn add_scaled(g: &[f32], w: f32, dst: &mut [f32]) {
 /// element, without a slice per term.
 #[inline(always)]
 fn add_scaled_each(g: &[f32], wdh: f32, cols: &Columns, dst: &mut [f32]) {
-    let slots = cols.slots;
-    let taps = cols
-        .at
-        .chunks_exact(slots)
-        .zip(cols.weight.chunks_exact(slots));
-    for ((&g, &len), (at, weight)) in g.iter().zip(&cols.len).zip(taps) {
-        let len = usize::from(len).min(slots);
-        for (&col, &wx) in at[..len].iter().zip(&weight[..len]) {
+    for (&g, (at, weight)) in g.iter().zip(cols.taps()) {
+        for (&col, &wx) in at.iter().zip(weight) {
             if let Some(d) = dst.get_mut(col as usize) {
                 *d += wdh * wx * g;
             }
@@ -113,6 +107,7 @@ struct Columns {
     at: [u32; COLUMN_ENTRIES],
     weight: [f32; COLUMN_ENTRIES],
     len: [u8; COLUMN_ENTRIES],
+    /// Slots per column: the axis's [`Axis::most_taps`], at least 1.
     slots: usize,
 }
 
@@ -142,14 +137,20 @@ impl Columns {
         });
     }
 
-    /// The taps of column `x` of the run.
+    /// Each output column's taps in run order: the input columns'
+    /// first elements and the weights.
     #[inline(always)]
-    fn of(&self, x: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
-        let first = x * self.slots;
-        let len = self.len.get(x).map_or(0, |&l| usize::from(l));
-        let at = self.at.get(first..first + len).unwrap_or_default();
-        let weight = self.weight.get(first..first + len).unwrap_or_default();
-        at.iter().zip(weight).map(|(&a, &w)| (a as usize, w))
+    fn taps(&self) -> impl Iterator<Item = (&[u32], &[f32])> + '_ {
+        let slots = self.slots;
+        let at = self.at.chunks_exact(slots);
+        let weight = self.weight.chunks_exact(slots);
+        self.len
+            .iter()
+            .zip(at.zip(weight))
+            .map(move |(&len, (at, weight))| {
+                let len = usize::from(len).min(slots);
+                (&at[..len], &weight[..len])
+            })
     }
 }
 
@@ -199,9 +200,9 @@ pub(crate) fn run<L: Lane>(
                                 add_scaled_each(g, wdh, &cols, dst);
                                 return;
                             }
-                            for (x, g) in g.chunks_exact(c).enumerate() {
-                                for (col, wx) in cols.of(x) {
-                                    add_scaled(g, wdh * wx, sub_mut(dst, col, c));
+                            for (g, (at, weight)) in g.chunks_exact(c).zip(cols.taps()) {
+                                for (&col, &wx) in at.iter().zip(weight) {
+                                    add_scaled(g, wdh * wx, sub_mut(dst, col as usize, c));
                                 }
                             }
                         })
