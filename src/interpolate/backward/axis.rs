@@ -241,20 +241,6 @@ impl Axis {
             }
         });
     }
-
-    /// The most contributions any input receives, and the widest range
-    /// of outputs reaching one input.
-    pub fn widest(&self) -> (usize, usize) {
-        let (mut count, mut span) = (0, 0);
-        for i in 0..self.input {
-            let (first, end) = self.outputs_reaching(i);
-            let mut k = 0;
-            self.for_each_contribution_of(i, first, end, |_, _| k += 1);
-            count = count.max(k);
-            span = span.max(end - first);
-        }
-        (count, span)
-    }
 }
 
 /// The first `k` in `0..len` for which `pred(k)` is false (`pred` true

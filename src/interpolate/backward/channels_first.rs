@@ -113,15 +113,15 @@ pub(crate) fn run<L: CopyLane>(
                         let Some(at) = units.offset(plane, id, ih, i) else {
                             continue;
                         };
-                        let ch = Contributions::from_table(&rows, ih - row0);
+                        let ch = rows.entries(ih - row0);
                         let dst = sub_mut(grad_input, at + column, end - column);
-                        if cd.is_empty() || ch.is_empty() {
+                        if cd.is_empty() || rows.column(ih - row0).0.is_empty() {
                             dst.fill(0.0);
                             continue;
                         }
                         let mut first = true;
                         for (od, wd) in cd.iter() {
-                            for (oh, wh) in ch.iter() {
+                            for (oh, wh) in ch.clone() {
                                 let at = plane * out_plane + (od * out_h + oh) * out_w + lo;
                                 axpy::<L>(row, wd * wh, sub(grad_output, at, span), first);
                                 first = false;

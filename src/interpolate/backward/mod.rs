@@ -121,7 +121,7 @@ impl<'a> Plan<'a> {
     /// does not need).
     fn gather_fits(&self) -> bool {
         self.axes.iter().enumerate().all(|(a, axis)| {
-            let (count, span) = axis.widest();
+            let (count, span) = table::widest(axis);
             if a + 1 < MAX_SPATIAL {
                 count <= MAX_CONTRIBUTIONS
             } else {
