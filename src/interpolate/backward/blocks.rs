@@ -52,15 +52,13 @@ impl BlockMatrices {
         }
     }
 
-    /// Builds the blocks of `table`; false when they do not fit (the
-    /// caller takes fewer columns).
-    pub fn build(&mut self, table: &ColumnTable) -> bool {
+    /// Builds the blocks of as many of `table`'s columns as they hold
+    /// (whole blocks from the first, or every column) and returns how
+    /// many that is: 0 when not even one block fits.
+    pub fn build(&mut self, table: &ColumnTable) -> usize {
         let lanes = B;
         let columns = table.end - table.first;
-        let blocks = columns.div_ceil(lanes);
-        if blocks > BLOCKS {
-            return false;
-        }
+        let blocks = columns.div_ceil(lanes).min(BLOCKS);
         let mut at = 0;
         for b in 0..blocks {
             let (mut lo, mut hi) = (usize::MAX, 0);
@@ -81,7 +79,8 @@ impl BlockMatrices {
                 continue;
             }
             let Some(matrix) = self.weight.get_mut(at..at + rows * lanes) else {
-                return false;
+                (self.blocks, self.columns) = (b, b * lanes);
+                return self.columns;
             };
             matrix.fill(0.0);
             for j in b * lanes..((b + 1) * lanes).min(columns) {
@@ -96,8 +95,8 @@ impl BlockMatrices {
             at += rows * lanes;
         }
         self.blocks = blocks;
-        self.columns = columns;
-        true
+        self.columns = columns.min(blocks * lanes);
+        self.columns
     }
 
     /// Whether block `b` of `table` (first output `s0`) has the matrix of

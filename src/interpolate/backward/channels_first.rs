@@ -74,22 +74,20 @@ pub(crate) fn run<L: CopyLane>(
     // The H axis's contributions, a table of input rows at a time.
     let mut rows = ColumnTable::new();
     let mut column = 0;
-    // Columns to try in the next run: up to twice the last run's, so that
+    // Columns to fill in the next run: up to twice the last run's, so that
     // where the blocks hold only short runs each column is filled into
-    // a table about three times, not once per halving from the widest.
+    // a table at most about twice.
     let mut most = usize::MAX;
     while column < in_w {
         // As many columns as the blocks hold (or, below one block, the
         // per-tap gather alone).
-        let (end, dense) = loop {
-            let end = table.fill(&p.axes[2], column, ROW, most);
-            if blocks.build(&table) {
-                break (end, true);
-            }
-            if end - column <= 16 {
-                break (end, false);
-            }
-            most = (end - column) / 2;
+        let end = table.fill(&p.axes[2], column, ROW, most);
+        let held = blocks.build(&table);
+        let dense = held > 0;
+        let end = if dense {
+            table.truncate(column + held)
+        } else {
+            end
         };
         let pairs = are_pairs(&table);
         let (lo, span) = (table.lo, table.hi - table.lo);

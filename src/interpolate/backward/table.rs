@@ -146,6 +146,24 @@ impl ColumnTable {
         end
     }
 
+    /// Keeps only the columns before `end` (at least one of the table's),
+    /// their outputs' range narrowed to what they reach; returns `end`.
+    pub fn truncate(&mut self, end: usize) -> usize {
+        let columns = end.clamp(self.first + 1, self.end) - self.first;
+        let len = usize::from(self.start[columns]).min(TABLE_ENTRIES);
+        let reach = self.offset.iter().take(len).max().map(|&o| o as usize + 1);
+        // Offsets count from `lo`, the first output the first reached
+        // column takes, which stays the first.
+        (self.hi, self.end) = match reach {
+            Some(r) => (self.lo + r, self.first + columns),
+            None => {
+                self.lo = 0;
+                (0, self.first + columns)
+            }
+        };
+        self.end
+    }
+
     /// Column `j`'s entry count (saturating at `u16::MAX`) and the span
     /// of its outputs, last minus first plus one (0 for none; exact while
     /// the table holds the column's entries).
