@@ -179,11 +179,21 @@ pub(crate) fn run<L: Lane>(
         len: [0; COLUMN_ENTRIES],
         slots: w.most_taps(),
     };
-    let run = (COLUMN_ENTRIES / cols.slots).max(1);
+    // A table the taps of which only one row reads (a channels-first row
+    // alone) costs more to fill than it saves: that row takes its taps as
+    // they are computed, in one run.
+    let direct = c == 1 && items.len() * od * oh == 1;
+    let run = if direct {
+        ow
+    } else {
+        (COLUMN_ENTRIES / cols.slots).max(1)
+    };
     let mut x0 = 0;
     while x0 < ow {
         let x1 = (x0 + run).min(ow);
-        cols.fill(w, x0, x1, c);
+        if !direct {
+            cols.fill(w, x0, x1, c);
+        }
         for n in items.clone() {
             for z in 0..od {
                 for y in 0..oh {
@@ -196,6 +206,14 @@ pub(crate) fn run<L: Lane>(
                             };
                             let dst = sub_mut(grad_input, row, in_row);
                             let wdh = wz * wy;
+                            if direct {
+                                w.for_each_tap_in(x0..x1, |x, ix, wx| {
+                                    if let (Some(d), Some(&g)) = (dst.get_mut(ix), g.get(x - x0)) {
+                                        *d += wdh * wx * g;
+                                    }
+                                });
+                                return;
+                            }
                             if c == 1 {
                                 add_scaled_each(g, wdh, &cols, dst);
                                 return;
