@@ -149,8 +149,9 @@ impl ColumnTable {
     /// Keeps only the columns before `end` (at least one of the table's),
     /// their outputs' range narrowed to what they reach; returns `end`.
     pub fn truncate(&mut self, end: usize) -> usize {
-        let columns = end.clamp(self.first + 1, self.end) - self.first;
-        let len = usize::from(self.start[columns]).min(TABLE_ENTRIES);
+        let columns = end.min(self.end).saturating_sub(self.first).max(1);
+        let len = self.start.get(columns).map_or(0, |&s| usize::from(s));
+        let len = len.min(TABLE_ENTRIES);
         let reach = self.offset.iter().take(len).max().map(|&o| o as usize + 1);
         // Offsets count from `lo`, the first output the first reached
         // column takes, which stays the first.
@@ -452,6 +453,19 @@ mod tests {
                         (lo, hi),
                         "{name}: columns {column}..{end}"
                     );
+                    // Cut to fewer columns, the table a fill of that many
+                    // builds.
+                    for keep in [1, (end - column).div_ceil(2)] {
+                        let mut cut = ColumnTable::new();
+                        cut.fill(&axis, column, max_span, usize::MAX);
+                        let mut short = ColumnTable::new();
+                        short.fill(&axis, column, max_span, keep);
+                        assert_eq!(cut.truncate(column + keep), short.end, "{name}");
+                        assert_eq!((cut.lo, cut.hi), (short.lo, short.hi), "{name}: {keep}");
+                        for j in 0..keep {
+                            assert!(cut.entries(j).eq(short.entries(j)), "{name}: {keep}");
+                        }
+                    }
                     column = end;
                 }
             }
