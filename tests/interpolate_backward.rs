@@ -359,3 +359,46 @@ fn a_zero_weight_tap_makes_an_infinite_gradient_nan_as_in_pytorch() {
         assert_eq!(gi[2], 2.0);
     }
 }
+
+/// Channels-first 1-d nearest x2 (the scatter's sums of pairs, for any
+/// number of rows): bit for bit ATen's `(0 + a) + b`, signed zeros, NaN
+/// and infinities included, with the size or a scale factor (whose x2
+/// ATen takes as a shortcut either way), on odd and wide rows.
+#[test]
+fn channels_first_1d_nearest_x2_is_exact() {
+    let mut rng = Rng(0x9a1f5);
+    for &(rows, width) in &[
+        (1, 1),
+        (1, 37),
+        (3, 1000),
+        (16, 5),
+        (17, 33),
+        (40, 9),
+        (2, 4099),
+    ] {
+        for opts in [
+            InterpolateOptions::size(M::Nearest, 2 * width),
+            InterpolateOptions::scale_factor(M::Nearest, 2.0),
+            // Twice the size by a scale factor that is not 2: the
+            // shortcut still.
+            InterpolateOptions::scale_factor(M::Nearest, 2.0 + 0.4 / width as f64),
+        ] {
+            let shape = [1, rows, width];
+            let mut g = gradients(&mut rng, rows * 2 * width, true);
+            for (k, v) in g.iter_mut().enumerate().step_by(7) {
+                *v = if k % 2 == 0 { -0.0 } else { 0.0 };
+            }
+            let mut got = vec![ALT_SENTINEL; rows * width];
+            let mut want = vec![ALT_SENTINEL; rows * width];
+            interpolate_backward(&g, &shape, Layout::ChannelsFirst, &opts, &mut got).unwrap();
+            reference::interpolate_backward(&g, &shape, Layout::ChannelsFirst, &opts, &mut want)
+                .unwrap();
+            for (k, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan(),
+                    "{shape:?} {opts:?} element {k}: {a:e} against {b:e}"
+                );
+            }
+        }
+    }
+}

@@ -157,6 +157,14 @@ impl Axis {
         }
     }
 
+    /// Whether output `o` is input `o / 2`'s alone, weight 1 (nearest
+    /// x2: ATen's `nearest_idx` takes `o >> 1` whenever the output is
+    /// twice the input, whatever the scale factor).
+    pub fn is_pairs(&self) -> bool {
+        matches!(self.kind, Kind::Nearest { exact: false, .. })
+            && self.input.checked_mul(2) == Some(self.output)
+    }
+
     /// Whether the axis averages adaptive windows (mode area).
     pub fn is_area(&self) -> bool {
         matches!(self.kind, Kind::Area)

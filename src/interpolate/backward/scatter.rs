@@ -1,6 +1,7 @@
 //! ATen's scatter, each output pixel's elements multiplied by each tap's
 //! weight and added into the input pixels it read: for channels-last
-//! pixels of many channels, and channels-first 1-d calls of few rows.
+//! pixels of many channels, and channels-first 1-d calls of few rows (or
+//! of any number for nearest x2, whose rows are sums of pairs).
 //!
 //! ```text
 //! grad_input = 0
@@ -31,9 +32,10 @@
 //! result does not depend on the lane width.
 
 use super::axis::Axis;
+use super::pairs::sum_pairs;
 use super::{Plan, Units};
 use crate::layout::Layout;
-use crate::simd::Lane;
+use crate::simd::CopyLane;
 use crate::slices::{sub, sub_mut};
 use crate::stack::pick;
 
@@ -57,12 +59,13 @@ const COLUMN_ENTRIES: usize = pick(256, 32);
 /// Whether the plan's call runs here rather than through the gather: the
 /// W taps within the table's slots, an input row's elements indexed by a
 /// `u32` (the table's offsets), and either a channels-first 1-d call of
-/// at most [`MAX_ROWS`] rows, or a channels-last call with channels
-/// enough that each output pixel's vectors outweigh its taps: 16 or more
-/// for 1-d and area calls (0.4-0.7x the gather's time in the SSE2 and
-/// AVX2 builds), 256 or more for every mode (below that the gather's
-/// register sums win the 2- and 3-d upscales). The choice depends on the
-/// call alone, not on the lane width.
+/// at most [`MAX_ROWS`] rows or of nearest x2 (each input the sum of a
+/// pair of outputs: 0.05-0.5x the gather's time at 24-8192 rows), or a
+/// channels-last call with channels enough that each output pixel's
+/// vectors outweigh its taps: 16 or more for 1-d and area calls (0.4-0.7x
+/// the gather's time in the SSE2 and AVX2 builds), 256 or more for every
+/// mode (below that the gather's register sums win the 2- and 3-d
+/// upscales). The choice depends on the call alone, not on the lane width.
 pub(crate) fn takes(p: &Plan<'_>) -> bool {
     let w = &p.axes[2];
     let c = p.i.c;
@@ -72,7 +75,7 @@ pub(crate) fn takes(p: &Plan<'_>) -> bool {
         .is_some_and(|n| u32::try_from(n).is_ok());
     let takes_layout = match p.i.layout {
         Layout::ChannelsLast => pays,
-        Layout::ChannelsFirst => p.i.rank == 1 && p.i.memory_planes() <= MAX_ROWS,
+        Layout::ChannelsFirst => p.i.rank == 1 && (p.i.memory_planes() <= MAX_ROWS || w.is_pairs()),
     };
     takes_layout && row_fits && w.most_taps() <= MOST_COLUMN_TAPS
 }
@@ -156,7 +159,7 @@ impl Columns {
 
 /// Runs the plan's problem (which [`takes`] accepted) on units `units`.
 #[inline(never)]
-pub(crate) fn run<L: Lane>(
+pub(crate) fn run<L: CopyLane>(
     p: &Plan<'_>,
     grad_output: &[f32],
     units: Units,
@@ -179,10 +182,12 @@ pub(crate) fn run<L: Lane>(
         len: [0; COLUMN_ENTRIES],
         slots: w.most_taps(),
     };
-    // A table the taps of which only one row reads (a channels-first row
-    // alone) costs more to fill than it saves: that row takes its taps as
-    // they are computed, in one run.
-    let direct = c == 1 && items.len() * od * oh == 1;
+    // Channels-first rows (1-d, so one weight-1 (D, H) tap per row):
+    // nearest x2 sums pairs along the whole row; a table the taps of
+    // which only one row reads costs more to fill than it saves, so a row
+    // alone takes its taps as they are computed, in one run.
+    let pairs = c == 1 && i.rank == 1 && w.is_pairs();
+    let direct = c == 1 && (pairs || items.len() * od * oh == 1);
     let run = if direct {
         ow
     } else {
@@ -206,6 +211,12 @@ pub(crate) fn run<L: Lane>(
                             };
                             let dst = sub_mut(grad_input, row, in_row);
                             let wdh = wz * wy;
+                            if pairs {
+                                // (0 + a) + b as ATen adds, signed zeros
+                                // included: see `sum_pairs`.
+                                sum_pairs::<L>(g, dst);
+                                return;
+                            }
                             if direct {
                                 w.for_each_tap_in(x0..x1, |x, ix, wx| {
                                     if let (Some(d), Some(&g)) = (dst.get_mut(ix), g.get(x - x0)) {
