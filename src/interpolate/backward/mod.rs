@@ -150,6 +150,9 @@ pub(crate) fn backward<L: CopyLane>(
 fn run<L: CopyLane>(plan: &Plan<'_>, grad_output: &[f32], units: Units, grad_input: &mut [f32]) {
     match plan.i.layout {
         _ if scatter::takes(plan) => scatter::run::<L>(plan, grad_output, units, grad_input),
+        Layout::ChannelsFirst if plan.axes[2].is_pairs() => {
+            pairs::run::<L>(plan, grad_output, units, grad_input)
+        }
         Layout::ChannelsFirst => channels_first::run::<L>(plan, grad_output, units, grad_input),
         Layout::ChannelsLast => channels_last::run::<L>(plan, grad_output, units, grad_input),
     }
